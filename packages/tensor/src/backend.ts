@@ -1,0 +1,137 @@
+import { InvalidOptionError } from './errors.js';
+import type { FloatArray } from './matrix.js';
+
+/**
+ * The kernels that dominate training, over flat row-major buffers with explicit sizes. The
+ * JavaScript backend ({@link jsBackend}) is the reference ("oracle"); a faster backend (e.g.
+ * WebAssembly SIMD) implements the same interface and is installed with {@link setBackend}.
+ * Every kernel must be deterministic: the same inputs give the same bits on every call.
+ */
+export interface KernelBackend {
+  /** Short name shown to users, e.g. `"js"` or `"wasm-simd"`. */
+  readonly name: string;
+  /** Number of threads the backend uses (1 for the JavaScript backend). */
+  readonly threads: number;
+  /**
+   * General matrix product `C ← α·op(A)·op(B) + β·C`, where `op(A)` is `m×k`, `op(B)` is `k×n`, `C` is `m×n`.
+   * `A` is stored `m×k` (or `k×m` when `transA`), `B` is stored `k×n` (or `n×k` when `transB`).
+   * With `β = 0`, `C` is overwritten (any NaN in it is ignored).
+   */
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    A: FloatArray,
+    B: FloatArray,
+    beta: number,
+    C: FloatArray,
+  ): void;
+  /** `out[i, j] = A[i, j] + b[j]` for an `m×n` matrix `A` and a length-`n` vector `b`. */
+  addRowVector(m: number, n: number, A: FloatArray, b: FloatArray, out: FloatArray): void;
+  /** Column sums `out[j] = β·out[j] + Σ_i A[i, j]` of an `m×n` matrix. */
+  sumRows(m: number, n: number, A: FloatArray, beta: number, out: FloatArray): void;
+}
+
+/** The reference backend: plain JavaScript loops in a cache-friendly order. */
+export const jsBackend: KernelBackend = {
+  name: 'js',
+  threads: 1,
+  gemm(transA, transB, m, n, k, alpha, A, B, beta, C) {
+    const size = m * n;
+    if (beta === 0) C.fill(0, 0, size);
+    else if (beta !== 1) for (let t = 0; t < size; t++) C[t] = beta * C[t]!;
+    if (k === 0 || alpha === 0) return;
+    if (!transA && !transB) {
+      // C[i,:] += α A[i,p] B[p,:]  (i-p-j order streams rows of B and C)
+      for (let i = 0; i < m; i++) {
+        const ci = i * n;
+        const ai = i * k;
+        for (let p = 0; p < k; p++) {
+          const a = alpha * A[ai + p]!;
+          if (a === 0) continue;
+          const bp = p * n;
+          for (let j = 0; j < n; j++) C[ci + j] = C[ci + j]! + a * B[bp + j]!;
+        }
+      }
+    } else if (transA && !transB) {
+      // A stored k×m: C[i,:] += α A[p,i] B[p,:]
+      for (let p = 0; p < k; p++) {
+        const ap = p * m;
+        const bp = p * n;
+        for (let i = 0; i < m; i++) {
+          const a = alpha * A[ap + i]!;
+          if (a === 0) continue;
+          const ci = i * n;
+          for (let j = 0; j < n; j++) C[ci + j] = C[ci + j]! + a * B[bp + j]!;
+        }
+      }
+    } else if (!transA && transB) {
+      // B stored n×k: C[i,j] += α Σ_p A[i,p] B[j,p]  (dot products of rows)
+      for (let i = 0; i < m; i++) {
+        const ai = i * k;
+        const ci = i * n;
+        for (let j = 0; j < n; j++) {
+          const bj = j * k;
+          let s = 0;
+          for (let p = 0; p < k; p++) s += A[ai + p]! * B[bj + p]!;
+          C[ci + j] = C[ci + j]! + alpha * s;
+        }
+      }
+    } else {
+      // A stored k×m, B stored n×k.
+      for (let i = 0; i < m; i++) {
+        const ci = i * n;
+        for (let j = 0; j < n; j++) {
+          const bj = j * k;
+          let s = 0;
+          for (let p = 0; p < k; p++) s += A[p * m + i]! * B[bj + p]!;
+          C[ci + j] = C[ci + j]! + alpha * s;
+        }
+      }
+    }
+  },
+  addRowVector(m, n, A, b, out) {
+    for (let i = 0; i < m; i++) {
+      const r = i * n;
+      for (let j = 0; j < n; j++) out[r + j] = A[r + j]! + b[j]!;
+    }
+  },
+  sumRows(m, n, A, beta, out) {
+    if (beta === 0) out.fill(0, 0, n);
+    else if (beta !== 1) for (let j = 0; j < n; j++) out[j] = beta * out[j]!;
+    for (let i = 0; i < m; i++) {
+      const r = i * n;
+      for (let j = 0; j < n; j++) out[j] = out[j]! + A[r + j]!;
+    }
+  },
+};
+
+let current: KernelBackend = jsBackend;
+
+/** The backend every tensor operation currently uses. */
+export function getBackend(): KernelBackend {
+  return current;
+}
+
+/** Installs `backend` for all later operations and returns the previous one. */
+export function setBackend(backend: KernelBackend): KernelBackend {
+  if (typeof backend?.gemm !== 'function' || typeof backend.name !== 'string') {
+    throw new InvalidOptionError('setBackend: expected a KernelBackend with a name and a gemm kernel');
+  }
+  const previous = current;
+  current = backend;
+  return previous;
+}
+
+/** Runs `fn` with `backend` installed, then restores the previous backend (even if `fn` throws). */
+export function withBackend<T>(backend: KernelBackend, fn: () => T): T {
+  const previous = setBackend(backend);
+  try {
+    return fn();
+  } finally {
+    current = previous;
+  }
+}

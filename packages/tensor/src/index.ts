@@ -1,0 +1,50 @@
+export {
+  FfnnError,
+  ShapeError,
+  InvalidOptionError,
+  DataFormatError,
+  NumericError,
+  StateError,
+  checkNumber,
+  checkChoice,
+  formatValue,
+  type FfnnErrorCode,
+} from './errors.js';
+export {
+  Matrix,
+  allocate,
+  dtypeOf,
+  assertShape,
+  assertSameShape,
+  assertFinite,
+  type DType,
+  type FloatArray,
+} from './matrix.js';
+export {
+  matmul,
+  gemm,
+  addRowVector,
+  sum,
+  mean,
+  sumAll,
+  argmaxRows,
+  gatherRows,
+  copy,
+  fill,
+  map,
+  zip,
+  add,
+  sub,
+  hadamard,
+  scale,
+  axpy,
+  transpose,
+  dot,
+  norm,
+  maxAbs,
+  isFinite,
+  type MatmulOptions,
+} from './ops.js';
+export { jsBackend, getBackend, setBackend, withBackend, type KernelBackend } from './backend.js';
+export { Rng, type RngState } from './rng.js';
+export { log as portableLog } from './fdlibm-log.js';
