@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { Matrix } from '@ffnn/tensor';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LinearRegression } from './ols.js';
+import { Ridge } from './ridge.js';
+
+/**
+ * Agreement with scikit-learn 1.2.1: fixtures written by ../fixtures/make_fixtures.py.
+ * Relative error of a coefficient vector: ‖w − w_sk‖∞ / ‖w_sk‖∞.
+ */
+
+interface Problem { X: number[][]; y: number[] }
+interface LinearCase { problem: string; fitIntercept?: boolean; alpha?: number; coef: number[]; intercept: number }
+interface LinearFixture { problems: Record<string, Problem>; cases: LinearCase[] }
+
+function load<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')) as T;
+}
+
+function data(p: Problem): { X: Matrix; y: Matrix } {
+  return { X: Matrix.from(p.X), y: Matrix.column(p.y) };
+}
+
+/** ‖a − b‖∞ / ‖b‖∞ */
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0, den = 0;
+  for (let i = 0; i < b.length; i++) {
+    num = Math.max(num, Math.abs(a[i]! - b[i]!));
+    den = Math.max(den, Math.abs(b[i]!));
+  }
+  return num / den;
+}
+
+/** Intercept error relative to the scale of the fitted model, max(|b_sk|, ‖w_sk‖∞). */
+function interceptErr(b: number, c: LinearCase): number {
+  return Math.abs(b - c.intercept) / Math.max(Math.abs(c.intercept), ...c.coef.map(Math.abs));
+}
+
+/** The largest error per model, printed once so a run shows the measured agreement. */
+const worst = {
+  errors: new Map<string, number>(),
+  record(model: string, e: number): void {
+    this.errors.set(model, Math.max(e, this.errors.get(model) ?? 0));
+  },
+};
+afterAll(() => {
+  for (const [model, e] of worst.errors) console.log(`sklearn agreement, ${model}: max relative error ${e.toExponential(2)}`);
+});
+
+describe('LinearRegression agrees with sklearn.linear_model.LinearRegression', () => {
+  const fx = load<LinearFixture>('ols.json');
+  it.each(fx.cases.map((c) => [c.problem, c.fitIntercept, c] as const))('%s, fitIntercept=%s: coef ≤ 1e-8 relative', (_p, _f, c) => {
+    const { X, y } = data(fx.problems[c.problem]!);
+    const m = new LinearRegression({ fitIntercept: c.fitIntercept! }).fit(X, y);
+    const e = relErr(m.coef.data, c.coef);
+    worst.record('OLS', e);
+    expect(e).toBeLessThanOrEqual(1e-8);
+    expect(interceptErr(m.intercept, c)).toBeLessThanOrEqual(1e-8);
+  });
+});
+
+describe('Ridge agrees with sklearn.linear_model.Ridge', () => {
+  const fx = load<LinearFixture>('ridge.json');
+  it.each(fx.cases.map((c) => [c.problem, c.alpha, c.fitIntercept, c] as const))('%s, alpha=%s, fitIntercept=%s: coef ≤ 1e-8 relative', (_p, _a, _f, c) => {
+    const { X, y } = data(fx.problems[c.problem]!);
+    const m = new Ridge({ alpha: c.alpha!, fitIntercept: c.fitIntercept! }).fit(X, y);
+    const e = relErr(m.coef.data, c.coef);
+    worst.record('Ridge', e);
+    expect(e).toBeLessThanOrEqual(1e-8);
+    expect(interceptErr(m.intercept, c)).toBeLessThanOrEqual(1e-8);
+  });
+});
