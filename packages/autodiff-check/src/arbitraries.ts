@@ -107,7 +107,7 @@ export function arbMatrix(rows: number, cols: number, opts: MatrixValueOptions =
   if (first === undefined) {
     throw new InvalidOptionError(`arbMatrix: no ${dtype} value in [${min}, ${max}] has |x| ≥ awayFromZero = ${away}`);
   }
-  const element = rest.length === 0 ? first : fc.oneof(first, ...rest);
+  const element = rest.length === 0 ? first : fc.oneof({ withCrossShrink: true }, first, ...rest);
   const n = rows * cols;
   return fc.array(element, { minLength: n, maxLength: n }).map((values) => Matrix.fromArray(rows, cols, values, dtype));
 }
