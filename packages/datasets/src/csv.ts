@@ -1,0 +1,148 @@
+import { type DType, DataFormatError, InvalidOptionError, Matrix } from '@ffnn/tensor';
+
+/** Options of {@link parseCsv}. */
+export interface ParseCsvOptions {
+  /** A name for error messages, e.g. the file path. Default `'<string>'`. */
+  source?: string;
+  /** Name of the target column: it becomes `y` and is left out of `X`. */
+  target?: string;
+  /** Element type of `X` and `y`. Default `'float64'`. */
+  dtype?: DType;
+}
+
+/** A parsed numeric table. */
+export interface CsvData {
+  /** Names of the columns of `X`, in file order (the target excluded). */
+  columns: string[];
+  /** Features: one row per data line. */
+  X: Matrix;
+  /** The target column (n×1), when `target` was given. */
+  y?: Matrix;
+  /** The target's name, when `target` was given. */
+  targetName?: string;
+}
+
+// A decimal number as written by people and by NumPy/pandas: no hex, no "Infinity", no "NaN".
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Parses a numeric CSV table: a header line of column names, then one line per row of numbers.
+ *
+ * Accepted: `\n`, `\r\n` or `\r` line ends; a trailing newline; a UTF-8 byte-order mark; blank
+ * lines (skipped); whitespace around cells; cells and header names in double quotes (`""` for a
+ * quote inside, commas allowed inside quotes). Every data cell must be a finite decimal number.
+ *
+ * Line numbers in messages are 1-based lines of the text (the header is line 1 when it comes first).
+ *
+ * @throws DataFormatError naming `source`, the line and the column for a ragged row, an empty,
+ *   NaN, infinite or non-numeric cell, a bad quote, or a missing/duplicate header name.
+ * @throws InvalidOptionError listing the available columns when `target` is not one of them.
+ */
+export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvData {
+  const source = options.source ?? '<string>';
+  const dtype = options.dtype ?? 'float64';
+  const lines = (text.startsWith('\uFEFF') ? text.slice(1) : text).split(/\r\n|\n|\r/);
+  let ln = 0;
+  while (ln < lines.length && lines[ln]!.trim() === '') ln++;
+  if (ln === lines.length) throw new DataFormatError(`${source}: empty CSV; expected a header line of column names`);
+
+  const headerLine = ln + 1;
+  const header = splitFields(lines[ln]!, source, headerLine, undefined);
+  header.forEach((name, j) => {
+    if (name === '') throw new DataFormatError(`${source}: line ${headerLine}: column ${j + 1} has an empty name`);
+    if (header.indexOf(name) !== j) throw new DataFormatError(`${source}: line ${headerLine}: duplicate column name "${name}"`);
+  });
+
+  let targetIndex = -1;
+  if (options.target !== undefined) {
+    targetIndex = header.indexOf(options.target);
+    if (targetIndex < 0) {
+      throw new InvalidOptionError(
+        `${source}: target column "${options.target}" not found; available columns: ${header.map((h) => `"${h}"`).join(', ')}`,
+      );
+    }
+  }
+
+  const p = header.length;
+  const values: number[] = [];
+  let n = 0;
+  for (ln++; ln < lines.length; ln++) {
+    const line = lines[ln]!;
+    if (line.trim() === '') continue;
+    const lineNo = ln + 1;
+    const cells = splitFields(line, source, lineNo, header);
+    if (cells.length !== p) {
+      const where =
+        cells.length < p
+          ? `column "${header[cells.length]}" is missing`
+          : `extra field after column "${header[p - 1]}"`;
+      throw new DataFormatError(`${source}: line ${lineNo}: ${cells.length} fields, expected ${p} (${where})`);
+    }
+    cells.forEach((cell, j) => values.push(parseCell(cell, source, lineNo, header[j]!)));
+    n++;
+  }
+
+  const columns = header.filter((_, j) => j !== targetIndex);
+  const X = new Matrix(n, columns.length, dtype);
+  const y = targetIndex >= 0 ? new Matrix(n, 1, dtype) : undefined;
+  for (let i = 0; i < n; i++) {
+    let c = 0;
+    for (let j = 0; j < p; j++) {
+      const v = values[i * p + j]!;
+      if (j === targetIndex) y!.data[i] = v;
+      else X.data[i * columns.length + c++] = v;
+    }
+  }
+  return y === undefined ? { columns, X } : { columns, X, y, targetName: header[targetIndex]! };
+}
+
+function parseCell(cell: string, source: string, line: number, column: string): number {
+  const where = `${source}: line ${line}, column "${column}"`;
+  if (cell === '') throw new DataFormatError(`${where}: empty cell; every cell must be a number`);
+  if (/^[+-]?nan$/i.test(cell)) throw new DataFormatError(`${where}: NaN is not allowed; every cell must be a finite number`);
+  if (!NUMBER.test(cell)) throw new DataFormatError(`${where}: not a number: ${JSON.stringify(cell)}`);
+  const v = Number(cell);
+  if (!Number.isFinite(v)) throw new DataFormatError(`${where}: ${cell} overflows to ${v}; every cell must be finite`);
+  return v;
+}
+
+/** Splits one line into trimmed fields; `header` (absent for the header itself) names columns in errors. */
+function splitFields(line: string, source: string, lineNo: number, header: readonly string[] | undefined): string[] {
+  const fields: string[] = [];
+  const column = (): string => (header?.[fields.length] !== undefined ? `column "${header[fields.length]}"` : `field ${fields.length + 1}`);
+  let i = 0;
+  for (;;) {
+    while (line[i] === ' ' || line[i] === '\t') i++;
+    let field: string;
+    if (line[i] === '"') {
+      let value = '';
+      let j = i + 1;
+      for (;;) {
+        const q = line.indexOf('"', j);
+        if (q < 0) throw new DataFormatError(`${source}: line ${lineNo}, ${column()}: unterminated quote`);
+        value += line.slice(j, q);
+        if (line[q + 1] === '"') {
+          value += '"';
+          j = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      while (line[i] === ' ' || line[i] === '\t') i++;
+      if (i < line.length && line[i] !== ',') {
+        throw new DataFormatError(`${source}: line ${lineNo}, ${column()}: unexpected text after a closing quote`);
+      }
+      field = value.trim();
+    } else {
+      const comma = line.indexOf(',', i);
+      const end = comma < 0 ? line.length : comma;
+      field = line.slice(i, end).trim();
+      if (field.includes('"')) throw new DataFormatError(`${source}: line ${lineNo}, ${column()}: stray quote in ${JSON.stringify(field)}`);
+      i = end;
+    }
+    fields.push(field);
+    if (i >= line.length) return fields;
+    i++; // past the comma
+  }
+}

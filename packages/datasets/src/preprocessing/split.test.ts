@@ -1,0 +1,120 @@
+import { DataFormatError, InvalidOptionError, Matrix, ShapeError } from '@ffnn/tensor';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { kFold, takeRows, trainTestSplit } from './split.js';
+
+function sorted(a: ArrayLike<number>): number[] {
+  return Array.from(a).sort((x, y) => x - y);
+}
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+describe('trainTestSplit', () => {
+  it('splits 0..n-1 into disjoint covering parts of ceil(f·n) test rows (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 300 }), fc.double({ min: 0.01, max: 0.99, noNaN: true }), fc.nat(), (n, f, seed) => {
+        const nTest = Math.ceil(f * n);
+        if (nTest >= n) {
+          expect(() => trainTestSplit(n, { testFraction: f, seed })).toThrow(InvalidOptionError);
+          return;
+        }
+        const { train, test } = trainTestSplit(n, { testFraction: f, seed });
+        expect(test.length).toBe(nTest);
+        expect(train.length).toBe(n - nTest);
+        expect(sorted([...train, ...test])).toEqual(range(n));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('is deterministic by seed, shuffled, and different for another seed', () => {
+    const a = trainTestSplit(100, { seed: 5 });
+    const b = trainTestSplit(100, { seed: 5 });
+    const c = trainTestSplit(100, { seed: 6 });
+    expect(a.train).toEqual(b.train);
+    expect(a.test).toEqual(b.test);
+    expect(a.test).not.toEqual(c.test);
+    expect(Array.from(a.train)).not.toEqual(sorted(a.train));
+    expect(trainTestSplit(1000).test.length).toBe(200);
+  });
+
+  it('stratified split keeps every class within one row of its exact share', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 10, maxLength: 400 }),
+        fc.constantFrom(0.1, 0.2, 0.25, 0.33, 0.5),
+        fc.nat(),
+        (labels, f, seed) => {
+          const n = labels.length;
+          const { train, test } = trainTestSplit(n, { testFraction: f, seed, stratify: labels });
+          expect(sorted([...train, ...test])).toEqual(range(n));
+          expect(test.length).toBe(Math.ceil(f * n));
+          for (let c = 0; c <= 5; c++) {
+            const total = labels.filter((l) => l === c).length;
+            const inTest = Array.from(test).filter((i) => labels[i] === c).length;
+            expect(Math.abs(inTest - f * total)).toBeLessThan(1 + 1e-9);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('stratified split: 80/20 of a 3:1 data set gives exactly 3:1 in both parts', () => {
+    const labels = [...Array<number>(75).fill(7), ...Array<number>(25).fill(-1)];
+    const { train, test } = trainTestSplit(100, { stratify: Float64Array.from(labels), seed: 1 });
+    expect(Array.from(test).filter((i) => labels[i] === 7).length).toBe(15);
+    expect(Array.from(test).filter((i) => labels[i] === -1).length).toBe(5);
+    expect(Array.from(train).filter((i) => labels[i] === 7).length).toBe(60);
+  });
+
+  it('rejects bad fractions and labels', () => {
+    for (const f of [0, 1, -0.1, 1.5, NaN]) {
+      expect(() => trainTestSplit(10, { testFraction: f })).toThrow(InvalidOptionError);
+    }
+    expect(() => trainTestSplit(10, { testFraction: 1 })).toThrow(/testFraction must be in \(0, 1\), got 1/);
+    expect(() => trainTestSplit(1)).toThrow(/both must be ≥ 1/);
+    expect(() => trainTestSplit(10, { stratify: [1, 2] })).toThrow(/stratify: has 2 labels, expected 10/);
+    expect(() => trainTestSplit(3, { stratify: [1, NaN, 2], testFraction: 0.5 })).toThrow(DataFormatError);
+    expect(() => trainTestSplit(2.5)).toThrow(InvalidOptionError);
+  });
+});
+
+describe('kFold', () => {
+  it('partitions 0..n-1: folds disjoint, covering, sizes as scikit-learn', () => {
+    const folds = kFold(10, 3, { seed: 2 });
+    expect(folds.map((f) => f.test.length)).toEqual([4, 3, 3]);
+    expect(sorted(folds.flatMap((f) => Array.from(f.test)))).toEqual(range(10));
+    for (const f of folds) {
+      expect(f.train.length + f.test.length).toBe(10);
+      expect(sorted([...f.train, ...f.test])).toEqual(range(10));
+    }
+  });
+
+  it('without shuffle gives consecutive folds like KFold(shuffle=False)', () => {
+    const folds = kFold(5, 2, { shuffle: false });
+    expect(folds.map((f) => Array.from(f.test))).toEqual([[0, 1, 2], [3, 4]]);
+    expect(folds.map((f) => Array.from(f.train))).toEqual([[3, 4], [0, 1, 2]]);
+  });
+
+  it('is deterministic by seed', () => {
+    expect(kFold(20, 4, { seed: 9 })).toEqual(kFold(20, 4, { seed: 9 }));
+    expect(kFold(20, 4, { seed: 9 })[0]!.test).not.toEqual(kFold(20, 4, { seed: 10 })[0]!.test);
+  });
+
+  it('rejects k < 2 and k > n', () => {
+    expect(() => kFold(5, 1)).toThrow(/k must be an integer ≥ 2, got 1/);
+    expect(() => kFold(5, 6)).toThrow(/k = 6 exceeds the number of rows n = 5/);
+  });
+});
+
+describe('takeRows', () => {
+  it('gathers rows in order, with repeats, keeping the dtype', () => {
+    const X = Matrix.from([[1, 2], [3, 4], [5, 6]], 'float32');
+    const T = takeRows(X, [2, 0, 2]);
+    expect(T.dtype).toBe('float32');
+    expect(T.toArray()).toEqual([[5, 6], [1, 2], [5, 6]]);
+    expect(() => takeRows(X, [3])).toThrow(ShapeError);
+  });
+});
