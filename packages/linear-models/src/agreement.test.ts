@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LinearRegression } from './ols.js';
 import { Ridge } from './ridge.js';
 import { Lasso, lassoPath } from './lasso.js';
+import { LogisticRegression } from './logistic.js';
 
 /**
  * Agreement with scikit-learn 1.2.1: fixtures written by ../fixtures/make_fixtures.py.
@@ -45,7 +46,7 @@ const worst = {
   },
 };
 afterAll(() => {
-  for (const [model, e] of worst.errors) console.log(`sklearn agreement, ${model}: max relative error ${e.toExponential(2)}`);
+  for (const [model, e] of worst.errors) console.log(`sklearn agreement, ${model}: max error ${e.toExponential(2)}`);
 });
 
 describe('LinearRegression agrees with sklearn.linear_model.LinearRegression', () => {
@@ -106,5 +107,27 @@ describe('Lasso agrees with sklearn.linear_model.Lasso (tol 1e-12)', () => {
       const warm = path.nIters.reduce((s, v) => s + v, 0);
       expect(warm).toBeLessThan(cold);
     }
+  });
+});
+
+describe('LogisticRegression agrees with sklearn multinomial lbfgs', () => {
+  interface LogisticCase { C: number; coef: number[][]; intercept: number[]; probaTrain: number[][]; probaTest: number[][] }
+  const fx = load<{ X: number[][]; y: number[]; XTest: number[][]; cases: LogisticCase[] }>('logistic.json');
+  const X = Matrix.from(fx.X);
+  const XTest = Matrix.from(fx.XTest);
+  const maxAbsDiff = (P: Matrix, ref: number[][]): number => Math.max(...ref.flatMap((row, i) => row.map((v, k) => Math.abs(P.get(i, k) - v))));
+  it.each(fx.cases.map((c) => [c.C, c] as const))('C=%s: predicted probabilities within 1e-4 (max abs)', (_C, c) => {
+    const m = new LogisticRegression({ C: c.C, tol: 1e-10, maxIter: 10_000 }).fit(X, fx.y);
+    expect(m.converged).toBe(true);
+    expect(Array.from(m.classes)).toEqual([0, 1, 2, 3]);
+    const e = Math.max(maxAbsDiff(m.predictProba(X), c.probaTrain), maxAbsDiff(m.predictProba(XTest), c.probaTest));
+    worst.record('LogisticRegression (probabilities, abs)', e);
+    expect(e).toBeLessThanOrEqual(1e-4);
+    // Weights are identifiable (the penalty fixes the softmax shift), so they agree too.
+    const coefT = m.coef; // p × K
+    const ref = c.coef; // K × p
+    const wErr = relErr(ref.flatMap((row, k) => row.map((_, j) => coefT.get(j, k))), ref.flat());
+    worst.record('LogisticRegression (coef, rel)', wErr);
+    expect(wErr).toBeLessThanOrEqual(1e-4);
   });
 });
