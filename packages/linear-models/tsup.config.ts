@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  // Type declarations resolve other @ffnn packages through their published types, not their sources.
+  tsconfig: 'tsconfig.build.json',
 });

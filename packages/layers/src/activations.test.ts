@@ -1,0 +1,101 @@
+import { arbMatrix, assertGradCheck, gradCheck } from '@ffnn/autodiff-check';
+import { Matrix, Rng, dot } from '@ffnn/tensor';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ACTIVATIONS, type ActivationName, activation, leakyRelu } from './activations.js';
+
+const RUNS = 200;
+
+/** J(z) = Σ c ⊙ φ(z) for a fixed random c, so ∂J/∂z = backward(z, a, da = c). */
+function checkActivation(name: ActivationName, z: Matrix, seed: number, alpha?: number) {
+  const act = name === 'leaky-relu' ? leakyRelu(alpha) : activation(name);
+  const rng = new Rng(seed);
+  const c = Matrix.zeros(z.rows, z.cols);
+  for (let t = 0; t < c.size; t++) c.data[t] = rng.normal();
+  const a = Matrix.zeros(z.rows, z.cols);
+  const dz = Matrix.zeros(z.rows, z.cols);
+  act.forward(z, a);
+  act.backward(z, a, c, dz);
+  return gradCheck(
+    () => {
+      act.forward(z, a);
+      return dot(c, a);
+    },
+    [z],
+    [dz],
+    { names: [`${name} z`] },
+  );
+}
+
+const arbShapeAndZ = (opts: { awayFromZero?: number } = {}) =>
+  fc
+    .tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }))
+    .chain(([r, c]) => arbMatrix(r, c, { min: -5, max: 5, ...opts }));
+
+describe('activation derivatives match central differences (float64)', () => {
+  for (const name of ACTIVATIONS) {
+    const kink = name === 'relu' || name === 'leaky-relu';
+    it(`${name}: relative error ≤ 1e-6 over ${RUNS} cases${kink ? ' (|z| ≥ 1e-3, away from the kink)' : ''}`, () => {
+      fc.assert(
+        fc.property(arbShapeAndZ(kink ? { awayFromZero: 1e-3 } : {}), fc.integer(), (z, seed) => {
+          assertGradCheck(checkActivation(name, z, seed));
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  }
+
+  it('leaky-relu with other slopes', () => {
+    fc.assert(
+      fc.property(arbShapeAndZ({ awayFromZero: 1e-3 }), fc.double({ min: 0, max: 0.5, noNaN: true }), fc.integer(), (z, alpha, seed) => {
+        assertGradCheck(checkActivation('leaky-relu', z, seed, alpha));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('activation values', () => {
+  const z = Matrix.from([[-800, -1, 0, 1, 800]]);
+  const out = () => Matrix.zeros(1, 5);
+  const apply = (name: ActivationName) => {
+    const a = out();
+    activation(name).forward(z, a);
+    return Array.from(a.data);
+  };
+
+  it('sigmoid is finite and exact at the extremes', () => {
+    expect(apply('sigmoid')).toEqual([0, 1 / (1 + Math.E), 0.5, 1 / (1 + Math.exp(-1)), 1]);
+  });
+  it('relu, leaky relu (α = 0.01 by default), tanh, linear', () => {
+    expect(apply('relu')).toEqual([0, 0, 0, 1, 800]);
+    expect(apply('leaky-relu')).toEqual([-8, -0.01, 0, 1, 800]);
+    expect(apply('tanh')).toEqual([-1, Math.tanh(-1), 0, Math.tanh(1), 1]);
+    expect(apply('linear')).toEqual([-800, -1, 0, 1, 800]);
+  });
+  it('softmax is stable for huge logits and sums to one', () => {
+    const a = Matrix.zeros(2, 3);
+    activation('softmax').forward(Matrix.from([[1000, 1000, -1000], [1, 2, 3]]), a);
+    expect(Array.from(a.row(0))).toEqual([0.5, 0.5, 0]);
+    const e = [1, 2, 3].map((v) => Math.exp(v - 3));
+    const s = e.reduce((x, y) => x + y);
+    a.row(1).forEach((v, j) => expect(v).toBeCloseTo(e[j]! / s, 15));
+  });
+  it('gelu is the tanh form', () => {
+    const g = apply('gelu');
+    expect(g[2]).toBe(0);
+    expect(g[3]).toBeCloseTo(0.8411919906082768, 14);
+    expect(g[4]).toBe(800);
+  });
+  it('relu derivative at the kink is 0 (as PyTorch)', () => {
+    const zz = Matrix.from([[0]]);
+    const dz = Matrix.zeros(1, 1);
+    activation('relu').backward(zz, Matrix.zeros(1, 1), Matrix.from([[1]]), dz);
+    expect(dz.get(0, 0)).toBe(0);
+  });
+  it('rejects unknown names and bad slopes with the valid choices', () => {
+    expect(() => activation('swish' as ActivationName)).toThrow(/activation must be one of sigmoid, relu, leaky-relu, tanh, linear, softmax, gelu; got "swish"/);
+    expect(() => leakyRelu(-1)).toThrow(/leaky-relu alpha must be a number in \[0, 1\)/);
+    expect(() => activation('relu').forward(Matrix.zeros(1, 2), Matrix.zeros(2, 1))).toThrow(/relu forward: shapes 1×2 and 2×1 differ/);
+  });
+});

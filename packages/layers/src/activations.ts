@@ -1,0 +1,188 @@
+import { InvalidOptionError, type Matrix, assertSameShape, checkNumber } from '@ffnn/tensor';
+
+/** Names of the built-in activations. */
+export type ActivationName = 'sigmoid' | 'relu' | 'leaky-relu' | 'tanh' | 'linear' | 'softmax' | 'gelu';
+
+/** All activation names, for validation and help texts. */
+export const ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'relu', 'leaky-relu', 'tanh', 'linear', 'softmax', 'gelu'];
+
+/**
+ * An activation as a forward/backward pair over caller-owned buffers of the same shape.
+ * `forward` computes `a = φ(z)`; `backward` computes `dz = ∂L/∂z` from `da = ∂L/∂a`, and may
+ * read both `z` and `a` (sigmoid and tanh use `a`, ReLU uses `z`: the choice the report left open).
+ */
+export interface Activation {
+  readonly name: ActivationName;
+  /** Leaky-ReLU slope for z ≤ 0 (only for `leaky-relu`). */
+  readonly alpha?: number;
+  forward(z: Matrix, a: Matrix): void;
+  backward(z: Matrix, a: Matrix, da: Matrix, dz: Matrix): void;
+}
+
+/** a = 1 / (1 + e^(−z)), computed without overflow for large |z|. */
+export function sigmoidForward(z: Matrix, a: Matrix): void {
+  const zs = z.data, as = a.data;
+  for (let t = 0; t < zs.length; t++) {
+    const v = zs[t]!;
+    if (v >= 0) as[t] = 1 / (1 + Math.exp(-v));
+    else {
+      const e = Math.exp(v);
+      as[t] = e / (1 + e);
+    }
+  }
+}
+/** dz = da ⊙ a(1 − a) */
+export function sigmoidBackward(_z: Matrix, a: Matrix, da: Matrix, dz: Matrix): void {
+  const as = a.data, das = da.data, dzs = dz.data;
+  for (let t = 0; t < as.length; t++) {
+    const v = as[t]!;
+    dzs[t] = das[t]! * v * (1 - v);
+  }
+}
+
+/** a = max(0, z) */
+export function reluForward(z: Matrix, a: Matrix): void {
+  const zs = z.data, as = a.data;
+  for (let t = 0; t < zs.length; t++) {
+    const v = zs[t]!;
+    as[t] = v > 0 ? v : 0;
+  }
+}
+/** dz = da ⊙ 1[z > 0]  (the derivative at the kink z = 0 is taken as 0, as in PyTorch) */
+export function reluBackward(z: Matrix, _a: Matrix, da: Matrix, dz: Matrix): void {
+  const zs = z.data, das = da.data, dzs = dz.data;
+  for (let t = 0; t < zs.length; t++) dzs[t] = zs[t]! > 0 ? das[t]! : 0;
+}
+
+/** a = z for z > 0, αz otherwise */
+export function leakyReluForward(z: Matrix, a: Matrix, alpha: number): void {
+  const zs = z.data, as = a.data;
+  for (let t = 0; t < zs.length; t++) {
+    const v = zs[t]!;
+    as[t] = v > 0 ? v : alpha * v;
+  }
+}
+/** dz = da ⊙ (1 if z > 0 else α) */
+export function leakyReluBackward(z: Matrix, da: Matrix, dz: Matrix, alpha: number): void {
+  const zs = z.data, das = da.data, dzs = dz.data;
+  for (let t = 0; t < zs.length; t++) dzs[t] = zs[t]! > 0 ? das[t]! : alpha * das[t]!;
+}
+
+/** a = tanh(z) */
+export function tanhForward(z: Matrix, a: Matrix): void {
+  const zs = z.data, as = a.data;
+  for (let t = 0; t < zs.length; t++) as[t] = Math.tanh(zs[t]!);
+}
+/** dz = da ⊙ (1 − a²) */
+export function tanhBackward(_z: Matrix, a: Matrix, da: Matrix, dz: Matrix): void {
+  const as = a.data, das = da.data, dzs = dz.data;
+  for (let t = 0; t < as.length; t++) {
+    const v = as[t]!;
+    dzs[t] = das[t]! * (1 - v * v);
+  }
+}
+
+/** a = z */
+export function linearForward(z: Matrix, a: Matrix): void {
+  if (a.data !== z.data) a.data.set(z.data);
+}
+/** dz = da */
+export function linearBackward(_z: Matrix, _a: Matrix, da: Matrix, dz: Matrix): void {
+  if (dz.data !== da.data) dz.data.set(da.data);
+}
+
+/** a_ik = e^(z_ik − m_i) / Σ_j e^(z_ij − m_i), m_i = max_j z_ij (shifting by the row max keeps e^x ≤ 1). */
+export function softmaxForward(z: Matrix, a: Matrix): void {
+  const n = z.cols, zs = z.data, as = a.data;
+  for (let i = 0; i < z.rows; i++) {
+    const r = i * n;
+    let m = -Infinity;
+    for (let j = 0; j < n; j++) if (zs[r + j]! > m) m = zs[r + j]!;
+    let s = 0;
+    for (let j = 0; j < n; j++) {
+      const e = Math.exp(zs[r + j]! - m);
+      as[r + j] = e;
+      s += e;
+    }
+    for (let j = 0; j < n; j++) as[r + j] = as[r + j]! / s;
+  }
+}
+/** dz_ik = a_ik (da_ik − Σ_j da_ij a_ij)  (the Jacobian a(δ − a) applied row by row) */
+export function softmaxBackward(_z: Matrix, a: Matrix, da: Matrix, dz: Matrix): void {
+  const n = a.cols, as = a.data, das = da.data, dzs = dz.data;
+  for (let i = 0; i < a.rows; i++) {
+    const r = i * n;
+    let s = 0;
+    for (let j = 0; j < n; j++) s += das[r + j]! * as[r + j]!;
+    for (let j = 0; j < n; j++) dzs[r + j] = as[r + j]! * (das[r + j]! - s);
+  }
+}
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+/** a = ½ z (1 + tanh(√(2/π)(z + 0.044715 z³)))  (the tanh form of GELU, PyTorch `approximate='tanh'`) */
+export function geluForward(z: Matrix, a: Matrix): void {
+  const zs = z.data, as = a.data;
+  for (let t = 0; t < zs.length; t++) {
+    const v = zs[t]!;
+    as[t] = 0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v)));
+  }
+}
+/** dz = da ⊙ [½(1 + th) + ½ z (1 − th²) √(2/π)(1 + 3·0.044715 z²)], th = tanh(√(2/π)(z + 0.044715 z³)) */
+export function geluBackward(z: Matrix, _a: Matrix, da: Matrix, dz: Matrix): void {
+  const zs = z.data, das = da.data, dzs = dz.data;
+  for (let t = 0; t < zs.length; t++) {
+    const v = zs[t]!;
+    const th = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
+    const d = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * GELU_C * (1 + 3 * 0.044715 * v * v);
+    dzs[t] = das[t]! * d;
+  }
+}
+
+function pair(
+  name: ActivationName,
+  forward: (z: Matrix, a: Matrix) => void,
+  backward: (z: Matrix, a: Matrix, da: Matrix, dz: Matrix) => void,
+): Activation {
+  return {
+    name,
+    forward(z, a) {
+      assertSameShape(`${name} forward`, z, a);
+      forward(z, a);
+    },
+    backward(z, a, da, dz) {
+      assertSameShape(`${name} backward`, z, da);
+      assertSameShape(`${name} backward`, z, dz);
+      backward(z, a, da, dz);
+    },
+  };
+}
+
+/** The leaky-ReLU activation with slope `alpha` (default 0.01) for z ≤ 0. */
+export function leakyRelu(alpha = 0.01): Activation {
+  checkNumber('leaky-relu alpha', alpha, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
+  return {
+    ...pair(
+      'leaky-relu',
+      (z, a) => leakyReluForward(z, a, alpha),
+      (z, _a, da, dz) => leakyReluBackward(z, da, dz, alpha),
+    ),
+    alpha,
+  };
+}
+
+const BUILT_IN: Record<Exclude<ActivationName, 'leaky-relu'>, Activation> = {
+  sigmoid: pair('sigmoid', sigmoidForward, sigmoidBackward),
+  relu: pair('relu', reluForward, reluBackward),
+  tanh: pair('tanh', tanhForward, tanhBackward),
+  linear: pair('linear', linearForward, linearBackward),
+  softmax: pair('softmax', softmaxForward, softmaxBackward),
+  gelu: pair('gelu', geluForward, geluBackward),
+};
+
+/** Looks up an activation by name (`alpha` only for `leaky-relu`); unknown names list the valid ones. */
+export function activation(name: ActivationName, options: { alpha?: number } = {}): Activation {
+  if (name === 'leaky-relu') return leakyRelu(options.alpha ?? 0.01);
+  const found = (BUILT_IN as Record<string, Activation | undefined>)[name];
+  if (!found) throw new InvalidOptionError(`activation must be one of ${ACTIVATIONS.join(', ')}; got ${JSON.stringify(name)}`);
+  return found;
+}

@@ -1,0 +1,50 @@
+import { arbMatrix, assertGradCheck, gradCheck } from '@ffnn/autodiff-check';
+import { Matrix, Rng, dot } from '@ffnn/tensor';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { denseBackward, denseForward } from './dense.js';
+import { dropoutBackward, dropoutForward } from './dropout.js';
+
+describe('Dense forward/backward', () => {
+  it('dW, db, dx match central differences of J = Σ c ⊙ (xW + b), over 200 cases', () => {
+    // Values are kept ≥ 1e-2 in magnitude: fast-check likes denormal-scale doubles, and central
+    // differences cannot resolve a gradient of 1e-160 against the rounding of J.
+    const v = { min: -2, max: 2, awayFromZero: 1e-2 };
+    const arb = fc
+      .tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }))
+      .chain(([m, n, k]) => fc.tuple(arbMatrix(m, n, v), arbMatrix(n, k, v), arbMatrix(1, k, v), arbMatrix(m, k, v)));
+    fc.assert(
+      fc.property(arb, ([x, W, b, c]) => {
+        const z = Matrix.zeros(x.rows, W.cols);
+        const dx = Matrix.zeros(x.rows, x.cols);
+        const dW = Matrix.zeros(W.rows, W.cols);
+        const db = Matrix.zeros(1, W.cols);
+        denseBackward(x, W, c, dx, dW, db);
+        const J = () => {
+          denseForward(x, W, b, z);
+          return dot(c, z);
+        };
+        assertGradCheck(gradCheck(J, [x, W, b], [dx, dW, db], { names: ['x', 'W', 'b'] }));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('inverted dropout', () => {
+  it('keeps 1 − p of the units, scaled by 1/(1 − p), and passes gradients through the same mask', () => {
+    const a = Matrix.full(200, 50, 1);
+    const mask = Matrix.zeros(200, 50);
+    const out = Matrix.zeros(200, 50);
+    dropoutForward(a, 0.25, new Rng(1), mask, out);
+    let kept = 0;
+    for (const v of out.data) {
+      expect(v === 0 || v === 1 / 0.75).toBe(true);
+      if (v !== 0) kept++;
+    }
+    expect(Math.abs(kept / out.size - 0.75)).toBeLessThan(0.02);
+    const da = Matrix.zeros(200, 50);
+    dropoutBackward(Matrix.full(200, 50, 2), mask, da);
+    for (let t = 0; t < da.size; t++) expect(da.data[t]).toBe(2 * mask.data[t]!);
+  });
+});

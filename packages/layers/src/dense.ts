@@ -1,0 +1,55 @@
+import { type DType, Matrix, ShapeError, addRowVector, gemm, matmul, sum } from '@ffnn/tensor';
+
+/** z = x·W + b  (x: m×n_in, W: n_in×n_out, b: 1×n_out, z: m×n_out) */
+export function denseForward(x: Matrix, W: Matrix, b: Matrix, z: Matrix): void {
+  matmul(x, W, z);
+  addRowVector(z, b, z);
+}
+
+/**
+ * Given δ = ∂L/∂z: dW = xᵀδ, db = Σ_rows δ, and (unless `dx` is null, as for the first layer)
+ * dx = δ·Wᵀ. Gradients are overwritten, not accumulated; penalties are added afterwards.
+ */
+export function denseBackward(x: Matrix, W: Matrix, delta: Matrix, dx: Matrix | null, dW: Matrix, db: Matrix): void {
+  gemm(1, x, delta, 0, dW, { transA: true });
+  sum(delta, 0, db);
+  if (dx) matmul(delta, W, dx, { transB: true });
+}
+
+/** Per-batch-size buffers of one layer, allocated once and reused. */
+export interface DenseBuffers {
+  /** pre-activation x·W + b */
+  z: Matrix;
+  /** activation φ(z) */
+  a: Matrix;
+  /** ∂L/∂a (scratch: filled when the gradient must pass through dropout or an unfused loss) */
+  da: Matrix;
+  /** δ = ∂L/∂z */
+  dz: Matrix;
+  /** ∂L/∂x, which is also the next-lower layer's ∂L/∂(output) */
+  dx: Matrix;
+  /** dropout mask (training only) */
+  mask: Matrix | null;
+  /** a ⊙ mask, the layer's output when dropout is on */
+  dropped: Matrix | null;
+}
+
+/** Allocates the buffers a layer needs for batches of `rows` rows. */
+export function allocateBuffers(rows: number, inputSize: number, units: number, dtype: DType, dropout: boolean): DenseBuffers {
+  return {
+    z: Matrix.zeros(rows, units, dtype),
+    a: Matrix.zeros(rows, units, dtype),
+    da: Matrix.zeros(rows, units, dtype),
+    dz: Matrix.zeros(rows, units, dtype),
+    dx: Matrix.zeros(rows, inputSize, dtype),
+    mask: dropout ? Matrix.zeros(rows, units, dtype) : null,
+    dropped: dropout ? Matrix.zeros(rows, units, dtype) : null,
+  };
+}
+
+/** Throws a ShapeError like `Dense(784→300): input has 783 columns, expected 784`. */
+export function checkDenseInput(index: number, inputSize: number, units: number, x: Matrix): void {
+  if (x.cols !== inputSize) {
+    throw new ShapeError(`layer ${index} Dense(${inputSize}→${units}): input has ${x.cols} columns, expected ${inputSize}`);
+  }
+}

@@ -1,0 +1,60 @@
+export {
+  type Activation,
+  type ActivationName,
+  ACTIVATIONS,
+  activation,
+  leakyRelu,
+  sigmoidForward,
+  sigmoidBackward,
+  reluForward,
+  reluBackward,
+  leakyReluForward,
+  leakyReluBackward,
+  tanhForward,
+  tanhBackward,
+  linearForward,
+  linearBackward,
+  softmaxForward,
+  softmaxBackward,
+  geluForward,
+  geluBackward,
+} from './activations.js';
+export {
+  type Loss,
+  type LossName,
+  LOSSES,
+  loss,
+  checkOutputPairing,
+  outputDelta,
+  mseValue,
+  mseGradient,
+  crossEntropyValue,
+  crossEntropyGradient,
+  binaryCrossEntropyValue,
+  binaryCrossEntropyGradient,
+} from './losses.js';
+export { l1Value, l1Gradient, l2Value, l2Gradient } from './penalties.js';
+export { type InitName, INITS, defaultInit, initVariance, initWeights } from './init.js';
+export { denseForward, denseBackward } from './dense.js';
+export { dropoutForward, dropoutBackward } from './dropout.js';
+export {
+  Sequential,
+  type SequentialOptions,
+  type SequentialJSON,
+  type MlpOptions,
+  type LayerSpec,
+  type DenseLayer,
+  type ForwardOptions,
+} from './network.js';
+export {
+  fit,
+  evaluate,
+  type FitOptions,
+  type FitCallbacks,
+  type BatchInfo,
+  type EpochInfo,
+  type EarlyStoppingOptions,
+  type History,
+  type Evaluation,
+} from './fit.js';
+export { type RowSource, type Targets, asRowSource } from './sources.js';

@@ -1,0 +1,111 @@
+import { arbMatrix, assertGradCheck, gradCheck } from '@ffnn/autodiff-check';
+import { Matrix, Rng } from '@ffnn/tensor';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { activation } from './activations.js';
+import {
+  type LossName,
+  binaryCrossEntropyValue,
+  checkOutputPairing,
+  crossEntropyValue,
+  loss,
+  mseValue,
+  outputDelta,
+} from './losses.js';
+
+const RUNS = 200;
+
+function randomTargets(rng: Rng, rows: number, cols: number, kind: LossName): Matrix {
+  const y = Matrix.zeros(rows, cols);
+  for (let i = 0; i < rows; i++) {
+    if (kind === 'cross-entropy') y.set(i, rng.int(cols), 1);
+    else for (let j = 0; j < cols; j++) y.set(i, j, kind === 'binary-cross-entropy' ? rng.int(2) : rng.normal());
+  }
+  return y;
+}
+
+/** ∂J/∂z of the output layer (loss ∘ φ), checked against central differences of J(z). */
+function checkOutput(lossName: LossName, outName: 'linear' | 'sigmoid' | 'tanh' | 'softmax', z: Matrix, seed: number) {
+  const rng = new Rng(seed);
+  const y = randomTargets(rng, z.rows, z.cols, lossName);
+  const act = activation(outName);
+  const L = loss(lossName);
+  const a = Matrix.zeros(z.rows, z.cols);
+  const da = Matrix.zeros(z.rows, z.cols);
+  const dz = Matrix.zeros(z.rows, z.cols);
+  act.forward(z, a);
+  outputDelta(act, L, z, a, y, da, dz);
+  return gradCheck(
+    () => {
+      act.forward(z, a);
+      return L.value(z, a, y);
+    },
+    [z],
+    [dz],
+    { names: [`${lossName}∘${outName}`] },
+  );
+}
+
+const arbZ = (minCols = 1) =>
+  fc.tuple(fc.integer({ min: 1, max: 8 }), fc.integer({ min: minCols, max: 6 })).chain(([r, c]) => arbMatrix(r, c, { min: -4, max: 4 }));
+
+describe('loss gradients match central differences (float64)', () => {
+  const cases: [LossName, 'linear' | 'sigmoid' | 'tanh' | 'softmax', number][] = [
+    ['mse', 'linear', 1],
+    ['mse', 'sigmoid', 1],
+    ['mse', 'tanh', 1],
+    ['cross-entropy', 'softmax', 2],
+    ['binary-cross-entropy', 'sigmoid', 1],
+  ];
+  for (const [lossName, out, minCols] of cases) {
+    it(`${lossName} with a ${out} output: relative error ≤ 1e-6 over ${RUNS} cases`, () => {
+      fc.assert(
+        fc.property(arbZ(minCols), fc.integer(), (z, seed) => assertGradCheck(checkOutput(lossName, out, z, seed))),
+        { numRuns: RUNS },
+      );
+    });
+  }
+
+  it('the fused softmax + cross-entropy delta (ŷ − y)/m equals the unfused chain', () => {
+    fc.assert(
+      fc.property(arbZ(2), fc.integer(), (z, seed) => {
+        const y = randomTargets(new Rng(seed), z.rows, z.cols, 'cross-entropy');
+        const soft = activation('softmax');
+        const a = Matrix.zeros(z.rows, z.cols);
+        soft.forward(z, a);
+        const fused = Matrix.zeros(z.rows, z.cols);
+        outputDelta(soft, loss('cross-entropy'), z, a, y, Matrix.zeros(z.rows, z.cols), fused);
+        const da = Matrix.zeros(z.rows, z.cols);
+        const chained = Matrix.zeros(z.rows, z.cols);
+        loss('cross-entropy').gradient(a, y, da);
+        soft.backward(z, a, da, chained);
+        for (let t = 0; t < fused.size; t++) expect(fused.data[t]).toBeCloseTo(chained.data[t]!, 10);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('loss values', () => {
+  it('mse is the mean over all elements', () => {
+    expect(mseValue(Matrix.from([[1, 2], [3, 4]]), Matrix.from([[0, 0], [0, 0]]))).toBe(30 / 4);
+  });
+  it('cross-entropy from logits never overflows and equals −log softmax', () => {
+    expect(crossEntropyValue(Matrix.from([[1000, 0]]), Matrix.from([[1, 0]]))).toBe(0);
+    expect(crossEntropyValue(Matrix.from([[1000, 0]]), Matrix.from([[0, 1]]))).toBe(1000);
+    const v = crossEntropyValue(Matrix.from([[1, 2, 3]]), Matrix.from([[0, 0, 1]]));
+    expect(v).toBeCloseTo(-Math.log(Math.exp(3) / (Math.exp(1) + Math.exp(2) + Math.exp(3))), 14);
+  });
+  it('binary cross-entropy from logits is finite at the extremes', () => {
+    expect(binaryCrossEntropyValue(Matrix.from([[800]]), Matrix.from([[1]]))).toBe(0);
+    expect(binaryCrossEntropyValue(Matrix.from([[-800]]), Matrix.from([[1]]))).toBe(800);
+    expect(binaryCrossEntropyValue(Matrix.from([[0]]), Matrix.from([[1]]))).toBeCloseTo(Math.log(2), 15);
+  });
+  it('refuses output activations that do not fit the loss', () => {
+    expect(() => checkOutputPairing(activation('linear'), 'cross-entropy')).toThrow(/needs a softmax output layer, got "linear"/);
+    expect(() => checkOutputPairing(activation('relu'), 'binary-cross-entropy')).toThrow(/needs a sigmoid output layer/);
+    expect(() => checkOutputPairing(activation('softmax'), 'mse')).toThrow(/allowMseOnSoftmax/);
+    expect(() => checkOutputPairing(activation('softmax'), 'mse', true)).not.toThrow();
+    expect(() => loss('hinge' as LossName)).toThrow(/loss must be one of mse, cross-entropy, binary-cross-entropy; got "hinge"/);
+  });
+});
