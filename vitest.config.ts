@@ -5,10 +5,12 @@ import { defineConfig } from 'vitest/config';
 
 // Tests import workspace packages from source, so `pnpm test` never runs against stale builds.
 const root = dirname(fileURLToPath(import.meta.url));
-const alias: Record<string, string> = {};
+const alias: { find: string; replacement: string }[] = [];
 for (const dir of readdirSync(join(root, 'packages'))) {
-  const entry = join(root, 'packages', dir, 'src', 'index.ts');
-  if (existsSync(entry)) alias[`@ffnn/${dir}`] = entry;
+  const src = join(root, 'packages', dir, 'src');
+  // Subpath entries (e.g. `@ffnn/datasets/node` → src/node.ts) first, then the main entry.
+  if (existsSync(join(src, 'node.ts'))) alias.push({ find: `@ffnn/${dir}/node`, replacement: join(src, 'node.ts') });
+  if (existsSync(join(src, 'index.ts'))) alias.push({ find: `@ffnn/${dir}`, replacement: join(src, 'index.ts') });
 }
 
 export default defineConfig({
