@@ -83,7 +83,8 @@ export function coordinateDescent(
       if (wj !== 0) for (let i = 0; i < n; i++) R[i] = R[i]! + wj * Xcol[col + i]!;
       let tmp = 0;
       for (let i = 0; i < n; i++) tmp += Xcol[col + i]! * R[i]!;
-      const wNew = (Math.sign(tmp) * Math.max(Math.abs(tmp) - l1, 0)) / normColsX[j]!;
+      const shrunk = Math.abs(tmp) - l1; // soft threshold; +0 (not −0) when the coefficient is cut
+      const wNew = shrunk > 0 ? (Math.sign(tmp) * shrunk) / normColsX[j]! : 0;
       w[j] = wNew;
       if (wNew !== 0) for (let i = 0; i < n; i++) R[i] = R[i]! - wNew * Xcol[col + i]!;
       dwMax = Math.max(dwMax, Math.abs(wNew - wj));

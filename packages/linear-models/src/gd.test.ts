@@ -1,0 +1,67 @@
+import { createOptimizer } from '@ffnn/optim';
+import { InvalidOptionError, Matrix } from '@ffnn/tensor';
+import { describe, expect, it } from 'vitest';
+import { LinearGD, fitLinearGD } from './gd.js';
+import { LinearRegression } from './ols.js';
+import { Ridge } from './ridge.js';
+import { regressionProblem } from './testing.js';
+
+describe('fitLinearGD', () => {
+  const n = 80;
+  const { X, y } = regressionProblem(n, 4, 31, 0.3);
+
+  it('full-batch plain gradient descent converges to the closed-form Ridge solution with α = n·λ', () => {
+    const lambda = 0.05;
+    const { model, history } = fitLinearGD(X, y, { optimizer: createOptimizer('sgd', { lr: 0.1 }), lambda, epochs: 2000 });
+    const ridge = new Ridge({ alpha: n * lambda }).fit(X, y);
+    for (let j = 0; j < 4; j++) expect(model.coef.get(j, 0)).toBeCloseTo(ridge.coef.get(j, 0), 10);
+    expect(model.intercept).toBeCloseTo(ridge.intercept, 10);
+    expect(history.loss).toHaveLength(2000);
+    // Full-batch GD with a small enough step decreases the objective monotonically.
+    for (let e = 1; e < history.loss.length; e++) expect(history.loss[e]!).toBeLessThanOrEqual(history.loss[e - 1]! + 1e-15);
+    // The final loss is the Ridge objective divided by n.
+    const r = ridge.predict(X).data.map((v, i) => y.data[i]! - v);
+    const ridgeObjective = (r.reduce((a, v) => a + v * v, 0) + n * lambda * ridge.coef.data.reduce((a, v) => a + v * v, 0)) / n;
+    expect(history.loss.at(-1)!).toBeCloseTo(ridgeObjective, 12);
+  });
+
+  it('λ = 0 with momentum reaches OLS', () => {
+    const { model } = fitLinearGD(X, y, { optimizer: createOptimizer('momentum', { lr: 0.05 }), epochs: 1000 });
+    const ols = new LinearRegression().fit(X, y);
+    for (let j = 0; j < 4; j++) expect(model.coef.get(j, 0)).toBeCloseTo(ols.coef.get(j, 0), 9);
+  });
+
+  it('mini-batch Adam gets close to Ridge and is reproducible by seed', () => {
+    const opts = () => ({ optimizer: createOptimizer('adam', { lr: 0.01 }), lambda: 0.01, epochs: 400, batchSize: 16, seed: 5 });
+    const a = fitLinearGD(X, y, opts());
+    const b = fitLinearGD(X, y, opts());
+    expect(Array.from(a.model.coef.data)).toEqual(Array.from(b.model.coef.data));
+    expect(a.history.loss).toEqual(b.history.loss);
+    const ridge = new Ridge({ alpha: n * 0.01 }).fit(X, y);
+    // Constant-step Adam on mini-batches hovers around the minimum; it does not land on it.
+    for (let j = 0; j < 4; j++) expect(Math.abs(a.model.coef.get(j, 0) - ridge.coef.get(j, 0))).toBeLessThan(0.02);
+    expect(a.history.loss.at(-1)!).toBeLessThan(a.history.loss[0]!);
+  });
+
+  it('fitIntercept = false fits through the origin', () => {
+    const { model } = fitLinearGD(X, y, { optimizer: createOptimizer('sgd', { lr: 0.1 }), epochs: 1000, fitIntercept: false });
+    const ols = new LinearRegression({ fitIntercept: false }).fit(X, y);
+    expect(model.intercept).toBe(0);
+    for (let j = 0; j < 4; j++) expect(model.coef.get(j, 0)).toBeCloseTo(ols.coef.get(j, 0), 9);
+  });
+
+  it('rejects bad options naming them', () => {
+    const optimizer = createOptimizer('sgd');
+    expect(() => fitLinearGD(X, y, { optimizer, lambda: -1 })).toThrow('LinearGD: lambda must be a finite number ≥ 0, got -1');
+    expect(() => fitLinearGD(X, y, { optimizer, epochs: 0 })).toThrow(/epochs/);
+    expect(() => fitLinearGD(X, y, { optimizer, batchSize: 2.5 })).toThrow(/batchSize/);
+    expect(() => fitLinearGD(X, y, { optimizer: {} as never })).toThrow(InvalidOptionError);
+    expect(() => fitLinearGD(X, Matrix.zeros(3, 1), { optimizer })).toThrow(/y is 3×1, expected 80×1/);
+  });
+
+  it('round-trips the fitted coefficients through JSON', () => {
+    const { model } = fitLinearGD(X, y, { optimizer: createOptimizer('sgd', { lr: 0.1 }), epochs: 50 });
+    const copy = LinearGD.fromJSON(JSON.parse(JSON.stringify(model)));
+    expect(Array.from(copy.predict(X).data)).toEqual(Array.from(model.predict(X).data));
+  });
+});

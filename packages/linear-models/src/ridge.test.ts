@@ -1,0 +1,55 @@
+import { InvalidOptionError, Matrix, ShapeError } from '@ffnn/tensor';
+import { describe, expect, it } from 'vitest';
+import { LinearRegression } from './ols.js';
+import { Ridge } from './ridge.js';
+import { regressionProblem } from './testing.js';
+
+describe('Ridge', () => {
+  it('solves the normal equations (XcᵀXc + αI)w = Xcᵀyc', () => {
+    const { X, y } = regressionProblem(25, 4, 11);
+    const alpha = 3.5;
+    const m = new Ridge({ alpha }).fit(X, y);
+    const w = m.coef.data;
+    const n = 25, p = 4;
+    const xm = Array.from({ length: p }, (_, j) => X.toArray().reduce((a, r) => a + r[j]!, 0) / n);
+    const ym = y.data.reduce((a, v) => a + v, 0) / n;
+    for (let j = 0; j < p; j++) {
+      let lhs = alpha * w[j]!, rhs = 0;
+      for (let i = 0; i < n; i++) {
+        let xw = 0;
+        for (let k = 0; k < p; k++) xw += (X.get(i, k) - xm[k]!) * w[k]!;
+        lhs += (X.get(i, j) - xm[j]!) * xw;
+        rhs += (X.get(i, j) - xm[j]!) * (y.data[i]! - ym);
+      }
+      expect(Math.abs(lhs - rhs)).toBeLessThan(1e-11 * (Math.abs(rhs) + 1));
+    }
+    // The intercept is not penalized: it makes the mean residual zero.
+    expect(m.predict(X).data.reduce((a, v, i) => a + v - y.data[i]!, 0)).toBeCloseTo(0, 11);
+  });
+
+  it('α = 0 is least squares and a large α shrinks the coefficients toward 0', () => {
+    const { X, y } = regressionProblem(30, 3, 12);
+    const ols = new LinearRegression().fit(X, y).coef.data;
+    const r0 = new Ridge({ alpha: 0 }).fit(X, y).coef.data;
+    for (let j = 0; j < 3; j++) expect(r0[j]).toBeCloseTo(ols[j]!, 12);
+    const norm = (a: Float64Array): number => Math.hypot(...a);
+    expect(norm(new Ridge({ alpha: 1e8 }).fit(X, y).coef.data)).toBeLessThan(1e-5 * norm(ols));
+  });
+
+  it('rejects alpha < 0 naming alpha, and bad shapes', () => {
+    const { X, y } = regressionProblem(8, 2, 13);
+    expect(() => new Ridge({ alpha: -1 }).fit(X, y)).toThrow(InvalidOptionError);
+    expect(() => new Ridge({ alpha: -1 }).fit(X, y)).toThrow('Ridge: alpha must be a finite number ≥ 0, got -1');
+    expect(() => new Ridge({ alpha: NaN }).fit(X, y)).toThrow(/alpha/);
+    expect(() => new Ridge().fit(X, Matrix.zeros(8, 2))).toThrow(ShapeError);
+  });
+
+  it('round-trips through JSON', () => {
+    const { X, y } = regressionProblem(20, 3, 14);
+    const m = new Ridge({ alpha: 0.5, fitIntercept: false }).fit(X, y);
+    const copy = Ridge.fromJSON(JSON.parse(JSON.stringify(m)));
+    expect(copy.alpha).toBe(0.5);
+    expect(copy.fitIntercept).toBe(false);
+    expect(Array.from(copy.coef.data)).toEqual(Array.from(m.coef.data));
+  });
+});
