@@ -1,0 +1,182 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataFormatError, FfnnError, InvalidOptionError } from '@ffnn/tensor';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseCsv } from './csv.js';
+import { readCsv } from './node/read-csv.js';
+
+const GOOD = 'x1,x2,y\n1,2,3\n4.5,-6e-1,+7\n.5,8.,9E2\n';
+
+function message(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(FfnnError);
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+}
+
+describe('parseCsv: good input', () => {
+  it('parses a numeric table with a named target', () => {
+    const { columns, X, y, targetName } = parseCsv(GOOD, { target: 'y' });
+    expect(columns).toEqual(['x1', 'x2']);
+    expect(targetName).toBe('y');
+    expect(X.toArray()).toEqual([[1, 2], [4.5, -0.6], [0.5, 8]]);
+    expect(Array.from(y!.data)).toEqual([3, 7, 900]);
+  });
+
+  it('without target keeps every column in X', () => {
+    const r = parseCsv(GOOD);
+    expect(r.columns).toEqual(['x1', 'x2', 'y']);
+    expect(r.X.shape).toEqual([3, 3]);
+    expect(r.y).toBeUndefined();
+    expect(r.targetName).toBeUndefined();
+  });
+
+  it('target in the middle; float32', () => {
+    const r = parseCsv('a,t,b\n1,2,3\n', { target: 't', dtype: 'float32' });
+    expect(r.X.toArray()).toEqual([[1, 3]]);
+    expect(r.y!.dtype).toBe('float32');
+    expect(Array.from(r.y!.data)).toEqual([2]);
+  });
+
+  it('handles \\r\\n, \\r, no trailing newline, BOM, blank lines, whitespace and quotes', () => {
+    const variants = [
+      'x1,x2,y\r\n1,2,3\r\n4,5,6\r\n',
+      'x1,x2,y\r1,2,3\r4,5,6',
+      '\uFEFFx1,x2,y\n1,2,3\n\n4,5,6\n\n\n',
+      ' "x1" , "x2",y\n 1 ,\t2, 3\n4,5 ,6',
+      '"x1",x2,"y"\n"1","2","3"\n4,5,6\n',
+    ];
+    for (const text of variants) {
+      const r = parseCsv(text, { target: 'y' });
+      expect(r.columns).toEqual(['x1', 'x2']);
+      expect(r.X.toArray()).toEqual([[1, 2], [4, 5]]);
+      expect(Array.from(r.y!.data)).toEqual([3, 6]);
+    }
+  });
+
+  it('quoted header names may contain commas and escaped quotes', () => {
+    const r = parseCsv('"a, b","say ""hi""",c\n1,2,3\n');
+    expect(r.columns).toEqual(['a, b', 'say "hi"', 'c']);
+  });
+
+  it('a header alone gives zero rows', () => {
+    const r = parseCsv('a,b\n', { target: 'b' });
+    expect(r.X.shape).toEqual([0, 1]);
+    expect(r.y!.shape).toEqual([0, 1]);
+  });
+});
+
+describe('parseCsv: errors name source, line and column', () => {
+  const opts = { source: 'data.csv' };
+
+  it('ragged rows', () => {
+    expect(message(() => parseCsv('a,b,c\n1,2,3\n4,5\n', opts))).toBe(
+      'data.csv: line 3: 2 fields, expected 3 (column "c" is missing)',
+    );
+    expect(message(() => parseCsv('a,b\n1,2,3\n', opts))).toBe('data.csv: line 2: 3 fields, expected 2 (extra field after column "b")');
+    expect(() => parseCsv('a,b\n1,2,\n', opts)).toThrow(/line 2: 3 fields, expected 2/);
+  });
+
+  it('non-numeric, empty, NaN and infinite cells', () => {
+    expect(message(() => parseCsv('a,b\n1,2\n3,abc\n', opts))).toBe('data.csv: line 3, column "b": not a number: "abc"');
+    expect(message(() => parseCsv('a,b\n1,\n', opts))).toBe('data.csv: line 2, column "b": empty cell; every cell must be a number');
+    expect(message(() => parseCsv('a,b\n , 2\n', opts))).toMatch(/line 2, column "a": empty cell/);
+    expect(message(() => parseCsv('a,b\nNaN,2\n', opts))).toBe(
+      'data.csv: line 2, column "a": NaN is not allowed; every cell must be a finite number',
+    );
+    expect(message(() => parseCsv('a,b\n1,Infinity\n', opts))).toBe('data.csv: line 2, column "b": not a number: "Infinity"');
+    expect(message(() => parseCsv('a\n1e999\n', opts))).toBe(
+      'data.csv: line 2, column "a": 1e999 overflows to Infinity; every cell must be finite',
+    );
+    for (const cell of ['0x10', '1,5', '1 2', '--1', '1e', '.', '']) {
+      expect(() => parseCsv(`a\n"${cell}"\n`, opts)).toThrow(DataFormatError);
+    }
+  });
+
+  it('line numbers count blank lines and the header position', () => {
+    expect(message(() => parseCsv('\n\na\n1\n\nx\n', opts))).toBe('data.csv: line 6, column "a": not a number: "x"');
+  });
+
+  it('bad quotes', () => {
+    expect(message(() => parseCsv('a,b\n1,"2\n', opts))).toBe('data.csv: line 2, column "b": unterminated quote');
+    expect(message(() => parseCsv('a,b\n1,"2"x\n', opts))).toBe('data.csv: line 2, column "b": unexpected text after a closing quote');
+    expect(message(() => parseCsv('a,b\n1,2"\n', opts))).toBe('data.csv: line 2, column "b": stray quote in "2\\""');
+    expect(message(() => parseCsv('"a\n1\n', opts))).toBe('data.csv: line 1, field 1: unterminated quote');
+  });
+
+  it('bad headers and empty input', () => {
+    expect(message(() => parseCsv('', opts))).toBe('data.csv: empty CSV; expected a header line of column names');
+    expect(message(() => parseCsv(' \r\n\n', opts))).toMatch(/empty CSV/);
+    expect(message(() => parseCsv('a,,c\n', opts))).toBe('data.csv: line 1: column 2 has an empty name');
+    expect(message(() => parseCsv('a,b,a\n', opts))).toBe('data.csv: line 1: duplicate column name "a"');
+  });
+
+  it('missing target lists the available columns', () => {
+    const e = (() => {
+      try {
+        parseCsv(GOOD, { ...opts, target: 'z' });
+      } catch (err) {
+        return err;
+      }
+      return undefined;
+    })();
+    expect(e).toBeInstanceOf(InvalidOptionError);
+    expect((e as Error).message).toBe('data.csv: target column "z" not found; available columns: "x1", "x2", "y"');
+  });
+
+  it('default source is <string>', () => {
+    expect(() => parseCsv('a\nq\n')).toThrow(/^<string>: line 2, column "a"/);
+  });
+});
+
+describe('readCsv', () => {
+  it('reads a file and names it in errors', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'csv-'));
+    const good = join(dir, 'good.csv');
+    writeFileSync(good, GOOD);
+    expect(Array.from(readCsv(good, { target: 'y' }).y!.data)).toEqual([3, 7, 900]);
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'a,b\n1,2\n3,x\n');
+    expect(() => readCsv(bad)).toThrow(`${bad}: line 3, column "b": not a number: "x"`);
+    const missing = join(dir, 'missing.csv');
+    expect(() => readCsv(missing)).toThrow(FfnnError);
+    expect(() => readCsv(missing)).toThrow(`cannot read ${missing}`);
+  });
+});
+
+describe('parseCsv fuzz', () => {
+  const onlyTyped = (text: string, target?: string): void => {
+    try {
+      const r = parseCsv(text, { target });
+      expect(r.X.rows).toBe(r.y?.rows ?? r.X.rows);
+      for (const v of r.X.data) expect(Number.isFinite(v)).toBe(true);
+    } catch (e) {
+      if (!(e instanceof FfnnError)) throw e;
+    }
+  };
+
+  it('random strings only give typed errors', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 80 }), (s) => onlyTyped(s)), { numRuns: 1000 });
+    // CSV-flavoured alphabet, so structure-related paths are reached often.
+    const csvish = fc
+      .array(fc.constantFrom('a', 'b', '1', '2', '.', 'e', '-', '"', ',', ' ', '\n', '\r', 'N', 'a', 'n', '9'), { maxLength: 60 })
+      .map((cs) => cs.join(''));
+    fc.assert(fc.property(csvish, fc.constantFrom(undefined, 'a', 'b'), (s, t) => onlyTyped(s, t)), { numRuns: 1000 });
+  });
+
+  it('truncations and single-character edits of a valid CSV only give typed errors', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.nat(), fc.string({ minLength: 1, maxLength: 2 }), (cut, pos, ch) => {
+        onlyTyped(GOOD.slice(0, cut % (GOOD.length + 1)), 'y');
+        const p = pos % GOOD.length;
+        onlyTyped(GOOD.slice(0, p) + ch + GOOD.slice(p + 1), 'y');
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
