@@ -5,6 +5,7 @@ export class GradCheckFailedError extends Error {
   /** The failing report, for programmatic inspection. */
   readonly report: GradCheckReport;
 
+  /** Wraps a failing report; the message is its table. */
   constructor(report: GradCheckReport) {
     super(formatGradCheckTable(report));
     this.name = 'GradCheckFailedError';

@@ -29,7 +29,7 @@ const OUTPUT_ACTIVATIONS: Record<LossName, readonly ActivationName[]> = {
 export interface NetworkSpec {
   /** Number of input features. */
   inputSize: number;
-  /** Hidden layers, input side first. */
+  /** Hidden layers, input side first: `units` ≥ 1 neurons each, with `activation` (never softmax). */
   hidden: { units: number; activation: ActivationName }[];
   /** Number of outputs. */
   outputSize: number;
