@@ -39,7 +39,7 @@ export function createOptimizer<N extends OptimizerName>(name: N, options?: Opti
       return new SGD(options);
     case 'momentum':
     case 'nesterov':
-      return sgdVariant(name, options ?? {});
+      return sgdVariant(name, options === undefined ? {} : options);
     case 'adagrad':
       return new AdaGrad(options);
     case 'rmsprop':

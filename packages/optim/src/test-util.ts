@@ -1,4 +1,5 @@
-import { type DType, Matrix, Rng } from '@ffnn/tensor';
+import type { Rng } from '@ffnn/tensor';
+import { type DType, Matrix } from '@ffnn/tensor';
 import { expect } from 'vitest';
 import type { Optimizer } from './types.js';
 
