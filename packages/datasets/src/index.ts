@@ -32,7 +32,7 @@ export {
   type TrainTestSplitOptions,
   type KFoldOptions,
 } from './preprocessing/split.js';
-export { mse, mae, r2, type Values } from './metrics/regression.js';
+export { mse, mae, r2, type RegressionValues } from './metrics/regression.js';
 export {
   accuracy,
   confusionMatrix,

@@ -1,7 +1,7 @@
 import { DataFormatError, Matrix, ShapeError } from '@ffnn/tensor';
 
 /** Targets or predictions: a matrix (n × outputs) or a flat array (n × 1). */
-export type Values = Matrix | ArrayLike<number>;
+export type RegressionValues = Matrix | ArrayLike<number>;
 
 interface Columns {
   rows: number;
@@ -9,12 +9,12 @@ interface Columns {
   data: ArrayLike<number>;
 }
 
-function columns(v: Values): Columns {
+function columns(v: RegressionValues): Columns {
   return v instanceof Matrix ? v : { rows: v.length, cols: 1, data: v };
 }
 
 /** Checks matching shapes and finite values; returns the two as row-major n × p. */
-function pair(what: string, yTrue: Values, yPred: Values, minRows: number): [Columns, Columns] {
+function pair(what: string, yTrue: RegressionValues, yPred: RegressionValues, minRows: number): [Columns, Columns] {
   const a = columns(yTrue);
   const b = columns(yPred);
   if (a.rows !== b.rows || a.cols !== b.cols) {
@@ -38,7 +38,7 @@ function pair(what: string, yTrue: Values, yPred: Values, minRows: number): [Col
  *
  * @throws DataFormatError on NaN/±Infinity or no samples; ShapeError on mismatched shapes.
  */
-export function mse(yTrue: Values, yPred: Values): number {
+export function mse(yTrue: RegressionValues, yPred: RegressionValues): number {
   const [a, b] = pair('mse', yTrue, yPred, 1);
   let s = 0;
   for (let k = 0; k < a.data.length; k++) {
@@ -49,7 +49,7 @@ export function mse(yTrue: Values, yPred: Values): number {
 }
 
 /** Mean absolute error `(1/(n·p)) Σ |y − ŷ|` (see {@link mse} for shapes and errors). */
-export function mae(yTrue: Values, yPred: Values): number {
+export function mae(yTrue: RegressionValues, yPred: RegressionValues): number {
   const [a, b] = pair('mae', yTrue, yPred, 1);
   let s = 0;
   for (let k = 0; k < a.data.length; k++) s += Math.abs(a.data[k]! - b.data[k]!);
@@ -65,7 +65,7 @@ export function mae(yTrue: Values, yPred: Values): number {
  *
  * @throws DataFormatError on NaN/±Infinity or fewer than two samples.
  */
-export function r2(yTrue: Values, yPred: Values): number {
+export function r2(yTrue: RegressionValues, yPred: RegressionValues): number {
   const [a, b] = pair('r2', yTrue, yPred, 2);
   const { rows: n, cols: p } = a;
   let total = 0;
