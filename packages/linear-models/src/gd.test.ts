@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { LinearGD, fitLinearGD } from './gd.js';
 import { LinearRegression } from './ols.js';
 import { Ridge } from './ridge.js';
-import { regressionProblem } from './testing.js';
+import { regressionProblem, roundTrip } from './testing.js';
 
 describe('fitLinearGD', () => {
   const n = 80;
@@ -20,8 +20,8 @@ describe('fitLinearGD', () => {
     // Full-batch GD with a small enough step decreases the objective monotonically.
     for (let e = 1; e < history.loss.length; e++) expect(history.loss[e]!).toBeLessThanOrEqual(history.loss[e - 1]! + 1e-15);
     // The final loss is the Ridge objective divided by n.
-    const r = ridge.predict(X).data.map((v, i) => y.data[i]! - v);
-    const ridgeObjective = (r.reduce((a, v) => a + v * v, 0) + n * lambda * ridge.coef.data.reduce((a, v) => a + v * v, 0)) / n;
+    const r = Array.from(ridge.predict(X).data).map((v, i) => y.data[i]! - v);
+    const ridgeObjective = (r.reduce((a, v) => a + v * v, 0) + n * lambda * Array.from(ridge.coef.data).reduce((a, v) => a + v * v, 0)) / n;
     expect(history.loss.at(-1)!).toBeCloseTo(ridgeObjective, 12);
   });
 
@@ -61,7 +61,7 @@ describe('fitLinearGD', () => {
 
   it('round-trips the fitted coefficients through JSON', () => {
     const { model } = fitLinearGD(X, y, { optimizer: createOptimizer('sgd', { lr: 0.1 }), epochs: 50 });
-    const copy = LinearGD.fromJSON(JSON.parse(JSON.stringify(model)));
+    const copy = LinearGD.fromJSON(roundTrip(model.toJSON()));
     expect(Array.from(copy.predict(X).data)).toEqual(Array.from(model.predict(X).data));
   });
 });

@@ -74,7 +74,7 @@ export class LinearGD extends LinearRegressor {
     const residual = new Matrix(batchSize, 1);
     const residualAll = new Matrix(n, 1);
     const loss: number[] = [];
-    let order = new Int32Array(0);
+    let order: Int32Array = new Int32Array(0);
 
     for (let epoch = 0; epoch < epochs; epoch++) {
       if (!fullBatch) order = rng.permutation(n);

@@ -170,8 +170,8 @@ export function lbfgs(fg: ObjectiveWithGradient, x0: ArrayLike<number>, options:
   };
   if (o.c2 <= o.c1) throw new InvalidOptionError(`lbfgs: c2 must be greater than c1 (got c1 = ${o.c1}, c2 = ${o.c2})`);
   const n = x0.length;
-  let x = Float64Array.from(x0);
-  let g = new Float64Array(n);
+  let x: Float64Array = Float64Array.from(x0);
+  let g: Float64Array = new Float64Array(n);
   let f = fg(x, g);
   const counter = { nFev: 1 };
   const S: Float64Array[] = [];

@@ -1,6 +1,7 @@
 import { DataFormatError, InvalidOptionError, Matrix, Rng, ShapeError, StateError } from '@ffnn/tensor';
 import { describe, expect, it } from 'vitest';
 import { LogisticRegression } from './logistic.js';
+import { roundTrip } from './testing.js';
 
 /** Gaussian blobs with labels 10, 20, 30 (to check label mapping). */
 function blobs(n: number, seed: number): { X: Matrix; y: number[] } {
@@ -34,7 +35,7 @@ describe('LogisticRegression', () => {
         const lse = mx + Math.log(z.reduce((a, v) => a + Math.exp(v - mx), 0));
         obj += C * (lse - z[y[i]! / 10 - 1]!);
       }
-      return obj + 0.5 * Wt.data.reduce((a, v) => a + v * v, 0);
+      return obj + 0.5 * Array.from(Wt.data).reduce((a, v) => a + v * v, 0);
     };
     expect(f(W, b)).toBeCloseTo(m.objective, 9);
     const h = 1e-5;
@@ -45,7 +46,7 @@ describe('LogisticRegression', () => {
       expect(Math.abs((f(Wp, b) - f(Wm, b)) / (2 * h))).toBeLessThan(1e-5);
     }
     // The unpenalized intercepts sum to zero (softmax is shift invariant; L-BFGS from 0 keeps Σb = 0).
-    expect(Math.abs(b.data.reduce((a, v) => a + v, 0))).toBeLessThan(1e-10);
+    expect(Math.abs(Array.from(b.data).reduce((a, v) => a + v, 0))).toBeLessThan(1e-10);
   });
 
   it('maps labels to sorted classes; probabilities are rows summing to 1; predict is the argmax', () => {
@@ -101,7 +102,7 @@ describe('LogisticRegression', () => {
 
   it('round-trips through JSON', () => {
     const m = new LogisticRegression({ C: 2 }).fit(X, y);
-    const copy = LogisticRegression.fromJSON(JSON.parse(JSON.stringify(m)));
+    const copy = LogisticRegression.fromJSON(roundTrip(m.toJSON()));
     expect(copy.C).toBe(2);
     expect(Array.from(copy.predictProba(X).data)).toEqual(Array.from(m.predictProba(X).data));
   });

@@ -15,3 +15,8 @@ export function regressionProblem(n: number, p: number, seed: number, sigma = 0.
   }
   return { X, y, w, b };
 }
+
+/** A value after `JSON.stringify` and `JSON.parse`, typed as it was. */
+export function roundTrip<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

@@ -54,6 +54,6 @@ export function checkPositiveInteger(name: string, value: unknown): number {
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'an object';
+  if (typeof v === 'object') return v.constructor?.name ?? 'an object';
   return typeof v;
 }
