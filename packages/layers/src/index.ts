@@ -58,3 +58,4 @@ export {
   type Evaluation,
 } from './fit.js';
 export { type RowSource, type Targets, asRowSource } from './sources.js';
+export { unitDiagnostics, type LayerDiagnostics } from './diagnostics.js';

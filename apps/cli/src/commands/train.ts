@@ -1,0 +1,246 @@
+import { Option, type Command } from 'commander';
+import { mae, mse, r2 } from '@ffnn/datasets';
+import { type ActivationName, type History, Sequential, unitDiagnostics } from '@ffnn/layers';
+import { type OptimizerName, createOptimizer, parseSchedule } from '@ffnn/optim';
+import { type DType, Matrix, getBackend } from '@ffnn/tensor';
+import {
+  type Dataset,
+  type Task,
+  encodeLabels,
+  fitPreprocessing,
+  inputsFor,
+  loadDataset,
+  split,
+  standardizationWarning,
+  subsetIndices,
+  targetColumn,
+} from '../data.js';
+import { UsageError } from '../errors.js';
+import { saveModel, type ModelFile } from '../model-file.js';
+import { HIDDEN_ACTIVATIONS, OPTIMIZER_NAMES, fraction, nonNegInt, nonNegative, parseHidden, positive, positiveInt } from '../options.js';
+import { Progress, asciiCurve } from '../progress.js';
+import { classificationSummary, regressionSummary } from '../report.js';
+import { VERSION } from '../version.js';
+
+interface TrainFlags {
+  data: string;
+  target?: string;
+  task?: Task;
+  hidden: string;
+  activation: ActivationName;
+  optimizer: OptimizerName;
+  lr?: number;
+  schedule?: string;
+  epochs: number;
+  batchSize: number;
+  l1: number;
+  l2: number;
+  dropout: number;
+  earlyStopping?: number;
+  seed: number;
+  dtype: DType;
+  save?: string;
+  json?: boolean;
+  standardize: boolean;
+  testSize: number;
+  n?: number;
+  noise?: number;
+  subset?: number;
+  quiet?: boolean;
+}
+
+/** Result of `ffnn train --json`. */
+export interface TrainResult {
+  data: string;
+  task: Task;
+  rows: { train: number; test: number };
+  architecture: string;
+  backend: { name: string; threads: number };
+  history: History;
+  train: Record<string, number>;
+  test: Record<string, number>;
+  diagnostics: ReturnType<typeof unitDiagnostics>;
+  seconds: number;
+  savedTo?: string;
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train a network on runge, mnist or a CSV file and report train and test metrics')
+    .option('--data <source>', 'runge, mnist, or a CSV file with a header', 'runge')
+    .option('--target <column>', 'target column of a CSV file')
+    .addOption(new Option('--task <task>', 'regression or classification (inferred when omitted)').choices(['regression', 'classification']))
+    .option('--hidden <widths>', 'hidden layer widths, comma-separated ("none" for no hidden layer)', '50,50')
+    .addOption(new Option('--activation <name>', 'hidden activation').choices(HIDDEN_ACTIVATIONS).default('relu'))
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZER_NAMES).default('adam'))
+    .option('--lr <rate>', 'learning rate (default: the optimizer\'s, 1e-3 for adam)', positive('--lr'))
+    .option('--schedule <spec>', 'learning-rate schedule: constant, step:<every>:<gamma>, exponential:<gamma>, cosine:<epochs>, plateau:<patience>:<factor>')
+    .option('--epochs <n>', 'passes over the training data', nonNegInt('--epochs'), 100)
+    .option('--batch-size <n>', 'mini-batch size', positiveInt('--batch-size'), 64)
+    .option('--l1 <lambda>', 'L1 penalty λ1·Σ|w| on weights', nonNegative('--l1'), 0)
+    .option('--l2 <lambda>', 'L2 penalty (λ2/2)·Σw² on weights', nonNegative('--l2'), 0)
+    .option('--dropout <rate>', 'dropout rate on hidden layers, in [0, 1)', nonNegative('--dropout'), 0)
+    .option('--early-stopping <patience>', 'stop after this many epochs without improvement on a 10% validation split', positiveInt('--early-stopping'))
+    .option('--seed <n>', 'seed of data, split, initial weights and shuffling', nonNegInt('--seed'), 1993)
+    .addOption(new Option('--dtype <type>', 'float type of weights').choices(['float64', 'float32']).default('float64'))
+    .option('--test-size <fraction>', 'held-out test fraction (stratified for classification)', fraction('--test-size'), 0.2)
+    .option('--no-standardize', 'do not standardize features (fitted on the training part by default)')
+    .option('--n <rows>', 'runge: number of points', positiveInt('--n'))
+    .option('--noise <sigma>', 'runge: noise standard deviation', nonNegative('--noise'))
+    .option('--subset <rows>', 'use a seeded (stratified) subset of this many rows, for quick runs', positiveInt('--subset'))
+    .option('--save <model.json>', 'write the trained model with its preprocessing')
+    .option('--json', 'print the result as JSON on stdout (progress goes to stderr)')
+    .option('--quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ ffnn train --data runge --hidden 50,50 --optimizer adam --lr 0.01 --epochs 500
+  $ ffnn train --data mnist --hidden 100 --lr 0.001 --epochs 5 --subset 10000 --save mnist.json
+  $ ffnn train --data houses.csv --target price --hidden 32,32 --early-stopping 10 --json`,
+    )
+    .action((flags: TrainFlags) => {
+      const result = train(flags);
+      if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    });
+}
+
+/** Runs `ffnn train`. */
+export function train(flags: TrainFlags): TrainResult {
+  const started = Date.now();
+  const log = (s: string) => {
+    if (!flags.quiet) (flags.json ? process.stderr : process.stdout).write(`${s}\n`);
+  };
+  const hidden = parseHidden(flags.hidden);
+  if (flags.dropout >= 1) throw new UsageError(`--dropout must be in [0, 1); got "${flags.dropout}"`);
+  const schedule = flags.schedule ? parseSchedule(flags.schedule) : undefined;
+  let data: Dataset = loadDataset({ data: flags.data, ...(flags.target ? { target: flags.target } : {}), ...(flags.n ? { n: flags.n } : {}), ...(flags.noise !== undefined ? { noise: flags.noise } : {}), seed: flags.seed });
+  const task = flags.task ?? data.inferredTask;
+  let encoded = task === 'classification' ? encodeLabels(data.target) : null;
+  if (task === 'classification' && encoded!.classes.length < 2) throw new UsageError(`--task classification needs at least 2 classes in ${data.targetName}`);
+  if (flags.subset !== undefined && flags.subset < data.n) {
+    data = restrict(data, subsetIndices(data.n, flags.subset, flags.seed, encoded?.labels));
+    encoded = task === 'classification' ? encodeLabels(data.target) : null;
+  }
+  const { train: trainRows, test: testRows } = split(data.n, flags.testSize, flags.seed, encoded?.labels);
+  const pre = fitPreprocessing(data, trainRows, flags.standardize);
+  const Xtrain = inputsFor(data, trainRows, pre, flags.dtype);
+  const Xtest = inputsFor(data, testRows, pre, flags.dtype);
+  if (Xtrain instanceof Matrix && pre.kind === 'none') {
+    const warning = standardizationWarning(Xtrain, data.featureNames);
+    if (warning) process.stderr.write(`${warning}\n`);
+  }
+  const ytrain = encoded ? Int32Array.from(trainRows, (i) => encoded.labels[i]!) : targetColumn(data.target, trainRows);
+  const ytest = encoded ? Int32Array.from(testRows, (i) => encoded.labels[i]!) : targetColumn(data.target, testRows);
+  const outputs = encoded ? encoded.classes.length : 1;
+  const net = Sequential.mlp({
+    inputSize: data.cols,
+    hidden,
+    activation: flags.activation,
+    outputSize: encoded && outputs === 2 ? 2 : outputs,
+    loss: task === 'classification' ? 'cross-entropy' : 'mse',
+    lambda1: flags.l1,
+    lambda2: flags.l2,
+    dropout: flags.dropout,
+    dtype: flags.dtype,
+    seed: flags.seed,
+  });
+  const optimizer = createOptimizer(flags.optimizer, flags.lr === undefined ? {} : { lr: flags.lr });
+  const backend = getBackend();
+  log(`ffnn ${VERSION} · ${data.name}: ${trainRows.length} train / ${testRows.length} test rows · ${task}`);
+  log(`${net.summary()}`);
+  log(`optimizer ${flags.optimizer} (lr ${optimizer.lr}) · batch ${flags.batchSize} · ${flags.epochs} epochs · backend ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'})`);
+  const progress = new Progress(flags.json ? process.stderr : process.stdout, 'train', flags.quiet);
+  const history = net.fit(Xtrain, ytrain, {
+    optimizer,
+    epochs: flags.epochs,
+    batchSize: flags.batchSize,
+    seed: flags.seed,
+    ...(schedule ? { schedule } : {}),
+    ...(flags.earlyStopping ? { validationSplit: 0.1, earlyStopping: { patience: flags.earlyStopping } } : {}),
+    callbacks: { onEpochEnd: (info) => progress.epoch(info, history0(net)) },
+  });
+  if (history.stopReason !== 'completed') progress.end();
+  if (history.stopReason === 'early-stopping') log(`early stopping after epoch ${history.loss.length}; restored the weights of epoch ${history.bestEpoch + 1}`);
+  if (history.loss.length > 1) log(`\n${asciiCurve(history.loss, { title: `training loss (${task === 'classification' ? 'cross-entropy' : 'MSE'}) per epoch` })}\n`);
+
+  const summarize = (X: typeof Xtrain, rows: Int32Array, y: typeof ytrain) =>
+    encoded ? classificationSummary(net, X, y as Int32Array) : regressionSummary(net, X, y as Matrix, data.clean ? targetColumn(data.clean, rows) : null);
+  const trainMetrics = summarize(Xtrain, trainRows, ytrain);
+  const testMetrics = summarize(Xtest, testRows, ytest);
+  const probe = Xtrain instanceof Matrix ? firstRows(Xtrain, 2000) : gatherFirst(Xtrain, 2000, flags.dtype);
+  const diagnostics = unitDiagnostics(net, probe);
+  for (const [name, m] of [['train', trainMetrics], ['test', testMetrics]] as const) {
+    log(`${name.padEnd(5)} ${Object.entries(m).map(([k, v]) => `${k} ${formatMetric(v)}`).join(' · ')}`);
+  }
+  for (const d of diagnostics) {
+    if (d.deadFraction !== null) log(`layer ${d.layer} (${d.activation}): ${(100 * d.deadFraction).toFixed(1)}% dead units`);
+    if (d.saturatedFraction !== null) log(`layer ${d.layer} (${d.activation}): ${(100 * d.saturatedFraction).toFixed(1)}% saturated units`);
+  }
+  const result: TrainResult = {
+    data: data.name,
+    task,
+    rows: { train: trainRows.length, test: testRows.length },
+    architecture: [data.cols, ...hidden, net.outputSize].join('-'),
+    backend: { name: backend.name, threads: backend.threads },
+    history,
+    train: trainMetrics,
+    test: testMetrics,
+    diagnostics,
+    seconds: (Date.now() - started) / 1000,
+  };
+  if (flags.save) {
+    const model: ModelFile = {
+      format: 'ffnn.model',
+      version: 1,
+      task,
+      featureNames: data.featureNames,
+      targetName: data.targetName,
+      classes: encoded ? encoded.classes : null,
+      preprocessing: pre,
+      network: net.toJSON(),
+      training: { ...flags, ffnn: VERSION, backend: backend.name },
+    };
+    saveModel(flags.save, model);
+    result.savedTo = flags.save;
+    log(`saved the model to ${flags.save}`);
+  }
+  return result;
+}
+
+function history0(net: Sequential): string {
+  return net.isClassifier ? 'acc' : 'mse';
+}
+
+function formatMetric(v: number): string {
+  return Math.abs(v) >= 0.01 ? v.toFixed(4) : v.toExponential(3);
+}
+
+function firstRows(X: Matrix, k: number): Matrix {
+  const rows = Math.min(k, X.rows);
+  return new Matrix(rows, X.cols, X.data.slice(0, rows * X.cols));
+}
+
+function gatherFirst(source: { rows: number; cols: number; gather(index: ArrayLike<number>, start: number, out: Matrix): void }, k: number, dtype: DType): Matrix {
+  const rows = Math.min(k, source.rows);
+  const out = Matrix.zeros(rows, source.cols, dtype);
+  source.gather(Int32Array.from({ length: rows }, (_, i) => i), 0, out);
+  return out;
+}
+
+function restrict(data: Dataset, rows: Int32Array): Dataset {
+  const images = data.images ? new Uint8Array(rows.length * 784) : null;
+  if (images) rows.forEach((i, r) => images.set(data.images!.subarray(i * 784, (i + 1) * 784), r * 784));
+  const X = data.X ? new Matrix(rows.length, data.cols, Float64Array.from({ length: rows.length * data.cols }, (_, t) => data.X!.data[rows[Math.floor(t / data.cols)]! * data.cols + (t % data.cols)]!)) : null;
+  return {
+    ...data,
+    n: rows.length,
+    X,
+    images,
+    target: Float64Array.from(rows, (i) => data.target[i]!),
+    clean: data.clean ? Float64Array.from(rows, (i) => data.clean![i]!) : null,
+  };
+}
+
+export { mse, mae, r2 };

@@ -1,0 +1,86 @@
+import type { EpochInfo } from '@ffnn/layers';
+
+function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '?';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+function fmt(v: number | undefined): string {
+  if (v === undefined) return '';
+  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(4) : v.toExponential(3);
+}
+
+/** Progress of a training run: a redrawn bar on a TTY, plain lines (about 20 per run) otherwise. */
+export class Progress {
+  private readonly started = Date.now();
+  private readonly tty: boolean;
+  private lastLine = 0;
+
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly label: string,
+    private readonly quiet = false,
+  ) {
+    this.tty = stream.isTTY === true;
+  }
+
+  /** Call at the end of every epoch. */
+  epoch(info: EpochInfo, metricName: string): void {
+    if (this.quiet) return;
+    const done = info.epoch + 1;
+    const elapsed = Date.now() - this.started;
+    const eta = (elapsed / done) * (info.epochs - done);
+    const val = info.valLoss === undefined ? '' : ` val_loss ${fmt(info.valLoss)} val_${metricName} ${fmt(info.valMetric)}`;
+    const text = `epoch ${done}/${info.epochs} loss ${fmt(info.loss)} ${metricName} ${fmt(info.metric)}${val} ETA ${formatDuration(eta)}`;
+    if (this.tty) {
+      const width = 24;
+      const filled = Math.round((done / info.epochs) * width);
+      const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+      this.stream.write(`\r\x1b[2K${this.label} ${bar} ${text}`);
+      if (done === info.epochs) this.stream.write('\n');
+      return;
+    }
+    const every = Math.max(1, Math.ceil(info.epochs / 20));
+    if (done === 1 || done === info.epochs || done - this.lastLine >= every) {
+      this.stream.write(`${this.label} ${text}\n`);
+      this.lastLine = done;
+    }
+  }
+
+  /** Ends a redrawn line early (e.g. early stopping). */
+  end(): void {
+    if (this.tty && !this.quiet) this.stream.write('\n');
+  }
+}
+
+/** A small text plot of a curve (log scale when positive and spanning more than a decade). */
+export function asciiCurve(values: readonly number[], options: { width?: number; height?: number; title?: string } = {}): string {
+  const width = Math.min(options.width ?? 60, values.length);
+  const height = options.height ?? 10;
+  if (values.length === 0) return '';
+  const finite = values.filter(Number.isFinite);
+  const positive = finite.every((v) => v > 0);
+  let lo = Math.min(...finite), hi = Math.max(...finite);
+  const log = positive && hi / lo > 10;
+  const tr = (v: number) => (log ? Math.log10(v) : v);
+  const tlo = tr(lo), thi = tr(hi);
+  const rows: string[][] = Array.from({ length: height }, () => new Array<string>(width).fill(' '));
+  for (let c = 0; c < width; c++) {
+    const i = Math.min(values.length - 1, Math.round((c / Math.max(1, width - 1)) * (values.length - 1)));
+    const v = values[i]!;
+    if (!Number.isFinite(v)) continue;
+    const r = thi === tlo ? 0 : Math.round(((thi - tr(v)) / (thi - tlo)) * (height - 1));
+    rows[r]![c] = '•';
+  }
+  if (lo === hi) hi = lo;
+  const label = (v: number) => fmt(v).padStart(10);
+  const lines = rows.map((r, i) => `${i === 0 ? label(hi) : i === height - 1 ? label(lo) : ' '.repeat(10)} │${r.join('')}`);
+  lines.push(`${' '.repeat(10)} └${'─'.repeat(width)}`);
+  lines.push(`${' '.repeat(12)}epoch 1${' '.repeat(Math.max(1, width - 14 - String(values.length).length))}epoch ${values.length}`);
+  if (options.title) lines.unshift(`${options.title}${log ? ' (log scale)' : ''}`);
+  return lines.join('\n');
+}
