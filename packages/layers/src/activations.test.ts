@@ -1,5 +1,5 @@
 import { arbMatrix, assertGradCheck, gradCheck } from '@ffnn/autodiff-check';
-import { Matrix, Rng, dot } from '@ffnn/tensor';
+import { Matrix, Rng, dot, norm } from '@ffnn/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS, type ActivationName, activation, leakyRelu } from './activations.js';
@@ -16,6 +16,8 @@ function checkActivation(name: ActivationName, z: Matrix, seed: number, alpha?: 
   const dz = Matrix.zeros(z.rows, z.cols);
   act.forward(z, a);
   act.backward(z, a, c, dz);
+  // Below ~1e-3 the gradient is at the rounding floor of central differences (see network.test.ts).
+  fc.pre(norm(dz) > 1e-3);
   return gradCheck(
     () => {
       act.forward(z, a);

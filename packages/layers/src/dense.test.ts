@@ -1,5 +1,5 @@
 import { arbMatrix, assertGradCheck, gradCheck } from '@ffnn/autodiff-check';
-import { Matrix, Rng, dot } from '@ffnn/tensor';
+import { Matrix, Rng, dot, norm } from '@ffnn/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { denseBackward, denseForward } from './dense.js';
@@ -20,6 +20,9 @@ describe('Dense forward/backward', () => {
         const dW = Matrix.zeros(W.rows, W.cols);
         const db = Matrix.zeros(1, W.cols);
         denseBackward(x, W, c, dx, dW, db);
+        // A gradient that cancels to ~1e-20 (e.g. c = [−0.01, 0.01] against equal x) is below what
+        // central differences can resolve; skip those draws (see network.test.ts).
+        fc.pre([dx, dW, db].every((g) => norm(g) > 1e-3));
         const J = () => {
           denseForward(x, W, b, z);
           return dot(c, z);

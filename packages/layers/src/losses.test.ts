@@ -1,5 +1,5 @@
 import { arbMatrix, assertGradCheck, gradCheck } from '@ffnn/autodiff-check';
-import { Matrix, Rng } from '@ffnn/tensor';
+import { Matrix, Rng, norm } from '@ffnn/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { activation } from './activations.js';
@@ -35,6 +35,8 @@ function checkOutput(lossName: LossName, outName: 'linear' | 'sigmoid' | 'tanh' 
   const dz = Matrix.zeros(z.rows, z.cols);
   act.forward(z, a);
   outputDelta(act, L, z, a, y, da, dz);
+  // Below ~1e-3 the gradient is at the rounding floor of central differences (see network.test.ts).
+  fc.pre(norm(dz) > 1e-3);
   return gradCheck(
     () => {
       act.forward(z, a);
