@@ -64,7 +64,8 @@ export function asciiCurve(values: readonly number[], options: { width?: number;
   if (values.length === 0) return '';
   const finite = values.filter(Number.isFinite);
   const positive = finite.every((v) => v > 0);
-  let lo = Math.min(...finite), hi = Math.max(...finite);
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
   const log = positive && hi / lo > 10;
   const tr = (v: number) => (log ? Math.log10(v) : v);
   const tlo = tr(lo), thi = tr(hi);
@@ -76,7 +77,6 @@ export function asciiCurve(values: readonly number[], options: { width?: number;
     const r = thi === tlo ? 0 : Math.round(((thi - tr(v)) / (thi - tlo)) * (height - 1));
     rows[r]![c] = '•';
   }
-  if (lo === hi) hi = lo;
   const label = (v: number) => fmt(v).padStart(10);
   const lines = rows.map((r, i) => `${i === 0 ? label(hi) : i === height - 1 ? label(lo) : ' '.repeat(10)} │${r.join('')}`);
   lines.push(`${' '.repeat(10)} └${'─'.repeat(width)}`);

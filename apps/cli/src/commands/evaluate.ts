@@ -69,7 +69,7 @@ export function registerEvaluate(program: Command): void {
     .option('--n <rows>', 'runge: number of points', positiveInt('--n'))
     .addHelpText('after', '\nExamples:\n  $ ffnn predict model.json --data new.csv --out predictions.csv')
     .action((modelPath: string, flags: DataFlags & { out: string }) => {
-      const { model, network, data, X } = loadFor(modelPath, flags);
+      const { model, network, X } = loadFor(modelPath, flags);
       const yhat = network.predict(X);
       const lines: string[] = [];
       if (model.task === 'classification') {

@@ -26,7 +26,7 @@ export interface GradCheckRow {
 function randomMatrix(rng: Rng, rows: number, cols: number, scale = 1, awayFromZero = 0): Matrix {
   const m = Matrix.zeros(rows, cols);
   for (let t = 0; t < m.size; t++) {
-    let v = 0;
+    let v: number;
     do v = scale * rng.normal();
     while (Math.abs(v) < awayFromZero);
     m.data[t] = v;
