@@ -1,5 +1,5 @@
 import { InvalidOptionError } from './errors.js';
-import type { FloatArray } from './matrix.js';
+import type { DType, FloatArray } from './matrix.js';
 
 /**
  * The kernels that dominate training, over flat row-major buffers with explicit sizes. The
@@ -33,6 +33,89 @@ export interface KernelBackend {
   addRowVector(m: number, n: number, A: FloatArray, b: FloatArray, out: FloatArray): void;
   /** Column sums `out[j] = β·out[j] + Σ_i A[i, j]` of an `m×n` matrix. */
   sumRows(m: number, n: number, A: FloatArray, beta: number, out: FloatArray): void;
+
+  // Optional members: callers use them when present and fall back to the JavaScript backend's
+  // version otherwise (see `biasReluForward`, `reluBackward`, `adamUpdate` in @ffnn/tensor).
+
+  /**
+   * Fused bias + ReLU forward: `z[i, j] = A[i, j] + b[j]`, `a[i, j] = z[i, j] > 0 ? z[i, j] : 0`
+   * for an `m×n` matrix `A` and a length-`n` vector `b` (`z` may alias `A`; `a` must not alias `z`).
+   */
+  addRowVectorRelu?(m: number, n: number, A: FloatArray, b: FloatArray, z: FloatArray, a: FloatArray): void;
+  /** ReLU backward mask `dz[t] = z[t] > 0 ? da[t] : 0` over `size` elements (`dz` may alias `da`). */
+  reluBackward?(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void;
+  /**
+   * One Adam step (Kingma & Ba 2015) over `size` parameters, in float64 arithmetic rounded on store:
+   * `m ← β1·m + (1−β1)·g`, `v ← β2·v + (1−β2)·g·g`, `w ← w − lr·(m/(1−β1ᵗ)) / (√(v/(1−β2ᵗ)) + ε)`
+   * where `t = step ≥ 1` counts the updates made so far including this one.
+   */
+  adamUpdate?(
+    size: number,
+    w: FloatArray,
+    g: FloatArray,
+    m: FloatArray,
+    v: FloatArray,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    step: number,
+  ): void;
+  /**
+   * A zeroed buffer that the backend can use without copying (e.g. inside WebAssembly memory);
+   * a plain typed array when it cannot. Matrices that live through training (weights, gradients,
+   * optimizer state, activations) should be allocated here.
+   */
+  allocate?(dtype: DType, length: number): FloatArray;
+  /** Releases threads and memory; the backend must not be used afterwards. */
+  dispose?(): void;
+}
+
+/** Reference fused bias + ReLU forward (see {@link KernelBackend.addRowVectorRelu}). */
+export function jsAddRowVectorRelu(m: number, n: number, A: FloatArray, b: FloatArray, z: FloatArray, a: FloatArray): void {
+  for (let i = 0; i < m; i++) {
+    const r = i * n;
+    for (let j = 0; j < n; j++) {
+      const v = A[r + j]! + b[j]!;
+      z[r + j] = v;
+      // Read back the stored value so a float32 z and a agree exactly.
+      const zv = z[r + j]!;
+      a[r + j] = zv > 0 ? zv : 0;
+    }
+  }
+}
+
+/** Reference ReLU backward mask (see {@link KernelBackend.reluBackward}). */
+export function jsReluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void {
+  for (let t = 0; t < size; t++) dz[t] = z[t]! > 0 ? da[t]! : 0;
+}
+
+/** Reference Adam step (see {@link KernelBackend.adamUpdate}). */
+export function jsAdamUpdate(
+  size: number,
+  w: FloatArray,
+  g: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  lr: number,
+  beta1: number,
+  beta2: number,
+  eps: number,
+  step: number,
+): void {
+  const bc1 = 1 - beta1 ** step;
+  const bc2 = 1 - beta2 ** step;
+  const c1 = 1 - beta1;
+  const c2 = 1 - beta2;
+  for (let t = 0; t < size; t++) {
+    const gt = g[t]!;
+    m[t] = beta1 * m[t]! + c1 * gt;
+    v[t] = beta2 * v[t]! + c2 * gt * gt;
+    // The stored (possibly float32-rounded) moments are what the update reads.
+    const mt = m[t]!;
+    const vt = v[t]!;
+    w[t] = w[t]! - (lr * (mt / bc1)) / (Math.sqrt(vt / bc2) + eps);
+  }
 }
 
 /** The reference backend: plain JavaScript loops in a cache-friendly order. */
@@ -107,6 +190,9 @@ export const jsBackend: KernelBackend = {
       for (let j = 0; j < n; j++) out[j] = out[j]! + A[r + j]!;
     }
   },
+  addRowVectorRelu: jsAddRowVectorRelu,
+  reluBackward: jsReluBackward,
+  adamUpdate: jsAdamUpdate,
 };
 
 let current: KernelBackend = jsBackend;

@@ -46,5 +46,14 @@ export {
   type MatmulOptions,
 } from './ops.js';
 export { jsBackend, getBackend, setBackend, withBackend, type KernelBackend } from './backend.js';
+export { biasReluForward, reluBackward, adamUpdate, type AdamStep } from './fused.js';
+export {
+  createWasmBackend,
+  createWasmBackendSync,
+  wasmSimdSupported,
+  useFastestBackend,
+  type WasmBackendOptions,
+  type BackendInfo,
+} from './wasm/backend.js';
 export { Rng, type RngState } from './rng.js';
 export { log as portableLog } from './fdlibm-log.js';

@@ -1,0 +1,454 @@
+// WebAssembly SIMD kernels of @ffnn/tensor (AssemblyScript; compiled by scripts/build-wasm.mjs).
+//
+// Every pointer is a byte offset into the imported linear memory; every size is in elements.
+// The JavaScript side (src/wasm/) owns the memory layout: it copies operands in (or finds them
+// already resident), calls one export, and copies results out. Nothing here allocates.
+//
+// Determinism: every element of a gemm result is computed by the same sequence of IEEE operations
+// whichever tile (4×4 vectors, 1×4, 4×1, 1×1 or scalar) and whichever thread computes it:
+//   acc = 0; for p = 0..k−1: acc = acc + a[i,p]·b[p,j];  C[i,j] = α·acc (+ β·C[i,j] when β ≠ 0)
+// (a lane of f32x4.mul/add rounds exactly like scalar f32 mul/add; wasm has no implicit FMA), so
+// splitting C over threads cannot change a single bit.
+
+// ---------------------------------------------------------------------------------------------
+// gemm
+
+/** Final write of one vector of C: α·acc, or α·acc + β·C. */
+@inline
+function finish<T>(c: usize, acc: v128, alpha: v128, beta: v128, useBeta: bool): void {
+  let r = v128.mul<T>(alpha, acc);
+  if (useBeta) r = v128.add<T>(r, v128.mul<T>(beta, v128.load(c)));
+  v128.store(c, r);
+}
+
+/** Scalar twin of {@link finish}. */
+@inline
+function finishScalar<T>(c: usize, acc: T, alpha: T, beta: T, useBeta: bool): void {
+  let r: T = alpha * acc;
+  if (useBeta) r = r + beta * load<T>(c);
+  store<T>(c, r);
+}
+
+// Micro-kernel: 4 rows × 4 vectors (16 f32 or 8 f64 columns) of C, 16 accumulators.
+// op(A)[i, p] is at a + i·sAi + p·sAp; op(B)[p, j..] is contiguous at b + p·sBp.
+@inline
+function tile4x4<T>(
+  k: i32, a: usize, sAi: usize, sAp: usize, b: usize, sBp: usize,
+  c: usize, ldc: usize, alpha: v128, beta: v128, useBeta: bool,
+): void {
+  const z = v128.splat<T>(0);
+  let c00 = z, c01 = z, c02 = z, c03 = z;
+  let c10 = z, c11 = z, c12 = z, c13 = z;
+  let c20 = z, c21 = z, c22 = z, c23 = z;
+  let c30 = z, c31 = z, c32 = z, c33 = z;
+  let a0 = a;
+  const a1 = sAi, a2 = sAi << 1, a3 = sAi * 3;
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16), b2 = v128.load(b, 32), b3 = v128.load(b, 48);
+    let x = v128.load_splat<T>(a0);
+    c00 = v128.add<T>(c00, v128.mul<T>(x, b0)); c01 = v128.add<T>(c01, v128.mul<T>(x, b1));
+    c02 = v128.add<T>(c02, v128.mul<T>(x, b2)); c03 = v128.add<T>(c03, v128.mul<T>(x, b3));
+    x = v128.load_splat<T>(a0 + a1);
+    c10 = v128.add<T>(c10, v128.mul<T>(x, b0)); c11 = v128.add<T>(c11, v128.mul<T>(x, b1));
+    c12 = v128.add<T>(c12, v128.mul<T>(x, b2)); c13 = v128.add<T>(c13, v128.mul<T>(x, b3));
+    x = v128.load_splat<T>(a0 + a2);
+    c20 = v128.add<T>(c20, v128.mul<T>(x, b0)); c21 = v128.add<T>(c21, v128.mul<T>(x, b1));
+    c22 = v128.add<T>(c22, v128.mul<T>(x, b2)); c23 = v128.add<T>(c23, v128.mul<T>(x, b3));
+    x = v128.load_splat<T>(a0 + a3);
+    c30 = v128.add<T>(c30, v128.mul<T>(x, b0)); c31 = v128.add<T>(c31, v128.mul<T>(x, b1));
+    c32 = v128.add<T>(c32, v128.mul<T>(x, b2)); c33 = v128.add<T>(c33, v128.mul<T>(x, b3));
+    a0 += sAp;
+    b += sBp;
+  }
+  finish<T>(c, c00, alpha, beta, useBeta); finish<T>(c + 16, c01, alpha, beta, useBeta);
+  finish<T>(c + 32, c02, alpha, beta, useBeta); finish<T>(c + 48, c03, alpha, beta, useBeta);
+  c += ldc;
+  finish<T>(c, c10, alpha, beta, useBeta); finish<T>(c + 16, c11, alpha, beta, useBeta);
+  finish<T>(c + 32, c12, alpha, beta, useBeta); finish<T>(c + 48, c13, alpha, beta, useBeta);
+  c += ldc;
+  finish<T>(c, c20, alpha, beta, useBeta); finish<T>(c + 16, c21, alpha, beta, useBeta);
+  finish<T>(c + 32, c22, alpha, beta, useBeta); finish<T>(c + 48, c23, alpha, beta, useBeta);
+  c += ldc;
+  finish<T>(c, c30, alpha, beta, useBeta); finish<T>(c + 16, c31, alpha, beta, useBeta);
+  finish<T>(c + 32, c32, alpha, beta, useBeta); finish<T>(c + 48, c33, alpha, beta, useBeta);
+}
+
+// 1 row × 4 vectors (row tail).
+@inline
+function tile1x4<T>(
+  k: i32, a: usize, sAp: usize, b: usize, sBp: usize,
+  c: usize, alpha: v128, beta: v128, useBeta: bool,
+): void {
+  const z = v128.splat<T>(0);
+  let c00 = z, c01 = z, c02 = z, c03 = z;
+  for (let p = 0; p < k; p++) {
+    const x = v128.load_splat<T>(a);
+    c00 = v128.add<T>(c00, v128.mul<T>(x, v128.load(b)));
+    c01 = v128.add<T>(c01, v128.mul<T>(x, v128.load(b, 16)));
+    c02 = v128.add<T>(c02, v128.mul<T>(x, v128.load(b, 32)));
+    c03 = v128.add<T>(c03, v128.mul<T>(x, v128.load(b, 48)));
+    a += sAp;
+    b += sBp;
+  }
+  finish<T>(c, c00, alpha, beta, useBeta); finish<T>(c + 16, c01, alpha, beta, useBeta);
+  finish<T>(c + 32, c02, alpha, beta, useBeta); finish<T>(c + 48, c03, alpha, beta, useBeta);
+}
+
+// 4 rows × 1 vector (column tail).
+@inline
+function tile4x1<T>(
+  k: i32, a: usize, sAi: usize, sAp: usize, b: usize, sBp: usize,
+  c: usize, ldc: usize, alpha: v128, beta: v128, useBeta: bool,
+): void {
+  const z = v128.splat<T>(0);
+  let c0 = z, c1 = z, c2 = z, c3 = z;
+  const a1 = sAi, a2 = sAi << 1, a3 = sAi * 3;
+  for (let p = 0; p < k; p++) {
+    const y = v128.load(b);
+    c0 = v128.add<T>(c0, v128.mul<T>(v128.load_splat<T>(a), y));
+    c1 = v128.add<T>(c1, v128.mul<T>(v128.load_splat<T>(a + a1), y));
+    c2 = v128.add<T>(c2, v128.mul<T>(v128.load_splat<T>(a + a2), y));
+    c3 = v128.add<T>(c3, v128.mul<T>(v128.load_splat<T>(a + a3), y));
+    a += sAp;
+    b += sBp;
+  }
+  finish<T>(c, c0, alpha, beta, useBeta);
+  finish<T>(c + ldc, c1, alpha, beta, useBeta);
+  finish<T>(c + (ldc << 1), c2, alpha, beta, useBeta);
+  finish<T>(c + ldc * 3, c3, alpha, beta, useBeta);
+}
+
+// 1 row × 1 vector.
+@inline
+function tile1x1<T>(k: i32, a: usize, sAp: usize, b: usize, sBp: usize, c: usize, alpha: v128, beta: v128, useBeta: bool): void {
+  let c0 = v128.splat<T>(0);
+  for (let p = 0; p < k; p++) {
+    c0 = v128.add<T>(c0, v128.mul<T>(v128.load_splat<T>(a), v128.load(b)));
+    a += sAp;
+    b += sBp;
+  }
+  finish<T>(c, c0, alpha, beta, useBeta);
+}
+
+// One scalar element (columns left over after the vectors).
+@inline
+function tileScalar<T>(k: i32, a: usize, sAp: usize, b: usize, sBp: usize, c: usize, alpha: T, beta: T, useBeta: bool): void {
+  let acc: T = 0;
+  for (let p = 0; p < k; p++) {
+    acc = acc + load<T>(a) * load<T>(b);
+    a += sAp;
+    b += sBp;
+  }
+  finishScalar<T>(c, acc, alpha, beta, useBeta);
+}
+
+/**
+ * Block `C[i0:i1, j0:j1] ← α·op(A)·op(B) + β·C` of a row-major m×n C (leading dimension n).
+ * op(A)[i, p] is at pA + (i·sAi + p·sAp)·size; op(B) must be row-major k×n at pB (the caller
+ * transposes a transposed B first). With β = 0, C is overwritten.
+ */
+@inline
+function gemmBlock<T>(
+  n: i32, k: i32, alpha: T, pA: usize, sAi: i32, sAp: i32, pB: usize, beta: T, pC: usize,
+  i0: i32, i1: i32, j0: i32, j1: i32,
+): void {
+  const size = <usize>sizeof<T>();
+  const lanes = <i32>(16 / sizeof<T>());
+  const wide = lanes << 2;
+  const sAiB = <usize>sAi * size, sApB = <usize>sAp * size, sBp = <usize>n * size, ldc = <usize>n * size;
+  const useBeta = beta != 0;
+  const va = v128.splat<T>(alpha), vb = v128.splat<T>(beta);
+  let j = j0;
+  // Column panels of 4 vectors: the k×(4·lanes) panel of B stays in cache while A streams by.
+  for (; j + wide <= j1; j += wide) {
+    const b = pB + <usize>j * size;
+    let i = i0;
+    for (; i + 4 <= i1; i += 4) {
+      tile4x4<T>(k, pA + <usize>i * sAiB, sAiB, sApB, b, sBp, pC + <usize>i * ldc + <usize>j * size, ldc, va, vb, useBeta);
+    }
+    for (; i < i1; i++) {
+      tile1x4<T>(k, pA + <usize>i * sAiB, sApB, b, sBp, pC + <usize>i * ldc + <usize>j * size, va, vb, useBeta);
+    }
+  }
+  for (; j + lanes <= j1; j += lanes) {
+    const b = pB + <usize>j * size;
+    let i = i0;
+    for (; i + 4 <= i1; i += 4) {
+      tile4x1<T>(k, pA + <usize>i * sAiB, sAiB, sApB, b, sBp, pC + <usize>i * ldc + <usize>j * size, ldc, va, vb, useBeta);
+    }
+    for (; i < i1; i++) {
+      tile1x1<T>(k, pA + <usize>i * sAiB, sApB, b, sBp, pC + <usize>i * ldc + <usize>j * size, va, vb, useBeta);
+    }
+  }
+  for (; j < j1; j++) {
+    const b = pB + <usize>j * size;
+    for (let i = i0; i < i1; i++) {
+      tileScalar<T>(k, pA + <usize>i * sAiB, sApB, b, sBp, pC + <usize>i * ldc + <usize>j * size, alpha, beta, useBeta);
+    }
+  }
+}
+
+export function gemmF32(
+  n: i32, k: i32, alpha: f64, pA: usize, sAi: i32, sAp: i32, pB: usize, beta: f64, pC: usize,
+  i0: i32, i1: i32, j0: i32, j1: i32,
+): void {
+  gemmBlock<f32>(n, k, <f32>alpha, pA, sAi, sAp, pB, <f32>beta, pC, i0, i1, j0, j1);
+}
+
+export function gemmF64(
+  n: i32, k: i32, alpha: f64, pA: usize, sAi: i32, sAp: i32, pB: usize, beta: f64, pC: usize,
+  i0: i32, i1: i32, j0: i32, j1: i32,
+): void {
+  gemmBlock<f64>(n, k, alpha, pA, sAi, sAp, pB, beta, pC, i0, i1, j0, j1);
+}
+
+/** `out (cols×rows) ← src (rows×cols)ᵀ`, in 4×4-element blocks for cache reuse. */
+@inline
+function transposeT<T>(rows: i32, cols: i32, src: usize, out: usize): void {
+  const size = <usize>sizeof<T>();
+  const B = 32;
+  for (let i0 = 0; i0 < rows; i0 += B) {
+    const i1 = min(i0 + B, rows);
+    for (let j0 = 0; j0 < cols; j0 += B) {
+      const j1 = min(j0 + B, cols);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j1; j++) {
+          store<T>(out + (<usize>j * rows + i) * size, load<T>(src + (<usize>i * cols + j) * size));
+        }
+      }
+    }
+  }
+}
+
+export function transposeF32(rows: i32, cols: i32, src: usize, out: usize): void {
+  transposeT<f32>(rows, cols, src, out);
+}
+
+export function transposeF64(rows: i32, cols: i32, src: usize, out: usize): void {
+  transposeT<f64>(rows, cols, src, out);
+}
+
+/** `C ← β·C` over `size` elements (β = 0 writes zeros, so NaN in C is ignored). */
+@inline
+function scaleT<T>(size: i32, beta: T, pC: usize): void {
+  const bytes = <usize>sizeof<T>();
+  const lanes = <i32>(16 / sizeof<T>());
+  if (beta == 0) {
+    memory.fill(pC, 0, <usize>size * bytes);
+    return;
+  }
+  const vb = v128.splat<T>(beta);
+  let t = 0;
+  for (; t + lanes <= size; t += lanes) {
+    const c = pC + <usize>t * bytes;
+    v128.store(c, v128.mul<T>(vb, v128.load(c)));
+  }
+  for (; t < size; t++) {
+    const c = pC + <usize>t * bytes;
+    store<T>(c, beta * load<T>(c));
+  }
+}
+
+export function scaleF32(size: i32, beta: f64, pC: usize): void {
+  scaleT<f32>(size, <f32>beta, pC);
+}
+
+export function scaleF64(size: i32, beta: f64, pC: usize): void {
+  scaleT<f64>(size, beta, pC);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row-vector kernels. f32 + f32 rounded once equals the JavaScript backend's f64 sum stored into a
+// Float32Array, so these match it bit for bit.
+
+/** `out[i, j] = A[i, j] + b[j]`; with `relu`, also `a[i, j] = max(0, out[i, j])` (NaN → 0, as `z > 0 ? z : 0`). */
+@inline
+function addRowVectorT<T>(m: i32, n: i32, pA: usize, pb: usize, pOut: usize, relu: bool, pAct: usize): void {
+  const size = <usize>sizeof<T>();
+  const lanes = <i32>(16 / sizeof<T>());
+  const zero = v128.splat<T>(0);
+  for (let i = 0; i < m; i++) {
+    const row = <usize>i * <usize>n * size;
+    let j = 0;
+    for (; j + lanes <= n; j += lanes) {
+      const o = row + <usize>j * size;
+      const z = v128.add<T>(v128.load(pA + o), v128.load(pb + <usize>j * size));
+      v128.store(pOut + o, z);
+      if (relu) v128.store(pAct + o, v128.and(z, v128.gt<T>(z, zero)));
+    }
+    for (; j < n; j++) {
+      const o = row + <usize>j * size;
+      const z: T = load<T>(pA + o) + load<T>(pb + <usize>j * size);
+      store<T>(pOut + o, z);
+      if (relu) store<T>(pAct + o, z > 0 ? z : <T>0);
+    }
+  }
+}
+
+export function addRowVectorF32(m: i32, n: i32, pA: usize, pb: usize, pOut: usize): void {
+  addRowVectorT<f32>(m, n, pA, pb, pOut, false, 0);
+}
+
+export function addRowVectorF64(m: i32, n: i32, pA: usize, pb: usize, pOut: usize): void {
+  addRowVectorT<f64>(m, n, pA, pb, pOut, false, 0);
+}
+
+export function addRowVectorReluF32(m: i32, n: i32, pA: usize, pb: usize, pZ: usize, pAct: usize): void {
+  addRowVectorT<f32>(m, n, pA, pb, pZ, true, pAct);
+}
+
+export function addRowVectorReluF64(m: i32, n: i32, pA: usize, pb: usize, pZ: usize, pAct: usize): void {
+  addRowVectorT<f64>(m, n, pA, pb, pZ, true, pAct);
+}
+
+/** `out[j] = β·out[j] + Σ_i A[i, j]`, summing rows in order 0..m−1 (the JavaScript backend's order). */
+@inline
+function sumRowsT<T>(m: i32, n: i32, pA: usize, beta: T, pOut: usize): void {
+  const size = <usize>sizeof<T>();
+  const lanes = <i32>(16 / sizeof<T>());
+  if (beta != 1) scaleT<T>(n, beta, pOut);
+  let j = 0;
+  // Four vectors of columns at a time, so the running sums stay in registers down the rows.
+  for (; j + 4 * lanes <= n; j += 4 * lanes) {
+    const o = pOut + <usize>j * size;
+    let s0 = v128.load(o), s1 = v128.load(o, 16), s2 = v128.load(o, 32), s3 = v128.load(o, 48);
+    let a = pA + <usize>j * size;
+    for (let i = 0; i < m; i++) {
+      s0 = v128.add<T>(s0, v128.load(a)); s1 = v128.add<T>(s1, v128.load(a, 16));
+      s2 = v128.add<T>(s2, v128.load(a, 32)); s3 = v128.add<T>(s3, v128.load(a, 48));
+      a += <usize>n * size;
+    }
+    v128.store(o, s0); v128.store(o, s1, 16); v128.store(o, s2, 32); v128.store(o, s3, 48);
+  }
+  for (; j + lanes <= n; j += lanes) {
+    const o = pOut + <usize>j * size;
+    let s = v128.load(o);
+    let a = pA + <usize>j * size;
+    for (let i = 0; i < m; i++) {
+      s = v128.add<T>(s, v128.load(a));
+      a += <usize>n * size;
+    }
+    v128.store(o, s);
+  }
+  for (; j < n; j++) {
+    const o = pOut + <usize>j * size;
+    let s = load<T>(o);
+    let a = pA + <usize>j * size;
+    for (let i = 0; i < m; i++) {
+      s = s + load<T>(a);
+      a += <usize>n * size;
+    }
+    store<T>(o, s);
+  }
+}
+
+export function sumRowsF32(m: i32, n: i32, pA: usize, beta: f64, pOut: usize): void {
+  sumRowsT<f32>(m, n, pA, <f32>beta, pOut);
+}
+
+export function sumRowsF64(m: i32, n: i32, pA: usize, beta: f64, pOut: usize): void {
+  sumRowsT<f64>(m, n, pA, beta, pOut);
+}
+
+/** `dz = da ⊙ 1[z > 0]` over `size` elements (exact, so identical to the JavaScript backend). */
+@inline
+function reluBackwardT<T>(size: i32, pz: usize, pda: usize, pdz: usize): void {
+  const bytes = <usize>sizeof<T>();
+  const lanes = <i32>(16 / sizeof<T>());
+  const zero = v128.splat<T>(0);
+  let t = 0;
+  for (; t + lanes <= size; t += lanes) {
+    const o = <usize>t * bytes;
+    v128.store(pdz + o, v128.and(v128.load(pda + o), v128.gt<T>(v128.load(pz + o), zero)));
+  }
+  for (; t < size; t++) {
+    const o = <usize>t * bytes;
+    store<T>(pdz + o, load<T>(pz + o) > 0 ? load<T>(pda + o) : <T>0);
+  }
+}
+
+export function reluBackwardF32(size: i32, pz: usize, pda: usize, pdz: usize): void {
+  reluBackwardT<f32>(size, pz, pda, pdz);
+}
+
+export function reluBackwardF64(size: i32, pz: usize, pda: usize, pdz: usize): void {
+  reluBackwardT<f64>(size, pz, pda, pdz);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adam (Kingma & Ba 2015, Algorithm 1), computed in f64 for both dtypes so that f32 parameters get
+// exactly the bits of the JavaScript backend (which computes in f64 and rounds on store):
+//   m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g·g;  w ← w − lr·(m/bc1) / (√(v/bc2) + ε)
+// bc1 = 1 − β1ᵗ and bc2 = 1 − β2ᵗ are the bias corrections of step t, computed by the caller.
+
+@inline
+function loadPair(p: usize, isF32: bool, two: bool): v128 {
+  if (isF32) return f64x2.promote_low_f32x4(two ? v128.load64_zero(p) : v128.load32_zero(p));
+  return two ? v128.load(p) : v128.load64_zero(p);
+}
+
+@inline
+function storePair(p: usize, v: v128, isF32: bool, two: bool): void {
+  if (isF32) {
+    const s = f32x4.demote_f64x2_zero(v);
+    if (two) v128.store64_lane(p, s, 0);
+    else v128.store32_lane(p, s, 0);
+  } else if (two) {
+    v128.store(p, v);
+  } else {
+    v128.store64_lane(p, v, 0);
+  }
+}
+
+/** Adam on one or two elements at byte offset `o`, widened to f64x2. */
+@inline
+function adamStep(
+  o: usize, pw: usize, pg: usize, pm: usize, pv: usize, lr: v128, b1: v128, c1: v128, b2: v128, c2: v128,
+  eps: v128, bc1: v128, bc2: v128, isF32: bool, two: bool,
+): void {
+  const g = loadPair(pg + o, isF32, two);
+  let m = f64x2.add(f64x2.mul(b1, loadPair(pm + o, isF32, two)), f64x2.mul(c1, g));
+  let v = f64x2.add(f64x2.mul(b2, loadPair(pv + o, isF32, two)), f64x2.mul(f64x2.mul(c2, g), g));
+  if (isF32) {
+    // The stored (rounded) moments are what the update reads, as in the JavaScript backend.
+    m = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(m));
+    v = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v));
+  }
+  storePair(pm + o, m, isF32, two);
+  storePair(pv + o, v, isF32, two);
+  const step = f64x2.div(f64x2.mul(lr, f64x2.div(m, bc1)), f64x2.add(f64x2.sqrt(f64x2.div(v, bc2)), eps));
+  storePair(pw + o, f64x2.sub(loadPair(pw + o, isF32, two), step), isF32, two);
+}
+
+@inline
+function adamT(
+  size: i32, pw: usize, pg: usize, pm: usize, pv: usize,
+  lr: f64, beta1: f64, beta2: f64, eps: f64, bc1: f64, bc2: f64, isF32: bool,
+): void {
+  const vlr = f64x2.splat(lr), b1 = f64x2.splat(beta1), c1 = f64x2.splat(1 - beta1);
+  const b2 = f64x2.splat(beta2), c2 = f64x2.splat(1 - beta2), ve = f64x2.splat(eps);
+  const v1 = f64x2.splat(bc1), v2 = f64x2.splat(bc2);
+  const shift: usize = isF32 ? 2 : 3;
+  let t = 0;
+  for (; t + 2 <= size; t += 2) adamStep(<usize>t << shift, pw, pg, pm, pv, vlr, b1, c1, b2, c2, ve, v1, v2, isF32, true);
+  if (t < size) adamStep(<usize>t << shift, pw, pg, pm, pv, vlr, b1, c1, b2, c2, ve, v1, v2, isF32, false);
+}
+
+export function adamF32(
+  size: i32, pw: usize, pg: usize, pm: usize, pv: usize,
+  lr: f64, beta1: f64, beta2: f64, eps: f64, bc1: f64, bc2: f64,
+): void {
+  adamT(size, pw, pg, pm, pv, lr, beta1, beta2, eps, bc1, bc2, true);
+}
+
+export function adamF64(
+  size: i32, pw: usize, pg: usize, pm: usize, pv: usize,
+  lr: f64, beta1: f64, beta2: f64, eps: f64, bc1: f64, bc2: f64,
+): void {
+  adamT(size, pw, pg, pm, pv, lr, beta1, beta2, eps, bc1, bc2, false);
+}
+
+/** First free byte after the module's static data; the JavaScript side allocates from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,66 @@
+import { getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsReluBackward } from './backend.js';
+import { checkNumber } from './errors.js';
+import { type Matrix, assertSameShape, assertShape } from './matrix.js';
+
+/**
+ * Fused kernels of a training step on {@link Matrix}. Each uses the installed backend's optional
+ * kernel when it has one (e.g. WebAssembly SIMD) and the JavaScript reference otherwise.
+ */
+
+/**
+ * Dense + ReLU forward after the product: `z = X + b` (b a 1×cols row, broadcast over rows),
+ * `a = max(0, z)` (NaN gives 0). `z` may alias `X`; `a` must not alias `z`.
+ */
+export function biasReluForward(X: Matrix, b: Matrix, z: Matrix, a: Matrix): void {
+  assertShape('biasReluForward bias', b, 1, X.cols);
+  assertSameShape('biasReluForward z', X, z);
+  assertSameShape('biasReluForward a', X, a);
+  const backend = getBackend();
+  if (backend.addRowVectorRelu) backend.addRowVectorRelu(X.rows, X.cols, X.data, b.data, z.data, a.data);
+  else jsAddRowVectorRelu(X.rows, X.cols, X.data, b.data, z.data, a.data);
+}
+
+/** ReLU backward: `dz = da ⊙ 1[z > 0]` (the derivative at z = 0 is taken as 0). `dz` may alias `da`. */
+export function reluBackward(z: Matrix, da: Matrix, dz: Matrix): void {
+  assertSameShape('reluBackward da', z, da);
+  assertSameShape('reluBackward dz', z, dz);
+  const backend = getBackend();
+  if (backend.reluBackward) backend.reluBackward(z.size, z.data, da.data, dz.data);
+  else jsReluBackward(z.size, z.data, da.data, dz.data);
+}
+
+/** Hyperparameters of {@link adamUpdate}. */
+export interface AdamStep {
+  /** Learning rate (> 0). */
+  lr: number;
+  /** Decay of the first moment, in [0, 1). */
+  beta1: number;
+  /** Decay of the second moment, in [0, 1). */
+  beta2: number;
+  /** Added to √v̂ for stability (> 0). */
+  eps: number;
+  /** Number of this update, counting from 1 (sets the bias corrections 1 − βᵗ). */
+  step: number;
+}
+
+/**
+ * One Adam step (Kingma & Ba 2015, Algorithm 1) on parameters `W` with gradient `G` and moments
+ * `M`, `V` (all the same shape), in place:
+ * `M ← β1·M + (1−β1)·G`, `V ← β2·V + (1−β2)·G⊙G`, `W ← W − lr·M̂ / (√V̂ + ε)` with
+ * `M̂ = M/(1−β1ᵗ)`, `V̂ = V/(1−β2ᵗ)`. Arithmetic is float64, rounded when stored, so float32
+ * parameters get identical bits from every backend.
+ */
+export function adamUpdate(W: Matrix, G: Matrix, M: Matrix, V: Matrix, options: AdamStep): void {
+  assertSameShape('adamUpdate gradient', W, G);
+  assertSameShape('adamUpdate first moment', W, M);
+  assertSameShape('adamUpdate second moment', W, V);
+  const { lr, beta1, beta2, eps, step } = options;
+  checkNumber('lr', lr, (v) => v > 0, 'a number > 0');
+  checkNumber('beta1', beta1, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
+  checkNumber('beta2', beta2, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
+  checkNumber('eps', eps, (v) => v > 0, 'a number > 0');
+  checkNumber('step', step, (v) => Number.isInteger(v) && v >= 1, 'an integer ≥ 1');
+  const backend = getBackend();
+  if (backend.adamUpdate) backend.adamUpdate(W.size, W.data, G.data, M.data, V.data, lr, beta1, beta2, eps, step);
+  else jsAdamUpdate(W.size, W.data, G.data, M.data, V.data, lr, beta1, beta2, eps, step);
+}

@@ -1,0 +1,369 @@
+import fc from 'fast-check';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsBackend, jsReluBackward, setBackend, withBackend } from '../backend.js';
+import { StateError } from '../errors.js';
+import { adamUpdate, biasReluForward, reluBackward } from '../fused.js';
+import { type DType, type FloatArray, Matrix, allocate } from '../matrix.js';
+import { matmul } from '../ops.js';
+import { Rng } from '../rng.js';
+import { createWasmBackend, createWasmBackendSync, useFastestBackend, wasmSimdSupported } from './backend.js';
+
+// Tolerances of the issue, relative to the largest magnitude in the reference result:
+// max_ij |C_wasm − C_js| ≤ tol · max_ij |C_js|.
+const TOL: Record<DType, number> = { float64: 1e-12, float32: 1e-5 };
+
+const single = createWasmBackendSync({ threads: 1 });
+const two = await createWasmBackend({ threads: 2 });
+afterAll(() => {
+  single.dispose?.();
+  two.dispose?.();
+});
+
+function random(rng: Rng, length: number, dtype: DType): FloatArray {
+  const a = allocate(dtype, length);
+  for (let t = 0; t < length; t++) a[t] = rng.normal();
+  return a;
+}
+
+function relativeError(actual: FloatArray, expected: FloatArray): number {
+  let diff = 0;
+  let scale = 0;
+  for (let t = 0; t < expected.length; t++) {
+    diff = Math.max(diff, Math.abs(actual[t]! - expected[t]!));
+    scale = Math.max(scale, Math.abs(expected[t]!));
+  }
+  if (Number.isNaN(diff)) return Infinity;
+  return scale === 0 ? diff : diff / scale;
+}
+
+function sameBits(a: FloatArray, b: FloatArray): boolean {
+  if (a.length !== b.length || a.constructor !== b.constructor) return false;
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  return x.every((v, i) => v === y[i]);
+}
+
+interface GemmCase {
+  transA: boolean;
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  alpha: number;
+  beta: number;
+  A: FloatArray;
+  B: FloatArray;
+  C: FloatArray;
+}
+
+function gemmCase(rng: Rng, dtype: DType, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number): GemmCase {
+  const C = random(rng, m * n, dtype);
+  // With β = 0 the old C must be ignored, NaN included.
+  if (beta === 0 && C.length > 0) C[0] = NaN;
+  return { transA, transB, m, n, k, alpha, beta, A: random(rng, m * k, dtype), B: random(rng, k * n, dtype), C };
+}
+
+function runGemm(backend: typeof jsBackend, c: GemmCase): FloatArray {
+  const C = c.C.slice();
+  backend.gemm(c.transA, c.transB, c.m, c.n, c.k, c.alpha, c.A, c.B, c.beta, C);
+  return C;
+}
+
+describe('wasm gemm', () => {
+  for (const dtype of ['float64', 'float32'] as const) {
+    it(`equals jsBackend (${dtype}) for random shapes, every transpose case, α and β`, () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 41 }),
+          fc.integer({ min: 1, max: 41 }),
+          fc.integer({ min: 0, max: 41 }),
+          fc.boolean(),
+          fc.boolean(),
+          fc.constantFrom(1, -0.5, 2, 0),
+          fc.constantFrom(0, 1, 0.25),
+          fc.integer(),
+          (m, n, k, transA, transB, alpha, beta, seed) => {
+            const c = gemmCase(new Rng(seed), dtype, m, n, k, transA, transB, alpha, beta);
+            const expected = runGemm(jsBackend, c);
+            const actual = runGemm(single, c);
+            expect(relativeError(actual, expected)).toBeLessThanOrEqual(TOL[dtype]);
+          },
+        ),
+        { numRuns: 400 },
+      );
+    });
+  }
+
+  it('covers 1-row, 1-column and SIMD-tail shapes explicitly', () => {
+    const rng = new Rng(7);
+    const sizes = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33];
+    for (const dtype of ['float64', 'float32'] as const) {
+      for (const m of sizes) {
+        for (const n of sizes) {
+          const k = (m * 7 + n) % 19;
+          for (const transA of [false, true]) {
+            for (const transB of [false, true]) {
+              const c = gemmCase(rng, dtype, m, n, k, transA, transB, 1, 0.5);
+              expect(relativeError(runGemm(single, c), runGemm(jsBackend, c))).toBeLessThanOrEqual(TOL[dtype]);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('equals jsBackend at the MNIST 784-300-10 shapes', () => {
+    const rng = new Rng(1);
+    const shapes: [boolean, boolean, number, number, number][] = [
+      [false, false, 64, 300, 784], // forward X·W
+      [true, false, 784, 300, 64], // dW = Xᵀ·δ
+      [false, true, 64, 784, 300], // dX = δ·Wᵀ
+      [false, false, 64, 10, 300],
+    ];
+    for (const dtype of ['float64', 'float32'] as const) {
+      for (const [transA, transB, m, n, k] of shapes) {
+        const c = gemmCase(rng, dtype, m, n, k, transA, transB, 1, 0);
+        expect(relativeError(runGemm(two, c), runGemm(jsBackend, c))).toBeLessThanOrEqual(TOL[dtype]);
+      }
+    }
+  });
+
+  it('gives bit-identical results on 1, 2 and 3 threads', async () => {
+    const three = await createWasmBackend({ threads: 3 });
+    try {
+      expect(two.threads).toBe(2);
+      expect(three.threads).toBe(3);
+      const rng = new Rng(3);
+      const splitBefore = (two as unknown as { parallelCalls: number }).parallelCalls;
+      for (const dtype of ['float64', 'float32'] as const) {
+        for (const [m, n, k] of [[64, 300, 100], [203, 37, 90], [33, 517, 61]] as const) {
+          for (const transA of [false, true]) {
+            for (const transB of [false, true]) {
+              const c = gemmCase(rng, dtype, m, n, k, transA, transB, 0.75, 0.5);
+              const one = runGemm(single, c);
+              expect(sameBits(runGemm(two, c), one)).toBe(true);
+              expect(sameBits(runGemm(three, c), one)).toBe(true);
+            }
+          }
+        }
+      }
+      // The products above are large enough to be split; make sure they were.
+      expect((two as unknown as { parallelCalls: number }).parallelCalls - splitBefore).toBe(24);
+      expect((three as unknown as { parallelCalls: number }).parallelCalls).toBe(24);
+    } finally {
+      three.dispose?.();
+    }
+  });
+
+  it('serves matmul through setBackend', () => {
+    const rng = new Rng(11);
+    const A = new Matrix(5, 7, random(rng, 35, 'float32'));
+    const B = new Matrix(7, 3, random(rng, 21, 'float32'));
+    const expected = matmul(A, B, Matrix.zeros(5, 3, 'float32'));
+    const actual = withBackend(two, () => matmul(A, B, Matrix.zeros(5, 3, 'float32')));
+    expect(relativeError(actual.data, expected.data)).toBeLessThanOrEqual(TOL.float32);
+  });
+
+  it('falls back to jsBackend for mixed dtypes', () => {
+    const rng = new Rng(5);
+    const A = random(rng, 12, 'float64');
+    const B = random(rng, 12, 'float32');
+    const expected = new Float32Array(9);
+    const actual = new Float32Array(9);
+    jsBackend.gemm(false, false, 3, 3, 4, 1, A, B, 0, expected);
+    single.gemm(false, false, 3, 3, 4, 1, A, B, 0, actual);
+    expect(sameBits(actual, expected)).toBe(true);
+  });
+});
+
+describe('wasm row-vector and fused kernels', () => {
+  const shape = fc.record({
+    m: fc.integer({ min: 1, max: 20 }),
+    n: fc.integer({ min: 1, max: 37 }),
+    seed: fc.integer(),
+    dtype: fc.constantFrom<DType>('float64', 'float32'),
+    resident: fc.boolean(),
+  });
+  // Resident buffers (allocated by the shared-memory backend) exercise the zero-copy path.
+  const alloc = (resident: boolean, rng: Rng, length: number, dtype: DType): FloatArray => {
+    const plain = random(rng, length, dtype);
+    if (!resident) return plain;
+    const r = two.allocate!(dtype, length);
+    r.set(plain);
+    return r;
+  };
+
+  it('addRowVector equals jsBackend bit for bit (also in place)', () => {
+    fc.assert(
+      fc.property(shape, ({ m, n, seed, dtype, resident }) => {
+        const rng = new Rng(seed);
+        const A = alloc(resident, rng, m * n, dtype);
+        const b = alloc(resident, rng, n, dtype);
+        const expected = allocate(dtype, m * n);
+        jsBackend.addRowVector(m, n, A, b, expected);
+        const out = allocate(dtype, m * n);
+        two.addRowVector(m, n, A, b, out);
+        expect(sameBits(out, expected)).toBe(true);
+        two.addRowVector(m, n, A, b, A);
+        expect(sameBits(A, expected)).toBe(true);
+      }),
+    );
+  });
+
+  it('sumRows equals jsBackend bit for bit for β = 0, 1, 0.5', () => {
+    fc.assert(
+      fc.property(shape, fc.constantFrom(0, 1, 0.5), ({ m, n, seed, dtype, resident }, beta) => {
+        const rng = new Rng(seed);
+        const A = alloc(resident, rng, m * n, dtype);
+        const out = alloc(resident, rng, n, dtype);
+        const expected = out.slice();
+        jsBackend.sumRows(m, n, A, beta, expected);
+        single.sumRows(m, n, A, beta, out);
+        expect(sameBits(out, expected)).toBe(true);
+      }),
+    );
+  });
+
+  it('addRowVectorRelu equals the reference bit for bit, NaN and −0 included', () => {
+    fc.assert(
+      fc.property(shape, ({ m, n, seed, dtype, resident }) => {
+        const rng = new Rng(seed);
+        const A = alloc(resident, rng, m * n, dtype);
+        A[0] = NaN;
+        if (A.length > 1) A[1] = -0;
+        const b = alloc(resident, rng, n, dtype);
+        b[Math.min(1, n - 1)] = 0;
+        const z = allocate(dtype, m * n), a = allocate(dtype, m * n);
+        const z2 = allocate(dtype, m * n), a2 = allocate(dtype, m * n);
+        jsAddRowVectorRelu(m, n, A, b, z, a);
+        two.addRowVectorRelu!(m, n, A, b, z2, a2);
+        expect(sameBits(z2, z)).toBe(true);
+        expect(sameBits(a2, a)).toBe(true);
+      }),
+    );
+  });
+
+  it('reluBackward equals the reference bit for bit (also in place)', () => {
+    fc.assert(
+      fc.property(shape, ({ m, n, seed, dtype, resident }) => {
+        const rng = new Rng(seed);
+        const z = alloc(resident, rng, m * n, dtype);
+        z[0] = NaN;
+        const da = alloc(resident, rng, m * n, dtype);
+        const expected = allocate(dtype, m * n);
+        jsReluBackward(m * n, z, da, expected);
+        const dz = allocate(dtype, m * n);
+        single.reluBackward!(m * n, z, da, dz);
+        expect(sameBits(dz, expected)).toBe(true);
+        two.reluBackward!(m * n, z, da, da);
+        expect(sameBits(da, expected)).toBe(true);
+      }),
+    );
+  });
+
+  it('adamUpdate equals the reference bit for bit over several steps', () => {
+    fc.assert(
+      fc.property(shape, fc.constantFrom(1e-3, 1e-2), ({ m, n, seed, dtype, resident }, lr) => {
+        const rng = new Rng(seed);
+        const size = m * n;
+        const w = alloc(resident, rng, size, dtype);
+        const m1 = allocate(dtype, size), v1 = allocate(dtype, size);
+        const w2 = w.slice(), m2 = allocate(dtype, size), v2 = allocate(dtype, size);
+        for (let step = 1; step <= 3; step++) {
+          const g = random(rng, size, dtype);
+          jsAdamUpdate(size, w2, g, m2, v2, lr, 0.9, 0.999, 1e-8, step);
+          two.adamUpdate!(size, w, g, m1, v1, lr, 0.9, 0.999, 1e-8, step);
+        }
+        expect(sameBits(w, w2)).toBe(true);
+        expect(sameBits(m1, m2)).toBe(true);
+        expect(sameBits(v1, v2)).toBe(true);
+      }),
+    );
+  });
+
+  it('the Matrix-level fused ops dispatch to the installed backend with the same results', () => {
+    const rng = new Rng(9);
+    const X = new Matrix(6, 11, random(rng, 66, 'float32'));
+    const b = new Matrix(1, 11, random(rng, 11, 'float32'));
+    const run = () => {
+      const z = Matrix.zeros(6, 11, 'float32'), a = Matrix.zeros(6, 11, 'float32'), dz = Matrix.zeros(6, 11, 'float32');
+      biasReluForward(X, b, z, a);
+      reluBackward(z, X, dz);
+      const W = X.clone(), M = Matrix.zeros(6, 11, 'float32'), V = Matrix.zeros(6, 11, 'float32');
+      adamUpdate(W, dz, M, V, { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 1 });
+      return [z, a, dz, W, M, V].map((x) => x.data);
+    };
+    const expected = run();
+    const actual = withBackend(two, run);
+    actual.forEach((x, i) => expect(sameBits(x, expected[i]!)).toBe(true));
+  });
+});
+
+describe('wasm memory', () => {
+  it('keeps resident buffers valid and used in place when the memory grows', () => {
+    const backend = createWasmBackendSync({ threads: 2 });
+    try {
+      const rng = new Rng(2);
+      const A = backend.allocate!('float32', 40 * 30);
+      A.set(random(rng, A.length, 'float32'));
+      const B = backend.allocate!('float32', 30 * 20);
+      B.set(random(rng, B.length, 'float32'));
+      const C = backend.allocate!('float32', 40 * 20);
+      const expected = new Float32Array(40 * 20);
+      jsBackend.gemm(false, false, 40, 20, 30, 1, A, B, 0, expected);
+      // Force several growths of the memory (64 MiB of resident data).
+      const big = backend.allocate!('float64', 8 << 20);
+      big[big.length - 1] = 1;
+      backend.gemm(false, false, 40, 20, 30, 1, A, B, 0, C);
+      expect(relativeError(C, expected)).toBeLessThanOrEqual(TOL.float32);
+      expect(big[big.length - 1]).toBe(1);
+    } finally {
+      backend.dispose?.();
+    }
+  });
+
+  it('hands out plain arrays when its memory is not shared (one thread)', () => {
+    const a = single.allocate!('float64', 10);
+    expect(a).toBeInstanceOf(Float64Array);
+    expect(a.length).toBe(10);
+  });
+});
+
+describe('loading and fallback', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    setBackend(jsBackend);
+  });
+
+  it('detects SIMD in this runtime', () => {
+    expect(wasmSimdSupported()).toBe(true);
+  });
+
+  it('useFastestBackend installs the wasm backend and reports its threads', async () => {
+    const info = await useFastestBackend({ threads: 2 });
+    expect(info).toEqual({ name: 'wasm-simd', threads: 2 });
+    expect(getBackend().name).toBe('wasm-simd');
+    getBackend().dispose?.();
+  });
+
+  it('keeps jsBackend when SIMD is reported unavailable', async () => {
+    vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
+    expect(wasmSimdSupported()).toBe(false);
+    expect(await useFastestBackend()).toEqual({ name: 'js', threads: 1 });
+    expect(getBackend()).toBe(jsBackend);
+    await expect(createWasmBackend()).rejects.toBeInstanceOf(StateError);
+    expect(() => createWasmBackendSync()).toThrow(StateError);
+  });
+
+  it('validates the thread count', () => {
+    expect(() => createWasmBackendSync({ threads: 0 })).toThrow(/threads must be an integer from 1 to 256, got 0/);
+    expect(() => createWasmBackendSync({ threads: 1.5 })).toThrow(/got 1.5/);
+  });
+
+  it('refuses use after dispose and drops to one thread', async () => {
+    const backend = await createWasmBackend({ threads: 2 });
+    backend.dispose?.();
+    expect(backend.threads).toBe(1);
+    expect(() => backend.sumRows(1, 1, new Float64Array(1), 0, new Float64Array(1))).toThrow(StateError);
+  });
+});

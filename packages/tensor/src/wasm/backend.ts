@@ -1,0 +1,410 @@
+import { getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsBackend, jsReluBackward, type KernelBackend, setBackend } from '../backend.js';
+import { InvalidOptionError, StateError, formatValue } from '../errors.js';
+import type { DType, FloatArray } from '../matrix.js';
+import { kernelsSharedWasm, kernelsWasm } from './kernels.wasm.js';
+import { Arena, alignUp } from './memory.js';
+import { type GemmJob, OP_GEMM_F32, OP_GEMM_F64, WorkerPool, type WorkerThreadsModule, nodeWorkerThreads } from './threads.js';
+
+/** Options of {@link createWasmBackend}. */
+export interface WasmBackendOptions {
+  /**
+   * Total threads for matrix products, including the calling one (default: all cores in Node,
+   * 1 elsewhere). More than 1 needs Node worker_threads and SharedArrayBuffer; otherwise the
+   * backend silently runs on one thread (its `threads` says so). Results do not depend on it.
+   */
+  threads?: number;
+}
+
+/** The exports of assembly/kernels.ts (pointers are byte offsets, sizes are element counts). */
+interface Kernels {
+  gemmF32: GemmKernel;
+  gemmF64: GemmKernel;
+  transposeF32: (rows: number, cols: number, src: number, out: number) => void;
+  transposeF64: (rows: number, cols: number, src: number, out: number) => void;
+  addRowVectorF32: (m: number, n: number, pA: number, pb: number, pOut: number) => void;
+  addRowVectorF64: (m: number, n: number, pA: number, pb: number, pOut: number) => void;
+  addRowVectorReluF32: (m: number, n: number, pA: number, pb: number, pZ: number, pAct: number) => void;
+  addRowVectorReluF64: (m: number, n: number, pA: number, pb: number, pZ: number, pAct: number) => void;
+  sumRowsF32: (m: number, n: number, pA: number, beta: number, pOut: number) => void;
+  sumRowsF64: (m: number, n: number, pA: number, beta: number, pOut: number) => void;
+  reluBackwardF32: (size: number, pz: number, pda: number, pdz: number) => void;
+  reluBackwardF64: (size: number, pz: number, pda: number, pdz: number) => void;
+  adamF32: AdamKernel;
+  adamF64: AdamKernel;
+  heapBase: () => number;
+}
+
+type GemmKernel = (
+  n: number, k: number, alpha: number, pA: number, sAi: number, sAp: number, pB: number, beta: number, pC: number,
+  i0: number, i1: number, j0: number, j1: number,
+) => void;
+
+type AdamKernel = (
+  size: number, pw: number, pg: number, pm: number, pv: number,
+  lr: number, beta1: number, beta2: number, eps: number, bc1: number, bc2: number,
+) => void;
+
+/**
+ * Multiply-adds below which a product stays on one thread: waking a worker and waiting for it
+ * costs tens of microseconds, about what the kernel does in 2¹⁹ multiply-adds.
+ */
+const MIN_SPLIT_WORK = 1 << 19;
+
+// The smallest module that uses a SIMD instruction (i8x16.splat, i8x16.popcnt), as in wasm-feature-detect.
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+/** Whether this runtime can compile WebAssembly with 128-bit SIMD (Node ≥ 16, all current browsers). */
+export function wasmSimdSupported(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function defaultThreads(): number {
+  if (nodeWorkerThreads() === undefined) return 1;
+  const os = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.(
+    'node:os',
+  ) as { availableParallelism?: () => number; cpus(): unknown[] } | undefined;
+  if (os === undefined) return 1;
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
+function checkThreads(threads: unknown): number | undefined {
+  if (threads === undefined) return undefined;
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 256) {
+    throw new InvalidOptionError(`threads must be an integer from 1 to 256, got ${formatValue(threads)}`);
+  }
+  return threads;
+}
+
+function sameDtype(a: FloatArray, b: FloatArray): boolean {
+  return a instanceof Float32Array === b instanceof Float32Array;
+}
+
+/** The WebAssembly SIMD backend; see {@link createWasmBackend}. */
+class WasmBackend implements KernelBackend {
+  readonly name = 'wasm-simd';
+  threads: number;
+  /** How many products were split over more than one thread (for tests and diagnostics). */
+  parallelCalls = 0;
+  private readonly x: Kernels;
+  private readonly arena: Arena;
+  private pool: WorkerPool | undefined;
+  private disposed = false;
+  /** Block bounds `[i0, i1, j0, j1]` per thread, reused by every call. */
+  private readonly bounds: Int32Array;
+  private readonly job: GemmJob = { op: OP_GEMM_F32, n: 0, k: 0, alpha: 0, pA: 0, sAi: 0, sAp: 0, pB: 0, beta: 0, pC: 0 };
+  private readonly runHere = (i0: number, i1: number, j0: number, j1: number): void => {
+    const j = this.job;
+    const gemm = j.op === OP_GEMM_F32 ? this.x.gemmF32 : this.x.gemmF64;
+    gemm(j.n, j.k, j.alpha, j.pA, j.sAi, j.sAp, j.pB, j.beta, j.pC, i0, i1, j0, j1);
+  };
+
+  constructor(threads: number, module: WebAssembly.Module, workerThreads: WorkerThreadsModule | undefined) {
+    const shared = workerThreads !== undefined;
+    // The module's static data ends below 64 KiB; the heap starts at the second page.
+    this.arena = new Arena(shared, 65536);
+    this.x = new WebAssembly.Instance(module, { env: { memory: this.arena.memory } }).exports as unknown as Kernels;
+    if (this.x.heapBase() > 65536) throw new StateError('wasm backend: module data overlaps the heap');
+    this.threads = shared ? threads : 1;
+    this.bounds = new Int32Array(4 * this.threads);
+    if (workerThreads !== undefined) this.pool = new WorkerPool(workerThreads, this.arena, module, threads - 1);
+  }
+
+  /** Resolves when every worker thread can take work. */
+  get ready(): Promise<void> {
+    return this.pool?.ready ?? Promise.resolve();
+  }
+
+  private check(): void {
+    if (this.disposed) throw new StateError('wasm backend: used after dispose()');
+  }
+
+  /**
+   * Byte address of `data` in wasm memory: its own place when resident, else a scratch slot at
+   * `scratchOffset` (filled with a copy of `data` when `copyIn`).
+   */
+  private place(data: FloatArray, length: number, scratch: number, copyIn: boolean): number {
+    if (this.arena.isResident(data)) return data.byteOffset;
+    if (copyIn) {
+      if (data instanceof Float32Array) this.arena.f32.set(data.length === length ? data : data.subarray(0, length), scratch >> 2);
+      else this.arena.f64.set(data.length === length ? data : data.subarray(0, length), scratch >> 3);
+    }
+    return scratch;
+  }
+
+  /** Copies `length` elements at `ptr` back into `data` unless `data` is resident (already written). */
+  private copyOut(data: FloatArray, length: number, ptr: number): void {
+    if (this.arena.isResident(data)) return;
+    if (data instanceof Float32Array) data.set(this.arena.f32.subarray(ptr >> 2, (ptr >> 2) + length));
+    else data.set(this.arena.f64.subarray(ptr >> 3, (ptr >> 3) + length));
+  }
+
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    alpha: number, A: FloatArray, B: FloatArray, beta: number, C: FloatArray,
+  ): void {
+    this.check();
+    if (m === 0 || n === 0) return;
+    if (k === 0 || alpha === 0 || !sameDtype(A, C) || !sameDtype(B, C)) {
+      jsBackend.gemm(transA, transB, m, n, k, alpha, A, B, beta, C);
+      return;
+    }
+    const f32 = C instanceof Float32Array;
+    const size = f32 ? 4 : 8;
+    const bytesA = alignUp(m * k * size), bytesB = alignUp(k * n * size), bytesC = alignUp(m * n * size);
+    const base = this.arena.scratch(bytesA + bytesB + (transB ? bytesB : 0) + bytesC);
+    const pA = this.place(A, m * k, base, true);
+    let pB = this.place(B, k * n, base + bytesA, true);
+    const pC = this.place(C, m * n, base + bytesA + bytesB, beta !== 0);
+    if (transB) {
+      // op(B) must be row-major k×n for the micro-kernel; B is stored n×k.
+      const pT = base + bytesA + bytesB + bytesC;
+      (f32 ? this.x.transposeF32 : this.x.transposeF64)(n, k, pB, pT);
+      pB = pT;
+    }
+    const job = this.job;
+    job.op = f32 ? OP_GEMM_F32 : OP_GEMM_F64;
+    job.n = n;
+    job.k = k;
+    job.alpha = alpha;
+    job.pA = pA;
+    job.sAi = transA ? 1 : k;
+    job.sAp = transA ? m : 1;
+    job.pB = pB;
+    job.beta = beta;
+    job.pC = pC;
+    const blocks = this.partition(m, n, k, f32 ? 16 : 8);
+    if (blocks === 1) this.runHere(0, m, 0, n);
+    else {
+      this.parallelCalls++;
+      this.pool!.run(job, blocks, this.bounds, this.runHere);
+    }
+    this.copyOut(C, m * n, pC);
+  }
+
+  /**
+   * Splits C into contiguous blocks, one per thread, along the dimension with more micro-tiles
+   * (4 rows or `width` columns), and returns how many; every element lands in exactly one block.
+   */
+  private partition(m: number, n: number, k: number, width: number): number {
+    const b = this.bounds;
+    const available = this.pool === undefined || m * n * k < MIN_SPLIT_WORK ? 0 : this.pool.readyCount();
+    const rowTiles = Math.ceil(m / 4);
+    const colTiles = Math.ceil(n / width);
+    const byRows = rowTiles >= colTiles;
+    const tiles = byRows ? rowTiles : colTiles;
+    const blocks = Math.min(available + 1, tiles);
+    for (let t = 0; t < blocks; t++) {
+      const from = Math.floor((t * tiles) / blocks);
+      const to = Math.floor(((t + 1) * tiles) / blocks);
+      if (byRows) {
+        b[4 * t] = from * 4;
+        b[4 * t + 1] = Math.min(to * 4, m);
+        b[4 * t + 2] = 0;
+        b[4 * t + 3] = n;
+      } else {
+        b[4 * t] = 0;
+        b[4 * t + 1] = m;
+        b[4 * t + 2] = from * width;
+        b[4 * t + 3] = Math.min(to * width, n);
+      }
+    }
+    return blocks;
+  }
+
+  addRowVector(m: number, n: number, A: FloatArray, b: FloatArray, out: FloatArray): void {
+    this.check();
+    if (!sameDtype(A, out) || !sameDtype(b, out)) {
+      jsBackend.addRowVector(m, n, A, b, out);
+      return;
+    }
+    const f32 = out instanceof Float32Array;
+    const size = f32 ? 4 : 8;
+    const bytesA = alignUp(m * n * size), bytesB = alignUp(n * size);
+    const base = this.arena.scratch(bytesA + bytesB + bytesA);
+    const pA = this.place(A, m * n, base, true);
+    const pb = this.place(b, n, base + bytesA, true);
+    // `out` may alias `A`: then it shares A's place (resident) or its scratch copy.
+    const pOut = out === A ? pA : this.place(out, m * n, base + bytesA + bytesB, false);
+    (f32 ? this.x.addRowVectorF32 : this.x.addRowVectorF64)(m, n, pA, pb, pOut);
+    this.copyOut(out, m * n, pOut);
+  }
+
+  sumRows(m: number, n: number, A: FloatArray, beta: number, out: FloatArray): void {
+    this.check();
+    if (!sameDtype(A, out)) {
+      jsBackend.sumRows(m, n, A, beta, out);
+      return;
+    }
+    const f32 = out instanceof Float32Array;
+    const size = f32 ? 4 : 8;
+    const bytesA = alignUp(m * n * size);
+    const base = this.arena.scratch(bytesA + alignUp(n * size));
+    const pA = this.place(A, m * n, base, true);
+    const pOut = this.place(out, n, base + bytesA, beta !== 0);
+    (f32 ? this.x.sumRowsF32 : this.x.sumRowsF64)(m, n, pA, beta, pOut);
+    this.copyOut(out, n, pOut);
+  }
+
+  addRowVectorRelu(m: number, n: number, A: FloatArray, b: FloatArray, z: FloatArray, a: FloatArray): void {
+    this.check();
+    if (!sameDtype(A, z) || !sameDtype(b, z) || !sameDtype(a, z)) {
+      jsAddRowVectorRelu(m, n, A, b, z, a);
+      return;
+    }
+    const f32 = z instanceof Float32Array;
+    const size = f32 ? 4 : 8;
+    const bytesA = alignUp(m * n * size), bytesB = alignUp(n * size);
+    const base = this.arena.scratch(3 * bytesA + bytesB);
+    const pA = this.place(A, m * n, base, true);
+    const pb = this.place(b, n, base + bytesA, true);
+    const pZ = z === A ? pA : this.place(z, m * n, base + bytesA + bytesB, false);
+    const pAct = this.place(a, m * n, base + 2 * bytesA + bytesB, false);
+    (f32 ? this.x.addRowVectorReluF32 : this.x.addRowVectorReluF64)(m, n, pA, pb, pZ, pAct);
+    this.copyOut(z, m * n, pZ);
+    this.copyOut(a, m * n, pAct);
+  }
+
+  reluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void {
+    this.check();
+    if (!sameDtype(z, dz) || !sameDtype(da, dz)) {
+      jsReluBackward(size, z, da, dz);
+      return;
+    }
+    const f32 = dz instanceof Float32Array;
+    const bytes = alignUp(size * (f32 ? 4 : 8));
+    const base = this.arena.scratch(3 * bytes);
+    const pz = this.place(z, size, base, true);
+    const pda = this.place(da, size, base + bytes, true);
+    const pdz = dz === da ? pda : this.place(dz, size, base + 2 * bytes, false);
+    (f32 ? this.x.reluBackwardF32 : this.x.reluBackwardF64)(size, pz, pda, pdz);
+    this.copyOut(dz, size, pdz);
+  }
+
+  adamUpdate(
+    size: number, w: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray,
+    lr: number, beta1: number, beta2: number, eps: number, step: number,
+  ): void {
+    this.check();
+    if (!sameDtype(g, w) || !sameDtype(m, w) || !sameDtype(v, w)) {
+      jsAdamUpdate(size, w, g, m, v, lr, beta1, beta2, eps, step);
+      return;
+    }
+    const f32 = w instanceof Float32Array;
+    const bytes = alignUp(size * (f32 ? 4 : 8));
+    const base = this.arena.scratch(4 * bytes);
+    const pw = this.place(w, size, base, true);
+    const pg = this.place(g, size, base + bytes, true);
+    const pm = this.place(m, size, base + 2 * bytes, true);
+    const pv = this.place(v, size, base + 3 * bytes, true);
+    // Same expressions as the JavaScript backend, so the bias corrections agree bit for bit.
+    const bc1 = 1 - beta1 ** step;
+    const bc2 = 1 - beta2 ** step;
+    (f32 ? this.x.adamF32 : this.x.adamF64)(size, pw, pg, pm, pv, lr, beta1, beta2, eps, bc1, bc2);
+    this.copyOut(w, size, pw);
+    this.copyOut(m, size, pm);
+    this.copyOut(v, size, pv);
+  }
+
+  allocate(dtype: DType, length: number): FloatArray {
+    this.check();
+    // A non-shared memory detaches its old views when it grows, so only shared memory can lend them.
+    if (!this.arena.shared) return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
+    return this.arena.allocateResident(dtype, length);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.pool?.dispose();
+    this.pool = undefined;
+    this.threads = 1;
+  }
+}
+
+interface Plan {
+  threads: number;
+  workerThreads: WorkerThreadsModule | undefined;
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
+function plan(options: WasmBackendOptions): Plan {
+  if (!wasmSimdSupported()) {
+    throw new StateError('wasm backend: this runtime has no WebAssembly SIMD; use jsBackend (or useFastestBackend())');
+  }
+  const threads = checkThreads(options.threads) ?? defaultThreads();
+  const workerThreads = threads > 1 ? nodeWorkerThreads() : undefined;
+  // Threads need the shared-memory build of the kernels; one thread uses the plain one, which also
+  // works where SharedArrayBuffer is unavailable (browsers without cross-origin isolation).
+  const bytes = decodeBase64(workerThreads !== undefined ? kernelsSharedWasm : kernelsWasm);
+  return { threads, workerThreads, bytes };
+}
+
+/**
+ * Creates the WebAssembly SIMD backend and waits until its worker threads are ready. Install it
+ * with `setBackend`, or call {@link useFastestBackend}. Throws a `StateError` without SIMD.
+ *
+ * @example
+ * ```ts
+ * const backend = await createWasmBackend({ threads: 2 });
+ * setBackend(backend);
+ * // … train …
+ * backend.dispose?.();
+ * ```
+ */
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<KernelBackend> {
+  const p = plan(options);
+  const backend = new WasmBackend(p.threads, await WebAssembly.compile(p.bytes), p.workerThreads);
+  await backend.ready;
+  return backend;
+}
+
+/**
+ * Synchronous {@link createWasmBackend} (compiles with `new WebAssembly.Module`, which browsers
+ * refuse on the main thread for modules over 4 KB; fine in Node and in web workers). Worker
+ * threads start in the background; products run on the calling thread until they are ready,
+ * with identical results.
+ */
+export function createWasmBackendSync(options: WasmBackendOptions = {}): KernelBackend {
+  const p = plan(options);
+  return new WasmBackend(p.threads, new WebAssembly.Module(p.bytes), p.workerThreads);
+}
+
+/** What {@link useFastestBackend} installed. */
+export interface BackendInfo {
+  /** `"wasm-simd"` or `"js"`. */
+  name: string;
+  /** Threads used for matrix products. */
+  threads: number;
+}
+
+let fastest: KernelBackend | undefined;
+
+/**
+ * Installs the WebAssembly SIMD backend where the runtime supports SIMD and keeps the current
+ * backend (normally `jsBackend`) otherwise; returns the name and thread count of the backend in
+ * use. Calling it again replaces (and disposes) the wasm backend it installed before.
+ */
+export async function useFastestBackend(options: WasmBackendOptions = {}): Promise<BackendInfo> {
+  if (!wasmSimdSupported()) {
+    const current = getBackend();
+    return { name: current.name, threads: current.threads };
+  }
+  const backend = await createWasmBackend(options);
+  setBackend(backend);
+  fastest?.dispose?.();
+  fastest = backend;
+  return { name: backend.name, threads: backend.threads };
+}
