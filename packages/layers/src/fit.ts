@@ -1,5 +1,5 @@
-import { type Optimizer, type OptimizerName, type Schedule, createOptimizer } from '@ffnn/optim';
-import { InvalidOptionError, Matrix, NumericError, Rng, argmaxRows, checkNumber, isFinite } from '@ffnn/tensor';
+import { type Optimizer, type OptimizerName, type OptimizerState, type Schedule, createOptimizer } from '@ffnn/optim';
+import { InvalidOptionError, Matrix, NumericError, Rng, type RngState, StateError, argmaxRows, checkNumber, isFinite } from '@ffnn/tensor';
 import type { Sequential } from './network.js';
 import { type RowSource, type TargetSource, type Targets, asRowSource, asTargetSource } from './sources.js';
 
@@ -69,6 +69,43 @@ export interface FitOptions {
   onNonFinite?: 'throw' | 'stop';
   /** Progress hooks. */
   callbacks?: FitCallbacks;
+  /** Save a {@link TrainingState} every `everyEpochs` epochs (and when stopped by `signal`). */
+  checkpoint?: { everyEpochs: number; save(state: TrainingState): void };
+  /** Continue from a saved {@link TrainingState}: the result is bit-identical to an uninterrupted run. */
+  resume?: TrainingState;
+  /** When aborted, training stops at the next batch boundary (history.stopReason `interrupted`) and a checkpoint is saved. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Everything needed to continue a {@link fit} exactly where it stopped: weights, optimizer state,
+ * RNG state, position in the epoch, history and early-stopping bookkeeping.
+ */
+export interface TrainingState {
+  format: 'ffnn.training-state';
+  version: 1;
+  /** Epoch in progress (0-based). */
+  epoch: number;
+  /** Next batch of that epoch (0 at an epoch boundary). */
+  batch: number;
+  /** Row order of the epoch in progress (mid-epoch only). */
+  order: number[] | null;
+  lossSum: number;
+  metricSum: number;
+  rng: RngState;
+  optimizer: OptimizerState;
+  baseLr: number;
+  schedule: Record<string, number> | null;
+  history: History;
+  bestValue: number | null;
+  sinceBest: number;
+  lastMonitored: number | null;
+  /** Current weights (order of `Sequential.parameters()`). */
+  params: Matrix[];
+  /** Best-so-far weights, when kept. */
+  best: Matrix[] | null;
+  /** Settings that must not change between a checkpoint and its resumption. */
+  fingerprint: { rows: number; batchSize: number; epochs: number; seed: number; parameterCount: number; validationRows: number };
 }
 
 /** Per-epoch record of a {@link fit}. */
@@ -90,7 +127,7 @@ export interface History {
   /** 0-based epoch with the lowest monitored loss. */
   bestEpoch: number;
   /** Why training ended. */
-  stopReason: 'completed' | 'early-stopping' | 'callback' | 'diverged';
+  stopReason: 'completed' | 'early-stopping' | 'callback' | 'diverged' | 'interrupted';
   /** Whether the best epoch's weights were restored at the end. */
   restoredBest: boolean;
   /** Set when training stopped on a non-finite loss or gradient. */
@@ -183,6 +220,7 @@ function firstNonFinite(mats: readonly Matrix[], names: readonly string[]): stri
  * Deterministic: the same network seed and `seed` give bit-identical weights on every run.
  * Each epoch draws a fresh permutation of the training rows from `Rng(seed)` (after the
  * validation split, if any, which is drawn first); dropout masks come from the same stream.
+ * With `checkpoint`/`resume`, an interrupted run continues bit-identically.
  */
 export function fit(net: Sequential, X: Matrix | RowSource, y: Targets, options: FitOptions = {}): History {
   const epochs = checkNumber('epochs', options.epochs ?? 100, (v) => Number.isInteger(v) && v >= 0, 'an integer ≥ 0');
@@ -196,11 +234,14 @@ export function fit(net: Sequential, X: Matrix | RowSource, y: Targets, options:
     throw new InvalidOptionError(`fit: ${source.rows} input rows but ${targets.rows} targets`);
   }
   const optimizer = resolveOptimizer(options);
-  const baseLr = optimizer.lr;
-  const rng = new Rng(options.seed ?? net.seed);
+  const seed = options.seed ?? net.seed;
+  const rng = new Rng(seed);
   const onNonFinite = options.onNonFinite ?? 'throw';
   if (onNonFinite !== 'throw' && onNonFinite !== 'stop') {
     throw new InvalidOptionError(`onNonFinite must be one of throw, stop; got ${JSON.stringify(onNonFinite)}`);
+  }
+  if (options.checkpoint) {
+    checkNumber('checkpoint.everyEpochs', options.checkpoint.everyEpochs, (v) => Number.isInteger(v) && v >= 1, 'an integer ≥ 1');
   }
 
   // Training / validation rows. The split is taken after a seeded shuffle, never "the last rows".
@@ -240,8 +281,9 @@ export function fit(net: Sequential, X: Matrix | RowSource, y: Targets, options:
   const grads = net.gradients();
   const names = net.parameterNames();
   const best = restoreBest || onNonFinite === 'stop' ? params.map((p) => p.clone()) : null;
+  const fingerprint = { rows: source.rows, batchSize, epochs, seed, parameterCount: net.parameterCount, validationRows: validation?.index.length ?? 0 };
 
-  const history: History = {
+  let history: History = {
     metricName: net.isClassifier ? 'accuracy' : 'mse',
     loss: [],
     metric: [],
@@ -255,28 +297,87 @@ export function fit(net: Sequential, X: Matrix | RowSource, y: Targets, options:
   };
   let bestValue = Infinity;
   let sinceBest = 0;
+  let lastMonitored: number | undefined;
+  let baseLr = optimizer.lr;
+  let startEpoch = 0;
+  let startBatch = 0;
+  let resumeOrder: number[] | null = null;
+  let lossSum = 0;
+  let metricSum = 0;
+  const order = new Int32Array(n);
+
+  if (options.resume) {
+    const r = options.resume;
+    if (r.format !== 'ffnn.training-state' || r.version !== 1) throw new StateError('resume: not a version-1 ffnn training state');
+    for (const key of Object.keys(fingerprint) as (keyof typeof fingerprint)[]) {
+      if (r.fingerprint[key] !== fingerprint[key]) {
+        throw new StateError(`resume: the checkpoint was made with ${key} = ${r.fingerprint[key]}, this run has ${fingerprint[key]}`);
+      }
+    }
+    net.setParameters(r.params);
+    if (best && r.best) best.forEach((b, i) => b.data.set(r.best![i]!.data));
+    optimizer.setState(r.optimizer);
+    if (options.schedule && r.schedule) options.schedule.setState(r.schedule);
+    rng.setState(r.rng);
+    history = structuredClone(r.history);
+    history.stopReason = 'completed';
+    bestValue = r.bestValue ?? Infinity;
+    sinceBest = r.sinceBest;
+    lastMonitored = r.lastMonitored ?? undefined;
+    baseLr = r.baseLr;
+    startEpoch = r.epoch;
+    startBatch = r.batch;
+    resumeOrder = r.order;
+    lossSum = r.lossSum;
+    metricSum = r.metricSum;
+  }
+
+  const snapshot = (epoch: number, batch: number, midEpoch: boolean): TrainingState => ({
+    format: 'ffnn.training-state',
+    version: 1,
+    epoch,
+    batch,
+    order: midEpoch ? Array.from(order) : null,
+    lossSum: midEpoch ? lossSum : 0,
+    metricSum: midEpoch ? metricSum : 0,
+    rng: rng.getState(),
+    optimizer: optimizer.getState(),
+    baseLr,
+    schedule: options.schedule ? options.schedule.getState() : null,
+    history: structuredClone(history),
+    bestValue: Number.isFinite(bestValue) ? bestValue : null,
+    sinceBest,
+    lastMonitored: lastMonitored ?? null,
+    params: params.map((p) => p.clone()),
+    best: best ? best.map((b) => b.clone()) : null,
+    fingerprint,
+  });
+
   const fullX = Matrix.zeros(batchSize, net.inputSize, net.dtype);
   const fullY = Matrix.zeros(batchSize, net.outputSize, net.dtype);
   const tail = n % batchSize;
   const tailX = tail ? Matrix.zeros(tail, net.inputSize, net.dtype) : null;
   const tailY = tail ? Matrix.zeros(tail, net.outputSize, net.dtype) : null;
-  const order = new Int32Array(n);
   const shuffle = options.shuffle ?? true;
   const callbacks = options.callbacks ?? {};
-  let lastMonitored: number | undefined;
 
-  training: for (let epoch = 0; epoch < epochs; epoch++) {
+  training: for (let epoch = startEpoch; epoch < epochs; epoch++) {
     const started = performance.now();
-    if (options.schedule) optimizer.lr = options.schedule.lrAt(epoch, baseLr, lastMonitored);
-    if (shuffle) {
-      const perm = rng.permutation(n);
-      for (let i = 0; i < n; i++) order[i] = trainRows[perm[i]!]!;
+    const firstBatch = epoch === startEpoch ? startBatch : 0;
+    if (firstBatch > 0 && resumeOrder) {
+      order.set(resumeOrder);
     } else {
-      order.set(trainRows);
+      if (options.schedule) optimizer.lr = options.schedule.lrAt(epoch, baseLr, lastMonitored);
+      if (shuffle) {
+        const perm = rng.permutation(n);
+        for (let i = 0; i < n; i++) order[i] = trainRows[perm[i]!]!;
+      } else {
+        order.set(trainRows);
+      }
+      lossSum = 0;
+      metricSum = 0;
     }
-    let lossSum = 0;
-    let metricSum = 0;
-    for (let b = 0; b < batches; b++) {
+    for (let b = firstBatch; b < batches; b++) {
       const start = b * batchSize;
       const rows = Math.min(batchSize, n - start);
       const Xb = rows === batchSize ? fullX : tailX!;
@@ -298,6 +399,11 @@ export function fit(net: Sequential, X: Matrix | RowSource, y: Targets, options:
       metricSum += batchMetric(net, net.lastOutput(rows), Yb, targets, order, start) * rows;
       optimizer.step(params, grads);
       callbacks.onBatchEnd?.({ epoch, batch: b, batches, loss });
+      if (options.signal?.aborted && b + 1 < batches) {
+        history.stopReason = 'interrupted';
+        options.checkpoint?.save(snapshot(epoch, b + 1, true));
+        break training;
+      }
     }
     history.loss.push(lossSum / n);
     history.metric.push(metricSum / n);
@@ -335,16 +441,19 @@ export function fit(net: Sequential, X: Matrix | RowSource, y: Targets, options:
       timeMs,
       ...(valLoss === undefined ? {} : { valLoss, valMetric: valMetric! }),
     };
-    if (callbacks.onEpochEnd?.(info) === false) {
-      history.stopReason = 'callback';
-      break;
+    let stop: History['stopReason'] | null = null;
+    if (callbacks.onEpochEnd?.(info) === false) stop = 'callback';
+    else if (early && sinceBest >= early.patience) stop = 'early-stopping';
+    else if (options.signal?.aborted) stop = 'interrupted';
+    if (options.checkpoint && (stop === 'interrupted' || (epoch + 1) % options.checkpoint.everyEpochs === 0 || (stop === null && epoch + 1 === epochs))) {
+      options.checkpoint.save(snapshot(epoch + 1, 0, false));
     }
-    if (early && sinceBest >= early.patience) {
-      history.stopReason = 'early-stopping';
+    if (stop) {
+      history.stopReason = stop;
       break;
     }
   }
-  if (best && history.bestEpoch >= 0 && (restoreBest || history.stopReason === 'diverged')) {
+  if (best && history.bestEpoch >= 0 && history.stopReason !== 'interrupted' && (restoreBest || history.stopReason === 'diverged')) {
     params.forEach((p, i) => p.data.set(best[i]!.data));
     history.restoredBest = true;
   }

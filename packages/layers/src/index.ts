@@ -56,6 +56,8 @@ export {
   type EarlyStoppingOptions,
   type History,
   type Evaluation,
+  type TrainingState,
 } from './fit.js';
 export { type RowSource, type Targets, asRowSource } from './sources.js';
 export { unitDiagnostics, type LayerDiagnostics } from './diagnostics.js';
+export { encodeNetwork, decodeNetwork, encodeTrainingState, decodeTrainingState } from './serialize.js';

@@ -57,3 +57,4 @@ export {
 } from './wasm/backend.js';
 export { Rng, type RngState } from './rng.js';
 export { log as portableLog } from './fdlibm-log.js';
+export { encodeSafetensors, decodeSafetensors, type SafetensorsLimits, type SafetensorsContent } from './safetensors.js';
