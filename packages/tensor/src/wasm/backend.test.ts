@@ -147,9 +147,13 @@ describe('wasm gemm', () => {
           }
         }
       }
-      // The products above are large enough to be split; make sure they were.
-      expect((two as unknown as { parallelCalls: number }).parallelCalls - splitBefore).toBe(24);
-      expect((three as unknown as { parallelCalls: number }).parallelCalls).toBe(24);
+      // The products above are large enough to be split; make sure they were, and that workers
+      // (not only the calling thread) computed part of them.
+      const stats = (b: unknown) => b as { parallelCalls: number; workerChunks: number };
+      expect(stats(two).parallelCalls - splitBefore).toBe(24);
+      expect(stats(three).parallelCalls).toBe(24);
+      expect(stats(two).workerChunks).toBeGreaterThan(0);
+      expect(stats(three).workerChunks).toBeGreaterThan(0);
     } finally {
       three.dispose?.();
     }

@@ -96,19 +96,20 @@ function sameDtype(a: FloatArray, b: FloatArray): boolean {
 class WasmBackend implements KernelBackend {
   readonly name = 'wasm-simd';
   threads: number;
-  /** How many products were split over more than one thread (for tests and diagnostics). */
+  /** How many products were offered to worker threads (for tests and diagnostics). */
   parallelCalls = 0;
+
+  /** How many chunks of products worker threads computed (for tests and diagnostics). */
+  get workerChunks(): number {
+    return this.pool?.workerChunks() ?? 0;
+  }
   private readonly x: Kernels;
   private readonly arena: Arena;
   private pool: WorkerPool | undefined;
   private disposed = false;
-  /** Block bounds `[i0, i1, j0, j1]` per thread, reused by every call. */
-  private readonly bounds: Int32Array;
-  private readonly job: GemmJob = { op: OP_GEMM_F32, n: 0, k: 0, alpha: 0, pA: 0, sAi: 0, sAp: 0, pB: 0, beta: 0, pC: 0 };
-  private readonly runHere = (i0: number, i1: number, j0: number, j1: number): void => {
-    const j = this.job;
-    const gemm = j.op === OP_GEMM_F32 ? this.x.gemmF32 : this.x.gemmF64;
-    gemm(j.n, j.k, j.alpha, j.pA, j.sAi, j.sAp, j.pB, j.beta, j.pC, i0, i1, j0, j1);
+  private readonly job: GemmJob = {
+    op: OP_GEMM_F32, m: 0, n: 0, k: 0, alpha: 0, pA: 0, sAi: 0, sAp: 0, pB: 0, beta: 0, pC: 0,
+    byRows: true, tiles: 0, chunks: 0, width: 0,
   };
 
   constructor(threads: number, module: WebAssembly.Module, workerThreads: WorkerThreadsModule | undefined) {
@@ -118,8 +119,7 @@ class WasmBackend implements KernelBackend {
     this.x = new WebAssembly.Instance(module, { env: { memory: this.arena.memory } }).exports as unknown as Kernels;
     if (this.x.heapBase() > 65536) throw new StateError('wasm backend: module data overlaps the heap');
     this.threads = shared ? threads : 1;
-    this.bounds = new Int32Array(4 * this.threads);
-    if (workerThreads !== undefined) this.pool = new WorkerPool(workerThreads, this.arena, module, threads - 1);
+    if (workerThreads !== undefined) this.pool = new WorkerPool(workerThreads, this.arena, module, this.x, threads - 1);
   }
 
   /** Resolves when every worker thread can take work. */
@@ -174,54 +174,37 @@ class WasmBackend implements KernelBackend {
       (f32 ? this.x.transposeF32 : this.x.transposeF64)(n, k, pB, pT);
       pB = pT;
     }
-    const job = this.job;
-    job.op = f32 ? OP_GEMM_F32 : OP_GEMM_F64;
-    job.n = n;
-    job.k = k;
-    job.alpha = alpha;
-    job.pA = pA;
-    job.sAi = transA ? 1 : k;
-    job.sAp = transA ? m : 1;
-    job.pB = pB;
-    job.beta = beta;
-    job.pC = pC;
-    const blocks = this.partition(m, n, k, f32 ? 16 : 8);
-    if (blocks === 1) this.runHere(0, m, 0, n);
-    else {
+    const gemm = f32 ? this.x.gemmF32 : this.x.gemmF64;
+    const sAi = transA ? 1 : k;
+    const sAp = transA ? m : 1;
+    if (this.pool === undefined || m * n * k < MIN_SPLIT_WORK || this.pool.readyCount() === 0) {
+      gemm(n, k, alpha, pA, sAi, sAp, pB, beta, pC, 0, m, 0, n);
+    } else {
+      // Cut C along the dimension with more micro-tiles (4 rows, or 4 vectors of columns) into a
+      // few chunks per thread; threads claim chunks as they go (see WorkerPool).
+      const job = this.job;
+      const width = f32 ? 16 : 8;
+      const rowTiles = Math.ceil(m / 4);
+      const colTiles = Math.ceil(n / width);
+      job.op = f32 ? OP_GEMM_F32 : OP_GEMM_F64;
+      job.m = m;
+      job.n = n;
+      job.k = k;
+      job.alpha = alpha;
+      job.pA = pA;
+      job.sAi = sAi;
+      job.sAp = sAp;
+      job.pB = pB;
+      job.beta = beta;
+      job.pC = pC;
+      job.byRows = rowTiles >= colTiles;
+      job.tiles = job.byRows ? rowTiles : colTiles;
+      job.chunks = Math.min(job.tiles, 4 * this.threads);
+      job.width = width;
       this.parallelCalls++;
-      this.pool!.run(job, blocks, this.bounds, this.runHere);
+      this.pool.run(job);
     }
     this.copyOut(C, m * n, pC);
-  }
-
-  /**
-   * Splits C into contiguous blocks, one per thread, along the dimension with more micro-tiles
-   * (4 rows or `width` columns), and returns how many; every element lands in exactly one block.
-   */
-  private partition(m: number, n: number, k: number, width: number): number {
-    const b = this.bounds;
-    const available = this.pool === undefined || m * n * k < MIN_SPLIT_WORK ? 0 : this.pool.readyCount();
-    const rowTiles = Math.ceil(m / 4);
-    const colTiles = Math.ceil(n / width);
-    const byRows = rowTiles >= colTiles;
-    const tiles = byRows ? rowTiles : colTiles;
-    const blocks = Math.min(available + 1, tiles);
-    for (let t = 0; t < blocks; t++) {
-      const from = Math.floor((t * tiles) / blocks);
-      const to = Math.floor(((t + 1) * tiles) / blocks);
-      if (byRows) {
-        b[4 * t] = from * 4;
-        b[4 * t + 1] = Math.min(to * 4, m);
-        b[4 * t + 2] = 0;
-        b[4 * t + 3] = n;
-      } else {
-        b[4 * t] = 0;
-        b[4 * t + 1] = m;
-        b[4 * t + 2] = from * width;
-        b[4 * t + 3] = Math.min(to * width, n);
-      }
-    }
-    return blocks;
   }
 
   addRowVector(m: number, n: number, A: FloatArray, b: FloatArray, out: FloatArray): void {

@@ -1,55 +1,83 @@
 import type { Arena } from './memory.js';
 
 /**
- * A pool of Node worker threads that run gemm blocks on the shared wasm memory.
+ * A pool of Node worker threads that share gemm work with the calling thread on the shared wasm
+ * memory.
  *
- * Each worker owns a 128-byte slot in the memory: the main thread writes a job into it, bumps
- * `seq` and notifies; the worker runs the job, copies `seq` into `done` and notifies back. The main
- * thread blocks in `Atomics.wait` (allowed in Node), so a kernel call stays synchronous.
+ * C is cut into `chunks` contiguous blocks of micro-tiles (rows or columns). The main thread
+ * writes the job into a control block, bumps `SEQ` and notifies; then every thread, the main one
+ * included, claims chunks from a shared counter until none are left. Dynamic claiming keeps a
+ * descheduled worker from stalling the product (the others take its share), and it cannot change
+ * results: every element of C is computed by the same instructions whichever thread runs it.
+ * The main thread blocks in `Atomics.wait` (allowed in Node), so a kernel call stays synchronous.
+ *
+ * The claim word holds `(job tag << 16) | next chunk`, so a worker that wakes late and read the
+ * parameters of an older job fails its compare-exchange instead of computing with them.
  */
 
-/** Int32 indices inside a slot. */
+// Int32 indices in the control block.
 const SEQ = 0;
-const DONE = 1;
-const READY = 2;
-const OP = 3;
-const FAILED = 4;
-const ARGS = 5; // 11 int32 arguments: n, k, pA, sAi, sAp, pB, pC, i0, i1, j0, j1
-/** Float64 index (within the slot) of α; β follows. */
+const CLAIM = 1;
+const COMPLETED = 2;
+const FAILED = 3;
+const OP = 4;
+const READY = 5;
+const ARGS = 6; // n, k, pA, sAi, sAp, pB, pC, m, byRows, tiles, chunks, width
+const WORKER_CHUNKS = 20; // chunks run by workers so far (diagnostics)
+/** Float64 index of α; β follows. */
 const ALPHA = 12;
-export const SLOT_BYTES = 128;
+export const CONTROL_BYTES = 128;
 
 export const OP_GEMM_F32 = 1;
 export const OP_GEMM_F64 = 2;
 const OP_QUIT = 99;
 
+/**
+ * Claims and runs chunks of the current job until none are left; shared verbatim by the main thread
+ * and the workers (whose source embeds it), so both cut C the same way. Stops at a stale tag.
+ */
+function drain(i32: Int32Array, f64: Float64Array, x: Record<string, unknown>, tag: number, worker: boolean): void {
+  const a = 6; // ARGS
+  const n = i32[a]!, k = i32[a + 1]!, pA = i32[a + 2]! >>> 0, sAi = i32[a + 3]!, sAp = i32[a + 4]!;
+  const pB = i32[a + 5]! >>> 0, pC = i32[a + 6]! >>> 0, m = i32[a + 7]!, byRows = i32[a + 8]!;
+  const tiles = i32[a + 9]!, chunks = i32[a + 10]!, width = i32[a + 11]!;
+  const alpha = f64[12]!, beta = f64[13]!; // ALPHA, ALPHA + 1
+  const gemm = (i32[4] === 1 ? x.gemmF32 : x.gemmF64) as (...args: number[]) => void; // OP, OP_GEMM_F32
+  for (;;) {
+    const word = Atomics.load(i32, 1); // CLAIM
+    if (word >>> 16 !== tag || (word & 0xffff) >= chunks) return;
+    if (Atomics.compareExchange(i32, 1, word, word + 1) !== word) continue;
+    const c = word & 0xffff;
+    const from = Math.floor((c * tiles) / chunks), to = Math.floor(((c + 1) * tiles) / chunks);
+    try {
+      if (byRows) gemm(n, k, alpha, pA, sAi, sAp, pB, beta, pC, from * 4, Math.min(to * 4, m), 0, n);
+      else gemm(n, k, alpha, pA, sAi, sAp, pB, beta, pC, 0, m, from * width, Math.min(to * width, n));
+    } catch {
+      Atomics.store(i32, 3, 1); // FAILED
+    }
+    if (worker) Atomics.add(i32, 20, 1); // WORKER_CHUNKS
+    if (Atomics.add(i32, 2, 1) + 1 === chunks) Atomics.notify(i32, 2); // COMPLETED
+  }
+}
+
 // Runs as a CommonJS script inside the worker (`eval: true`), so no file has to be resolved.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { module, memory, slot } = workerData;
+const { module, memory, control } = workerData;
 const x = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const i32 = new Int32Array(memory.buffer, slot, ${SLOT_BYTES / 4});
-const f64 = new Float64Array(memory.buffer, slot, ${SLOT_BYTES / 8});
-Atomics.store(i32, ${READY}, 1);
-parentPort.postMessage('ready');
+const i32 = new Int32Array(memory.buffer, control, ${CONTROL_BYTES / 4});
+const f64 = new Float64Array(memory.buffer, control, ${CONTROL_BYTES / 8});
+const drain = ${drain.toString()};
 let seen = Atomics.load(i32, ${SEQ});
+Atomics.add(i32, ${READY}, 1);
+parentPort.postMessage('ready');
 for (;;) {
   Atomics.wait(i32, ${SEQ}, seen);
   const seq = Atomics.load(i32, ${SEQ});
   if (seq === seen) continue;
   seen = seq;
-  const op = i32[${OP}];
-  if (op === ${OP_QUIT}) break;
-  try {
-    const gemm = op === ${OP_GEMM_F32} ? x.gemmF32 : x.gemmF64;
-    const a = ${ARGS};
-    gemm(i32[a], i32[a + 1], f64[${ALPHA}], i32[a + 2] >>> 0, i32[a + 3], i32[a + 4], i32[a + 5] >>> 0,
-      f64[${ALPHA + 1}], i32[a + 6] >>> 0, i32[a + 7], i32[a + 8], i32[a + 9], i32[a + 10]);
-  } catch (error) {
-    Atomics.store(i32, ${FAILED}, 1);
-  }
-  Atomics.store(i32, ${DONE}, seq);
-  Atomics.notify(i32, ${DONE});
+  if (i32[${OP}] === ${OP_QUIT}) break;
+  drain(i32, f64, x, seq & 0x7fff, true);
 }
 `;
 
@@ -59,6 +87,7 @@ interface NodeWorker {
   on(event: 'message' | 'error' | 'exit', listener: (value: unknown) => void): void;
 }
 
+/** The part of `node:worker_threads` the pool uses. */
 export interface WorkerThreadsModule {
   Worker: new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
 }
@@ -75,9 +104,10 @@ export function nodeWorkerThreads(): WorkerThreadsModule | undefined {
   }
 }
 
-/** Arguments of one gemm block, as passed to the `gemmF32`/`gemmF64` exports. */
+/** Arguments of one gemm (see the `gemmF32`/`gemmF64` exports) and how C is cut into chunks. */
 export interface GemmJob {
   op: typeof OP_GEMM_F32 | typeof OP_GEMM_F64;
+  m: number;
   n: number;
   k: number;
   alpha: number;
@@ -87,109 +117,102 @@ export interface GemmJob {
   pB: number;
   beta: number;
   pC: number;
+  /** Cut C into blocks of 4 rows (else of `width` columns). */
+  byRows: boolean;
+  tiles: number;
+  chunks: number;
+  width: number;
 }
 
 export class WorkerPool {
   private readonly workers: NodeWorker[] = [];
-  private readonly slots: number[] = [];
+  private readonly control: number;
+  private readonly i32: Int32Array;
+  private readonly f64: Float64Array;
+  private readonly exports: Record<string, unknown>;
   /** Resolves once every worker has instantiated the module (or failed to start). */
   readonly ready: Promise<void>;
   private disposed = false;
-  private readonly used: number[] = [];
 
-  constructor(
-    threads: WorkerThreadsModule,
-    private readonly arena: Arena,
-    module: WebAssembly.Module,
-    count: number,
-  ) {
+  constructor(threads: WorkerThreadsModule, arena: Arena, module: WebAssembly.Module, exports: object, count: number) {
+    this.exports = exports as Record<string, unknown>;
+    this.control = arena.alloc(CONTROL_BYTES);
+    // The control block sits low in a shared memory, so these views stay valid when it grows.
+    this.i32 = new Int32Array(arena.memory.buffer, this.control, CONTROL_BYTES / 4);
+    this.f64 = new Float64Array(arena.memory.buffer, this.control, CONTROL_BYTES / 8);
+    this.i32.fill(0);
     const started: Promise<void>[] = [];
     for (let w = 0; w < count; w++) {
-      const slot = arena.alloc(SLOT_BYTES);
-      arena.i32.fill(0, slot >> 2, (slot + SLOT_BYTES) >> 2);
-      const worker = new threads.Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory: arena.memory, slot } });
+      const worker = new threads.Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { module, memory: arena.memory, control: this.control },
+      });
       started.push(
         new Promise<void>((resolve) => {
-          worker.on('message', () => resolve());
-          worker.on('error', () => resolve());
-          worker.on('exit', () => resolve());
+          // Until it has started, a worker keeps the process alive (so that awaiting `ready` works in
+          // a script with nothing else to do); afterwards an idle pool must not.
+          const onStart = (): void => {
+            worker.unref();
+            resolve();
+          };
+          worker.on('message', onStart);
+          worker.on('error', onStart);
+          worker.on('exit', onStart);
         }),
       );
-      // An idle pool must not keep the process alive (after the listeners, which would re-ref it).
-      worker.unref();
       this.workers.push(worker);
-      this.slots.push(slot);
     }
     this.ready = Promise.all(started).then(() => undefined);
   }
 
-  /** Number of workers that have started and can take a block now. */
+  /** Number of workers that have started and will take part in the next job. */
   readyCount(): number {
-    if (this.disposed) return 0;
-    let count = 0;
-    for (const slot of this.slots) if (Atomics.load(this.arena.i32, (slot >> 2) + READY) === 1) count++;
-    return count;
+    return this.disposed ? 0 : Atomics.load(this.i32, READY);
   }
 
-  /**
-   * Runs `job` over the blocks `[i0[t], i1[t]) × [j0[t], j1[t])`: block 0 on the calling thread via
-   * `runHere`, the others on the first ready workers. Returns when all are done.
-   */
-  run(
-    job: GemmJob,
-    blocks: number,
-    bounds: Int32Array,
-    runHere: (i0: number, i1: number, j0: number, j1: number) => void,
-  ): void {
-    const i32 = this.arena.i32;
-    const f64 = this.arena.f64;
-    const used = this.used;
-    used.length = 0;
-    let w = 0;
-    for (let t = 1; t < blocks; t++) {
-      while (Atomics.load(i32, (this.slots[w]! >> 2) + READY) !== 1) w++;
-      const base = this.slots[w]! >> 2;
-      i32[base + OP] = job.op;
-      i32[base + ARGS] = job.n;
-      i32[base + ARGS + 1] = job.k;
-      i32[base + ARGS + 2] = job.pA;
-      i32[base + ARGS + 3] = job.sAi;
-      i32[base + ARGS + 4] = job.sAp;
-      i32[base + ARGS + 5] = job.pB;
-      i32[base + ARGS + 6] = job.pC;
-      for (let a = 0; a < 4; a++) i32[base + ARGS + 7 + a] = bounds[4 * t + a]!;
-      const fbase = this.slots[w]! >> 3;
-      f64[fbase + ALPHA] = job.alpha;
-      f64[fbase + ALPHA + 1] = job.beta;
-      Atomics.add(i32, base + SEQ, 1);
-      Atomics.notify(i32, base + SEQ);
-      used.push(w);
-      w++;
+  /** Chunks computed by worker threads so far. */
+  workerChunks(): number {
+    return Atomics.load(this.i32, WORKER_CHUNKS);
+  }
+
+  /** Runs `job` on the calling thread and the started workers; returns when every chunk is done. */
+  run(job: GemmJob): void {
+    const { i32, f64 } = this;
+    const seq = (i32[SEQ]! + 1) & 0x7fffffff;
+    const tag = seq & 0x7fff;
+    i32[OP] = job.op;
+    i32[ARGS] = job.n;
+    i32[ARGS + 1] = job.k;
+    i32[ARGS + 2] = job.pA;
+    i32[ARGS + 3] = job.sAi;
+    i32[ARGS + 4] = job.sAp;
+    i32[ARGS + 5] = job.pB;
+    i32[ARGS + 6] = job.pC;
+    i32[ARGS + 7] = job.m;
+    i32[ARGS + 8] = job.byRows ? 1 : 0;
+    i32[ARGS + 9] = job.tiles;
+    i32[ARGS + 10] = job.chunks;
+    i32[ARGS + 11] = job.width;
+    f64[ALPHA] = job.alpha;
+    f64[ALPHA + 1] = job.beta;
+    Atomics.store(i32, COMPLETED, 0);
+    Atomics.store(i32, CLAIM, tag << 16);
+    Atomics.store(i32, SEQ, seq);
+    Atomics.notify(i32, SEQ);
+    drain(i32, f64, this.exports, tag, false);
+    for (let done = Atomics.load(i32, COMPLETED); done < job.chunks; done = Atomics.load(i32, COMPLETED)) {
+      Atomics.wait(i32, COMPLETED, done);
     }
-    runHere(bounds[0]!, bounds[1]!, bounds[2]!, bounds[3]!);
-    let failed = false;
-    for (const u of used) {
-      const base = this.slots[u]! >> 2;
-      const seq = Atomics.load(i32, base + SEQ);
-      for (let done = Atomics.load(i32, base + DONE); done !== seq; done = Atomics.load(i32, base + DONE)) {
-        Atomics.wait(i32, base + DONE, done);
-      }
-      if (Atomics.exchange(i32, base + FAILED, 0) !== 0) failed = true;
-    }
-    if (failed) throw new Error('wasm backend: a worker thread failed in gemm');
+    if (Atomics.exchange(i32, FAILED, 0) !== 0) throw new Error('wasm backend: a gemm chunk failed');
   }
 
   /** Stops every worker; later calls run on the calling thread only. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    const i32 = this.arena.i32;
-    for (const slot of this.slots) {
-      const base = slot >> 2;
-      i32[base + OP] = OP_QUIT;
-      Atomics.add(i32, base + SEQ, 1);
-      Atomics.notify(i32, base + SEQ);
-    }
+    this.i32[OP] = OP_QUIT;
+    Atomics.store(this.i32, SEQ, (this.i32[SEQ]! + 1) & 0x7fffffff);
+    Atomics.notify(this.i32, SEQ);
     for (const worker of this.workers) void worker.terminate();
   }
 }
