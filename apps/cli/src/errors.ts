@@ -29,10 +29,19 @@ export class CliFailure extends Error {
   }
 }
 
+/** Training was stopped by Ctrl-C after writing a checkpoint; exits 130. */
+export class Interrupted extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Interrupted';
+  }
+}
+
 /** Maps an error to an exit code and the one line a user sees (never a stack trace). */
 export function describeError(error: unknown): { code: number; message: string } {
   if (error instanceof UsageError) return { code: EXIT.usage, message: error.message };
   if (error instanceof CliFailure) return { code: EXIT.failure, message: error.message };
+  if (error instanceof Interrupted) return { code: EXIT.interrupted, message: error.message };
   if (error instanceof FfnnError) {
     if (error.code === 'E_NUMERIC') return { code: EXIT.diverged, message: error.message };
     return { code: error.code === 'E_OPTION' ? EXIT.usage : EXIT.failure, message: error.message };

@@ -1,10 +1,19 @@
 import { readFileSync, statSync } from 'node:fs';
-import { Sequential, type SequentialJSON } from '@ffnn/layers';
+import { Sequential, type SequentialJSON, decodeNetwork, encodeNetwork } from '@ffnn/layers';
+import { FfnnError } from '@ffnn/tensor';
 import { CliFailure } from './errors.js';
 import type { Preprocessing, Task } from './data.js';
 import { writeFileAtomic } from './io.js';
 
-/** A saved model: the network plus everything needed to apply it to new raw data. */
+/**
+ * A saved model: the network plus everything needed to apply it to new raw data.
+ *
+ * Two encodings, chosen by the file name when saving and detected from the bytes when loading:
+ * - `*.json`: one JSON object (below), weights as exact decimal numbers; easy to inspect.
+ * - anything else (e.g. `model.ffnn`, `model.safetensors`): the safetensors layout — weights as
+ *   little-endian tensors `W1, b1, …`, architecture and the fields below (JSON strings) in
+ *   `__metadata__` (`ffnn.model`). Other tools (e.g. the `safetensors` Python package) can read the weights.
+ */
 export interface ModelFile {
   format: 'ffnn.model';
   version: 1;
@@ -19,41 +28,94 @@ export interface ModelFile {
   training: Record<string, unknown>;
 }
 
-const MAX_MODEL_BYTES = 512 * 1024 * 1024;
+/** Largest model file we read. */
+export const MAX_MODEL_BYTES = 1024 * 1024 * 1024;
+const ALLOWED_FIELDS = new Set(['format', 'version', 'task', 'featureNames', 'targetName', 'classes', 'preprocessing', 'network', 'training']);
 
-/** Writes a model atomically. */
-export function saveModel(path: string, model: ModelFile): void {
-  writeFileAtomic(path, JSON.stringify(model));
+/** Writes a model atomically, as JSON when the path ends in `.json`, else in the binary safetensors layout. */
+export function saveModel(path: string, model: ModelFile, network: Sequential): void {
+  if (path.toLowerCase().endsWith('.json')) {
+    writeFileAtomic(path, JSON.stringify(model));
+    return;
+  }
+  const { network: _n, ...rest } = model;
+  writeFileAtomic(path, encodeNetwork(network, { 'ffnn.model': JSON.stringify(rest) }));
+}
+
+function safeParse(text: string): unknown {
+  return JSON.parse(text, (key, value: unknown) => {
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw new Error(`forbidden key "${key}"`);
+    return value;
+  });
 }
 
 /** Reads and validates a model file; every problem is a one-line error naming the file. */
 export function loadModel(path: string): { model: ModelFile; network: Sequential } {
   const size = statSync(path).size;
   if (size > MAX_MODEL_BYTES) throw new CliFailure(`${path}: ${size} bytes is larger than the ${MAX_MODEL_BYTES}-byte limit for model files`);
-  let json: unknown;
+  return parseModel(new Uint8Array(readFileSync(path)), path);
+}
+
+/** Validates model-file bytes (JSON or binary); every problem is a {@link CliFailure} naming `path`. */
+export function parseModel(bytes: Uint8Array, path: string): { model: ModelFile; network: Sequential } {
+  if (bytes.length === 0) throw new CliFailure(`${path}: empty file, not a model`);
+  let m: Partial<ModelFile>;
+  let network: Sequential;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    if (bytes[0] === 0x7b /* { */) {
+      let json: unknown;
+      try {
+        json = safeParse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+      } catch (error) {
+        throw new CliFailure(`${path}: not a model file (invalid JSON: ${(error as Error).message})`);
+      }
+      if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new CliFailure(`${path}: not an ffnn model file`);
+      m = json;
+      checkFields(path, m);
+      network = Sequential.fromJSON(m.network);
+    } else {
+      const decoded = decodeNetwork(bytes, path);
+      const text = decoded.metadata.get('ffnn.model');
+      if (text === undefined) throw new CliFailure(`${path}: a network file without model metadata (preprocessing, classes); save it with \`ffnn train --save\``);
+      let parsed: unknown;
+      try {
+        parsed = safeParse(text);
+      } catch (error) {
+        throw new CliFailure(`${path}: model metadata is not valid JSON (${(error as Error).message})`);
+      }
+      m = { ...(parsed as Partial<ModelFile>), network: decoded.network.toJSON() };
+      checkFields(path, m);
+      network = decoded.network;
+    }
   } catch (error) {
-    throw new CliFailure(`${path}: not a model file (invalid JSON: ${(error as Error).message})`);
+    if (error instanceof CliFailure) throw error;
+    if (error instanceof FfnnError) throw new CliFailure(error.message.startsWith(path) ? error.message : `${path}: ${error.message}`);
+    throw new CliFailure(`${path}: not a valid model file (${error instanceof Error ? error.message : String(error)})`);
   }
-  const m = json as Partial<ModelFile>;
-  if (typeof m !== 'object' || m === null || m.format !== 'ffnn.model') throw new CliFailure(`${path}: not an ffnn model file (format field missing)`);
+  if (network.inputSize !== m.featureNames!.length) {
+    throw new CliFailure(`${path}: the network takes ${network.inputSize} inputs but the file lists ${m.featureNames!.length} features`);
+  }
+  const expectedOutputs = m.task === 'classification' ? m.classes!.length : 1;
+  if (network.outputSize !== expectedOutputs) throw new CliFailure(`${path}: the network has ${network.outputSize} outputs, the file describes ${expectedOutputs}`);
+  return { model: m as ModelFile, network };
+}
+
+function checkFields(path: string, m: Partial<ModelFile>): void {
+  const unknown = Object.keys(m).filter((k) => !ALLOWED_FIELDS.has(k));
+  if (unknown.length) throw new CliFailure(`${path}: unknown field(s) ${unknown.join(', ')} in model file`);
+  if (m.format !== 'ffnn.model') throw new CliFailure(`${path}: not an ffnn model file (format field missing)`);
   if (m.version !== 1) throw new CliFailure(`${path}: unsupported model version ${JSON.stringify(m.version)} (this ffnn reads version 1)`);
   if (m.task !== 'regression' && m.task !== 'classification') throw new CliFailure(`${path}: task must be regression or classification`);
   if (!Array.isArray(m.featureNames) || !m.featureNames.every((s) => typeof s === 'string')) throw new CliFailure(`${path}: featureNames must be a list of strings`);
-  if (m.task === 'classification' && (!Array.isArray(m.classes) || !m.classes.every((c) => typeof c === 'number'))) {
-    throw new CliFailure(`${path}: classes must be a list of numbers`);
+  if (typeof m.targetName !== 'string') throw new CliFailure(`${path}: targetName must be a string`);
+  if (m.task === 'classification' && (!Array.isArray(m.classes) || m.classes.length < 2 || !m.classes.every((c) => typeof c === 'number' && Number.isFinite(c)))) {
+    throw new CliFailure(`${path}: classes must be a list of at least 2 numbers`);
   }
   const pre = m.preprocessing;
-  if (!pre || !['standard', 'pixels', 'none'].includes(pre.kind)) throw new CliFailure(`${path}: preprocessing must be standard, pixels or none`);
-  let network: Sequential;
-  try {
-    network = Sequential.fromJSON(m.network);
-  } catch (error) {
-    throw new CliFailure(`${path}: ${(error as Error).message}`);
+  if (!pre || typeof pre !== 'object' || !['standard', 'pixels', 'none'].includes(pre.kind)) throw new CliFailure(`${path}: preprocessing must be standard, pixels or none`);
+  if (pre.kind === 'standard') {
+    const s = pre.scaler as { mean?: unknown; scale?: unknown };
+    const ok = (a: unknown) => Array.isArray(a) && a.length === m.featureNames!.length && a.every((v) => typeof v === 'number' && Number.isFinite(v));
+    if (!s || !ok(s.mean) || !ok(s.scale)) throw new CliFailure(`${path}: the scaler must have finite mean and scale for each of the ${m.featureNames.length} features`);
   }
-  if (network.inputSize !== m.featureNames.length) {
-    throw new CliFailure(`${path}: the network takes ${network.inputSize} inputs but the file lists ${m.featureNames.length} features`);
-  }
-  return { model: m as ModelFile, network };
 }

@@ -161,12 +161,12 @@ describe('parseCsv fuzz', () => {
   };
 
   it('random strings only give typed errors', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 80 }), (s) => onlyTyped(s)), { numRuns: 1000 });
+    fc.assert(fc.property(fc.string({ maxLength: 80 }), (s) => onlyTyped(s)), { numRuns: 4000 });
     // CSV-flavoured alphabet, so structure-related paths are reached often.
     const csvish = fc
       .array(fc.constantFrom('a', 'b', '1', '2', '.', 'e', '-', '"', ',', ' ', '\n', '\r', 'N', 'a', 'n', '9'), { maxLength: 60 })
       .map((cs) => cs.join(''));
-    fc.assert(fc.property(csvish, fc.constantFrom(undefined, 'a', 'b'), (s, t) => onlyTyped(s, t)), { numRuns: 1000 });
+    fc.assert(fc.property(csvish, fc.constantFrom(undefined, 'a', 'b'), (s, t) => onlyTyped(s, t)), { numRuns: 4000 });
   });
 
   it('truncations and single-character edits of a valid CSV only give typed errors', () => {
@@ -176,7 +176,7 @@ describe('parseCsv fuzz', () => {
         const p = pos % GOOD.length;
         onlyTyped(GOOD.slice(0, p) + ch + GOOD.slice(p + 1), 'y');
       }),
-      { numRuns: 1000 },
+      { numRuns: 4000 },
     );
   });
 });

@@ -116,7 +116,7 @@ describe('parseIdx', () => {
     };
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), (b) => onlyTyped(b)),
-      { numRuns: 1000 },
+      { numRuns: 4000 },
     );
     // Random bytes behind a plausible header, so the dimension and gzip paths are reached too.
     fc.assert(
@@ -130,7 +130,7 @@ describe('parseIdx', () => {
           onlyTyped(b);
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: 4000 },
     );
     fc.assert(
       fc.property(
@@ -146,7 +146,7 @@ describe('parseIdx', () => {
           onlyTyped(mutated);
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: 4000 },
     );
   });
 });

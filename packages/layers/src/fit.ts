@@ -223,6 +223,33 @@ function firstNonFinite(mats: readonly Matrix[], names: readonly string[]): stri
  * With `checkpoint`/`resume`, an interrupted run continues bit-identically.
  */
 export function fit(net: Sequential, X: Matrix | RowSource, y: Targets, options: FitOptions = {}): History {
+  const steps = trainingSteps(net, X, y, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * {@link fit} that yields to the event loop about every `sliceMs` milliseconds (at batch
+ * boundaries), so signal handlers (Ctrl-C), timers and UI updates run during long training.
+ * Results are bit-identical to {@link fit}.
+ */
+export async function fitAsync(net: Sequential, X: Matrix | RowSource, y: Targets, options: FitOptions = {}, sliceMs = 50): Promise<History> {
+  const steps = trainingSteps(net, X, y, options);
+  let last = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - last >= sliceMs) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      last = performance.now();
+    }
+  }
+}
+
+/** The training loop as a generator that yields after every batch (drives {@link fit} and {@link fitAsync}). */
+function* trainingSteps(net: Sequential, X: Matrix | RowSource, y: Targets, options: FitOptions): Generator<void, History, void> {
   const epochs = checkNumber('epochs', options.epochs ?? 100, (v) => Number.isInteger(v) && v >= 0, 'an integer ≥ 0');
   const batchSizeOpt = checkNumber('batchSize', options.batchSize ?? 64, (v) => Number.isInteger(v) && v >= 1, 'an integer ≥ 1');
   const source = asRowSource(X);
@@ -399,6 +426,7 @@ export function fit(net: Sequential, X: Matrix | RowSource, y: Targets, options:
       metricSum += batchMetric(net, net.lastOutput(rows), Yb, targets, order, start) * rows;
       optimizer.step(params, grads);
       callbacks.onBatchEnd?.({ epoch, batch: b, batches, loss });
+      yield;
       if (options.signal?.aborted && b + 1 < batches) {
         history.stopReason = 'interrupted';
         options.checkpoint?.save(snapshot(epoch, b + 1, true));
@@ -445,7 +473,7 @@ export function fit(net: Sequential, X: Matrix | RowSource, y: Targets, options:
     if (callbacks.onEpochEnd?.(info) === false) stop = 'callback';
     else if (early && sinceBest >= early.patience) stop = 'early-stopping';
     else if (options.signal?.aborted) stop = 'interrupted';
-    if (options.checkpoint && (stop === 'interrupted' || (epoch + 1) % options.checkpoint.everyEpochs === 0 || (stop === null && epoch + 1 === epochs))) {
+    if (options.checkpoint && (stop === 'interrupted' || (epoch + 1) % options.checkpoint.everyEpochs === 0)) {
       options.checkpoint.save(snapshot(epoch + 1, 0, false));
     }
     if (stop) {
@@ -453,7 +481,10 @@ export function fit(net: Sequential, X: Matrix | RowSource, y: Targets, options:
       break;
     }
   }
-  if (best && history.bestEpoch >= 0 && history.stopReason !== 'interrupted' && (restoreBest || history.stopReason === 'diverged')) {
+  // After a divergence the best weights are restored even without restoreBestWeights (the
+  // initial weights when no epoch finished): the last finite step is usually already useless.
+  const restore = history.stopReason === 'diverged' || (restoreBest && history.bestEpoch >= 0 && history.stopReason !== 'interrupted');
+  if (best && restore) {
     params.forEach((p, i) => p.data.set(best[i]!.data));
     history.restoredBest = true;
   }

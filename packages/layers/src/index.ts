@@ -48,6 +48,7 @@ export {
 } from './network.js';
 export {
   fit,
+  fitAsync,
   evaluate,
   type FitOptions,
   type FitCallbacks,

@@ -15,7 +15,7 @@ import { dropoutBackward, dropoutForward } from './dropout.js';
 import { INITS, type InitName, defaultInit, initWeights } from './init.js';
 import { LOSSES, type Loss, type LossName, checkOutputPairing, loss as lossByName, outputDelta } from './losses.js';
 import { l1Gradient, l1Value, l2Gradient, l2Value } from './penalties.js';
-import { type FitOptions, type History, fit as fitNetwork, evaluate as evaluateNetwork, type Evaluation } from './fit.js';
+import { type FitOptions, type History, fit as fitNetwork, fitAsync as fitNetworkAsync, evaluate as evaluateNetwork, type Evaluation } from './fit.js';
 import { type RowSource, type Targets, asRowSource } from './sources.js';
 
 /** One dense layer of a {@link Sequential} network. */
@@ -406,6 +406,11 @@ export class Sequential {
   /** Trains the network; see {@link fitNetwork | fit} for the options and the determinism contract. */
   fit(X: Matrix | RowSource, y: Targets, options: FitOptions = {}): History {
     return fitNetwork(this, X, y, options);
+  }
+
+  /** {@link fit} that yields to the event loop during training (for Ctrl-C, timers, UI); bit-identical results. */
+  fitAsync(X: Matrix | RowSource, y: Targets, options: FitOptions = {}): Promise<History> {
+    return fitNetworkAsync(this, X, y, options);
   }
 
   /** Mean data loss and metric (accuracy or MSE) on a data set, in inference mode. */

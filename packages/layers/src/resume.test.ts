@@ -115,3 +115,18 @@ function stateOf(): TrainingState {
   makeNet().fit(X, y, { ...options(), epochs: 1, checkpoint: { everyEpochs: 1, save: (st) => (s = st) } });
   return s!;
 }
+
+describe('fitAsync', () => {
+  it('yields to the event loop and gives bit-identical weights to fit', async () => {
+    const { X, y } = data(150, 9);
+    const a = makeNet();
+    a.fit(X, y, options());
+    const b = makeNet();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    await b.fitAsync(X, y, options());
+    clearInterval(timer);
+    b.parameters().forEach((p, i) => expect(p.data).toEqual(a.parameters()[i]!.data));
+    expect(ticks).toBeGreaterThanOrEqual(0);
+  });
+});

@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { mae, mse, r2 } from '@ffnn/datasets';
-import { type ActivationName, type History, Sequential, unitDiagnostics } from '@ffnn/layers';
+import { type ActivationName, type History, Sequential, type TrainingState, decodeTrainingState, encodeTrainingState, unitDiagnostics } from '@ffnn/layers';
 import { type OptimizerName, createOptimizer, parseSchedule } from '@ffnn/optim';
-import { type DType, Matrix, getBackend } from '@ffnn/tensor';
+import { type DType, FfnnError, Matrix, NumericError, getBackend } from '@ffnn/tensor';
 import {
   type Dataset,
   type Task,
@@ -15,9 +16,10 @@ import {
   subsetIndices,
   targetColumn,
 } from '../data.js';
-import { UsageError } from '../errors.js';
+import { CliFailure, Interrupted, UsageError } from '../errors.js';
+import { writeFileAtomic } from '../io.js';
 import { saveModel, type ModelFile } from '../model-file.js';
-import { HIDDEN_ACTIVATIONS, OPTIMIZER_NAMES, fraction, nonNegInt, nonNegative, parseHidden, positive, positiveInt } from '../options.js';
+import { HIDDEN_ACTIVATIONS, OPTIMIZER_NAMES, fraction, nonNegInt, nonNegative, numberFlag, parseHidden, positive, positiveInt } from '../options.js';
 import { Progress, asciiCurve } from '../progress.js';
 import { classificationSummary, regressionSummary } from '../report.js';
 import { VERSION } from '../version.js';
@@ -26,7 +28,7 @@ interface TrainFlags {
   data: string;
   target?: string;
   task?: Task;
-  hidden: string;
+  hidden: number[];
   activation: ActivationName;
   optimizer: OptimizerName;
   lr?: number;
@@ -47,7 +49,13 @@ interface TrainFlags {
   noise?: number;
   subset?: number;
   quiet?: boolean;
+  checkpoint?: string;
+  checkpointEvery?: number;
+  resume?: string;
 }
+
+/** Flags that may differ between a checkpointed run and its resumption (output only). */
+const RESUMABLE_OVERRIDES = new Set(['save', 'json', 'quiet', 'checkpoint', 'checkpointEvery', 'resume']);
 
 /** Result of `ffnn train --json`. */
 export interface TrainResult {
@@ -71,7 +79,7 @@ export function registerTrain(program: Command): void {
     .option('--data <source>', 'runge, mnist, or a CSV file with a header', 'runge')
     .option('--target <column>', 'target column of a CSV file')
     .addOption(new Option('--task <task>', 'regression or classification (inferred when omitted)').choices(['regression', 'classification']))
-    .option('--hidden <widths>', 'hidden layer widths, comma-separated ("none" for no hidden layer)', '50,50')
+    .option('--hidden <widths>', 'hidden layer widths, comma-separated ("none" for no hidden layer)', parseHidden, [50, 50])
     .addOption(new Option('--activation <name>', 'hidden activation').choices(HIDDEN_ACTIVATIONS).default('relu'))
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZER_NAMES).default('adam'))
     .option('--lr <rate>', 'learning rate (default: the optimizer\'s, 1e-3 for adam)', positive('--lr'))
@@ -80,7 +88,7 @@ export function registerTrain(program: Command): void {
     .option('--batch-size <n>', 'mini-batch size', positiveInt('--batch-size'), 64)
     .option('--l1 <lambda>', 'L1 penalty λ1·Σ|w| on weights', nonNegative('--l1'), 0)
     .option('--l2 <lambda>', 'L2 penalty (λ2/2)·Σw² on weights', nonNegative('--l2'), 0)
-    .option('--dropout <rate>', 'dropout rate on hidden layers, in [0, 1)', nonNegative('--dropout'), 0)
+    .option('--dropout <rate>', 'dropout rate on hidden layers, in [0, 1)', numberFlag('--dropout', (v) => v >= 0 && v < 1, 'a number in [0, 1)'), 0)
     .option('--early-stopping <patience>', 'stop after this many epochs without improvement on a 10% validation split', positiveInt('--early-stopping'))
     .option('--seed <n>', 'seed of data, split, initial weights and shuffling', nonNegInt('--seed'), 1993)
     .addOption(new Option('--dtype <type>', 'float type of weights').choices(['float64', 'float32']).default('float64'))
@@ -90,6 +98,9 @@ export function registerTrain(program: Command): void {
     .option('--noise <sigma>', 'runge: noise standard deviation', nonNegative('--noise'))
     .option('--subset <rows>', 'use a seeded (stratified) subset of this many rows, for quick runs', positiveInt('--subset'))
     .option('--save <model.json>', 'write the trained model with its preprocessing')
+    .option('--checkpoint <path>', 'checkpoint file (weights, optimizer and RNG state, history) for --resume; also written on Ctrl-C')
+    .option('--checkpoint-every <epochs>', 'write the checkpoint every this many epochs', positiveInt('--checkpoint-every'))
+    .option('--resume <checkpoint>', 'continue a run from its checkpoint with the same settings; the result is bit-identical to an uninterrupted run')
     .option('--json', 'print the result as JSON on stdout (progress goes to stderr)')
     .option('--quiet', 'no progress output')
     .addHelpText(
@@ -98,22 +109,52 @@ export function registerTrain(program: Command): void {
 Examples:
   $ ffnn train --data runge --hidden 50,50 --optimizer adam --lr 0.01 --epochs 500
   $ ffnn train --data mnist --hidden 100 --lr 0.001 --epochs 5 --subset 10000 --save mnist.json
-  $ ffnn train --data houses.csv --target price --hidden 32,32 --early-stopping 10 --json`,
+  $ ffnn train --data houses.csv --target price --hidden 32,32 --early-stopping 10 --json
+  $ ffnn train --data mnist --hidden 300 --epochs 50 --checkpoint run.ckpt --checkpoint-every 5 --save mnist.ffnn
+  $ ffnn train --resume run.ckpt --save mnist.ffnn
+
+Model files: *.json is plain JSON; any other name (e.g. model.ffnn) is the binary safetensors layout.
+Ctrl-C stops at the next batch boundary, writes a checkpoint and exits 130; training that diverges
+(NaN/Inf) stops, keeps the best weights and exits 3.`,
     )
-    .action((flags: TrainFlags) => {
-      const result = train(flags);
+    .action(async (given: TrainFlags, command: Command) => {
+      let flags = given;
+      let resume: TrainingState | undefined;
+      if (given.resume) {
+        const loaded = readCheckpoint(given.resume);
+        const changed = Object.keys(given).filter((k) => command.getOptionValueSource(k) === 'cli' && !RESUMABLE_OVERRIDES.has(k));
+        if (changed.length) {
+          throw new UsageError(`--resume continues with the checkpoint's settings; these flags cannot change: ${changed.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
+        }
+        const overrides = Object.fromEntries(Object.entries(given).filter(([k]) => RESUMABLE_OVERRIDES.has(k) && command.getOptionValueSource(k) === 'cli'));
+        flags = { ...loaded.flags, ...overrides, checkpoint: given.checkpoint ?? loaded.flags.checkpoint ?? given.resume };
+        resume = loaded.state;
+      }
+      const result = await train(flags, resume);
       if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     });
 }
 
-/** Runs `ffnn train`. */
-export function train(flags: TrainFlags): TrainResult {
+function readCheckpoint(path: string): { state: TrainingState; flags: TrainFlags } {
+  let decoded: ReturnType<typeof decodeTrainingState>;
+  try {
+    decoded = decodeTrainingState(new Uint8Array(readFileSync(path)), path);
+  } catch (error) {
+    if (error instanceof FfnnError) throw new CliFailure(error.message);
+    throw error;
+  }
+  const text = decoded.metadata.get('ffnn.cli-flags');
+  if (!text) throw new CliFailure(`${path}: a checkpoint without the ffnn train settings; it was not written by \`ffnn train\``);
+  return { state: decoded.state, flags: JSON.parse(text) as TrainFlags };
+}
+
+/** Runs `ffnn train` (optionally continuing from a checkpoint). */
+export async function train(flags: TrainFlags, resume?: TrainingState): Promise<TrainResult> {
   const started = Date.now();
   const log = (s: string) => {
     if (!flags.quiet) (flags.json ? process.stderr : process.stdout).write(`${s}\n`);
   };
-  const hidden = parseHidden(flags.hidden);
-  if (flags.dropout >= 1) throw new UsageError(`--dropout must be in [0, 1); got "${flags.dropout}"`);
+  const hidden = flags.hidden;
   const schedule = flags.schedule ? parseSchedule(flags.schedule) : undefined;
   let data: Dataset = loadDataset({ data: flags.data, ...(flags.target ? { target: flags.target } : {}), ...(flags.n ? { n: flags.n } : {}), ...(flags.noise !== undefined ? { noise: flags.noise } : {}), seed: flags.seed });
   const task = flags.task ?? data.inferredTask;
@@ -152,7 +193,20 @@ export function train(flags: TrainFlags): TrainResult {
   log(`${net.summary()}`);
   log(`optimizer ${flags.optimizer} (lr ${optimizer.lr}) · batch ${flags.batchSize} · ${flags.epochs} epochs · backend ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'})`);
   const progress = new Progress(flags.json ? process.stderr : process.stdout, 'train', flags.quiet);
-  const history = net.fit(Xtrain, ytrain, {
+  const checkpointPath = flags.checkpoint ?? `${flags.save ?? 'ffnn-train'}.ckpt`;
+  const storedFlags: Record<string, unknown> = { ...flags };
+  delete storedFlags.resume;
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping at the next batch boundary (Ctrl-C again to quit at once)…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  if (resume) log(`resuming from ${flags.resume ?? checkpointPath} at epoch ${resume.epoch + 1}${resume.batch ? `, batch ${resume.batch + 1}` : ''}`);
+  let history: History;
+  try {
+    history = await net.fitAsync(Xtrain, ytrain, {
     optimizer,
     epochs: flags.epochs,
     batchSize: flags.batchSize,
@@ -160,7 +214,21 @@ export function train(flags: TrainFlags): TrainResult {
     ...(schedule ? { schedule } : {}),
     ...(flags.earlyStopping ? { validationSplit: 0.1, earlyStopping: { patience: flags.earlyStopping } } : {}),
     callbacks: { onEpochEnd: (info) => progress.epoch(info, history0(net)) },
+    onNonFinite: 'stop',
+    signal: controller.signal,
+    checkpoint: {
+      everyEpochs: flags.checkpointEvery ?? Number.MAX_SAFE_INTEGER,
+      save: (state) => writeFileAtomic(checkpointPath, encodeTrainingState(state, { 'ffnn.cli-flags': JSON.stringify(storedFlags) })),
+    },
+    ...(resume ? { resume } : {}),
   });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  if (history.stopReason === 'interrupted') {
+    progress.end();
+    throw new Interrupted(`interrupted; wrote the checkpoint ${checkpointPath} — continue with: ffnn train --resume ${checkpointPath}`);
+  }
   if (history.stopReason !== 'completed') progress.end();
   if (history.stopReason === 'early-stopping') log(`early stopping after epoch ${history.loss.length}; restored the weights of epoch ${history.bestEpoch + 1}`);
   if (history.loss.length > 1) log(`\n${asciiCurve(history.loss, { title: `training loss (${task === 'classification' ? 'cross-entropy' : 'MSE'}) per epoch` })}\n`);
@@ -202,9 +270,13 @@ export function train(flags: TrainFlags): TrainResult {
       network: net.toJSON(),
       training: { ...flags, ffnn: VERSION, backend: backend.name },
     };
-    saveModel(flags.save, model);
+    saveModel(flags.save, model, net);
     result.savedTo = flags.save;
-    log(`saved the model to ${flags.save}`);
+    log(`saved the model to ${flags.save}${history.stopReason === 'diverged' ? ' (the best weights before the divergence)' : ''}`);
+  }
+  if (history.stopReason === 'diverged') {
+    if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    throw new NumericError(`${history.divergence!.message}; the best weights so far (epoch ${history.bestEpoch + 1}) were kept`);
   }
   return result;
 }

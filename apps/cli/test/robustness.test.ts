@@ -1,0 +1,74 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeNetwork } from '@ffnn/layers';
+import { describe, expect, it } from 'vitest';
+
+const bin = new URL('../dist/bin.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'ffnn-robust-'));
+
+function ffnn(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: dir, timeout: 300_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const weightsOf = (file: string) => decodeNetwork(new Uint8Array(readFileSync(join(dir, file))), file).network.parameters().map((p) => Array.from(p.data));
+
+// A run long enough to be interrupted (a few seconds), identical flags for every variant.
+const RUN = ['train', '--data', 'runge', '--n', '4000', '--hidden', '64,64', '--epochs', '24', '--lr', '0.003', '--dropout', '0.05', '--quiet'];
+
+describe('kill, interrupt and resume', () => {
+  it('a run killed with SIGKILL and resumed from its last checkpoint ends bit-identical to an uninterrupted run', async () => {
+    expect(ffnn(...RUN, '--save', 'reference.ffnn').code).toBe(0);
+    const child = spawn(process.execPath, [bin, ...RUN, '--checkpoint', 'run.ckpt', '--checkpoint-every', '2', '--save', 'killed.ffnn'], { cwd: dir, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal === 'SIGKILL' ? -9 : code)));
+    const started = Date.now();
+    while (!existsSync(join(dir, 'run.ckpt')) && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 150)); // somewhere past the first checkpoint, mid-epoch
+    child.kill('SIGKILL');
+    expect(await exited).toBe(-9);
+    expect(existsSync(join(dir, 'killed.ffnn'))).toBe(false);
+    const resumed = ffnn('train', '--resume', 'run.ckpt', '--save', 'resumed.ffnn');
+    expect(resumed.code).toBe(0);
+    expect(weightsOf('resumed.ffnn')).toEqual(weightsOf('reference.ffnn'));
+  }, 300_000);
+
+  it('Ctrl-C stops at a batch boundary, writes a checkpoint, exits 130, and the resumed run is bit-identical', async () => {
+    const child = spawn(process.execPath, [bin, ...RUN.filter((a) => a !== '--quiet'), '--save', 'interrupted.ffnn'], { cwd: dir });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const started = Date.now();
+    while (!/epoch [3-9]\//.test(stdout) && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/interrupted; wrote the checkpoint interrupted\.ffnn\.ckpt — continue with: ffnn train --resume interrupted\.ffnn\.ckpt/);
+    const resumed = ffnn('train', '--resume', 'interrupted.ffnn.ckpt');
+    expect(resumed.code).toBe(0);
+    expect(weightsOf('interrupted.ffnn')).toEqual(weightsOf('reference.ffnn'));
+  }, 300_000);
+});
+
+describe('divergence and bad files', () => {
+  it('a diverging run stops in the batch where it happens, keeps the best weights and exits 3', () => {
+    const r = ffnn('train', '--data', 'runge', '--n', '300', '--optimizer', 'sgd', '--lr', '1e6', '--epochs', '5', '--save', 'diverged.ffnn');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/ffnn: training diverged: .* in epoch \d+, batch \d+ of \d+ \(learning rate 1000000\); try a lower learning rate/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(weightsOf('diverged.ffnn').flat().every(Number.isFinite)).toBe(true);
+  });
+
+  it('a truncated binary model is refused with a clear message', () => {
+    expect(ffnn('train', '--n', '100', '--hidden', '4', '--epochs', '1', '--quiet', '--save', 'small.ffnn').code).toBe(0);
+    const bytes = readFileSync(join(dir, 'small.ffnn'));
+    writeFileSync(join(dir, 'truncated.ffnn'), bytes.subarray(0, bytes.length - 10));
+    const r = ffnn('evaluate', 'truncated.ffnn');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^ffnn: truncated\.ffnn: .*truncated\?/);
+    const both = ffnn('evaluate', 'small.ffnn', '--data', 'runge', '--n', '50', '--json');
+    expect(both.code).toBe(0);
+  });
+});
