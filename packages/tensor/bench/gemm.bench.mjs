@@ -3,6 +3,7 @@
 // float32 and float64, median of repeats. "copy" rows pass plain typed arrays (copied into wasm
 // memory and back on every call); "resident" rows use buffers from backend.allocate (no copies).
 // Run with `pnpm bench` (builds first) from packages/tensor.
+import os from 'node:os';
 import { createWasmBackend, jsBackend } from '../dist/index.js';
 
 const SHAPES = [
@@ -28,8 +29,8 @@ function median(xs) {
   return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
-/** GFLOP/s of `backend.gemm` at `shape`: median over REPEATS timings of ≥ MIN_MS each. */
-function measure(backend, shape, dtype, resident) {
+/** A timed runner of `backend.gemm` at `shape`: `reps` calls per timing, ≥ MIN_MS each. */
+function runner(backend, shape, dtype, resident) {
   const { transA, transB, m, n, k } = shape;
   const make = (len, seed) => {
     const a = resident ? backend.allocate(dtype, len) : dtype === 'float32' ? new Float32Array(len) : new Float64Array(len);
@@ -45,13 +46,22 @@ function measure(backend, shape, dtype, resident) {
     reps *= 2;
   }
   const rates = [];
-  for (let i = 0; i < REPEATS; i++) {
-    const t0 = performance.now();
-    for (let r = 0; r < reps; r++) once();
-    const seconds = (performance.now() - t0) / 1000 / reps;
-    rates.push((2 * m * n * k) / seconds / 1e9);
-  }
-  return median(rates);
+  return {
+    rates,
+    time() {
+      const t0 = performance.now();
+      for (let r = 0; r < reps; r++) once();
+      const seconds = (performance.now() - t0) / 1000 / reps;
+      rates.push((2 * m * n * k) / seconds / 1e9);
+    },
+  };
+}
+
+/** Median GFLOP/s per column; the columns take turns in every repeat, so load from other processes hits them alike. */
+function measure(shape, dtype) {
+  const runners = columns.map(([, backend, resident]) => runner(backend, shape, dtype, resident));
+  for (let i = 0; i < REPEATS; i++) for (const r of runners) r.time();
+  return runners.map((r) => median(r.rates));
 }
 
 const wasm1 = await createWasmBackend({ threads: 1 });
@@ -66,8 +76,9 @@ const columns = [
 const rows = [];
 for (const dtype of ['float32', 'float64']) {
   for (const shape of SHAPES) {
+    const rates = measure(shape, dtype);
     const row = { dtype, shape: shape.name };
-    for (const [label, backend, resident] of columns) row[label] = measure(backend, shape, dtype, resident);
+    columns.forEach(([label], c) => (row[label] = rates[c]));
     rows.push(row);
   }
 }
@@ -75,7 +86,7 @@ wasm1.dispose();
 wasm2.dispose();
 
 const header = ['dtype', 'product', ...columns.map(([label]) => label)];
-console.log(`gemm GFLOP/s, median of ${REPEATS} (Node ${process.version})\n`);
+console.log(`gemm GFLOP/s, median of ${REPEATS} interleaved repeats (Node ${process.version}, ${os.availableParallelism()} cores, load average ${os.loadavg()[0].toFixed(1)})\n`);
 console.log(`| ${header.join(' | ')} |`);
 console.log(`| ${header.map(() => '---').join(' | ')} |`);
 for (const row of rows) {
