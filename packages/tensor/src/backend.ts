@@ -175,7 +175,51 @@ export const jsBackend: KernelBackend = {
       // four columns at a time share the loads of op(A)[i,p].
       const sAi = transA ? 1 : k;
       const sAp = transA ? m : 1;
-      for (let i = 0; i < m; i++) {
+      let i = 0;
+      // Two rows × four columns per pass: eight dot products share the loads of A and B.
+      for (; i + 2 <= m; i += 2) {
+        const ai = i * sAi;
+        const ai1 = ai + sAi;
+        const ci = i * n;
+        let j = 0;
+        for (; j + 4 <= n; j += 4) {
+          const bj = j * k;
+          let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+          for (let p = 0; p < k; p++) {
+            const a = A[ai + p * sAp]!;
+            const e = A[ai1 + p * sAp]!;
+            const x0 = B[bj + p]!, x1 = B[bj + k + p]!, x2 = B[bj + 2 * k + p]!, x3 = B[bj + 3 * k + p]!;
+            s0 += a * x0;
+            s1 += a * x1;
+            s2 += a * x2;
+            s3 += a * x3;
+            t0 += e * x0;
+            t1 += e * x1;
+            t2 += e * x2;
+            t3 += e * x3;
+          }
+          C[ci + j] = C[ci + j]! + alpha * s0;
+          C[ci + j + 1] = C[ci + j + 1]! + alpha * s1;
+          C[ci + j + 2] = C[ci + j + 2]! + alpha * s2;
+          C[ci + j + 3] = C[ci + j + 3]! + alpha * s3;
+          C[ci + n + j] = C[ci + n + j]! + alpha * t0;
+          C[ci + n + j + 1] = C[ci + n + j + 1]! + alpha * t1;
+          C[ci + n + j + 2] = C[ci + n + j + 2]! + alpha * t2;
+          C[ci + n + j + 3] = C[ci + n + j + 3]! + alpha * t3;
+        }
+        for (; j < n; j++) {
+          const bj = j * k;
+          let s = 0, t = 0;
+          for (let p = 0; p < k; p++) {
+            const x = B[bj + p]!;
+            s += A[ai + p * sAp]! * x;
+            t += A[ai1 + p * sAp]! * x;
+          }
+          C[ci + j] = C[ci + j]! + alpha * s;
+          C[ci + n + j] = C[ci + n + j]! + alpha * t;
+        }
+      }
+      for (; i < m; i++) {
         const ai = i * sAi;
         const ci = i * n;
         let j = 0;
