@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerEvaluate } from './commands/evaluate.js';
+import { registerExport } from './commands/export.js';
 import { registerGradcheck } from './commands/gradcheck.js';
 import { registerTrain } from './commands/train.js';
 import { EXIT, describeError } from './errors.js';
@@ -26,6 +27,7 @@ Exit codes: 0 ok · 1 file or data problem · 2 bad command line · 3 training d
   registerTrain(program);
   registerEvaluate(program);
   registerGradcheck(program);
+  registerExport(program);
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
   return program;
 }

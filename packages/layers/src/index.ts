@@ -62,3 +62,4 @@ export {
 export { type RowSource, type Targets, asRowSource } from './sources.js';
 export { unitDiagnostics, type LayerDiagnostics } from './diagnostics.js';
 export { encodeNetwork, decodeNetwork, encodeTrainingState, decodeTrainingState } from './serialize.js';
+export { exportOnnx } from './onnx.js';
