@@ -46,7 +46,7 @@ describe('a network without hidden layers reproduces the linear models', () => {
     const rel = maxRelDiff(W.data, ridge.coef.data);
     console.log(`network vs Ridge(α=${alpha}): max relative coefficient difference ${rel.toExponential(2)}, intercepts ${b} vs ${String(ridge.intercept)}`);
     expect(rel).toBeLessThan(1e-9);
-    expect(Math.abs(b - (ridge.intercept as number))).toBeLessThan(1e-9);
+    expect(Math.abs(b - (ridge.intercept))).toBeLessThan(1e-9);
   });
 
   it('softmax + cross-entropy + L2 (λ₂ = 1/(n·C)) converges to multinomial LogisticRegression(C)', () => {
