@@ -1,0 +1,86 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type DefaultTheme, defineConfig } from 'vitepress';
+
+const docs = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Sidebar entries written by scripts/generate.ts (results pages, API reference); empty before the first generate. */
+function generatedSidebar(name: 'results' | 'api'): DefaultTheme.SidebarItem[] {
+  const file = join(docs, '.generated', `${name}-sidebar.json`);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DefaultTheme.SidebarItem[]) : [];
+}
+
+const guides: DefaultTheme.SidebarItem[] = [
+  {
+    text: 'Start',
+    items: [{ text: 'Getting started', link: '/getting-started' }],
+  },
+  {
+    text: 'Guides',
+    items: [
+      { text: 'Regression', link: '/guides/regression' },
+      { text: 'Classification', link: '/guides/classification' },
+      { text: 'Your own CSV data', link: '/guides/csv' },
+      { text: 'Gradient checking', link: '/guides/gradient-checking' },
+      { text: 'Reproducibility and seeds', link: '/guides/reproducibility' },
+      { text: 'Backends and threads', link: '/guides/backends' },
+      { text: 'Saving and loading models', link: '/guides/saving-models' },
+      { text: 'Running sweeps', link: '/guides/sweeps' },
+    ],
+  },
+];
+
+const theory: DefaultTheme.SidebarItem[] = [
+  {
+    text: 'Theory (part a)',
+    items: [
+      { text: 'Overview and notation', link: '/theory/' },
+      { text: 'Losses and output deltas', link: '/theory/losses' },
+      { text: 'Activations', link: '/theory/activations' },
+      { text: 'Backpropagation', link: '/theory/backpropagation' },
+      { text: 'Optimizers', link: '/theory/optimizers' },
+      { text: 'L1 and L2 penalties', link: '/theory/regularization' },
+      { text: 'Gradient checking', link: '/theory/gradient-checking' },
+    ],
+  },
+];
+
+export default defineConfig({
+  title: 'ffnn',
+  description: 'Feed-forward neural networks from first principles, in TypeScript.',
+  lang: 'en-GB',
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
+  cleanUrls: false,
+  lastUpdated: false,
+  // Generated pages may link to files of a results directory that are not pages (CSV tables).
+  ignoreDeadLinks: [/\.csv$/, /\.json$/],
+  markdown: { math: true, lineNumbers: false },
+  themeConfig: {
+    logo: '/favicon.svg',
+    nav: [
+      { text: 'Guide', link: '/getting-started' },
+      { text: 'Theory', link: '/theory/' },
+      { text: 'Results', link: '/results/' },
+      { text: 'Playground', items: [{ text: 'Runge regression', link: '/playground/runge' }, { text: 'MNIST digits', link: '/playground/mnist' }] },
+      { text: 'API', link: '/api/' },
+      { text: 'Changelog', link: '/changelog' },
+    ],
+    sidebar: {
+      '/getting-started': guides,
+      '/guides/': guides,
+      '/theory/': theory,
+      '/results/': [{ text: 'Results', items: generatedSidebar('results') }],
+      '/api/': [{ text: 'API reference', items: generatedSidebar('api') }],
+      '/playground/': [{ text: 'Playground', items: [{ text: 'Runge regression', link: '/playground/runge' }, { text: 'MNIST digits', link: '/playground/mnist' }] }],
+    },
+    outline: { level: [2, 3] },
+    search: { provider: 'local' },
+    footer: { message: 'Results, command outputs and the API reference on this site are generated from the code they document.' },
+  },
+  vite: {
+    // The playground imports the workspace packages' built ESM (`pnpm build` first); nothing to pre-bundle.
+    optimizeDeps: { exclude: ['@ffnn/layers', '@ffnn/optim', '@ffnn/datasets', '@ffnn/tensor'] },
+    build: { chunkSizeWarningLimit: 2000 },
+  },
+});

@@ -1,0 +1,196 @@
+/**
+ * Drives Debian's chromium (playwright-core, no downloaded browser) over the built site, served locally:
+ * every page renders without console errors, math renders, a results figure loads, the API reference
+ * lists every package, and the playground trains. Screenshots go to apps/docs/test-output/.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveStatic } from './serve.js';
+
+const docs = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(docs, '.vitepress/dist');
+const shots = join(docs, 'test-output');
+const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+let context: BrowserContext;
+let base: string;
+let close: () => Promise<void>;
+let profile: string;
+
+/** Every HTML page of the built site, as a URL path. */
+function pages(): string[] {
+  return readdirSync(dist, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.html') && f !== '404.html')
+    .map((f) => `/${f.split('\\').join('/')}`)
+    .sort();
+}
+
+/** Opens a page and collects console errors, uncaught exceptions and failed requests. */
+async function open(path: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`exception: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  await page.goto(base + path, { waitUntil: 'networkidle' });
+  return { page, errors };
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(dist, 'index.html'))) throw new Error(`${dist} has no build: run \`pnpm docs:build\` first`);
+  if (!existsSync(executablePath)) throw new Error(`no chromium at ${executablePath} (apt-get install -y chromium, or set CHROMIUM)`);
+  rmSync(shots, { recursive: true, force: true });
+  mkdirSync(shots, { recursive: true });
+  const served = await serveStatic(dist);
+  base = served.url;
+  close = served.close;
+  profile = mkdtempSync(join(tmpdir(), 'ffnn-docs-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await close?.();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+describe('the built docs site', () => {
+  it('renders every page without console errors', async () => {
+    const all = pages();
+    expect(all.length).toBeGreaterThan(20);
+    const problems: string[] = [];
+    for (const path of all) {
+      const { page, errors } = await open(path);
+      const h1 = await page.locator('.VPContent h1, .VPHero .name').first().textContent({ timeout: 10_000 }).catch(() => null);
+      if (!h1) problems.push(`${path}: no title rendered`);
+      problems.push(...errors.map((e) => `${path}: ${e}`));
+      if (path === '/index.html') await page.screenshot({ path: join(shots, 'home.png'), fullPage: true });
+      await page.close();
+    }
+    console.log(`${all.length} pages visited`);
+    expect(problems).toEqual([]);
+  });
+
+  it('renders math', async () => {
+    for (const path of ['/theory/losses.html', '/theory/optimizers.html']) {
+      const { page, errors } = await open(path);
+      const count = await page.locator('mjx-container').count();
+      expect(count, `${path}: MathJax elements`).toBeGreaterThan(5);
+      // MathJax SVG output: every formula has drawn glyphs, not raw TeX.
+      expect(await page.locator('mjx-container svg').count()).toBe(count);
+      expect(await page.locator('.vp-doc').textContent()).not.toContain('\\frac');
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('shows the results figures (or says plainly that none were generated)', async (ctx) => {
+    const status = JSON.parse(readFileSync(join(docs, '.generated/results-status.json'), 'utf8')) as { generated: boolean; reason: string; figures: number };
+    const { page, errors } = await open('/results/');
+    if (!status.generated) {
+      await expect(page.locator('h1').textContent()).resolves.toContain('Results not generated');
+      await page.screenshot({ path: join(shots, 'results.png'), fullPage: true });
+      await page.close();
+      ctx.skip(`no results were generated for this build: ${status.reason}`);
+      return;
+    }
+    expect(status.figures).toBeGreaterThan(0);
+    const links = await page.locator('.vp-doc a[href^="./"], .vp-doc a[href^="/results/"]').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).pathname));
+    let loaded = 0;
+    let shot = false;
+    for (const path of [...new Set(links)]) {
+      const p = await open(path);
+      const imgs = p.page.locator('.vp-doc img');
+      const n = await imgs.count();
+      for (let i = 0; i < n; i++) {
+        const img = imgs.nth(i);
+        await img.scrollIntoViewIfNeeded();
+        await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).complete), { timeout: 10_000 }).toBe(true);
+        const width = await img.evaluate((el) => (el as HTMLImageElement).naturalWidth);
+        expect(width, `${path}: image ${i} (${await img.getAttribute('src')})`).toBeGreaterThan(0);
+        loaded++;
+      }
+      if (n > 0 && !shot) {
+        await p.page.locator('.vp-doc img').first().scrollIntoViewIfNeeded();
+        await p.page.screenshot({ path: join(shots, 'results.png') });
+        shot = true;
+      }
+      expect(p.errors, path).toEqual([]);
+      await p.page.close();
+    }
+    console.log(`${loaded} result figures loaded`);
+    expect(loaded).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('has an API reference entry for every package', async () => {
+    const packages = readdirSync(join(docs, '../../packages')).filter((d) => existsSync(join(docs, '../../packages', d, 'src/index.ts')));
+    expect(packages.length).toBeGreaterThanOrEqual(6);
+    const { page, errors } = await open('/api/');
+    for (const name of packages) {
+      const link = page.locator(`.vp-doc a:has-text("@ffnn/${name}")`).first();
+      await expect(link.count()).resolves.toBe(1);
+      const href = await link.evaluate((a) => (a as HTMLAnchorElement).pathname);
+      const p = await open(href);
+      await expect(p.page.locator('.vp-doc h1').first().textContent()).resolves.toContain(`@ffnn/${name}`);
+      // A real reference: at least one documented class, function or interface heading.
+      expect(await p.page.locator('.vp-doc h3').count(), `@ffnn/${name} entries`).toBeGreaterThan(2);
+      expect(p.errors).toEqual([]);
+      await p.page.close();
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('trains in the Runge playground: the loss it shows decreases', async () => {
+    const { page, errors } = await open('/playground/runge.html');
+    const status = page.getByTestId('status');
+    await page.getByTestId('epochs').fill('80');
+    await expect.poll(() => page.getByTestId('train').isEnabled(), { timeout: 20_000 }).toBe(true);
+    await page.getByTestId('train').click();
+    await expect.poll(async () => Number(await status.getAttribute('data-epoch')), { timeout: 90_000 }).toBe(80);
+    const first = Number(await status.getAttribute('data-first-loss'));
+    const last = Number(await status.getAttribute('data-loss'));
+    console.log(`playground: train MSE ${first} after epoch 1, ${last} after epoch 80`);
+    expect(Number.isFinite(first) && Number.isFinite(last)).toBe(true);
+    expect(last).toBeLessThan(first / 5);
+    // The page shows the same number it reports.
+    await expect(status.textContent()).resolves.toContain(last < 0.01 ? last.toExponential(3) : last.toFixed(4));
+    await page.getByTestId('fit-chart').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, 'playground-runge.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('classifies a drawn digit in the MNIST playground', async () => {
+    const { page, errors } = await open('/playground/mnist.html');
+    await expect.poll(() => page.getByTestId('mnist-status').getAttribute('data-ready'), { timeout: 30_000 }).toBe('true');
+    const box = (await page.getByTestId('mnist-canvas').boundingBox())!;
+    // A vertical stroke: a "1".
+    await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * 0.15);
+    await page.mouse.down();
+    for (let k = 1; k <= 20; k++) await page.mouse.move(box.x + box.width * (0.52 - 0.004 * k), box.y + box.height * (0.15 + 0.035 * k));
+    await page.mouse.up();
+    const probs = page.getByTestId('mnist-probs');
+    await expect.poll(async () => Number(await probs.getAttribute('data-sum')), { timeout: 10_000 }).toBeCloseTo(1, 6);
+    expect(await probs.getAttribute('data-top')).toBe('1');
+    await page.screenshot({ path: join(shots, 'playground-mnist.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,91 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildResultsPages, csvToMarkdown, formatCell, localTargets, notGeneratedPage, rewriteLinks, splitSections, writeResults } from '../src/results/generate.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A results directory shaped like `ffnn reproduce` output (values are arbitrary test data, never published). */
+function fixture(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ffnn-docs-results-test-'));
+  dirs.push(dir);
+  mkdirSync(join(dir, 'b'));
+  mkdirSync(join(dir, 'd'));
+  writeFileSync(join(dir, 'b/data.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
+  writeFileSync(join(dir, 'b/grid.csv'), 'hidden,lr,test_mse\n"50,50",0.001,0.00251234567\n');
+  writeFileSync(join(dir, 'b/extra.png'), 'png');
+  writeFileSync(join(dir, 'd/gap.csv'), 'activation,gap\nrelu,1\n');
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ profile: 'quick', seed: 1993, versions: { node: 'v20' }, timings: [1, 2] }));
+  writeFileSync(
+    join(dir, 'report.md'),
+    [
+      '# Study report',
+      'Intro {{ not vue }}.',
+      '## (b) Regression',
+      'Text ![data](b/data.svg) and [grid](b/grid.csv).',
+      '```md',
+      '## not a heading',
+      '```',
+      '## Where our numbers differ',
+      'Differences $x^2$.',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+describe('results pages from a reproduce directory', () => {
+  it('splits report.md into sections, ignoring headings in code fences', () => {
+    const s = splitSections('# T\npre\n## A\na\n```\n## no\n```\n## B\nb');
+    expect(s.title).toBe('T');
+    expect(s.preamble).toBe('pre');
+    expect(s.sections.map((x) => x.heading)).toEqual(['A', 'B']);
+    expect(s.sections[0]!.body).toContain('## no');
+  });
+
+  it('rewrites relative links to the published assets and leaves absolute ones', () => {
+    const md = '![f](b/x.svg) [t](./b/t.csv) [w](https://e.org) <img src="d/y.png">';
+    expect(localTargets(md)).toEqual(['b/x.svg', './b/t.csv', 'd/y.png']);
+    expect(rewriteLinks(md, '.', '/r')).toBe('![f](/r/b/x.svg) [t](/r/b/t.csv) [w](https://e.org) <img src="/r/d/y.png">');
+  });
+
+  it('renders CSV tables with quoted cells and readable numbers', () => {
+    expect(csvToMarkdown('a,b\n"x,y",0.00251234567\n').table).toBe('| a | b |\n| --- | --- |\n| x,y | 0.00251235 |');
+    expect(formatCell('0.0000123456')).toBe('1.235e-5');
+    expect(formatCell('97')).toBe('97');
+    expect(formatCell('relu')).toBe('relu');
+    expect(csvToMarkdown('a\n1\n2\n3\n', 2)).toMatchObject({ rows: 3, shown: 2 });
+  });
+
+  it('makes one page per section, shows every file, and finds the differences section', () => {
+    const dir = fixture();
+    const out = buildResultsPages(dir, '/results-data');
+    expect(out.pages.map((p) => p.slug)).toEqual(['index', 'b-regression', 'where-our-numbers-differ', 'files-d']);
+    const b = out.pages[1]!.markdown;
+    expect(b).toContain('![data](/results-data/b/data.svg)');
+    expect(b).toContain('::: v-pre'); // report text is not compiled as a Vue template
+    expect(b).toContain('/results-data/b/extra.png'); // not referenced by the report, still shown on its part's page
+    expect(b).not.toContain('### Grid'); // grid.csv is linked by the report, so it is not repeated
+    const index = out.pages[0]!.markdown;
+    expect(index).toContain('[Where our numbers differ](./where-our-numbers-differ)');
+    expect(index).toContain('| `profile` | quick |');
+    expect(index).toContain('| `versions.node` | v20 |');
+    expect(out.pages[3]!.markdown).toContain('| relu | 1 |');
+    expect(out.assets).toContain('b/data.svg');
+    expect(out.sidebar[0]).toEqual({ text: 'Overview', link: '/results/' });
+
+    const pagesDir = join(dir, 'out-pages');
+    const assetsDir = join(dir, 'out-assets');
+    writeResults(out, dir, pagesDir, assetsDir);
+    expect(readFileSync(join(assetsDir, 'b/data.svg'), 'utf8')).toContain('<svg');
+    expect(readFileSync(join(pagesDir, 'index.md'), 'utf8')).toContain('# Study report');
+  });
+
+  it('warns when the report has no differences section, and says so when nothing was generated', () => {
+    const dir = fixture();
+    writeFileSync(join(dir, 'report.md'), '# R\n## (a) Gradients\ntext');
+    expect(buildResultsPages(dir, '/x').pages[0]!.markdown).toContain('No "where our numbers differ" section');
+    expect(notGeneratedPage('no reproduce command').pages[0]!.markdown).toContain('no reproduce command');
+  });
+});
