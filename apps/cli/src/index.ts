@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerExport } from './commands/export.js';
 import { registerGradcheck } from './commands/gradcheck.js';
+import { registerReproduce } from './commands/reproduce.js';
 import { registerTrain } from './commands/train.js';
 import { EXIT, describeError } from './errors.js';
 import { VERSION } from './version.js';
@@ -27,6 +28,7 @@ Exit codes: 0 ok · 1 file or data problem · 2 bad command line · 3 training d
   registerTrain(program);
   registerEvaluate(program);
   registerGradcheck(program);
+  registerReproduce(program);
   registerExport(program);
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
   return program;

@@ -1,0 +1,212 @@
+import { StandardScaler, polynomialFeatures, runge, takeRows, trainTestSplit } from '@ffnn/datasets';
+import { type ActivationName, type History, type RowSource, Sequential, type Targets, fit } from '@ffnn/layers';
+import type { OptimizerName } from '@ffnn/optim';
+import { Matrix } from '@ffnn/tensor';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../io.js';
+import type { StudySettings } from './profiles.js';
+import type { PartId, StudyContext, Table } from './types.js';
+
+/** The Runge data of parts b–e: split, scaled inputs, polynomial features, noisy and clean targets. */
+export interface RungeSetup {
+  /** Raw x of the training and test rows (n × 1). */
+  xTrainRaw: Matrix;
+  xTestRaw: Matrix;
+  /** x standardized with the training mean/std. */
+  xTrain: Matrix;
+  xTest: Matrix;
+  /** [1, x, …, x^degree] standardized with the training statistics (the constant column maps to 0). */
+  polyTrain: Matrix;
+  polyTest: Matrix;
+  yTrain: Matrix;
+  yTest: Matrix;
+  /** Clean f(x) of the test rows. */
+  fTest: Matrix;
+  fTrain: Matrix;
+  /** All rows, for the data-set figure. */
+  all: { x: Matrix; y: Matrix; f: Matrix };
+}
+
+/** Generates Runge data (seeded), splits 80/20 and fits the scalers on the training part only. */
+export function rungeSetup(settings: StudySettings, seed: number): RungeSetup {
+  const { n, sigma, degree } = settings.runge;
+  const all = runge({ n, sigma, seed });
+  const { train, test } = trainTestSplit(n, { testFraction: 0.2, seed });
+  const xTrainRaw = takeRows(all.x, train);
+  const xTestRaw = takeRows(all.x, test);
+  const xScaler = new StandardScaler().fit(xTrainRaw);
+  const polyAll = polynomialFeatures(all.x, degree);
+  const pTrain = takeRows(polyAll, train);
+  const pScaler = new StandardScaler().fit(pTrain);
+  return {
+    xTrainRaw,
+    xTestRaw,
+    xTrain: xScaler.transform(xTrainRaw),
+    xTest: xScaler.transform(xTestRaw),
+    polyTrain: pScaler.transform(pTrain),
+    polyTest: pScaler.transform(takeRows(polyAll, test)),
+    yTrain: takeRows(all.y, train),
+    yTest: takeRows(all.y, test),
+    fTrain: takeRows(all.f, train),
+    fTest: takeRows(all.f, test),
+    all,
+  };
+}
+
+/** A network configuration of the study. */
+export interface NetConfig {
+  inputSize: number;
+  hidden: number[];
+  activation?: ActivationName;
+  outputSize?: number;
+  loss?: 'mse' | 'cross-entropy';
+  optimizer: OptimizerName;
+  lr: number;
+  epochs: number;
+  lambda1?: number;
+  lambda2?: number;
+  seed: number;
+}
+
+/** A trained network with its per-epoch history (validation = the test set, for learning curves only). */
+export interface TrainedNet {
+  net: Sequential;
+  history: History;
+  timeMs: number;
+  /** Mean wall time of an epoch (training and per-epoch evaluation). */
+  msPerEpoch: number;
+  /** NaN/Inf during training, as a message, or null. */
+  nonFinite: string | null;
+}
+
+/**
+ * Trains one network with the study's protocol: batch 64, shuffled with `seed`, default init for the
+ * activation (He for ReLU family, Xavier otherwise), test metrics recorded after every epoch but never
+ * used for any decision during training.
+ */
+export function trainNet(
+  config: NetConfig,
+  X: Matrix | RowSource,
+  y: Targets,
+  test: { X: Matrix | RowSource; y: Targets } | null,
+  onEpochEnd?: (net: Sequential, epoch: number) => void,
+): TrainedNet {
+  const net = Sequential.mlp({
+    inputSize: config.inputSize,
+    hidden: config.hidden,
+    activation: config.activation ?? 'relu',
+    outputSize: config.outputSize ?? 1,
+    loss: config.loss ?? 'mse',
+    lambda1: config.lambda1 ?? 0,
+    lambda2: config.lambda2 ?? 0,
+    seed: config.seed,
+  });
+  const started = performance.now();
+  const history = fit(net, X, y, {
+    epochs: config.epochs,
+    batchSize: 64,
+    optimizer: config.optimizer,
+    lr: config.lr,
+    seed: config.seed,
+    onNonFinite: 'stop',
+    ...(test ? { validationData: test } : {}),
+    ...(onEpochEnd ? { callbacks: { onEpochEnd: (info) => onEpochEnd(net, info.epoch) } } : {}),
+  });
+  const timeMs = performance.now() - started;
+  return {
+    net,
+    history,
+    timeMs,
+    msPerEpoch: timeMs / Math.max(1, history.loss.length),
+    nonFinite: history.divergence ? history.divergence.message : null,
+  };
+}
+
+/** Mean squared error between two columns. */
+export function mseOf(a: Matrix, b: Matrix): number {
+  let s = 0;
+  for (let i = 0; i < a.data.length; i++) s += (a.data[i]! - b.data[i]!) ** 2;
+  return s / a.data.length;
+}
+
+/** R² of predictions against targets. */
+export function r2Of(y: Matrix, yhat: Matrix): number {
+  let mean = 0;
+  for (const v of y.data) mean += v;
+  mean /= y.data.length;
+  let ssRes = 0, ssTot = 0;
+  for (let i = 0; i < y.data.length; i++) {
+    ssRes += (y.data[i]! - yhat.data[i]!) ** 2;
+    ssTot += (y.data[i]! - mean) ** 2;
+  }
+  return 1 - ssRes / ssTot;
+}
+
+/** A column matrix from numbers. */
+export function column(values: ArrayLike<number>): Matrix {
+  return Matrix.column(Array.from(values));
+}
+
+function csvCell(v: string | number | null): string {
+  if (v === null) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : String(v);
+  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** Writes a table as CSV into `<out>/<part>/<name>.csv` and returns it for the report. */
+export function writeTable(ctx: StudyContext, part: PartId, name: string, title: string, columns: string[], rows: (string | number | null)[][]): Table {
+  const file = join(part, `${name}.csv`);
+  const text = [columns.map(csvCell).join(','), ...rows.map((r) => r.map(csvCell).join(','))].join('\n') + '\n';
+  writeFileAtomic(join(ctx.outDir, file), text);
+  return { name, title, file, columns, rows };
+}
+
+/** A number for prose and tables: 4 significant digits, exponent form when small or huge. */
+export function fmt(v: number | null | undefined, digits = 4): string {
+  if (v === null || v === undefined) return '–';
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e5) return Number(v.toPrecision(digits)).toString();
+  return v.toExponential(digits - 1);
+}
+
+/** Percent with two decimals. */
+export function pct(v: number): string {
+  return `${(100 * v).toFixed(2)}%`;
+}
+
+/** Milliseconds as seconds with one decimal (or ms below a second). */
+export function seconds(ms: number): string {
+  return ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Label of hidden layers, e.g. `2×50` or `50-100`. */
+export function hiddenLabel(hidden: readonly number[]): string {
+  if (hidden.length === 0) return 'none';
+  return hidden.every((h) => h === hidden[0]) ? `${hidden.length}×${hidden[0]}` : hidden.join('-');
+}
+
+/** Index of the smallest value (first on ties). */
+export function argmin<T>(items: readonly T[], key: (t: T) => number): number {
+  let best = -1;
+  let bestV = Infinity;
+  items.forEach((t, i) => {
+    const v = key(t);
+    if (Number.isFinite(v) && v < bestV) {
+      bestV = v;
+      best = i;
+    }
+  });
+  return best;
+}
+
+/** Logs progress of config i of N within a part. */
+export function stepLogger(ctx: StudyContext, part: PartId, total: number): (what: string) => void {
+  let i = 0;
+  const started = Date.now();
+  return (what) => {
+    i++;
+    ctx.log(`[${part}] ${i}/${total} ${what} (part elapsed ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  };
+}

@@ -1,0 +1,121 @@
+import { unitDiagnostics } from '@ffnn/layers';
+import { type Datum, barChart, heatmap, lineChart } from '../figures/charts.js';
+import { type FigureFile, renderFigure } from '../figures/render.js';
+import { argmin, fmt, pct, rungeSetup, stepLogger, writeTable } from './common.js';
+import { rungeNet } from './part-b.js';
+import { settingsFor } from './profiles.js';
+import type { PartResult, StudyContext } from './types.js';
+
+/** One cell of the activation study. */
+interface Cell {
+  activation: 'sigmoid' | 'relu' | 'leaky-relu';
+  depth: number;
+  width: number;
+  trainMse: number;
+  testMse: number;
+  testMseClean: number;
+  gap: number;
+  /** Mean over hidden layers of the dead (ReLU family) or saturated (sigmoid) fraction. */
+  inactive: number;
+  timeMs: number;
+  curves: { train: number[]; test: number[] };
+  nonFinite: string | null;
+}
+
+/** Part (d): activation × depth × width on the Runge data. */
+export async function partD(ctx: StudyContext): Promise<PartResult> {
+  const started = performance.now();
+  const s = settingsFor(ctx.profile);
+  const setup = rungeSetup(s, ctx.seed);
+  const { activations, depths, widths, optimizer, lr, epochs } = s.d;
+  const step = stepLogger(ctx, 'd', activations.length * depths.length * widths.length);
+  const cells: Cell[] = [];
+  for (const activation of activations) {
+    for (const depth of depths) {
+      for (const width of widths) {
+        step(`${activation} depth ${depth} width ${width}, ${optimizer} η=${lr}, ${epochs} epochs`);
+        const hidden = Array.from({ length: depth }, () => width);
+        const r = rungeNet(setup, 'x', hidden, optimizer, lr, epochs, ctx.seed, { activation });
+        const diag = unitDiagnostics(r.net, setup.xTrain);
+        const fr = diag.map((d) => d.deadFraction ?? d.saturatedFraction ?? 0);
+        cells.push({
+          activation,
+          depth,
+          width,
+          trainMse: r.trainMse,
+          testMse: r.testMse,
+          testMseClean: r.testMseClean,
+          gap: r.testMse - r.trainMse,
+          inactive: fr.reduce((a, v) => a + v, 0) / Math.max(1, fr.length),
+          timeMs: r.timeMs,
+          curves: r.curves!,
+          nonFinite: r.nonFinite,
+        });
+      }
+    }
+  }
+  const table = writeTable(
+    ctx,
+    'd',
+    'activation-study',
+    `Activation × depth × width on Runge (input x, ${optimizer} η = ${lr}, ${epochs} epochs, batch 64)`,
+    ['activation', 'depth', 'width', 'train MSE', 'test MSE (noisy y)', 'test MSE (clean f)', 'test − train', 'dead (ReLU family) / saturated (sigmoid) fraction', 'time (s)'],
+    cells.map((c) => [c.activation, c.depth, c.width, c.trainMse, c.testMse, c.testMseClean, c.gap, c.inactive, c.timeMs / 1000]),
+  );
+  const figures: FigureFile[] = [];
+  const pts: Datum[] = cells.map((c) => ({ activation: c.activation, depth: `depth ${c.depth}`, depthN: c.depth, width: c.width, widthL: `width ${c.width}`, mse: c.testMse, gap: c.gap, inactive: c.inactive }));
+  figures.push(
+    await renderFigure(ctx.outDir, 'd', 'test-mse-vs-width', lineChart(pts, { title: 'Test MSE vs width, per depth', x: 'width', y: 'mse', series: 'activation', seriesTitle: 'activation', facet: 'depth', facetTitle: 'hidden layers', xTitle: 'units per hidden layer', yTitle: 'test MSE (y units², log scale)', logY: true, logX: true, points: true }), { png: ctx.png }),
+  );
+  figures.push(
+    await renderFigure(ctx.outDir, 'd', 'test-mse-vs-depth', lineChart(pts, { title: 'Test MSE vs depth, per width', x: 'depthN', y: 'mse', series: 'activation', seriesTitle: 'activation', facet: 'widthL', facetTitle: 'units per layer', xTitle: 'hidden layers', yTitle: 'test MSE (y units², log scale)', logY: true, points: true, xType: 'ordinal' }), { png: ctx.png }),
+  );
+  figures.push(
+    await renderFigure(ctx.outDir, 'd', 'train-test-gap', heatmap(pts.map((p) => ({ ...p, width: String(p.width), depthN: String(p.depthN) })), { title: 'Generalisation gap: test MSE − train MSE', x: 'width', y: 'depthN', value: 'gap', valueTitle: 'test − train MSE', xTitle: 'units per hidden layer', yTitle: 'hidden layers', facet: 'activation', format: '.1e', scheme: 'redblue', reverse: true, domainMid: 0, sortX: widths.map(String), sortY: depths.map(String) }), { png: ctx.png }),
+  );
+  const curveData: Datum[] = [];
+  for (const c of cells.filter((c) => c.depth === 2 && c.width === 100)) {
+    c.curves.train.forEach((v, e) => {
+      curveData.push({ epoch: e + 1, mse: v, activation: c.activation, data: 'train' });
+      curveData.push({ epoch: e + 1, mse: c.curves.test[e] ?? null, activation: c.activation, data: 'test' });
+    });
+  }
+  if (curveData.length > 0) {
+    figures.push(
+      await renderFigure(ctx.outDir, 'd', 'learning-curves', lineChart(curveData, { title: 'Learning curves, 2 hidden layers × 100 units', x: 'epoch', y: 'mse', series: 'activation', seriesTitle: 'activation', dash: 'data', xTitle: 'epoch', yTitle: 'MSE (y units², log scale)', logY: true }), { png: ctx.png }),
+    );
+  }
+  figures.push(
+    await renderFigure(ctx.outDir, 'd', 'dead-units', barChart(pts.map((p) => ({ ...p, inactivePct: 100 * (p.inactive as number) })), { title: 'Dead ReLU units (ReLU, leaky ReLU) and saturated units (sigmoid) after training', x: 'width', y: 'inactivePct', series: 'depth', seriesTitle: 'hidden layers', facet: 'activation', xTitle: 'units per hidden layer', yTitle: 'inactive units (% of hidden units)' }), { png: ctx.png }),
+  );
+  const best = cells[argmin(cells, (c) => c.testMse)]!;
+  const byAct = activations.map((a) => {
+    const cs = cells.filter((c) => c.activation === a);
+    const b = cs[argmin(cs, (c) => c.testMse)]!;
+    return `${a} ${fmt(b.testMse)} (depth ${b.depth}, width ${b.width})`;
+  });
+  const relu = cells.filter((c) => c.activation === 'relu');
+  const maxDead = relu.length ? relu.reduce((m, c) => (c.inactive > m.inactive ? c : m), relu[0]!) : null;
+  const maxGap = cells.reduce((m, c) => (c.gap > m.gap ? c : m), cells[0]!);
+  const commentary = [
+    `Best test MSE per activation: ${byAct.join('; ')}. The overall best cell is ${best.activation} with ${best.depth} hidden layer(s) of ${best.width} units (test MSE ${fmt(best.testMse)}, clean-f MSE ${fmt(best.testMseClean)}).`,
+    `The largest train−test gap is ${fmt(maxGap.gap)} (${maxGap.activation}, depth ${maxGap.depth}, width ${maxGap.width}); gaps around zero mean the 800 training points and ${epochs} epochs do not let these networks overfit the noise much.`,
+    maxDead
+      ? `Dead ReLU units (z ≤ 0 on every training input): at most ${pct(maxDead.inactive)} of the hidden units (depth ${maxDead.depth}, width ${maxDead.width}); leaky ReLU has no dead units by construction (its slope is 0.01 for z < 0, the diagnostic counts units that never get z > 0).`
+      : '',
+  ].filter(Boolean);
+  return {
+    part: 'd',
+    title: '(d) Activation study',
+    config: { ...s.d, seed: ctx.seed, inputs: 'x (standardized)', batchSize: 64 },
+    tables: [table],
+    figures,
+    commentary,
+    numbers: { bestActivation: best.activation, bestDepth: best.depth, bestWidth: best.width, bestTestMse: best.testMse, maxDeadReluFraction: maxDead?.inactive ?? 0 },
+    differences: [],
+    methods: [{ task: 'Runge regression', part: 'd', method: `FFNN x ${best.depth}×${best.width} ${best.activation} (part d)`, metricName: 'test MSE (noisy y)', metric: best.testMse, extraName: 'test MSE (clean f)', extra: best.testMseClean, trainTimeMs: best.timeMs, epochs }],
+    nonFinite: cells.filter((c) => c.nonFinite).map((c) => `${c.activation} ${c.depth}×${c.width}: ${c.nonFinite}`),
+    runs: cells.length,
+    timeMs: performance.now() - started,
+  };
+}

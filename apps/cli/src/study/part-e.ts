@@ -1,0 +1,87 @@
+import { type Datum, heatmap } from '../figures/charts.js';
+import { renderFigure } from '../figures/render.js';
+import { argmin, fmt, hiddenLabel, rungeSetup, stepLogger, writeTable } from './common.js';
+import { linearBaselines, rungeNet } from './part-b.js';
+import { settingsFor } from './profiles.js';
+import type { PartResult, StudyContext } from './types.js';
+
+/** Part (e): L1/L2 penalties × learning rate on the Runge data, vs the best Ridge and Lasso. */
+export async function partE(ctx: StudyContext): Promise<PartResult> {
+  const started = performance.now();
+  const s = settingsFor(ctx.profile);
+  const setup = rungeSetup(s, ctx.seed);
+  const { lambdas, lrs, hidden, optimizer, epochs } = s.e;
+  const step = stepLogger(ctx, 'e', lambdas.length * lambdas.length * lrs.length);
+  const cells: { lambda1: number; lambda2: number; lr: number; trainMse: number; testMse: number; testMseClean: number; timeMs: number; nonFinite: string | null }[] = [];
+  for (const lambda1 of lambdas) {
+    for (const lambda2 of lambdas) {
+      for (const lr of lrs) {
+        step(`λ1=${lambda1} λ2=${lambda2} η=${lr}`);
+        const r = rungeNet(setup, 'x', hidden, optimizer, lr, epochs, ctx.seed, { lambda1, lambda2 });
+        cells.push({ lambda1, lambda2, lr, trainMse: r.trainMse, testMse: r.testMse, testMseClean: r.testMseClean, timeMs: r.timeMs, nonFinite: r.nonFinite });
+      }
+    }
+  }
+  const linear = linearBaselines(setup, s.b.ridgeAlphas, s.b.lassoAlphas);
+  const ridges = linear.filter((r) => r.method === 'Ridge');
+  const lassos = linear.filter((r) => r.method === 'Lasso');
+  const bestRidge = ridges[argmin(ridges, (r) => r.testMse)]!;
+  const bestLasso = lassos[argmin(lassos, (r) => r.testMse)]!;
+  const table = writeTable(
+    ctx,
+    'e',
+    'regularization-grid',
+    `L1/L2 penalties × η, FFNN ${hiddenLabel(hidden)} ReLU on x, ${optimizer}, ${epochs} epochs`,
+    ['λ1', 'λ2', 'η', 'train MSE', 'test MSE (noisy y)', 'test MSE (clean f)', 'time (s)'],
+    cells.map((c) => [c.lambda1, c.lambda2, c.lr, c.trainMse, c.testMse, c.testMseClean, c.timeMs / 1000]),
+  );
+  const bestPerCell: Datum[] = [];
+  for (const lambda1 of lambdas) {
+    for (const lambda2 of lambdas) {
+      const cs = cells.filter((c) => c.lambda1 === lambda1 && c.lambda2 === lambda2);
+      const b = cs[argmin(cs, (c) => c.testMse)];
+      if (b) bestPerCell.push({ l1: String(lambda1), l2: String(lambda2), mse: b.testMse, lr: b.lr });
+    }
+  }
+  const heatTable = writeTable(ctx, 'e', 'best-eta-per-cell', 'Best η per (λ1, λ2) cell', ['λ1', 'λ2', 'best η', 'test MSE (noisy y)'], bestPerCell.map((d) => [d.l1 ?? null, d.l2 ?? null, d.lr ?? null, d.mse ?? null]));
+  const compare = writeTable(
+    ctx,
+    'e',
+    'linear-comparison',
+    'Best Ridge and best Lasso over the α grid (degree-10 polynomial features)',
+    ['method', 'best α', 'test MSE (noisy y)', 'test MSE (clean f)', 'test R²'],
+    [bestRidge, bestLasso].map((r) => [r.method, r.alpha, r.testMse, r.testMseClean, r.testR2]),
+  );
+  const order = lambdas.map(String);
+  const fig = await renderFigure(
+    ctx.outDir,
+    'e',
+    'lambda-heatmap',
+    heatmap(bestPerCell, { title: 'Test MSE over λ1 × λ2 (best η per cell)', x: 'l1', y: 'l2', value: 'mse', valueTitle: 'test MSE (y units²)', xTitle: 'λ1 (L1 penalty weight)', yTitle: 'λ2 (L2 penalty weight)', format: '.2e', reverse: true, sortX: order, sortY: order }),
+    { png: ctx.png },
+  );
+  const best = cells[argmin(cells, (c) => c.testMse)]!;
+  const none = cells.filter((c) => c.lambda1 === 0 && c.lambda2 === 0);
+  const bestNone = none[argmin(none, (c) => c.testMse)];
+  const worstCell = bestPerCell.reduce((m, d) => ((d.mse as number) > (m.mse as number) ? d : m), bestPerCell[0]!);
+  const commentary = [
+    `The best cell is λ1 = ${best.lambda1}, λ2 = ${best.lambda2}, η = ${best.lr} with test MSE ${fmt(best.testMse)}` +
+      (bestNone ? `; without any penalty the best η gives ${fmt(bestNone.testMse)}, so the penalties ${best.testMse < bestNone.testMse ? `improve the test MSE by ${fmt(bestNone.testMse - best.testMse)}` : 'do not improve on the unpenalized network'}.` : '.') +
+      ` The worst (λ1, λ2) cell, even at its best η, is λ1 = ${worstCell.l1}, λ2 = ${worstCell.l2} (test MSE ${fmt(worstCell.mse as number)}).`,
+    `For comparison the best Ridge (α = ${fmt(bestRidge.alpha)}) reaches ${fmt(bestRidge.testMse)} and the best Lasso (α = ${fmt(bestLasso.alpha)}) ${fmt(bestLasso.testMse)} on the degree-10 features.`,
+  ];
+  return {
+    part: 'e',
+    title: '(e) Regularization',
+    config: { ...s.e, seed: ctx.seed, ridgeAlphas: s.b.ridgeAlphas, lassoAlphas: s.b.lassoAlphas, penalty: 'λ1·Σ|w| + (λ2/2)·Σw² on weights (not biases), added to the batch loss' },
+    tables: [table, heatTable, compare],
+    figures: [fig],
+    commentary,
+    numbers: { bestLambda1: best.lambda1, bestLambda2: best.lambda2, bestLr: best.lr, bestTestMse: best.testMse, ridgeTestMse: bestRidge.testMse, lassoTestMse: bestLasso.testMse },
+    differences: [],
+    methods: [{ task: 'Runge regression', part: 'e', method: `FFNN x ${hiddenLabel(hidden)} λ1=${best.lambda1} λ2=${best.lambda2} η=${best.lr} (part e)`, metricName: 'test MSE (noisy y)', metric: best.testMse, extraName: 'test MSE (clean f)', extra: best.testMseClean, trainTimeMs: best.timeMs, epochs }],
+    nonFinite: cells.filter((c) => c.nonFinite).map((c) => `λ1=${c.lambda1} λ2=${c.lambda2} η=${c.lr}: ${c.nonFinite}`),
+    runs: cells.length,
+    timeMs: performance.now() - started,
+  };
+}

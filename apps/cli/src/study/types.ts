@@ -1,0 +1,75 @@
+import type { FigureFile } from '../figures/render.js';
+
+/** Parts of the study, in order. */
+export const PARTS = ['a', 'b', 'c', 'd', 'e', 'f', 'g'] as const;
+export type PartId = (typeof PARTS)[number];
+
+/** `full` = STUDY.md's settings; `quick` = every part in ≤ 5 minutes on 2 cores; `test` = seconds, for tests. */
+export const PROFILES = ['quick', 'full', 'test'] as const;
+export type ProfileName = (typeof PROFILES)[number];
+
+/** A table of results, also written as CSV. */
+export interface Table {
+  name: string;
+  title: string;
+  /** CSV path relative to the output directory. */
+  file: string;
+  columns: string[];
+  rows: (string | number | null)[][];
+}
+
+/** One method's headline result, for the cost and summary tables of part (g). */
+export interface MethodResult {
+  task: 'Runge regression' | 'MNIST classification';
+  part: PartId;
+  method: string;
+  /** `test MSE (noisy y)` or `test accuracy`. */
+  metricName: string;
+  metric: number;
+  /** Secondary metric, e.g. test MSE against the clean f, or test cross-entropy. */
+  extraName?: string;
+  extra?: number;
+  trainTimeMs: number;
+  epochs: number | null;
+}
+
+/** One claim of the original report next to what we measured. */
+export interface Difference {
+  claim: string;
+  ours: string;
+  reason: string;
+}
+
+/** What a part returns: data for the report, figures and manifest. */
+export interface PartResult {
+  part: PartId;
+  title: string;
+  /** Settings actually used (printed in the report and the manifest). */
+  config: Record<string, unknown>;
+  tables: Table[];
+  figures: FigureFile[];
+  /** Paragraphs generated from the measured numbers. */
+  commentary: string[];
+  /** Headline numbers (manifest, closing summary). */
+  numbers: Record<string, number | string>;
+  differences: Difference[];
+  methods: MethodResult[];
+  /** Runs that produced NaN/±Inf (empty when none did). */
+  nonFinite: string[];
+  /** Training runs performed. */
+  runs: number;
+  timeMs: number;
+}
+
+/** What every part receives. */
+export interface StudyContext {
+  profile: ProfileName;
+  seed: number;
+  outDir: string;
+  /** One progress line on stderr. */
+  log: (message: string) => void;
+  /** Render PNGs too (SVG always). */
+  png: boolean;
+  /** Results of parts already run in this invocation (part g summarises them). */
+  previous: Partial<Record<PartId, PartResult>>;
+}
