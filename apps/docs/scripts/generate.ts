@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '@ffnn/tensor';
-import { buildResultsPages, notGeneratedPage, writeResults, type ResultsOutput } from '../src/results/generate.js';
+import { buildResultsPages, notGeneratedPage, writeResults, type ResultsOutput } from '../src/report/generate.js';
 import { generateApi } from './api.js';
 import { changelogMarkdown } from './changelog.js';
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildResultsPages, csvToMarkdown, formatCell, localTargets, notGeneratedPage, rewriteLinks, splitSections, writeResults } from '../src/results/generate.js';
+import { buildResultsPages, csvToMarkdown, formatCell, localTargets, notGeneratedPage, rewriteLinks, splitSections, writeResults } from '../src/report/generate.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -23,6 +23,8 @@ function fixture(): string {
     [
       '# Study report',
       'Intro {{ not vue }}.',
+      '## Contents',
+      '- [(b) Regression](#b-regression)',
       '## (b) Regression',
       'Text ![data](b/data.svg) and [grid](b/grid.csv).',
       '```md',
@@ -45,9 +47,9 @@ describe('results pages from a reproduce directory', () => {
   });
 
   it('rewrites relative links to the published assets and leaves absolute ones', () => {
-    const md = '![f](b/x.svg) [t](./b/t.csv) [w](https://e.org) <img src="d/y.png">';
+    const md = '![f on [−5, 5]](b/x.svg) [t](./b/t.csv) [w](https://e.org) [s](#a) <img src="d/y.png">';
     expect(localTargets(md)).toEqual(['b/x.svg', './b/t.csv', 'd/y.png']);
-    expect(rewriteLinks(md, '.', '/r')).toBe('![f](/r/b/x.svg) [t](/r/b/t.csv) [w](https://e.org) <img src="/r/d/y.png">');
+    expect(rewriteLinks(md, '.', '/r')).toBe('![f on [−5, 5]](/r/b/x.svg) [t](/r/b/t.csv) [w](https://e.org) [s](#a) <img src="/r/d/y.png">');
   });
 
   it('renders CSV tables with quoted cells and readable numbers', () => {
