@@ -30,6 +30,7 @@ export function lineChart(
         field: options.x,
         type: options.xType ?? ('quantitative' as const),
         title: options.xTitle,
+        ...(options.x === 'epoch' ? { axis: { format: 'd', tickMinStep: 1 } } : {}),
         ...(options.logX ? { scale: { type: 'log' as const, nice: false } } : {}),
       },
       y: { field: options.y, type: 'quantitative' as const, title: options.yTitle, scale: options.logY ? { type: 'log' as const } : { zero: false } },
@@ -44,7 +45,7 @@ export function lineChart(
       facet: { field: options.facet, type: 'nominal', title: options.facetTitle ?? options.facet },
       columns: options.facetColumns ?? 3,
       spec: { width: 230, height: 200, ...layerSpec },
-      resolve: { scale: { y: options.independentY ? 'independent' : 'shared' } },
+      resolve: options.independentY ? { scale: { y: 'independent' }, axis: { x: 'independent' } } : { scale: { y: 'shared' } },
     };
   }
   return { title: options.title, width: WIDTH, height: HEIGHT, data: { values: finite }, ...layerSpec };

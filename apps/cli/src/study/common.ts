@@ -89,7 +89,7 @@ export function trainNet(
   X: Matrix | RowSource,
   y: Targets,
   test: { X: Matrix | RowSource; y: Targets } | null,
-  onEpochEnd?: (net: Sequential, epoch: number) => void,
+  hooks: { onStart?: (net: Sequential) => void; onEpochEnd?: (net: Sequential, epoch: number) => void } = {},
 ): TrainedNet {
   const net = Sequential.mlp({
     inputSize: config.inputSize,
@@ -101,6 +101,7 @@ export function trainNet(
     lambda2: config.lambda2 ?? 0,
     seed: config.seed,
   });
+  hooks.onStart?.(net);
   const started = performance.now();
   const history = fit(net, X, y, {
     epochs: config.epochs,
@@ -110,7 +111,7 @@ export function trainNet(
     seed: config.seed,
     onNonFinite: 'stop',
     ...(test ? { validationData: test } : {}),
-    ...(onEpochEnd ? { callbacks: { onEpochEnd: (info) => onEpochEnd(net, info.epoch) } } : {}),
+    ...(hooks.onEpochEnd ? { callbacks: { onEpochEnd: (info) => hooks.onEpochEnd!(net, info.epoch) } } : {}),
   });
   const timeMs = performance.now() - started;
   return {

@@ -99,9 +99,12 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
   const maxGap = cells.reduce((m, c) => (c.gap > m.gap ? c : m), cells[0]!);
   const commentary = [
     `Best test MSE per activation: ${byAct.join('; ')}. The overall best cell is ${best.activation} with ${best.depth} hidden layer(s) of ${best.width} units (test MSE ${fmt(best.testMse)}, clean-f MSE ${fmt(best.testMseClean)}).`,
-    `The largest train−test gap is ${fmt(maxGap.gap)} (${maxGap.activation}, depth ${maxGap.depth}, width ${maxGap.width}); gaps around zero mean the 800 training points and ${epochs} epochs do not let these networks overfit the noise much.`,
+    `The largest train−test gap is ${fmt(maxGap.gap)} (${maxGap.activation}, depth ${maxGap.depth}, width ${maxGap.width}), ${fmt(maxGap.gap / (s.runge.sigma ** 2))} times the noise variance σ² = ${fmt(s.runge.sigma ** 2)}; ` +
+      `${cells.filter((c) => c.gap < 0).length} of ${cells.length} cells have a test MSE below their train MSE (the last-epoch train MSE is measured after training, on all training rows).`,
     maxDead
-      ? `Dead ReLU units (z ≤ 0 on every training input): at most ${pct(maxDead.inactive)} of the hidden units (depth ${maxDead.depth}, width ${maxDead.width}); leaky ReLU has no dead units by construction (its slope is 0.01 for z < 0, the diagnostic counts units that never get z > 0).`
+      ? `Dead ReLU units (z ≤ 0 on every training input, so no gradient reaches their weights): at most ${pct(maxDead.inactive)} of the hidden units (depth ${maxDead.depth}, width ${maxDead.width}). ` +
+        `For leaky ReLU the figure counts units with z ≤ 0 on every input too, but these still pass a gradient of slope 0.01 and can recover. ` +
+        `Sigmoid units saturated (σ′ < 1% of its maximum on ≥ 95% of inputs): at most ${pct(Math.max(0, ...cells.filter((c) => c.activation === 'sigmoid').map((c) => c.inactive)))}.`
       : '',
   ].filter(Boolean);
   return {
