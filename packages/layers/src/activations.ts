@@ -1,4 +1,4 @@
-import { InvalidOptionError, type Matrix, assertSameShape, checkNumber } from '@ffnn/tensor';
+import { InvalidOptionError, type Matrix, assertSameShape, checkNumber, reluBackward as reluMask } from '@ffnn/tensor';
 
 /** Names of the built-in activations. */
 export type ActivationName = 'sigmoid' | 'relu' | 'leaky-relu' | 'tanh' | 'linear' | 'softmax' | 'gelu';
@@ -48,10 +48,12 @@ export function reluForward(z: Matrix, a: Matrix): void {
     as[t] = v > 0 ? v : 0;
   }
 }
-/** dz = da ⊙ 1[z > 0]  (the derivative at the kink z = 0 is taken as 0, as in PyTorch) */
+/**
+ * dz = da ⊙ 1[z > 0]  (the derivative at the kink z = 0 is taken as 0, as in PyTorch); the
+ * backend's mask kernel from @ffnn/tensor (WebAssembly SIMD when installed; every backend gives the same bits).
+ */
 export function reluBackward(z: Matrix, _a: Matrix, da: Matrix, dz: Matrix): void {
-  const zs = z.data, das = da.data, dzs = dz.data;
-  for (let t = 0; t < zs.length; t++) dzs[t] = zs[t]! > 0 ? das[t]! : 0;
+  reluMask(z, da, dz);
 }
 
 /** a = z for z > 0, αz otherwise */

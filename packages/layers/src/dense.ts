@@ -1,9 +1,25 @@
-import { type DType, Matrix, ShapeError, addRowVector, gemm, matmul, sum } from '@ffnn/tensor';
+import { type DType, type Matrix, ShapeError, addRowVector, allocateMatrix, biasReluForward, gemm, matmul, sum } from '@ffnn/tensor';
+import type { Activation } from './activations.js';
 
 /** z = x·W + b  (x: m×n_in, W: n_in×n_out, b: 1×n_out, z: m×n_out) */
 export function denseForward(x: Matrix, W: Matrix, b: Matrix, z: Matrix): void {
   matmul(x, W, z);
   addRowVector(z, b, z);
+}
+
+/**
+ * z = x·W + b and a = φ(z). For ReLU the bias and the activation are one fused pass
+ * (`biasReluForward`, a WebAssembly SIMD kernel when that backend is installed) with the same bits
+ * as {@link denseForward} followed by the activation's forward.
+ */
+export function denseActivationForward(x: Matrix, W: Matrix, b: Matrix, act: Activation, z: Matrix, a: Matrix): void {
+  matmul(x, W, z);
+  if (act.name === 'relu') {
+    biasReluForward(z, b, z, a);
+  } else {
+    addRowVector(z, b, z);
+    act.forward(z, a);
+  }
 }
 
 /**
@@ -34,16 +50,19 @@ export interface DenseBuffers {
   dropped: Matrix | null;
 }
 
-/** Allocates the buffers a layer needs for batches of `rows` rows. */
+/**
+ * Allocates the buffers a layer needs for batches of `rows` rows, in memory the installed backend
+ * uses without copying (see `allocateMatrix`); they stay valid under any later backend.
+ */
 export function allocateBuffers(rows: number, inputSize: number, units: number, dtype: DType, dropout: boolean): DenseBuffers {
   return {
-    z: Matrix.zeros(rows, units, dtype),
-    a: Matrix.zeros(rows, units, dtype),
-    da: Matrix.zeros(rows, units, dtype),
-    dz: Matrix.zeros(rows, units, dtype),
-    dx: Matrix.zeros(rows, inputSize, dtype),
-    mask: dropout ? Matrix.zeros(rows, units, dtype) : null,
-    dropped: dropout ? Matrix.zeros(rows, units, dtype) : null,
+    z: allocateMatrix(rows, units, dtype),
+    a: allocateMatrix(rows, units, dtype),
+    da: allocateMatrix(rows, units, dtype),
+    dz: allocateMatrix(rows, units, dtype),
+    dx: allocateMatrix(rows, inputSize, dtype),
+    mask: dropout ? allocateMatrix(rows, units, dtype) : null,
+    dropped: dropout ? allocateMatrix(rows, units, dtype) : null,
   };
 }
 

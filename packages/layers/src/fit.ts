@@ -1,5 +1,5 @@
 import { type Optimizer, type OptimizerName, type OptimizerState, type Schedule, createOptimizer } from '@ffnn/optim';
-import { InvalidOptionError, Matrix, NumericError, Rng, type RngState, StateError, argmaxRows, checkNumber, isFinite } from '@ffnn/tensor';
+import { InvalidOptionError, Matrix, NumericError, allocateMatrix, Rng, type RngState, StateError, argmaxRows, checkNumber, isFinite } from '@ffnn/tensor';
 import type { Sequential } from './network.js';
 import { type RowSource, type TargetSource, type Targets, asRowSource, asTargetSource } from './sources.js';
 
@@ -380,11 +380,12 @@ function* trainingSteps(net: Sequential, X: Matrix | RowSource, y: Targets, opti
     fingerprint,
   });
 
-  const fullX = Matrix.zeros(batchSize, net.inputSize, net.dtype);
-  const fullY = Matrix.zeros(batchSize, net.outputSize, net.dtype);
+  // Batch buffers, allocated once per fit where the installed backend reads them without copies.
+  const fullX = allocateMatrix(batchSize, net.inputSize, net.dtype);
+  const fullY = allocateMatrix(batchSize, net.outputSize, net.dtype);
   const tail = n % batchSize;
-  const tailX = tail ? Matrix.zeros(tail, net.inputSize, net.dtype) : null;
-  const tailY = tail ? Matrix.zeros(tail, net.outputSize, net.dtype) : null;
+  const tailX = tail ? allocateMatrix(tail, net.inputSize, net.dtype) : null;
+  const tailY = tail ? allocateMatrix(tail, net.outputSize, net.dtype) : null;
   const shuffle = options.shuffle ?? true;
   const callbacks = options.callbacks ?? {};
 

@@ -5,12 +5,13 @@ import {
   Rng,
   ShapeError,
   StateError,
+  allocateMatrix,
   argmaxRows,
   checkChoice,
   checkNumber,
 } from '@ffnn/tensor';
 import { ACTIVATIONS, type Activation, type ActivationName, activation } from './activations.js';
-import { type DenseBuffers, allocateBuffers, checkDenseInput, denseBackward, denseForward } from './dense.js';
+import { type DenseBuffers, allocateBuffers, checkDenseInput, denseActivationForward, denseBackward } from './dense.js';
 import { dropoutBackward, dropoutForward } from './dropout.js';
 import { INITS, type InitName, defaultInit, initWeights } from './init.js';
 import { LOSSES, type Loss, type LossName, checkOutputPairing, loss as lossByName, outputDelta } from './losses.js';
@@ -170,7 +171,8 @@ export class Sequential {
       const dropout = checkNumber(`layers[${l}].dropout`, spec.dropout ?? 0, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
       if (last && dropout > 0) throw new InvalidOptionError('dropout on the output layer is not supported; put it on hidden layers');
       const init = checkChoice(`layers[${l}].init`, spec.init ?? defaultInit(actName), INITS);
-      const W = Matrix.zeros(fanIn, units, this.dtype);
+      // Weights, gradients and buffers live where the installed backend reads them without copies.
+      const W = allocateMatrix(fanIn, units, this.dtype);
       initWeights(W, init, rng);
       const layer: LayerState = {
         inputSize: fanIn,
@@ -179,9 +181,9 @@ export class Sequential {
         dropout,
         init,
         W,
-        b: Matrix.zeros(1, units, this.dtype),
-        dW: Matrix.zeros(fanIn, units, this.dtype),
-        db: Matrix.zeros(1, units, this.dtype),
+        b: allocateMatrix(1, units, this.dtype),
+        dW: allocateMatrix(fanIn, units, this.dtype),
+        db: allocateMatrix(1, units, this.dtype),
         buffers: new Map(),
       };
       fanIn = units;
@@ -261,8 +263,7 @@ export class Sequential {
       const layer = this.state[l]!;
       checkDenseInput(l + 1, layer.inputSize, layer.units, x);
       const buf = this.buffersFor(layer, x.rows);
-      denseForward(x, layer.W, layer.b, buf.z);
-      layer.activation.forward(buf.z, buf.a);
+      denseActivationForward(x, layer.W, layer.b, layer.activation, buf.z, buf.a);
       if (training && layer.dropout > 0) {
         if (!options.rng) throw new InvalidOptionError('forward: training with dropout needs an rng');
         dropoutForward(buf.a, layer.dropout, options.rng, buf.mask!, buf.dropped!);

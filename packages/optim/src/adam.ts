@@ -1,4 +1,4 @@
-import type { FloatArray } from '@ffnn/tensor';
+import { type FloatArray, getBackend, jsBackend } from '@ffnn/tensor';
 import { BaseOptimizer, definedOnly } from './base.js';
 import type { OptimizerName } from './types.js';
 import { checkKeys, nonNegative, positive, unitInterval } from './validate.js';
@@ -29,9 +29,6 @@ const KEYS = ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] as const;
  * PyTorch 2.x (pytorch#104796) and rounds differently, so we follow the former.
  */
 export abstract class AdamFamily extends BaseOptimizer<AdamHyper> {
-  #stepSize = 0;
-  #bc2Sqrt = 1;
-  #decay = 1;
   /** Weight decay applied to the parameter (AdamW) instead of the gradient (Adam). */
   protected abstract readonly decoupled: boolean;
 
@@ -49,36 +46,16 @@ export abstract class AdamFamily extends BaseOptimizer<AdamHyper> {
     return parseAdamHyper(this.label, raw);
   }
 
-  protected override beginStep(): void {
-    const { beta1, beta2, weightDecay } = this.hyper;
-    const biasCorrection1 = 1 - beta1 ** this.t;
-    const biasCorrection2 = 1 - beta2 ** this.t;
-    this.#stepSize = this.lr / biasCorrection1;
-    this.#bc2Sqrt = Math.sqrt(biasCorrection2);
-    this.#decay = 1 - this.lr * weightDecay;
-  }
-
+  /**
+   * The update is the backend's `adamUpdate` kernel (WebAssembly SIMD when installed), whose
+   * reference `jsAdamUpdate` in @ffnn/tensor is the loop of PyTorch 1.13's `_single_tensor_adam`:
+   * every backend gives the same bits.
+   */
   protected update(i: number, p: FloatArray, g: FloatArray): void {
     const { beta1, beta2, eps, weightDecay } = this.hyper;
-    const rest1 = 1 - beta1;
-    const rest2 = 1 - beta2;
-    const stepSize = this.#stepSize;
-    const bc2Sqrt = this.#bc2Sqrt;
-    const coupled = !this.decoupled && weightDecay !== 0;
-    const m = this.slot(0, i);
-    const v = this.slot(1, i);
-    if (this.decoupled) {
-      const decay = this.#decay;
-      for (let k = 0; k < p.length; k++) p[k] = p[k]! * decay;
-    }
-    for (let k = 0; k < p.length; k++) {
-      let d = g[k]!;
-      if (coupled) d = d + weightDecay * p[k]!;
-      m[k] = beta1 * m[k]! + rest1 * d;
-      v[k] = beta2 * v[k]! + rest2 * d * d;
-      const denom = Math.sqrt(v[k]!) / bc2Sqrt + eps;
-      p[k] = p[k]! - (stepSize * m[k]!) / denom;
-    }
+    const backend = getBackend();
+    const kernel = backend.adamUpdate ? backend : jsBackend;
+    kernel.adamUpdate!(p.length, p, g, this.slot(0, i), this.slot(1, i), this.lr, beta1, beta2, eps, this.t, weightDecay, this.decoupled);
   }
 }
 

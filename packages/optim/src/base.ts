@@ -1,4 +1,9 @@
-import { type FloatArray, type Matrix, InvalidOptionError, ShapeError, allocate, dtypeOf, formatValue } from '@ffnn/tensor';
+import { type DType, type FloatArray, type Matrix, InvalidOptionError, ShapeError, allocate, dtypeOf, formatValue, getBackend } from '@ffnn/tensor';
+
+/** A zeroed slot in memory the installed backend reads without copying (e.g. WebAssembly memory), else a plain array. */
+function allocateSlot(dtype: DType, length: number): FloatArray {
+  return getBackend().allocate?.(dtype, length) ?? allocate(dtype, length);
+}
 import type { Optimizer, OptimizerName, OptimizerState, SlotState } from './types.js';
 import { checkKeys, integerAtLeast, nonNegative } from './validate.js';
 
@@ -96,7 +101,7 @@ export abstract class BaseOptimizer<H extends Hyper> implements Optimizer {
       const names = this.slotNamesFor(this.hyper);
       this.#slots = names.map((_, k) =>
         params.map((p) => {
-          const a = allocate(p.dtype, p.size);
+          const a = allocateSlot(p.dtype, p.size);
           const init = this.initialSlotValue(k);
           if (init !== 0) a.fill(init);
           return a;
@@ -106,8 +111,9 @@ export abstract class BaseOptimizer<H extends Hyper> implements Optimizer {
       for (const perParam of this.#slots) {
         for (let i = 0; i < n; i++) {
           const p = params[i]!;
-          if (dtypeOf(perParam[i]!) !== p.dtype) {
-            const a = allocate(p.dtype, p.size);
+          // Restored slots are float64 arrays: adopt the parameter's dtype and the backend's memory.
+          {
+            const a = allocateSlot(p.dtype, p.size);
             a.set(perParam[i]!);
             perParam[i] = a;
           }

@@ -1,5 +1,5 @@
 import { InvalidOptionError } from './errors.js';
-import type { DType, FloatArray } from './matrix.js';
+import { type DType, type FloatArray, Matrix } from './matrix.js';
 
 /**
  * The kernels that dominate training, over flat row-major buffers with explicit sizes. The
@@ -45,9 +45,11 @@ export interface KernelBackend {
   /** ReLU backward mask `dz[t] = z[t] > 0 ? da[t] : 0` over `size` elements (`dz` may alias `da`). */
   reluBackward?(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void;
   /**
-   * One Adam step (Kingma & Ba 2015) over `size` parameters, in float64 arithmetic rounded on store:
-   * `m ← β1·m + (1−β1)·g`, `v ← β2·v + (1−β2)·g·g`, `w ← w − lr·(m/(1−β1ᵗ)) / (√(v/(1−β2ᵗ)) + ε)`
-   * where `t = step ≥ 1` counts the updates made so far including this one.
+   * One Adam/AdamW step (Kingma & Ba 2015; Loshchilov & Hutter 2019) over `size` parameters, in the
+   * operation order of PyTorch 1.13's single-tensor path, in float64 arithmetic rounded on store:
+   * `w ← w·(1 − lr·λ)` (only when `decoupled`), `d ← g + λ·w` (only when not `decoupled` and λ ≠ 0),
+   * `m ← β1·m + (1−β1)·d`, `v ← β2·v + (1−β2)·d·d`, `w ← w − (lr/(1−β1ᵗ))·m / (√v/√(1−β2ᵗ) + ε)`
+   * where `t = step ≥ 1` counts the updates made so far including this one and λ = `weightDecay`.
    */
   adamUpdate?(
     size: number,
@@ -60,11 +62,16 @@ export interface KernelBackend {
     beta2: number,
     eps: number,
     step: number,
+    weightDecay: number,
+    decoupled: boolean,
   ): void;
+  /** Whether every one of the first `size` elements of `x` is finite (no NaN, no ±Infinity). */
+  allFinite?(size: number, x: FloatArray): boolean;
   /**
    * A zeroed buffer that the backend can use without copying (e.g. inside WebAssembly memory);
    * a plain typed array when it cannot. Matrices that live through training (weights, gradients,
-   * optimizer state, activations) should be allocated here.
+   * optimizer state, activations) should be allocated here. The memory is reused once the returned
+   * array is garbage collected, so keep the array itself (not only a subarray of it) while using it.
    */
   allocate?(dtype: DType, length: number): FloatArray;
   /** Releases threads and memory; the backend must not be used afterwards. */
@@ -90,7 +97,7 @@ export function jsReluBackward(size: number, z: FloatArray, da: FloatArray, dz: 
   for (let t = 0; t < size; t++) dz[t] = z[t]! > 0 ? da[t]! : 0;
 }
 
-/** Reference Adam step (see {@link KernelBackend.adamUpdate}). */
+/** Reference Adam/AdamW step (see {@link KernelBackend.adamUpdate}); the loop of PyTorch 1.13's `_single_tensor_adam`. */
 export function jsAdamUpdate(
   size: number,
   w: FloatArray,
@@ -102,20 +109,33 @@ export function jsAdamUpdate(
   beta2: number,
   eps: number,
   step: number,
+  weightDecay = 0,
+  decoupled = false,
 ): void {
-  const bc1 = 1 - beta1 ** step;
-  const bc2 = 1 - beta2 ** step;
-  const c1 = 1 - beta1;
-  const c2 = 1 - beta2;
-  for (let t = 0; t < size; t++) {
-    const gt = g[t]!;
-    m[t] = beta1 * m[t]! + c1 * gt;
-    v[t] = beta2 * v[t]! + c2 * gt * gt;
-    // The stored (possibly float32-rounded) moments are what the update reads.
-    const mt = m[t]!;
-    const vt = v[t]!;
-    w[t] = w[t]! - (lr * (mt / bc1)) / (Math.sqrt(vt / bc2) + eps);
+  const stepSize = lr / (1 - beta1 ** step);
+  const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
+  const rest1 = 1 - beta1;
+  const rest2 = 1 - beta2;
+  const coupled = !decoupled && weightDecay !== 0;
+  if (decoupled) {
+    const decay = 1 - lr * weightDecay;
+    for (let t = 0; t < size; t++) w[t] = w[t]! * decay;
   }
+  for (let t = 0; t < size; t++) {
+    let d = g[t]!;
+    if (coupled) d = d + weightDecay * w[t]!;
+    m[t] = beta1 * m[t]! + rest1 * d;
+    v[t] = beta2 * v[t]! + rest2 * d * d;
+    // The stored (possibly float32-rounded) moments are what the update reads.
+    const denom = Math.sqrt(v[t]!) / bc2Sqrt + eps;
+    w[t] = w[t]! - (stepSize * m[t]!) / denom;
+  }
+}
+
+/** Reference finiteness check (see {@link KernelBackend.allFinite}). */
+export function jsAllFinite(size: number, x: FloatArray): boolean {
+  for (let t = 0; t < size; t++) if (!Number.isFinite(x[t]!)) return false;
+  return true;
 }
 
 /** The reference backend: plain JavaScript loops in a cache-friendly order. */
@@ -264,9 +284,20 @@ export const jsBackend: KernelBackend = {
   addRowVectorRelu: jsAddRowVectorRelu,
   reluBackward: jsReluBackward,
   adamUpdate: jsAdamUpdate,
+  allFinite: jsAllFinite,
 };
 
 let current: KernelBackend = jsBackend;
+
+/**
+ * A zeroed `rows × cols` matrix in memory the installed backend uses without copying
+ * (`backend.allocate`, e.g. WebAssembly memory), or an ordinary one. Its data is a plain
+ * `Float32Array`/`Float64Array` either way and works with every backend, including one installed later.
+ */
+export function allocateMatrix(rows: number, cols: number, dtype: DType = 'float64'): Matrix {
+  const data = current.allocate?.(dtype, rows * cols);
+  return data === undefined ? new Matrix(rows, cols, dtype) : new Matrix(rows, cols, data);
+}
 
 /** The backend every tensor operation currently uses. */
 export function getBackend(): KernelBackend {

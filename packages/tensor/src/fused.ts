@@ -41,26 +41,32 @@ export interface AdamStep {
   eps: number;
   /** Number of this update, counting from 1 (sets the bias corrections 1 − βᵗ). */
   step: number;
+  /** Weight decay λ ≥ 0: added to the gradient as λ·W (Adam), or applied as W ← W·(1 − lr·λ) when `decoupled` (AdamW). Default 0. */
+  weightDecay?: number;
+  /** AdamW's decoupled weight decay. Default false. */
+  decoupled?: boolean;
 }
 
 /**
  * One Adam step (Kingma & Ba 2015, Algorithm 1) on parameters `W` with gradient `G` and moments
  * `M`, `V` (all the same shape), in place:
- * `M ← β1·M + (1−β1)·G`, `V ← β2·V + (1−β2)·G⊙G`, `W ← W − lr·M̂ / (√V̂ + ε)` with
- * `M̂ = M/(1−β1ᵗ)`, `V̂ = V/(1−β2ᵗ)`. Arithmetic is float64, rounded when stored, so float32
- * parameters get identical bits from every backend.
+ * `M ← β1·M + (1−β1)·G`, `V ← β2·V + (1−β2)·G⊙G`, `W ← W − (lr/(1−β1ᵗ))·M / (√V/√(1−β2ᵗ) + ε)`,
+ * in the operation order of PyTorch 1.13 (optionally with coupled or decoupled weight decay, see
+ * {@link AdamStep}). Arithmetic is float64, rounded when stored, so float32 parameters get
+ * identical bits from every backend.
  */
 export function adamUpdate(W: Matrix, G: Matrix, M: Matrix, V: Matrix, options: AdamStep): void {
   assertSameShape('adamUpdate gradient', W, G);
   assertSameShape('adamUpdate first moment', W, M);
   assertSameShape('adamUpdate second moment', W, V);
-  const { lr, beta1, beta2, eps, step } = options;
+  const { lr, beta1, beta2, eps, step, weightDecay = 0, decoupled = false } = options;
   checkNumber('lr', lr, (v) => v > 0, 'a number > 0');
   checkNumber('beta1', beta1, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
   checkNumber('beta2', beta2, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
   checkNumber('eps', eps, (v) => v > 0, 'a number > 0');
   checkNumber('step', step, (v) => Number.isInteger(v) && v >= 1, 'an integer ≥ 1');
+  checkNumber('weightDecay', weightDecay, (v) => v >= 0, 'a number ≥ 0');
   const backend = getBackend();
-  if (backend.adamUpdate) backend.adamUpdate(W.size, W.data, G.data, M.data, V.data, lr, beta1, beta2, eps, step);
-  else jsAdamUpdate(W.size, W.data, G.data, M.data, V.data, lr, beta1, beta2, eps, step);
+  const kernel = backend.adamUpdate ? backend.adamUpdate.bind(backend) : jsAdamUpdate;
+  kernel(W.size, W.data, G.data, M.data, V.data, lr, beta1, beta2, eps, step, weightDecay, decoupled);
 }

@@ -45,7 +45,7 @@ export {
   isFinite,
   type MatmulOptions,
 } from './ops.js';
-export { jsBackend, getBackend, setBackend, withBackend, type KernelBackend } from './backend.js';
+export { jsBackend, getBackend, setBackend, withBackend, allocateMatrix, type KernelBackend } from './backend.js';
 export { biasReluForward, reluBackward, adamUpdate, type AdamStep } from './fused.js';
 export {
   createWasmBackend,

@@ -1,4 +1,4 @@
-import { getBackend } from './backend.js';
+import { getBackend, jsAllFinite } from './backend.js';
 import { InvalidOptionError, ShapeError } from './errors.js';
 import { type Matrix, assertSameShape, assertShape } from './matrix.js';
 
@@ -242,7 +242,6 @@ export function maxAbs(A: Matrix): number {
 
 /** Whether every element is finite. */
 export function isFinite(A: Matrix): boolean {
-  const d = A.data;
-  for (let t = 0; t < d.length; t++) if (!Number.isFinite(d[t]!)) return false;
-  return true;
+  const backend = getBackend();
+  return backend.allFinite ? backend.allFinite(A.size, A.data) : jsAllFinite(A.size, A.data);
 }

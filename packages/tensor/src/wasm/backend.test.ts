@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsBackend, jsReluBackward, setBackend, withBackend } from '../backend.js';
+import { getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsAllFinite, jsBackend, jsReluBackward, setBackend, withBackend } from '../backend.js';
 import { StateError } from '../errors.js';
 import { adamUpdate, biasReluForward, reluBackward } from '../fused.js';
 import { type DType, type FloatArray, Matrix, allocate } from '../matrix.js';
@@ -265,9 +265,10 @@ describe('wasm row-vector and fused kernels', () => {
     );
   });
 
-  it('adamUpdate equals the reference bit for bit over several steps', () => {
+  it('adamUpdate equals the reference bit for bit over several steps (Adam, Adam + L2, AdamW)', () => {
+    const decays = fc.constantFrom<[number, boolean]>([0, false], [0.05, false], [0.05, true]);
     fc.assert(
-      fc.property(shape, fc.constantFrom(1e-3, 1e-2), ({ m, n, seed, dtype, resident }, lr) => {
+      fc.property(shape, fc.constantFrom(1e-3, 1e-2), decays, ({ m, n, seed, dtype, resident }, lr, [weightDecay, decoupled]) => {
         const rng = new Rng(seed);
         const size = m * n;
         const w = alloc(resident, rng, size, dtype);
@@ -275,13 +276,30 @@ describe('wasm row-vector and fused kernels', () => {
         const w2 = w.slice(), m2 = allocate(dtype, size), v2 = allocate(dtype, size);
         for (let step = 1; step <= 3; step++) {
           const g = random(rng, size, dtype);
-          jsAdamUpdate(size, w2, g, m2, v2, lr, 0.9, 0.999, 1e-8, step);
-          two.adamUpdate!(size, w, g, m1, v1, lr, 0.9, 0.999, 1e-8, step);
+          jsAdamUpdate(size, w2, g, m2, v2, lr, 0.9, 0.999, 1e-8, step, weightDecay, decoupled);
+          two.adamUpdate!(size, w, g, m1, v1, lr, 0.9, 0.999, 1e-8, step, weightDecay, decoupled);
         }
         expect(sameBits(w, w2)).toBe(true);
         expect(sameBits(m1, m2)).toBe(true);
         expect(sameBits(v1, v2)).toBe(true);
       }),
+    );
+  });
+
+  it('allFinite agrees with the reference on resident and plain buffers, for NaN and ±Infinity anywhere', () => {
+    fc.assert(
+      fc.property(
+        shape,
+        fc.constantFrom(Number.NaN, Infinity, -Infinity, 1),
+        fc.nat(),
+        ({ m, n, seed, dtype, resident }, bad, at) => {
+          const size = m * n;
+          const x = alloc(resident, new Rng(seed), size, dtype);
+          x[at % size] = bad;
+          expect(two.allFinite!(size, x)).toBe(jsAllFinite(size, x));
+          expect(jsAllFinite(size, x)).toBe(bad === 1);
+        },
+      ),
     );
   });
 
@@ -326,10 +344,25 @@ describe('wasm memory', () => {
     }
   });
 
-  it('hands out plain arrays when its memory is not shared (one thread)', () => {
+  it('lends shared wasm memory on one thread too, and plain arrays where memory cannot be shared', () => {
+    const bufferKind = (a: FloatArray) => Object.prototype.toString.call(a.buffer);
     const a = single.allocate!('float64', 10);
     expect(a).toBeInstanceOf(Float64Array);
     expect(a.length).toBe(10);
+    expect(bufferKind(a)).toBe('[object SharedArrayBuffer]');
+    vi.stubGlobal('SharedArrayBuffer', undefined);
+    try {
+      const plain = createWasmBackendSync({ threads: 2 });
+      expect(plain.threads).toBe(1);
+      const b = plain.allocate!('float32', 7);
+      expect(bufferKind(b)).toBe('[object ArrayBuffer]');
+      const C = new Float32Array(4);
+      plain.gemm(false, false, 2, 2, 1, 1, Float32Array.of(1, 2), Float32Array.of(3, 4), 0, C);
+      expect(Array.from(C)).toEqual([3, 4, 6, 8]);
+      plain.dispose?.();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsBackend, jsReluBackward, type KernelBackend, setBackend } from '../backend.js';
+import { getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsAllFinite, jsBackend, jsReluBackward, type KernelBackend, setBackend } from '../backend.js';
 import { InvalidOptionError, StateError, formatValue } from '../errors.js';
 import type { DType, FloatArray } from '../matrix.js';
 import { kernelsSharedWasm, kernelsWasm } from './kernels.wasm.js';
@@ -31,6 +31,8 @@ interface Kernels {
   reluBackwardF64: (size: number, pz: number, pda: number, pdz: number) => void;
   adamF32: AdamKernel;
   adamF64: AdamKernel;
+  allFiniteF32: (size: number, p: number) => number;
+  allFiniteF64: (size: number, p: number) => number;
   heapBase: () => number;
 }
 
@@ -40,8 +42,8 @@ type GemmKernel = (
 ) => void;
 
 type AdamKernel = (
-  size: number, pw: number, pg: number, pm: number, pv: number,
-  lr: number, beta1: number, beta2: number, eps: number, bc1: number, bc2: number,
+  size: number, pw: number, pg: number, pm: number, pv: number, stepSize: number, beta1: number, beta2: number,
+  eps: number, bc2Sqrt: number, weightDecay: number, decay: number, decoupled: number,
 ) => void;
 
 /**
@@ -112,13 +114,12 @@ class WasmBackend implements KernelBackend {
     byRows: true, tiles: 0, chunks: 0, width: 0,
   };
 
-  constructor(threads: number, module: WebAssembly.Module, workerThreads: WorkerThreadsModule | undefined) {
-    const shared = workerThreads !== undefined;
+  constructor(threads: number, module: WebAssembly.Module, shared: boolean, workerThreads: WorkerThreadsModule | undefined) {
     // The module's static data ends below 64 KiB; the heap starts at the second page.
     this.arena = new Arena(shared, 65536);
     this.x = new WebAssembly.Instance(module, { env: { memory: this.arena.memory } }).exports as unknown as Kernels;
     if (this.x.heapBase() > 65536) throw new StateError('wasm backend: module data overlaps the heap');
-    this.threads = shared ? threads : 1;
+    this.threads = workerThreads !== undefined ? threads : 1;
     if (workerThreads !== undefined) this.pool = new WorkerPool(workerThreads, this.arena, module, this.x, threads - 1);
   }
 
@@ -180,10 +181,10 @@ class WasmBackend implements KernelBackend {
     if (this.pool === undefined || m * n * k < MIN_SPLIT_WORK || this.pool.readyCount() === 0) {
       gemm(n, k, alpha, pA, sAi, sAp, pB, beta, pC, 0, m, 0, n);
     } else {
-      // Cut C along the dimension with more micro-tiles (4 rows, or 4 vectors of columns) into a
+      // Cut C along the dimension with more micro-tiles (4 rows, or 2 vectors of columns) into a
       // few chunks per thread; threads claim chunks as they go (see WorkerPool).
       const job = this.job;
-      const width = f32 ? 16 : 8;
+      const width = f32 ? 8 : 4; // columns of one micro-tile (2 vectors)
       const rowTiles = Math.ceil(m / 4);
       const colTiles = Math.ceil(n / width);
       job.op = f32 ? OP_GEMM_F32 : OP_GEMM_F64;
@@ -278,11 +279,11 @@ class WasmBackend implements KernelBackend {
 
   adamUpdate(
     size: number, w: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray,
-    lr: number, beta1: number, beta2: number, eps: number, step: number,
+    lr: number, beta1: number, beta2: number, eps: number, step: number, weightDecay = 0, decoupled = false,
   ): void {
     this.check();
     if (!sameDtype(g, w) || !sameDtype(m, w) || !sameDtype(v, w)) {
-      jsAdamUpdate(size, w, g, m, v, lr, beta1, beta2, eps, step);
+      jsAdamUpdate(size, w, g, m, v, lr, beta1, beta2, eps, step, weightDecay, decoupled);
       return;
     }
     const f32 = w instanceof Float32Array;
@@ -292,13 +293,21 @@ class WasmBackend implements KernelBackend {
     const pg = this.place(g, size, base + bytes, true);
     const pm = this.place(m, size, base + 2 * bytes, true);
     const pv = this.place(v, size, base + 3 * bytes, true);
-    // Same expressions as the JavaScript backend, so the bias corrections agree bit for bit.
-    const bc1 = 1 - beta1 ** step;
-    const bc2 = 1 - beta2 ** step;
-    (f32 ? this.x.adamF32 : this.x.adamF64)(size, pw, pg, pm, pv, lr, beta1, beta2, eps, bc1, bc2);
+    // Same expressions as the JavaScript backend, so the scalars agree bit for bit.
+    const stepSize = lr / (1 - beta1 ** step);
+    const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
+    const decay = 1 - lr * weightDecay;
+    (f32 ? this.x.adamF32 : this.x.adamF64)(size, pw, pg, pm, pv, stepSize, beta1, beta2, eps, bc2Sqrt, weightDecay, decay, decoupled ? 1 : 0);
     this.copyOut(w, size, pw);
     this.copyOut(m, size, pm);
     this.copyOut(v, size, pv);
+  }
+
+  allFinite(size: number, x: FloatArray): boolean {
+    this.check();
+    // Copying in costs as much as checking in JavaScript, so only resident buffers use the kernel.
+    if (!this.arena.isResident(x)) return jsAllFinite(size, x);
+    return (x instanceof Float32Array ? this.x.allFiniteF32 : this.x.allFiniteF64)(size, x.byteOffset) !== 0;
   }
 
   allocate(dtype: DType, length: number): FloatArray {
@@ -319,8 +328,22 @@ class WasmBackend implements KernelBackend {
 
 interface Plan {
   threads: number;
+  shared: boolean;
   workerThreads: WorkerThreadsModule | undefined;
   bytes: Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * Whether a shared WebAssembly memory can be created (Node; browsers with cross-origin isolation).
+ * Shared memory never moves when it grows, so buffers can live in it even on one thread.
+ */
+function sharedMemorySupported(): boolean {
+  if (typeof SharedArrayBuffer !== 'function') return false;
+  try {
+    return new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
 }
 
 function plan(options: WasmBackendOptions): Plan {
@@ -328,11 +351,12 @@ function plan(options: WasmBackendOptions): Plan {
     throw new StateError('wasm backend: this runtime has no WebAssembly SIMD; use jsBackend (or useFastestBackend())');
   }
   const threads = checkThreads(options.threads) ?? defaultThreads();
-  const workerThreads = threads > 1 ? nodeWorkerThreads() : undefined;
-  // Threads need the shared-memory build of the kernels; one thread uses the plain one, which also
-  // works where SharedArrayBuffer is unavailable (browsers without cross-origin isolation).
-  const bytes = decodeBase64(workerThreads !== undefined ? kernelsSharedWasm : kernelsWasm);
-  return { threads, workerThreads, bytes };
+  const shared = sharedMemorySupported();
+  const workerThreads = threads > 1 && shared ? nodeWorkerThreads() : undefined;
+  // Threads and resident buffers need the shared-memory build of the kernels; the plain build serves
+  // where SharedArrayBuffer is unavailable (browsers without cross-origin isolation).
+  const bytes = decodeBase64(shared ? kernelsSharedWasm : kernelsWasm);
+  return { threads, shared, workerThreads, bytes };
 }
 
 /**
@@ -349,7 +373,7 @@ function plan(options: WasmBackendOptions): Plan {
  */
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<KernelBackend> {
   const p = plan(options);
-  const backend = new WasmBackend(p.threads, await WebAssembly.compile(p.bytes), p.workerThreads);
+  const backend = new WasmBackend(p.threads, await WebAssembly.compile(p.bytes), p.shared, p.workerThreads);
   await backend.ready;
   return backend;
 }
@@ -362,7 +386,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
  */
 export function createWasmBackendSync(options: WasmBackendOptions = {}): KernelBackend {
   const p = plan(options);
-  return new WasmBackend(p.threads, new WebAssembly.Module(p.bytes), p.workerThreads);
+  return new WasmBackend(p.threads, new WebAssembly.Module(p.bytes), p.shared, p.workerThreads);
 }
 
 /** What {@link useFastestBackend} installed. */

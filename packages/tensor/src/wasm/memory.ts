@@ -31,6 +31,12 @@ export class Arena {
    * a new buffer object after each growth, and views made earlier keep the old object (and stay valid).
    */
   private readonly buffers = new WeakSet<ArrayBufferLike>();
+  /**
+   * Gives a resident block back to the free lists once its typed array has been garbage collected,
+   * so that building many networks does not exhaust the 4 GiB of wasm32 memory. A subarray does not
+   * keep its parent alive: callers keep the array itself (as a Matrix does) while they use the memory.
+   */
+  private readonly reclaim = new FinalizationRegistry<{ ptr: number; bytes: number }>(({ ptr, bytes }) => this.release(ptr, bytes));
 
   constructor(shared: boolean, start: number) {
     this.shared = shared;
@@ -108,6 +114,7 @@ export class Arena {
     const buffer = this.memory.buffer;
     const out = dtype === 'float32' ? new Float32Array(buffer, ptr, length) : new Float64Array(buffer, ptr, length);
     out.fill(0);
+    this.reclaim.register(out, { ptr, bytes: length * bytesPer });
     return out;
   }
 }

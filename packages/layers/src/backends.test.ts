@@ -1,0 +1,122 @@
+import { Adam } from '@ffnn/optim';
+import { type DType, type KernelBackend, Matrix, Rng, createWasmBackend, jsBackend, withBackend } from '@ffnn/tensor';
+import { afterAll, describe, expect, it } from 'vitest';
+import { activation, reluForward } from './activations.js';
+import { denseActivationForward, denseForward } from './dense.js';
+import { Sequential } from './network.js';
+
+// Training on the WebAssembly SIMD backend: thread-count independence, agreement with the
+// JavaScript backend, and the fused kernels the layers use against the unfused path.
+
+const one = await createWasmBackend({ threads: 1 });
+const two = await createWasmBackend({ threads: 2 });
+afterAll(() => {
+  one.dispose?.();
+  two.dispose?.();
+});
+
+/** Big enough that the first layer's products (64×96·96×128) are split over threads. */
+function task(dtype: DType) {
+  const rng = new Rng(7);
+  const rows = 320;
+  const X = new Matrix(rows, 96, dtype);
+  for (let t = 0; t < X.size; t++) X.data[t] = rng.normal();
+  const y = Int32Array.from({ length: rows }, (_, i) => (X.data[i * 96]! > 0 ? 1 : 0) + (X.data[i * 96 + 1]! > 0 ? 1 : 0));
+  return { X, y };
+}
+
+function train(backend: KernelBackend, dtype: DType, epochs: number) {
+  return withBackend(backend, () => {
+    const { X, y } = task(dtype);
+    // Built under the backend, so weights and buffers live in its memory (the fast path).
+    const net = Sequential.mlp({ inputSize: 96, hidden: [128, 32], outputSize: 3, loss: 'cross-entropy', dtype, seed: 3 });
+    const history = net.fit(X, y, { optimizer: 'adam', lr: 1e-3, epochs, batchSize: 64, seed: 5 });
+    return { params: net.parameters().map((p) => Array.from(p.data)), loss: history.loss };
+  });
+}
+
+describe('training on the wasm backend', () => {
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`gives bit-identical weights on 1 and 2 threads (${dtype})`, () => {
+      const parallelBefore = (two as unknown as { parallelCalls: number }).parallelCalls;
+      const a = train(one, dtype, 2);
+      const b = train(two, dtype, 2);
+      expect((two as unknown as { parallelCalls: number }).parallelCalls).toBeGreaterThan(parallelBefore);
+      expect(b.params).toEqual(a.params); // toEqual on numbers distinguishes every bit but NaN payloads
+      expect(b.loss).toEqual(a.loss);
+    });
+
+    it(`follows the JavaScript backend's trajectory for a few epochs (${dtype})`, () => {
+      const js = train(jsBackend, dtype, 3);
+      const wasm = train(two, dtype, 3);
+      // The products sum in another order (f64) or accumulate in f32 (f32 wasm); the rest is bit-exact.
+      const tol = dtype === 'float64' ? 1e-9 : 2e-3;
+      js.loss.forEach((l, e) => expect(Math.abs(wasm.loss[e]! - l)).toBeLessThanOrEqual(tol * Math.abs(l)));
+      js.params.forEach((p, i) => {
+        const scale = Math.max(...p.map(Math.abs));
+        const diff = Math.max(...p.map((v, t) => Math.abs(v - wasm.params[i]![t]!)));
+        expect(diff).toBeLessThanOrEqual(tol * scale);
+      });
+    });
+  }
+
+  it('trains a network built before the wasm backend was installed (plain arrays are copied in and out)', () => {
+    const { X, y } = task('float32');
+    const build = () => Sequential.mlp({ inputSize: 96, hidden: [128], outputSize: 3, loss: 'cross-entropy', dtype: 'float32', seed: 3 });
+    const early = build();
+    withBackend(two, () => early.fit(X, y, { epochs: 1, seed: 5 }));
+    const native = withBackend(two, () => {
+      const net = build();
+      net.fit(X, y, { epochs: 1, seed: 5 });
+      return net;
+    });
+    expect(early.parameters().map((p) => Array.from(p.data))).toEqual(native.parameters().map((p) => Array.from(p.data)));
+    // …and a network built under wasm keeps working under the JavaScript backend.
+    expect(() => native.fit(X, y, { epochs: 1, seed: 5 })).not.toThrow();
+  });
+});
+
+describe('fused kernels used by the layers', () => {
+  const backends: [string, KernelBackend][] = [['js', jsBackend], ['wasm', two]];
+  for (const [name, backend] of backends) {
+    for (const dtype of ['float32', 'float64'] as const) {
+      it(`bias + ReLU forward and the ReLU mask equal the unfused path bit for bit (${name}, ${dtype})`, () => {
+        withBackend(backend, () => {
+          const rng = new Rng(11);
+          const rand = (r: number, c: number) => {
+            const M = new Matrix(r, c, dtype);
+            for (let t = 0; t < M.size; t++) M.data[t] = rng.normal();
+            return M;
+          };
+          const x = rand(13, 17), W = rand(17, 19), b = rand(1, 19), da = rand(13, 19);
+          const relu = activation('relu');
+          const zF = new Matrix(13, 19, dtype), aF = new Matrix(13, 19, dtype);
+          denseActivationForward(x, W, b, relu, zF, aF);
+          const zU = new Matrix(13, 19, dtype), aU = new Matrix(13, 19, dtype);
+          denseForward(x, W, b, zU);
+          reluForward(zU, aU);
+          expect(Array.from(zF.data)).toEqual(Array.from(zU.data));
+          expect(Array.from(aF.data)).toEqual(Array.from(aU.data));
+          const dz = new Matrix(13, 19, dtype);
+          relu.backward(zF, aF, da, dz);
+          expect(Array.from(dz.data)).toEqual(Array.from(zF.data, (z, t) => (z > 0 ? da.data[t]! : 0)));
+        });
+      });
+
+      it(`Adam through the backend kernel equals the JavaScript backend bit for bit (${name}, ${dtype})`, () => {
+        const run = (b: KernelBackend) =>
+          withBackend(b, () => {
+            const rng = new Rng(4);
+            const W = new Matrix(7, 9, dtype), G = new Matrix(7, 9, dtype);
+            const opt = new Adam({ lr: 1e-2, weightDecay: 0.01 });
+            for (let step = 0; step < 4; step++) {
+              for (let t = 0; t < G.size; t++) G.data[t] = rng.normal();
+              opt.step([W], [G]);
+            }
+            return Array.from(W.data);
+          });
+        expect(run(backend)).toEqual(run(jsBackend));
+      });
+    }
+  }
+});
