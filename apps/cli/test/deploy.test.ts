@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { createProgram } from '../src/index.js';
+import { expandTrials, readSpec } from '../src/sweep/spec.js';
+
+const root = new URL('../../../', import.meta.url).pathname;
+
+/** Parses an `ffnn …` command line with the real CLI, without running it. */
+function parses(line: string): void {
+  const args = line
+    .replace(/\\\n/g, ' ')
+    // Substitute the scheduler's variables as it would: index 0 of 4 shards, defaults where given.
+    .replace(/\$\{([A-Z_]+):-([^}]*)\}/g, (_, _v: string, d: string) => d)
+    .replace(/\$\{?([A-Z_]+)\}?/g, (_, v: string) => ({ SLURM_ARRAY_TASK_COUNT: '4' } as Record<string, string>)[v] ?? (v.endsWith('_ID') || v.endsWith('_INDEX') ? '0' : 'value'))
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((a) => a.replace(/^"|"$/g, ''));
+  const program = createProgram();
+  for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
+    cmd.configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
+    if (cmd !== program) cmd.action(() => undefined);
+  }
+  program.parse(['node', ...args]);
+}
+
+describe('deploy files', () => {
+  it('SLURM scripts are valid bash and their ffnn command lines parse', () => {
+    for (const f of readdirSync(join(root, 'deploy/slurm'))) {
+      const path = join(root, 'deploy/slurm', f);
+      expect(spawnSync('bash', ['-n', path]).status).toBe(0);
+      const text = readFileSync(path, 'utf8').replace(/\\\n\s*/g, ' ');
+      for (const m of text.matchAll(/\$FFNN (sweep [^\n]+)/g)) expect(() => parses(`ffnn ${m[1]!}`)).not.toThrow();
+    }
+  });
+  it('the Kubernetes manifest is valid YAML with an Indexed Job whose ffnn command lines parse', () => {
+    const docs = parseAllDocuments(readFileSync(join(root, 'deploy/k8s/sweep-job.yaml'), 'utf8')).map((d) => d.toJS() as Record<string, unknown>);
+    const job = docs.find((d) => d.kind === 'Job' && (d.spec as { completionMode?: string }).completionMode === 'Indexed') as { spec: { completions: number; template: { spec: { containers: { args: string[] }[] } } } };
+    expect(job.spec.completions).toBe(9);
+    const args = docs.filter((d) => d.kind === 'Job').flatMap((d) => (d as typeof job).spec.template.spec.containers.flatMap((c) => c.args));
+    for (const a of args) for (const cmd of a.split('&&').map((s) => s.trim()).filter((s) => s.startsWith('ffnn '))) expect(() => parses(cmd)).not.toThrow();
+  });
+  it('the study specs are valid and expand to the study grids', () => {
+    expect(expandTrials(readSpec(join(root, 'sweeps/study-f-full.yaml')))).toHaveLength(27);
+    expect(expandTrials(readSpec(join(root, 'sweeps/study-e-full.yaml')))).toHaveLength(48);
+  });
+});

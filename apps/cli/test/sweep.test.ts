@@ -1,0 +1,93 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readRecords, withoutTiming } from '../src/sweep/results.js';
+import { expandTrials, trialId, validateSpec } from '../src/sweep/spec.js';
+
+const bin = new URL('../dist/bin.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'ffnn-sweep-'));
+const ffnn = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+const ffnnAsync = (...args: string[]) =>
+  new Promise<number | null>((resolve) => spawn(process.execPath, [bin, ...args], { cwd: dir, stdio: 'ignore' }).on('exit', (code) => resolve(code)));
+
+const spec = {
+  name: 'tiny',
+  base: { data: 'runge', n: 200, epochs: 4, hidden: '8', batchSize: 32 },
+  grid: { lr: [0.001, 0.01, 0.03], l2: [0, 0.001] },
+  random: { count: 2, seed: 5, params: { lr: { logUniform: [0.0001, 0.1] }, hidden: { choice: ['4', '8,8'] } } },
+};
+writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
+writeFileSync(join(dir, 'spec.yaml'), 'base:\n  data: runge\n  n: 200\n  epochs: 4\n  hidden: "8"\n  batchSize: 32\ngrid:\n  lr: [0.001, 0.01]\n');
+
+const sorted = (file: string) => readRecords(join(dir, file)).map(withoutTiming).sort((a, b) => a.trial - b.trial || a.epochs - b.epochs);
+
+describe('sweep specs', () => {
+  it('expands grids and seeded random draws in a fixed order with stable ids', () => {
+    const trials = expandTrials(validateSpec(spec));
+    expect(trials).toHaveLength(8);
+    expect(trials.slice(0, 2).map((t) => [t.config.lr, t.config.l2])).toEqual([[0.001, 0], [0.001, 0.001]]);
+    expect(expandTrials(validateSpec(spec))).toEqual(trials);
+    expect(trialId({ a: 1, b: 2 })).toBe(trialId({ b: 2, a: 1 }));
+    expect(new Set(trials.map((t) => t.id)).size).toBe(8);
+  });
+  it('names the field of a bad spec', () => {
+    expect(() => validateSpec({ base: {}, grid: { lr: [] } }, 's.json')).toThrow(/s\.json: grid\.lr must be a non-empty list/);
+    expect(() => validateSpec({ base: { save: 'x' } }, 's.json')).toThrow(/base\.save: output options are set on the sweep command/);
+    expect(() => validateSpec({ base: {}, random: { count: 2, params: { lr: { normal: [0, 1] } } } }, 's.json')).toThrow(/random\.params\.lr must be one of/);
+    expect(() => validateSpec({ bases: {} }, 's.json')).toThrow(/unknown field\(s\) bases/);
+    const r = ffnn('sweep', 'run', 'spec.json', '--out', 'x.jsonl', '--shard', '4/4');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--shard must be i\/n with 0 ≤ i < n/);
+  });
+});
+
+describe('ffnn sweep run / merge / report', () => {
+  it('4 shards run in separate processes and merged equal the single-process run exactly', async () => {
+    const single = ffnn('sweep', 'run', 'spec.json', '--out', 'single.jsonl', '--workers', '1');
+    expect(single.status).toBe(0);
+    expect(single.stdout).toMatch(/ran 8, skipped 0 already finished, 0 failed/);
+    const codes = await Promise.all([0, 1, 2, 3].map((i) => ffnnAsync('sweep', 'run', 'spec.json', '--out', `shard-${i}.jsonl`, '--shard', `${i}/4`, '--workers', '1')));
+    expect(codes).toEqual([0, 0, 0, 0]);
+    const merged = ffnn('sweep', 'merge', '--spec', 'spec.json', '--out', 'merged.jsonl', 'shard-0.jsonl', 'shard-1.jsonl', 'shard-2.jsonl', 'shard-3.jsonl');
+    expect(merged.status).toBe(0);
+    expect(merged.stdout).toMatch(/8 records, 0 duplicate\(s\), 0 conflict\(s\), 0 missing/);
+    expect(sorted('merged.jsonl')).toEqual(sorted('single.jsonl'));
+  }, 300_000);
+
+  it('is resumable: finished trials are skipped, a torn last line is repaired and rerun', () => {
+    const text = readFileSync(join(dir, 'single.jsonl'), 'utf8');
+    const lines = text.trim().split('\n');
+    writeFileSync(join(dir, 'partial.jsonl'), lines.slice(0, 5).join('\n') + '\n' + lines[5]!.slice(0, 40));
+    const r = ffnn('sweep', 'run', 'spec.json', '--out', 'partial.jsonl', '--workers', '2');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/removed a torn last line/);
+    expect(r.stdout).toMatch(/ran 3, skipped 5 already finished/);
+    expect(sorted('partial.jsonl')).toEqual(sorted('single.jsonl'));
+    const again = ffnn('sweep', 'run', 'spec.json', '--out', 'partial.jsonl');
+    expect(again.stdout).toMatch(/ran 0, skipped 8/);
+  }, 300_000);
+
+  it('reports missing and duplicate trials when merging', () => {
+    appendFileSync(join(dir, 'dup.jsonl'), readFileSync(join(dir, 'shard-1.jsonl')));
+    const r = ffnn('sweep', 'merge', '--spec', 'spec.json', '--out', 'm2.jsonl', 'shard-0.jsonl', 'shard-1.jsonl', 'dup.jsonl');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/2 duplicate\(s\), 0 conflict\(s\), 4 missing/);
+    expect(r.stdout).toMatch(/missing trials: 2, 3, 6, 7/);
+  });
+
+  it('runs successive halving from a YAML spec and reports a ranking and a heatmap', () => {
+    writeFileSync(join(dir, 'halving.yaml'), 'base: { data: runge, n: 200, hidden: "8", batchSize: 32 }\ngrid: { lr: [0.001, 0.003, 0.01, 0.03, 0.1, 0.3] }\nhalving: { metric: test.mse, mode: min, minEpochs: 2, maxEpochs: 6, eta: 3 }\n');
+    const r = ffnn('sweep', 'run', 'halving.yaml', '--out', 'halving.jsonl', '--workers', '2');
+    expect(r.status).toBe(0);
+    const records = readRecords(join(dir, 'halving.jsonl'));
+    expect(records.filter((x) => x.epochs === 2)).toHaveLength(6);
+    expect(records.filter((x) => x.epochs === 6)).toHaveLength(2);
+    const rep = ffnn('sweep', 'report', 'single.jsonl', '--metric', 'test.mse', '--x', 'lr', '--y', 'l2');
+    expect(rep.status).toBe(0);
+    expect(rep.stdout).toMatch(/8 trials, ranked by test\.mse \(lower is better\)/);
+    expect(rep.stdout).toMatch(/\| l2 \\ lr \|/);
+    expect(ffnn('sweep', 'run', 'spec.yaml', '--out', 'yaml.jsonl').status).toBe(0);
+  }, 300_000);
+});
