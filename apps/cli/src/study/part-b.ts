@@ -237,7 +237,15 @@ export async function partB(ctx: StudyContext): Promise<PartResult> {
         ? `Averaged over the grid, SGD cells end at test MSE ${fmt(meanOf(sgd))} and Adam cells at ${fmt(meanOf(adam))} after ${s.b.epochs} epochs: ${meanOf(adam) < meanOf(sgd) ? 'Adam converges faster at equal η' : 'SGD is not behind Adam here'}.`
         : ''),
     `Width sweep (two hidden layers): test MSE ${sweep.map((r, i) => `${fmt(r.testMse)} at width ${s.b.widths[i]}`).join(', ')}; ` +
-      `the best width is ${s.b.widths[argmin(sweep, (r) => r.testMse)]}. The best grid cell was chosen on the test set, as in the original report, which makes its number slightly optimistic.`,
+      `the best width is ${s.b.widths[argmin(sweep, (r) => r.testMse)]}. ` +
+      (() => {
+        const bestSweep = Math.min(...sweep.map((r) => r.testMse));
+        const bad = sweep.filter((r) => r.testMse > 2 * bestSweep);
+        if (bad.length === 0) return '';
+        const underfit = bad.filter((r) => r.trainMse > 2 * bestSweep);
+        return `Widths ${bad.map((r) => r.hidden).join(', ')} end with more than twice the best test MSE; ${underfit.length === bad.length ? 'their training MSE is just as high, so after ' + s.b.epochs + ' epochs they are under-trained (an optimisation effect at this η), not overfitted' : 'some of them have a low training MSE, i.e. they overfit'}. `;
+      })() +
+      'The best grid cell was chosen on the test set, as in the original report, which makes its number slightly optimistic.',
   ];
   const sgd2x50 = xNets.filter((r) => r.optimizer === 'sgd' && r.hidden === '2×50' && (r.lr === 0.003 || r.lr === 0.01));
   const lasso1e5 = lassos.find((r) => r.alpha === 1e-5);

@@ -91,13 +91,13 @@ export async function partF(ctx: StudyContext): Promise<PartResult> {
   figures.push(await renderFigure(ctx.outDir, 'f', 'confusion-logistic', confusionChart(cmL, `Confusion matrix: logistic regression (test accuracy ${pct(logregAcc)})`), { png: ctx.png }));
   const curves: Datum[] = [];
   final.history.loss.forEach((v, e) => {
-    curves.push({ epoch: e + 1, value: final.history.metric[e]!, metric: 'accuracy', data: 'train' });
-    curves.push({ epoch: e + 1, value: final.history.valMetric[e] ?? null, metric: 'accuracy', data: 'test' });
-    curves.push({ epoch: e + 1, value: v, metric: 'cross-entropy', data: 'train' });
-    curves.push({ epoch: e + 1, value: final.history.valLoss[e] ?? null, metric: 'cross-entropy', data: 'test' });
+    curves.push({ epoch: e + 1, value: final.history.metric[e]!, metric: 'accuracy (fraction)', data: 'train' });
+    curves.push({ epoch: e + 1, value: final.history.valMetric[e] ?? null, metric: 'accuracy (fraction)', data: 'test' });
+    curves.push({ epoch: e + 1, value: v, metric: 'cross-entropy (nats)', data: 'train' });
+    curves.push({ epoch: e + 1, value: final.history.valLoss[e] ?? null, metric: 'cross-entropy (nats)', data: 'test' });
   });
   figures.push(
-    await renderFigure(ctx.outDir, 'f', 'learning-curves', lineChart(curves, { title: `Accuracy and loss per epoch: ${finalLabel}`, x: 'epoch', y: 'value', series: 'data', seriesTitle: 'data', facet: 'metric', facetTitle: 'metric', independentY: true, xTitle: 'epoch', yTitle: 'accuracy (fraction) or cross-entropy (nats)', points: true }), { png: ctx.png }),
+    await renderFigure(ctx.outDir, 'f', 'learning-curves', lineChart(curves, { title: `Accuracy and loss per epoch: ${finalLabel}`, x: 'epoch', y: 'value', series: 'data', seriesTitle: 'data', facet: 'metric', facetTitle: 'metric', independentY: true, xTitle: 'epoch', yTitle: 'value (unit in panel title)', points: true }), { png: ctx.png }),
   );
   const reached97 = ffnnAcc >= 0.97;
   const commentary = [

@@ -174,17 +174,17 @@ export async function partG(ctx: StudyContext): Promise<PartResult> {
   const optCurves: Datum[] = [];
   for (const o of opt) {
     o.history.loss.forEach((v, e) => {
-      optCurves.push({ epoch: e + 1, value: o.history.valMetric[e] ?? null, metric: 'test accuracy', optimizer: `${o.name} η=${o.lr}` });
-      optCurves.push({ epoch: e + 1, value: v, metric: 'train cross-entropy', optimizer: `${o.name} η=${o.lr}` });
-      optCurves.push({ epoch: e + 1, value: o.history.timeMs[e]! / 1000, metric: 'seconds per epoch', optimizer: `${o.name} η=${o.lr}` });
+      optCurves.push({ epoch: e + 1, value: o.history.valMetric[e] ?? null, metric: 'test accuracy (fraction)', optimizer: `${o.name} η=${o.lr}` });
+      optCurves.push({ epoch: e + 1, value: v, metric: 'train cross-entropy (nats)', optimizer: `${o.name} η=${o.lr}` });
+      optCurves.push({ epoch: e + 1, value: o.history.timeMs[e]! / 1000, metric: 'wall time per epoch (s)', optimizer: `${o.name} η=${o.lr}` });
     });
   }
   figures.push(
-    await renderFigure(ctx.outDir, 'g', 'optimizers', lineChart(optCurves, { title: 'Optimizer comparison: accuracy, loss and time per epoch', x: 'epoch', y: 'value', series: 'optimizer', seriesTitle: 'optimizer', facet: 'metric', facetTitle: 'quantity', independentY: true, xTitle: 'epoch', yTitle: 'accuracy (fraction) / cross-entropy (nats) / time (s)', points: true }), { png: ctx.png }),
+    await renderFigure(ctx.outDir, 'g', 'optimizers', lineChart(optCurves, { title: 'Optimizer comparison: accuracy, loss and time per epoch', x: 'epoch', y: 'value', series: 'optimizer', seriesTitle: 'optimizer', facet: 'metric', facetTitle: 'quantity', independentY: true, xTitle: 'epoch', yTitle: 'value (unit in panel title)', points: true }), { png: ctx.png }),
   );
   // Facets share the y scale, which squashes accuracy; draw accuracy on its own too.
   figures.push(
-    await renderFigure(ctx.outDir, 'g', 'optimizers-accuracy', lineChart(optCurves.filter((d) => d.metric === 'test accuracy'), { title: 'Optimizer comparison: test accuracy per epoch', x: 'epoch', y: 'value', series: 'optimizer', seriesTitle: 'optimizer', xTitle: 'epoch', yTitle: 'test accuracy (fraction)', points: true }), { png: ctx.png }),
+    await renderFigure(ctx.outDir, 'g', 'optimizers-accuracy', lineChart(optCurves.filter((d) => d.metric === 'test accuracy (fraction)'), { title: 'Optimizer comparison: test accuracy per epoch', x: 'epoch', y: 'value', series: 'optimizer', seriesTitle: 'optimizer', xTitle: 'epoch', yTitle: 'test accuracy (fraction)', points: true }), { png: ctx.png }),
   );
   const spec: Datum[] = opt.flatMap((o) =>
     o.spectral.flatMap((r) => [
