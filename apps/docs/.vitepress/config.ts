@@ -27,6 +27,7 @@ const guides: DefaultTheme.SidebarItem[] = [
       { text: 'Backends and threads', link: '/guides/backends' },
       { text: 'Saving and loading models', link: '/guides/saving-models' },
       { text: 'Running sweeps', link: '/guides/sweeps' },
+      { text: 'When something is wrong', link: '/guides/errors' },
     ],
   },
 ];

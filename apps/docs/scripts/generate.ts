@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Rng } from '@ffnn/tensor';
 import { buildResultsPages, notGeneratedPage, writeResults, type ResultsOutput } from '../src/report/generate.js';
 import { generateApi } from './api.js';
+import { errorTable } from './errors.js';
 import { changelogMarkdown } from './changelog.js';
 
 const docs = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -99,6 +100,17 @@ if (wants('runs')) {
   });
 }
 
+if (wants('errors')) {
+  const t0 = performance.now();
+  const cwd = mkdtempSync(join(tmpdir(), 'ffnn-docs-errors-'));
+  try {
+    writeFileSync(join(generated, 'errors-table.md'), await errorTable(cli, cwd));
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+  console.log(`generate: error messages (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+}
+
 if (wants('status')) {
   const tensor = (await import('@ffnn/tensor')) as Record<string, unknown>;
   const names = ['jsBackend', 'getBackend', 'setBackend', 'withBackend', 'createWasmBackend', 'createWasmBackendSync', 'wasmSimdSupported', 'useFastestBackend'];
@@ -125,7 +137,7 @@ if (wants('status')) {
       ? '- **`ffnn reproduce`** runs the study\'s grids (parts a–g) with the settings of a profile (`--profile quick|full`) and writes tables, figures and a report; its output is what the [results pages](/results/) show.'
       : '- There is no `ffnn reproduce` in this build yet: the study\'s grids are not runnable as one command.',
     commands.includes('sweep')
-      ? '- **`ffnn sweep`** runs a grid of configurations; see `ffnn sweep --help` below the getting-started page\'s command list.'
+      ? '- **`ffnn sweep`** runs grids, random search and successive halving in parallel worker processes, resumably, and shards over many machines (below).'
       : '- There is no dedicated sweep command: a sweep is a loop over `ffnn train --json` (below) or over `Sequential` in code.',
     '',
   ];

@@ -276,7 +276,8 @@ export async function train(flags: TrainFlags, resume?: TrainingState): Promise<
   }
   if (history.stopReason === 'diverged') {
     if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    throw new NumericError(`${history.divergence!.message}; the best weights so far (epoch ${history.bestEpoch + 1}) were kept`);
+    const kept = history.bestEpoch >= 0 ? `the best weights so far (epoch ${history.bestEpoch + 1}) were kept` : 'no epoch finished, so the initial weights were kept';
+    throw new NumericError(`${history.divergence!.message}; ${kept}`);
   }
   return result;
 }
