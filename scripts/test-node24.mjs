@@ -2,7 +2,7 @@
 // Runs every package's tests once more on Node 24 (most users run a current LTS; these machines
 // have Node 20). The `node@24` npm package ships a real Node 24 binary.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -18,6 +18,8 @@ let failed = 0;
 for (const dir of readdirSync(join(root, 'packages')).sort()) {
   const cwd = join(root, 'packages', dir);
   if (!existsSync(join(cwd, 'package.json'))) continue;
+  const { scripts = {} } = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8'));
+  if (!scripts.test) continue; // e.g. @ffnn/bench: a benchmark, not tests
   console.log(`\n── @ffnn/${dir} on Node ${version}`);
   const r = spawnSync(node24, [vitest, 'run', '--config', join(root, 'vitest.config.ts')], { cwd, stdio: 'inherit' });
   if (r.status !== 0) failed++;

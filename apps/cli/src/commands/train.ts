@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { mae, mse, r2 } from '@ffnn/datasets';
 import { type ActivationName, type History, Sequential, type TrainingState, decodeTrainingState, encodeTrainingState, unitDiagnostics } from '@ffnn/layers';
 import { type OptimizerName, createOptimizer, parseSchedule } from '@ffnn/optim';
-import { type DType, FfnnError, Matrix, NumericError, getBackend } from '@ffnn/tensor';
+import { type DType, FfnnError, Matrix, NumericError, getBackend, jsBackend, setBackend, useFastestBackend } from '@ffnn/tensor';
 import {
   type Dataset,
   type Task,
@@ -52,10 +52,38 @@ export interface TrainFlags {
   checkpoint?: string;
   checkpointEvery?: number;
   resume?: string;
+  backend?: string;
+  threads?: number;
+}
+
+/** `FFNN_THREADS` from the environment (sweep workers set it to 1: their parallelism is across trials). */
+function envThreads(): number | undefined {
+  const raw = process.env.FFNN_THREADS;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`FFNN_THREADS must be a positive integer; got "${raw}"`);
+  return n;
+}
+
+/** Backends `--backend` / `FFNN_BACKEND` can name. */
+export const BACKEND_NAMES = ['wasm', 'js'] as const;
+
+/**
+ * Installs the kernels ffnn computes with: WebAssembly SIMD on `threads` threads (default: all
+ * cores; results do not depend on it) where the runtime has SIMD, or plain JavaScript for `js`.
+ * The default is `FFNN_BACKEND` from the environment, else `wasm`.
+ */
+export async function selectBackend(name: string = process.env.FFNN_BACKEND ?? 'wasm', threads: number | undefined = envThreads()): Promise<void> {
+  if (name === 'js') {
+    setBackend(jsBackend);
+    return;
+  }
+  if (name !== 'wasm') throw new UsageError(`backend must be one of ${BACKEND_NAMES.join(', ')} (from --backend or FFNN_BACKEND); got ${JSON.stringify(name)}`);
+  await useFastestBackend(threads === undefined ? {} : { threads });
 }
 
 /** Flags that may differ between a checkpointed run and its resumption (output only). */
-const RESUMABLE_OVERRIDES = new Set(['save', 'json', 'quiet', 'checkpoint', 'checkpointEvery', 'resume']);
+const RESUMABLE_OVERRIDES = new Set(['save', 'json', 'quiet', 'checkpoint', 'checkpointEvery', 'resume', 'threads']);
 
 /** Result of `ffnn train --json`. */
 export interface TrainResult {
@@ -101,6 +129,8 @@ export function registerTrain(program: Command): void {
     .option('--checkpoint <path>', 'checkpoint file (weights, optimizer and RNG state, history) for --resume; also written on Ctrl-C')
     .option('--checkpoint-every <epochs>', 'write the checkpoint every this many epochs', positiveInt('--checkpoint-every'))
     .option('--resume <checkpoint>', 'continue a run from its checkpoint with the same settings; the result is bit-identical to an uninterrupted run')
+    .addOption(new Option('--backend <name>', 'kernels: wasm (WebAssembly SIMD with threads) or js (plain JavaScript); default $FFNN_BACKEND or wasm').choices(BACKEND_NAMES))
+    .option('--threads <n>', 'threads of the wasm backend (default: all cores; results do not depend on it)', positiveInt('--threads'))
     .option('--json', 'print the result as JSON on stdout (progress goes to stderr)')
     .option('--quiet', 'no progress output')
     .addHelpText(
@@ -130,6 +160,9 @@ Ctrl-C stops at the next batch boundary, writes a checkpoint and exits 130; trai
         flags = { ...loaded.flags, ...overrides, checkpoint: given.checkpoint ?? loaded.flags.checkpoint ?? given.resume };
         resume = loaded.state;
       }
+      // Recorded in checkpoints, so a resumed run computes with the same kernels.
+      flags = { ...flags, backend: flags.backend ?? process.env.FFNN_BACKEND ?? 'wasm' };
+      await selectBackend(flags.backend, flags.threads);
       const result = await train(flags, resume);
       if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     });
