@@ -15,7 +15,9 @@ interface Row {
   message: string;
 }
 
-const escape = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** Escapes a message for a markdown table cell that Vue compiles too (no raw `<`, `{{` or `|`). */
+const escape = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\{/g, '&#123;').replace(/\}/g, '&#125;').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** Runs every bad input in `cwd` and returns the markdown table. */
 export async function errorTable(cli: string, cwd: string): Promise<string> {
@@ -85,5 +87,5 @@ export async function errorTable(cli: string, cwd: string): Promise<string> {
   lib('NaN in a CSV', 'parseCsv("a,y\\n1,NaN\\n", { source: "t.csv", target: "y" })', () => parseCsv('a,y\n1,NaN\n', { source: 't.csv', target: 'y' }));
 
   const head = '| bad input | what was run | exit code | message |\n| --- | --- | --- | --- |';
-  return `${head}\n${rows.map((r) => `| ${r.kind} | \`${escape(r.command)}\` | ${r.code ?? '—'} | ${escape(r.message)} |`).join('\n')}\n`;
+  return `${head}\n${rows.map((r) => `| ${r.kind} | <code>${escape(r.command)}</code> | ${r.code ?? '—'} | ${escape(r.message)} |`).join('\n')}\n`;
 }
