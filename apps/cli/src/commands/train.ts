@@ -182,7 +182,7 @@ function readCheckpoint(path: string): { state: TrainingState; flags: TrainFlags
 }
 
 /** Runs `ffnn train` (optionally continuing from a checkpoint). */
-export async function train(flags: TrainFlags, resume?: TrainingState): Promise<TrainResult> {
+export async function train(flags: TrainFlags, resume?: TrainingState, options: { allowDivergence?: boolean } = {}): Promise<TrainResult> {
   const started = Date.now();
   const log = (s: string) => {
     if (!flags.quiet) (flags.json ? process.stderr : process.stdout).write(`${s}\n`);
@@ -307,7 +307,7 @@ export async function train(flags: TrainFlags, resume?: TrainingState): Promise<
     result.savedTo = flags.save;
     log(`saved the model to ${flags.save}${history.stopReason === 'diverged' ? ' (the best weights before the divergence)' : ''}`);
   }
-  if (history.stopReason === 'diverged') {
+  if (history.stopReason === 'diverged' && !options.allowDivergence) {
     if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     const kept = history.bestEpoch >= 0 ? `the best weights so far (epoch ${history.bestEpoch + 1}) were kept` : 'no epoch finished, so the initial weights were kept';
     throw new NumericError(`${history.divergence!.message}; ${kept}`);

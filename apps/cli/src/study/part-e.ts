@@ -1,7 +1,8 @@
 import { type Datum, heatmap } from '../figures/charts.js';
 import { renderFigure } from '../figures/render.js';
-import { argmin, fmt, hiddenLabel, rungeSetup, stepLogger, writeTable } from './common.js';
-import { linearBaselines, rungeNet } from './part-b.js';
+import { argmin, fmt, hiddenLabel, rungeSetup, writeTable } from './common.js';
+import { runGrid } from './grid.js';
+import { linearBaselines } from './part-b.js';
 import { settingsFor } from './profiles.js';
 import type { PartResult, StudyContext } from './types.js';
 
@@ -11,17 +12,25 @@ export async function partE(ctx: StudyContext): Promise<PartResult> {
   const s = settingsFor(ctx.profile);
   const setup = rungeSetup(s, ctx.seed);
   const { lambdas, lrs, hidden, optimizer, epochs } = s.e;
-  const step = stepLogger(ctx, 'e', lambdas.length * lambdas.length * lrs.length);
-  const cells: { lambda1: number; lambda2: number; lr: number; trainMse: number; testMse: number; testMseClean: number; timeMs: number; nonFinite: string | null }[] = [];
-  for (const lambda1 of lambdas) {
-    for (const lambda2 of lambdas) {
-      for (const lr of lrs) {
-        step(`λ1=${lambda1} λ2=${lambda2} η=${lr}`);
-        const r = rungeNet(setup, 'x', hidden, optimizer, lr, epochs, ctx.seed, { lambda1, lambda2 });
-        cells.push({ lambda1, lambda2, lr, trainMse: r.trainMse, testMse: r.testMse, testMseClean: r.testMseClean, timeMs: r.timeMs, nonFinite: r.nonFinite });
-      }
-    }
-  }
+  // The grid runs through the sweep machinery: every cell is an `ffnn train` trial (same data,
+  // split, scaler, initial weights and batch order as rungeNet), in parallel worker processes.
+  const records = await runGrid(ctx, 'e', {
+    name: 'study-e',
+    base: { data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed: ctx.seed, hidden: hidden.join(','), activation: 'relu', optimizer, epochs, batchSize: 64 },
+    grid: { l1: lambdas, l2: lambdas, lr: lrs },
+  });
+  const cells = records.map((r) => {
+    return {
+      lambda1: r.config.l1 as number,
+      lambda2: r.config.l2 as number,
+      lr: r.config.lr as number,
+      trainMse: r.train.mse!,
+      testMse: r.test.mse!,
+      testMseClean: r.test.mse_clean!,
+      timeMs: 1000 * r.timing.seconds,
+      nonFinite: r.stopReason === 'diverged' ? 'diverged' : null,
+    };
+  });
   const linear = linearBaselines(setup, s.b.ridgeAlphas, s.b.lassoAlphas);
   const ridges = linear.filter((r) => r.method === 'Ridge');
   const lassos = linear.filter((r) => r.method === 'Lasso');

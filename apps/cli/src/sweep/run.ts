@@ -1,4 +1,6 @@
 import { fork } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { cpus } from 'node:os';
 import { CliFailure } from '../errors.js';
 import { type TrialRecord, appendRecord, metricOf, readRecords, recordKey, repairResults } from './results.js';
@@ -47,6 +49,14 @@ async function runJobs(jobs: Job[], options: RunOptions, label: string): Promise
           child.send(job);
         };
         child.on('message', (msg: { ok: true; record: TrialRecord } | { ok: false; trial: number; error: string }) => {
+          try {
+            handle(msg);
+          } catch (error) {
+            child.kill();
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        });
+        const handle = (msg: { ok: true; record: TrialRecord } | { ok: false; trial: number; error: string }) => {
           done++;
           if (msg.ok) {
             appendRecord(options.out, msg.record);
@@ -58,7 +68,7 @@ async function runJobs(jobs: Job[], options: RunOptions, label: string): Promise
             options.log(`${label} ${done}/${jobs.length} trial ${msg.trial} FAILED: ${msg.error}`);
           }
           next();
-        });
+        };
         child.on('exit', (code) => {
           if (code === 0 || code === null) resolve();
           else reject(new CliFailure(`a sweep worker exited with code ${code}${stderr ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`));
@@ -77,6 +87,7 @@ async function runJobs(jobs: Job[], options: RunOptions, label: string): Promise
  */
 export async function runSweep(spec: SweepSpec, trials: Trial[], options: RunOptions): Promise<{ ran: number; skipped: number; failures: string[] }> {
   for (const t of trials) trainFlags(t.config); // every trial's options are valid before any work starts
+  mkdirSync(dirname(options.out) || '.', { recursive: true });
   if (repairResults(options.out)) options.log(`removed a torn last line from ${options.out} (an interrupted write)`);
   const existing = new Map<string, TrialRecord>();
   try {

@@ -36,7 +36,8 @@ export async function runTrial(trial: Trial, epochs: number | undefined, rung: n
   const config = epochs === undefined ? trial.config : { ...trial.config, epochs };
   const flags = { ...trainFlags(config), quiet: true };
   const started = Date.now();
-  const result = await train(flags);
+  // A diverging trial is a result of the sweep (stopReason `diverged`, best weights kept), not a failure.
+  const result = await train(flags, undefined, { allowDivergence: true });
   return {
     trial: trial.index,
     id: trial.id,

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { runTrial } from '../sweep/worker.js';
+import { rungeSetup } from './common.js';
+import { rungeNet } from './part-b.js';
+import { settingsFor } from './profiles.js';
+
+describe('the study grids and ffnn sweep are one machinery', () => {
+  it('a sweep trial (an ffnn train run) equals the study cell it replaces, bit for bit', async () => {
+    const s = settingsFor('quick');
+    const seed = 1993;
+    const cell = rungeNet(rungeSetup(s, seed), 'x', [8, 8], 'adam', 0.01, 3, seed, { lambda1: 1e-4, lambda2: 1e-3 });
+    const record = await runTrial(
+      {
+        index: 0,
+        id: 'cell',
+        config: { data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed, hidden: '8,8', activation: 'relu', optimizer: 'adam', epochs: 3, batchSize: 64, l1: 1e-4, l2: 1e-3, lr: 0.01 },
+      },
+      undefined,
+      0,
+    );
+    expect(record.train.mse).toBe(cell.trainMse);
+    expect(record.test.mse).toBe(cell.testMse);
+    expect(record.test.mse_clean).toBe(cell.testMseClean);
+    expect(record.loss).toEqual(cell.curves!.train);
+  });
+});

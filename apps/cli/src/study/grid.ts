@@ -1,0 +1,39 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { finalRecords } from '../sweep/report.js';
+import { type TrialRecord, appendRecord, readRecords } from '../sweep/results.js';
+import { runSweep } from '../sweep/run.js';
+import { type SweepSpec, expandTrials } from '../sweep/spec.js';
+import { runTrial } from '../sweep/worker.js';
+import type { PartId, StudyContext } from './types.js';
+
+/**
+ * Runs a grid of the study through the sweep machinery (`ffnn sweep`): the same trial expansion,
+ * the same `ffnn train` pipeline per trial, worker processes when the CLI's entry script is known
+ * (in-process otherwise, e.g. under a test runner), and the same JSON-lines records, kept in
+ * `<out>/<part>/sweep.jsonl`. Records come back in the spec's trial order. Because a trial is an
+ * `ffnn train` run, `ffnn sweep run` with the same spec on many machines (--shard) produces the
+ * identical numbers.
+ */
+export async function runGrid(ctx: StudyContext, part: PartId, spec: SweepSpec): Promise<TrialRecord[]> {
+  const trials = expandTrials(spec);
+  const out = join(ctx.outDir, part, 'sweep.jsonl');
+  mkdirSync(join(ctx.outDir, part), { recursive: true });
+  if (existsSync(out)) rmSync(out); // a fresh run of the part: never mix in a previous run's records
+  const bin = process.argv[1];
+  if (bin !== undefined && /[\\/]bin\.js$/.test(bin) && existsSync(bin)) {
+    const { failures } = await runSweep(spec, trials, { out, bin, log: (line) => ctx.log(`[${part}] ${line}`) });
+    if (failures.length) throw new Error(`part ${part}: ${failures.length} grid trial(s) failed: ${failures.join('; ')}`);
+  } else {
+    for (const t of trials) {
+      ctx.log(`[${part}] trial ${t.index + 1}/${trials.length} (in process)`);
+      appendRecord(out, await runTrial(t, undefined, 0));
+    }
+  }
+  const byIndex = new Map(finalRecords(readRecords(out)).map((r) => [r.trial, r]));
+  return trials.map((t) => {
+    const r = byIndex.get(t.index);
+    if (!r) throw new Error(`part ${part}: trial ${t.index} has no record in ${out}`);
+    return r;
+  });
+}
