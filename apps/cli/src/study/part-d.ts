@@ -1,7 +1,7 @@
-import { unitDiagnostics } from '@ffnn/layers';
 import { type Datum, barChart, heatmap, lineChart } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
-import { argmin, fmt, pct, rungeSetup, stepLogger, writeTable } from './common.js';
+import { argmin, fmt, pct, rungeSetup, writeTable } from './common.js';
+import { runGrid } from './grid.js';
 import { rungeNet } from './part-b.js';
 import { settingsFor } from './profiles.js';
 import type { PartResult, StudyContext } from './types.js';
@@ -28,32 +28,38 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
   const s = settingsFor(ctx.profile);
   const setup = rungeSetup(s, ctx.seed);
   const { activations, depths, widths, optimizer, lr, epochs } = s.d;
-  const step = stepLogger(ctx, 'd', activations.length * depths.length * widths.length);
-  const cells: Cell[] = [];
-  for (const activation of activations) {
-    for (const depth of depths) {
-      for (const width of widths) {
-        step(`${activation} depth ${depth} width ${width}, ${optimizer} η=${lr}, ${epochs} epochs`);
-        const hidden = Array.from({ length: depth }, () => width);
-        const r = rungeNet(setup, 'x', hidden, optimizer, lr, epochs, ctx.seed, { activation });
-        const diag = unitDiagnostics(r.net, setup.xTrain);
-        const fr = diag.map((d) => d.deadFraction ?? d.saturatedFraction ?? 0);
-        cells.push({
-          activation,
-          depth,
-          width,
-          trainMse: r.trainMse,
-          testMse: r.testMse,
-          testMseClean: r.testMseClean,
-          gap: r.testMse - r.trainMse,
-          inactive: fr.reduce((a, v) => a + v, 0) / Math.max(1, fr.length),
-          timeMs: r.timeMs,
-          curves: r.curves!,
-          nonFinite: r.nonFinite,
-        });
-      }
+  // The grid runs through the sweep machinery (each cell an `ffnn train` trial in a worker process);
+  // only the cells drawn as learning curves are retrained here, in process, for their per-epoch test MSE.
+  const shapes = depths.flatMap((depth) => widths.map((width) => ({ depth, width, hidden: Array.from({ length: depth }, () => width).join(',') })));
+  const records = await runGrid(ctx, 'd', {
+    name: 'study-d',
+    base: { data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed: ctx.seed, optimizer, lr, epochs, batchSize: 64 },
+    grid: { activation: activations, hidden: shapes.map((h) => h.hidden) },
+  });
+  const cells: Cell[] = records.map((r) => {
+    const activation = r.config.activation as Cell['activation'];
+    const shape = shapes.find((h) => h.hidden === r.config.hidden)!;
+    const fr = (r.diagnostics ?? []).map((d) => d.deadFraction ?? d.saturatedFraction ?? 0);
+    let curves = { train: r.loss, test: [] as number[] };
+    if (shape.depth === 2 && shape.width === 100) {
+      const again = rungeNet(setup, 'x', [100, 100], optimizer, lr, epochs, ctx.seed, { activation });
+      if (again.testMse !== r.test.mse) throw new Error(`part d: the in-process rerun of ${activation} 2×100 differs from its sweep trial`);
+      curves = again.curves!;
     }
-  }
+    return {
+      activation,
+      depth: shape.depth,
+      width: shape.width,
+      trainMse: r.train.mse!,
+      testMse: r.test.mse!,
+      testMseClean: r.test.mse_clean!,
+      gap: r.test.mse! - r.train.mse!,
+      inactive: fr.reduce((a, v) => a + v, 0) / Math.max(1, fr.length),
+      timeMs: 1000 * r.timing.seconds,
+      curves,
+      nonFinite: r.stopReason === 'diverged' ? 'diverged' : null,
+    };
+  });
   const table = writeTable(
     ctx,
     'd',

@@ -18,6 +18,8 @@ export interface TrialRecord {
   /** Training loss per epoch. */
   loss: number[];
   stopReason: string;
+  /** Dead (ReLU family) and saturated (sigmoid/tanh) unit fractions of each hidden layer after training. */
+  diagnostics?: { layer: number; activation: string; deadFraction: number | null; saturatedFraction: number | null }[];
   /** Wall time; the only field that differs between runs. */
   timing: { seconds: number };
 }

@@ -48,6 +48,7 @@ export async function runTrial(trial: Trial, epochs: number | undefined, rung: n
     test: result.test,
     loss: result.history.loss,
     stopReason: result.history.stopReason,
+    diagnostics: result.diagnostics.map(({ layer, activation, deadFraction, saturatedFraction }) => ({ layer, activation, deadFraction, saturatedFraction })),
     timing: { seconds: (Date.now() - started) / 1000 },
   };
 }
