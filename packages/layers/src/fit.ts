@@ -1,7 +1,7 @@
 import { type Optimizer, type OptimizerName, type OptimizerState, type Schedule, createOptimizer } from '@ffnn/optim';
 import { InvalidOptionError, Matrix, NumericError, allocateMatrix, Rng, type RngState, StateError, argmaxRows, checkNumber, isFinite } from '@ffnn/tensor';
 import type { Sequential } from './network.js';
-import { type RowSource, type TargetSource, type Targets, asRowSource, asTargetSource } from './sources.js';
+import { type RowSource, type TargetSource, type Targets, asRowSource, asTargetSource, identityIndex } from './sources.js';
 
 /** What one batch reports to {@link FitCallbacks.onBatchEnd}. */
 export interface BatchInfo {
@@ -152,10 +152,7 @@ export function evaluate(net: Sequential, X: Matrix | RowSource, y: Targets): Ev
   if (targets.rows !== source.rows) {
     throw new InvalidOptionError(`evaluate: ${source.rows} input rows but ${targets.rows} targets`);
   }
-  const n = source.rows;
-  const index = new Int32Array(n);
-  for (let i = 0; i < n; i++) index[i] = i;
-  return evaluateRows(net, source, targets, index);
+  return evaluateRows(net, source, targets, identityIndex(source.rows));
 }
 
 function evaluateRows(net: Sequential, source: RowSource, targets: TargetSource, index: Int32Array): Evaluation {
@@ -174,22 +171,19 @@ function evaluateRows(net: Sequential, source: RowSource, targets: TargetSource,
     source.gather(index, start, Xb);
     targets.gather(index, start, Yb);
     const yhat = net.forward(Xb);
-    lossSum += net.lastLoss(Yb) * rows;
-    metricSum += batchMetric(net, yhat, Yb, targets, index, start) * rows;
+    const loss = net.lastLoss(Yb);
+    lossSum += loss * rows;
+    metricSum += batchMetric(net, loss, yhat, targets, index, start) * rows;
   }
   return { loss: lossSum / n, metric: metricSum / n, metricName: net.isClassifier ? 'accuracy' : 'mse' };
 }
 
-/** Accuracy (classifiers) or MSE (regression) of a batch output ŷ against its targets. */
-function batchMetric(net: Sequential, yhat: Matrix, Yb: Matrix, targets: TargetSource, index: ArrayLike<number>, start: number): number {
-  if (!net.isClassifier) {
-    let s = 0;
-    for (let t = 0; t < yhat.data.length; t++) {
-      const d = yhat.data[t]! - Yb.data[t]!;
-      s += d * d;
-    }
-    return s / yhat.data.length;
-  }
+/**
+ * Accuracy (classifiers) or MSE (regression) of a batch output ŷ. A regression network's loss is
+ * MSE, so its metric is the batch loss itself (`loss`), not computed a second time.
+ */
+function batchMetric(net: Sequential, loss: number, yhat: Matrix, targets: TargetSource, index: ArrayLike<number>, start: number): number {
+  if (!net.isClassifier) return loss;
   let correct = 0;
   if (net.outputSize === 1) {
     for (let r = 0; r < yhat.rows; r++) if ((yhat.data[r]! >= 0.5 ? 1 : 0) === targets.label(index[start + r]!)) correct++;
@@ -283,16 +277,13 @@ function* trainingSteps(net: Sequential, X: Matrix | RowSource, y: Targets, opti
     validation = { source, targets, index: perm.slice(0, nVal) };
     trainRows = perm.slice(nVal);
   } else {
-    trainRows = new Int32Array(source.rows);
-    for (let i = 0; i < source.rows; i++) trainRows[i] = i;
+    trainRows = identityIndex(source.rows);
     if (options.validationData) {
       const vs = asRowSource(options.validationData.X);
       const vt = asTargetSource(options.validationData.y, net.outputSize, 'validation targets');
       if (vs.rows !== vt.rows) throw new InvalidOptionError(`validationData: ${vs.rows} input rows but ${vt.rows} targets`);
       if (vs.cols !== net.inputSize) throw new InvalidOptionError(`validationData: inputs have ${vs.cols} columns, expected ${net.inputSize}`);
-      const index = new Int32Array(vs.rows);
-      for (let i = 0; i < vs.rows; i++) index[i] = i;
-      validation = { source: vs, targets: vt, index };
+      validation = { source: vs, targets: vt, index: identityIndex(vs.rows) };
     }
   }
   const n = trainRows.length;
@@ -306,7 +297,7 @@ function* trainingSteps(net: Sequential, X: Matrix | RowSource, y: Targets, opti
   const restoreBest = options.restoreBestWeights ?? early !== undefined;
   const params = net.parameters();
   const grads = net.gradients();
-  const names = net.parameterNames();
+  const gradientLabels = net.parameterNames().map((s) => `the gradient of ${s}`);
   const best = restoreBest || onNonFinite === 'stop' ? params.map((p) => p.clone()) : null;
   const fingerprint = { rows: source.rows, batchSize, epochs, seed, parameterCount: net.parameterCount, validationRows: validation?.index.length ?? 0 };
 
@@ -413,7 +404,7 @@ function* trainingSteps(net: Sequential, X: Matrix | RowSource, y: Targets, opti
       source.gather(order, start, Xb);
       targets.gather(order, start, Yb);
       const loss = net.computeGradients(Xb, Yb, { training: true, rng });
-      const bad = !Number.isFinite(loss) ? 'the loss' : firstNonFinite(grads, names.map((s) => `the gradient of ${s}`));
+      const bad = !Number.isFinite(loss) ? 'the loss' : firstNonFinite(grads, gradientLabels);
       if (bad) {
         const message =
           `training diverged: ${bad} became ${Number.isFinite(loss) ? 'non-finite' : String(loss)} in epoch ${epoch + 1}, batch ${b + 1} of ${batches}` +
@@ -424,7 +415,7 @@ function* trainingSteps(net: Sequential, X: Matrix | RowSource, y: Targets, opti
         break training;
       }
       lossSum += loss * rows;
-      metricSum += batchMetric(net, net.lastOutput(rows), Yb, targets, order, start) * rows;
+      metricSum += batchMetric(net, loss, net.lastOutput(rows), targets, order, start) * rows;
       optimizer.step(params, grads);
       callbacks.onBatchEnd?.({ epoch, batch: b, batches, loss });
       yield;

@@ -17,7 +17,7 @@ import { INITS, type InitName, defaultInit, initWeights } from './init.js';
 import { LOSSES, type Loss, type LossName, checkOutputPairing, loss as lossByName, outputDelta } from './losses.js';
 import { l1Gradient, l1Value, l2Gradient, l2Value } from './penalties.js';
 import { type FitOptions, type History, fit as fitNetwork, fitAsync as fitNetworkAsync, evaluate as evaluateNetwork, type Evaluation } from './fit.js';
-import { type RowSource, type Targets, asRowSource } from './sources.js';
+import { type RowSource, type Targets, asRowSource, identityIndex } from './sources.js';
 
 /** One dense layer of a {@link Sequential} network. */
 export interface LayerSpec {
@@ -380,8 +380,7 @@ export class Sequential {
     }
     const n = source.rows;
     const out = Matrix.zeros(n, this.outputSize, this.dtype);
-    const index = new Int32Array(n);
-    for (let i = 0; i < n; i++) index[i] = i;
+    const index = identityIndex(n);
     let batch: Matrix | null = null;
     for (let start = 0; start < n; start += PREDICT_CHUNK) {
       const rows = Math.min(PREDICT_CHUNK, n - start);

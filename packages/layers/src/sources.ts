@@ -11,6 +11,13 @@ export interface RowSource {
   gather(index: ArrayLike<number>, start: number, out: Matrix): void;
 }
 
+/** The indices 0, 1, …, n − 1: the row order of a whole data set. */
+export function identityIndex(n: number): Int32Array {
+  const index = new Int32Array(n);
+  for (let i = 0; i < n; i++) index[i] = i;
+  return index;
+}
+
 /** A {@link RowSource} view of a matrix (or the source itself). */
 export function asRowSource(X: Matrix | RowSource): RowSource {
   if (X instanceof Matrix) {
