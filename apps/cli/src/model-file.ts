@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { Sequential, type SequentialJSON, decodeNetwork, encodeNetwork } from '@ffnn/layers';
-import { FfnnError } from '@ffnn/tensor';
+import { FfnnError, parseJsonSafely } from '@ffnn/tensor';
 import { CliFailure } from './errors.js';
 import type { Preprocessing, Task } from './data.js';
 import { writeFileAtomic } from './io.js';
@@ -42,12 +42,6 @@ export function saveModel(path: string, model: ModelFile, network: Sequential): 
   writeFileAtomic(path, encodeNetwork(network, { 'ffnn.model': JSON.stringify(rest) }));
 }
 
-function safeParse(text: string): unknown {
-  return JSON.parse(text, (key, value: unknown) => {
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw new Error(`forbidden key "${key}"`);
-    return value;
-  });
-}
 
 /** Reads and validates a model file; every problem is a one-line error naming the file. */
 export function loadModel(path: string): { model: ModelFile; network: Sequential } {
@@ -65,7 +59,7 @@ export function parseModel(bytes: Uint8Array, path: string): { model: ModelFile;
     if (bytes[0] === 0x7b /* { */) {
       let json: unknown;
       try {
-        json = safeParse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+        json = parseJsonSafely(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
       } catch (error) {
         throw new CliFailure(`${path}: not a model file (invalid JSON: ${(error as Error).message})`);
       }
@@ -79,7 +73,7 @@ export function parseModel(bytes: Uint8Array, path: string): { model: ModelFile;
       if (text === undefined) throw new CliFailure(`${path}: a network file without model metadata (preprocessing, classes); save it with \`ffnn train --save\``);
       let parsed: unknown;
       try {
-        parsed = safeParse(text);
+        parsed = parseJsonSafely(text);
       } catch (error) {
         throw new CliFailure(`${path}: model metadata is not valid JSON (${(error as Error).message})`);
       }

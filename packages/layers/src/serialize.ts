@@ -1,5 +1,5 @@
 import type { OptimizerState } from '@ffnn/optim';
-import { DataFormatError, Matrix, decodeSafetensors, encodeSafetensors } from '@ffnn/tensor';
+import { DataFormatError, Matrix, decodeSafetensors, encodeSafetensors, parseJsonSafely } from '@ffnn/tensor';
 import type { TrainingState } from './fit.js';
 import { Sequential, type SequentialJSON } from './network.js';
 
@@ -27,10 +27,7 @@ export function encodeNetwork(net: Sequential, metadata: Record<string, string> 
 function parseJson(source: string, what: string, text: string | undefined): unknown {
   if (text === undefined) throw new DataFormatError(`${source}: missing ${what} metadata; not an ffnn file`);
   try {
-    return JSON.parse(text, (key, value: unknown) => {
-      if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw new Error(`forbidden key "${key}"`);
-      return value;
-    });
+    return parseJsonSafely(text);
   } catch (error) {
     throw new DataFormatError(`${source}: ${what} metadata is not valid JSON (${(error as Error).message})`);
   }

@@ -58,3 +58,4 @@ export {
 export { Rng, type RngState } from './rng.js';
 export { log as portableLog } from './fdlibm-log.js';
 export { encodeSafetensors, decodeSafetensors, type SafetensorsLimits, type SafetensorsContent } from './safetensors.js';
+export { parseJsonSafely, isForbiddenKey } from './json.js';

@@ -1,4 +1,5 @@
 import { DataFormatError, InvalidOptionError } from './errors.js';
+import { isForbiddenKey, parseJsonSafely } from './json.js';
 import { type DType, Matrix } from './matrix.js';
 
 /**
@@ -26,7 +27,6 @@ export interface SafetensorsContent {
 }
 
 const DTYPES: Record<string, { dtype: DType; bytes: number }> = { F64: { dtype: 'float64', bytes: 8 }, F32: { dtype: 'float32', bytes: 4 } };
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Encodes named matrices and string metadata as safetensors bytes. */
@@ -41,7 +41,7 @@ export function encodeSafetensors(tensors: Iterable<[string, Matrix]>, metadata:
   }
   if (Object.keys(meta).length > 0) header.__metadata__ = meta;
   for (const [name, m] of tensors) {
-    if (name === '__metadata__' || FORBIDDEN_KEYS.has(name) || name.length === 0) throw new InvalidOptionError(`safetensors: invalid tensor name ${JSON.stringify(name)}`);
+    if (name === '__metadata__' || isForbiddenKey(name) || name.length === 0) throw new InvalidOptionError(`safetensors: invalid tensor name ${JSON.stringify(name)}`);
     if (name in header) throw new InvalidOptionError(`safetensors: duplicate tensor name ${JSON.stringify(name)}`);
     const bytes = m.data.BYTES_PER_ELEMENT * m.size;
     header[name] = { dtype: m.dtype === 'float32' ? 'F32' : 'F64', shape: [m.rows, m.cols], data_offsets: [offset, offset + bytes] };
@@ -98,10 +98,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<buffer>', limits
   }
   let header: unknown;
   try {
-    header = JSON.parse(text, (key, value: unknown) => {
-      if (FORBIDDEN_KEYS.has(key)) throw new Error(`forbidden key "${key}"`);
-      return value;
-    });
+    header = parseJsonSafely(text);
   } catch (error) {
     fail(source, `header is not valid JSON (${(error as Error).message})`);
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Rng } from '@ffnn/tensor';
+import { Rng, isForbiddenKey } from '@ffnn/tensor';
 import { parse as parseYaml } from 'yaml';
 import { CliFailure, UsageError } from '../errors.js';
 
@@ -47,7 +47,6 @@ export interface Trial {
   config: Record<string, OptionValue>;
 }
 
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 const NOT_SWEEPABLE = new Set(['save', 'json', 'resume', 'checkpoint', 'checkpointEvery', 'quiet']);
 
 function fail(source: string, message: string): never {
@@ -79,7 +78,7 @@ export function readSpec(path: string): SweepSpec {
 export function validateSpec(raw: unknown, source = '<spec>'): SweepSpec {
   const obj = (v: unknown, what: string): Record<string, unknown> => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(source, `${what} must be an object`);
-    for (const k of Object.keys(v)) if (FORBIDDEN.has(k)) fail(source, `${what} has a forbidden key "${k}"`);
+    for (const k of Object.keys(v)) if (isForbiddenKey(k)) fail(source, `${what} has a forbidden key "${k}"`);
     return v as Record<string, unknown>;
   };
   const s = obj(raw, 'the spec');
