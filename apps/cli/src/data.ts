@@ -108,6 +108,16 @@ export function loadDataset(options: DataOptions): Dataset {
   };
 }
 
+/** The 784-byte images at `index`, copied into one new byte array (pixels stay bytes). */
+export function takeImageRows(images: Uint8Array, index: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(index.length * 784);
+  for (let r = 0; r < index.length; r++) {
+    const i = index[r]!;
+    out.set(images.subarray(i * 784, (i + 1) * 784), r * 784);
+  }
+  return out;
+}
+
 /** Class labels 0…K−1 of a classification target, and the original values they stand for. */
 export function encodeLabels(target: Float64Array): { labels: Int32Array; classes: number[] } {
   const classes = [...new Set(target)].sort((a, b) => a - b);

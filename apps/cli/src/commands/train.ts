@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { mae, mse, r2 } from '@ffnn/datasets';
+import { takeRows } from '@ffnn/datasets';
 import { type ActivationName, type History, Sequential, type TrainingState, decodeTrainingState, encodeTrainingState, unitDiagnostics } from '@ffnn/layers';
 import { type OptimizerName, createOptimizer, parseSchedule } from '@ffnn/optim';
 import { type DType, FfnnError, Matrix, NumericError, getBackend, jsBackend, setBackend, useFastestBackend } from '@ffnn/tensor';
@@ -14,6 +14,7 @@ import {
   split,
   standardizationWarning,
   subsetIndices,
+  takeImageRows,
   targetColumn,
 } from '../data.js';
 import { CliFailure, Interrupted, UsageError } from '../errors.js';
@@ -336,17 +337,12 @@ function gatherFirst(source: { rows: number; cols: number; gather(index: ArrayLi
 }
 
 function restrict(data: Dataset, rows: Int32Array): Dataset {
-  const images = data.images ? new Uint8Array(rows.length * 784) : null;
-  if (images) rows.forEach((i, r) => images.set(data.images!.subarray(i * 784, (i + 1) * 784), r * 784));
-  const X = data.X ? new Matrix(rows.length, data.cols, Float64Array.from({ length: rows.length * data.cols }, (_, t) => data.X!.data[rows[Math.floor(t / data.cols)]! * data.cols + (t % data.cols)]!)) : null;
   return {
     ...data,
     n: rows.length,
-    X,
-    images,
+    X: data.X ? takeRows(data.X, rows) : null,
+    images: data.images ? takeImageRows(data.images, rows) : null,
     target: Float64Array.from(rows, (i) => data.target[i]!),
     clean: data.clean ? Float64Array.from(rows, (i) => data.clean![i]!) : null,
   };
 }
-
-export { mse, mae, r2 };

@@ -1,6 +1,7 @@
 import { gatherPixels, mnistStratifiedSplit, trainTestSplit } from '@ffnn/datasets';
 import { loadMnist } from '@ffnn/datasets/node';
 import type { RowSource } from '@ffnn/layers';
+import { takeImageRows } from '../data.js';
 import { Matrix, argmaxRows } from '@ffnn/tensor';
 
 /** Images kept as bytes with their labels. */
@@ -32,13 +33,7 @@ export function subset(part: MnistPart, rows: number, seed: number): MnistPart {
   if (rows <= 0 || rows >= part.n) return part;
   const { test } = trainTestSplit(part.n, { testFraction: rows / part.n, seed, stratify: part.labels });
   const index = test.slice().sort();
-  const images = new Uint8Array(index.length * 784);
-  const labels = new Uint8Array(index.length);
-  index.forEach((i, r) => {
-    images.set(part.images.subarray(i * 784, (i + 1) * 784), r * 784);
-    labels[r] = part.labels[i]!;
-  });
-  return { images, labels, n: index.length };
+  return { images: takeImageRows(part.images, index), labels: Uint8Array.from(index, (i) => part.labels[i]!), n: index.length };
 }
 
 /** Pixels / 255, gathered per batch from the bytes (never a float copy of the whole set). */
