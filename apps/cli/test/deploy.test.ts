@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { createProgram } from '../src/index.js';
+import { studyESpec } from '../src/study/part-e.js';
+import { settingsFor } from '../src/study/profiles.js';
 import { expandTrials, readSpec } from '../src/sweep/spec.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -44,6 +46,9 @@ describe('deploy files', () => {
   });
   it('the study specs are valid and expand to the study grids', () => {
     expect(expandTrials(readSpec(join(root, 'sweeps/study-f-full.yaml')))).toHaveLength(27);
-    expect(expandTrials(readSpec(join(root, 'sweeps/study-e-full.yaml')))).toHaveLength(48);
+    const e = expandTrials(readSpec(join(root, 'sweeps/study-e-full.yaml')));
+    expect(e).toHaveLength(48);
+    // The cluster spec and `reproduce --profile full` part (e) are the same trials.
+    expect(e.map((t) => t.id)).toEqual(expandTrials(studyESpec(settingsFor('full'), 1993)).map((t) => t.id));
   });
 });

@@ -3,22 +3,33 @@ import { renderFigure } from '../figures/render.js';
 import { argmin, fmt, hiddenLabel, rungeSetup, writeTable } from './common.js';
 import { runGrid } from './grid.js';
 import { linearBaselines } from './part-b.js';
-import { settingsFor } from './profiles.js';
+import { type StudySettings, settingsFor } from './profiles.js';
+import type { SweepSpec } from '../sweep/spec.js';
 import type { PartResult, StudyContext } from './types.js';
+
+/**
+ * The part (e) grid as a sweep spec: λ1 × λ2 × η, each cell an `ffnn train` run. `sweeps/study-e-full.yaml`
+ * is this spec at the full profile (a test checks the trial ids agree), so a cluster sweep of it computes
+ * exactly the cells `reproduce --profile full` computes.
+ */
+export function studyESpec(s: StudySettings, seed: number): SweepSpec {
+  const { lambdas, lrs, hidden, optimizer, epochs } = s.e;
+  return {
+    name: 'study-e',
+    base: { data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed, hidden: hidden.join(','), activation: 'relu', optimizer, epochs, batchSize: 64 },
+    grid: { l1: lambdas, l2: lambdas, lr: lrs },
+  };
+}
 
 /** Part (e): L1/L2 penalties × learning rate on the Runge data, vs the best Ridge and Lasso. */
 export async function partE(ctx: StudyContext): Promise<PartResult> {
   const started = performance.now();
   const s = settingsFor(ctx.profile);
   const setup = rungeSetup(s, ctx.seed);
-  const { lambdas, lrs, hidden, optimizer, epochs } = s.e;
+  const { lambdas, hidden, optimizer, epochs } = s.e;
   // The grid runs through the sweep machinery: every cell is an `ffnn train` trial (same data,
   // split, scaler, initial weights and batch order as rungeNet), in parallel worker processes.
-  const records = await runGrid(ctx, 'e', {
-    name: 'study-e',
-    base: { data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed: ctx.seed, hidden: hidden.join(','), activation: 'relu', optimizer, epochs, batchSize: 64 },
-    grid: { l1: lambdas, l2: lambdas, lr: lrs },
-  });
+  const records = await runGrid(ctx, 'e', studyESpec(s, ctx.seed));
   const cells = records.map((r) => {
     return {
       lambda1: r.config.l1 as number,

@@ -71,7 +71,7 @@ const QUICK: StudySettings = {
   b: { ...FULL.b, epochs: 60, widths: [20, 50, 100, 200, 300], ridgeAlphas: FULL.b.ridgeAlphas, lassoAlphas: FULL.b.lassoAlphas },
   c: { epochs: 100 },
   d: { ...FULL.d, epochs: 60 },
-  e: { epochs: 40, lambdas: [0, 1e-5, 1e-4, 1e-3], lrs: [1e-4, 1e-3, 1e-2], hidden: [50, 50], optimizer: 'adam' },
+  e: { ...FULL.e, epochs: 40 },
   f: {
     gridRows: 8000,
     epochs: 4,
