@@ -5,7 +5,7 @@
 // already resident), calls one export, and copies results out. Nothing here allocates.
 //
 // Determinism: every element of a gemm result is computed by the same sequence of IEEE operations
-// whichever tile (4×2 vectors, 1×2, 4×1, 1×1 or scalar) and whichever thread computes it:
+// whichever tile (4×2 vectors, 1×2, 4×1, 1×1 or a partial vector) and whichever thread computes it:
 //   acc = 0; for p = 0..k−1: acc = acc + a[i,p]·b[p,j];  C[i,j] = α·acc (+ β·C[i,j] when β ≠ 0)
 // (a lane of f32x4.mul/add rounds exactly like scalar f32 mul/add; wasm has no implicit FMA), so
 // splitting C over threads cannot change a single bit.
@@ -19,14 +19,6 @@ function finish<T>(c: usize, acc: v128, alpha: v128, beta: v128, useBeta: bool):
   let r = v128.mul<T>(alpha, acc);
   if (useBeta) r = v128.add<T>(r, v128.mul<T>(beta, v128.load(c)));
   v128.store(c, r);
-}
-
-/** Scalar twin of {@link finish}. */
-@inline
-function finishScalar<T>(c: usize, acc: T, alpha: T, beta: T, useBeta: bool): void {
-  let r: T = alpha * acc;
-  if (useBeta) r = r + beta * load<T>(c);
-  store<T>(c, r);
 }
 
 // Micro-kernel: 4 rows × 2 vectors (8 f32 or 4 f64 columns) of C, 8 accumulators. With the two
@@ -118,18 +110,6 @@ function tile1x1<T>(k: i32, a: usize, sAp: usize, b: usize, sBp: usize, c: usize
   finish<T>(c, c0, alpha, beta, useBeta);
 }
 
-// One scalar element (columns left over after the vectors).
-@inline
-function tileScalar<T>(k: i32, a: usize, sAp: usize, b: usize, sBp: usize, c: usize, alpha: T, beta: T, useBeta: bool): void {
-  let acc: T = 0;
-  for (let p = 0; p < k; p++) {
-    acc = acc + load<T>(a) * load<T>(b);
-    a += sAp;
-    b += sBp;
-  }
-  finishScalar<T>(c, acc, alpha, beta, useBeta);
-}
-
 /**
  * Block `C[i0:i1, j0:j1] ← α·op(A)·op(B) + β·C` of a row-major m×n C (leading dimension n).
  * op(A)[i, p] is at pA + (i·sAi + p·sAp)·size; op(B) must be row-major k×n at pB (the caller
@@ -168,11 +148,93 @@ function gemmBlock<T>(
       tile1x1<T>(k, pA + <usize>i * sAiB, sApB, b, sBp, pC + <usize>i * ldc + <usize>j * size, va, vb, useBeta);
     }
   }
-  for (; j < j1; j++) {
+  // The last 1..lanes−1 columns: partial vectors, loaded and stored lane by lane (never past the row).
+  const r = j1 - j;
+  if (r > 0) {
     const b = pB + <usize>j * size;
-    for (let i = i0; i < i1; i++) {
-      tileScalar<T>(k, pA + <usize>i * sAiB, sApB, b, sBp, pC + <usize>i * ldc + <usize>j * size, alpha, beta, useBeta);
+    if (sizeof<T>() == 8) {
+      tailColumns<T>(1, k, pA, sAiB, sApB, b, sBp, pC + <usize>j * size, ldc, i0, i1, va, vb, useBeta);
+    } else if (r == 1) {
+      tailColumns<T>(1, k, pA, sAiB, sApB, b, sBp, pC + <usize>j * size, ldc, i0, i1, va, vb, useBeta);
+    } else if (r == 2) {
+      tailColumns<T>(2, k, pA, sAiB, sApB, b, sBp, pC + <usize>j * size, ldc, i0, i1, va, vb, useBeta);
+    } else {
+      tailColumns<T>(3, k, pA, sAiB, sApB, b, sBp, pC + <usize>j * size, ldc, i0, i1, va, vb, useBeta);
     }
+  }
+}
+
+/** Loads the first `r` (1..3) elements at `p` into the low lanes of a vector (the rest zero). */
+@inline
+function loadPart<T>(p: usize, r: i32): v128 {
+  if (sizeof<T>() == 8 || r == 2) return v128.load64_zero(p);
+  if (r == 1) return v128.load32_zero(p);
+  return v128.load32_lane(p + 8, v128.load64_zero(p), 2);
+}
+
+/** Stores the low `r` (1..3) lanes of `v` at `p`. */
+@inline
+function storePart<T>(p: usize, v: v128, r: i32): void {
+  if (sizeof<T>() == 8 || r == 2) {
+    v128.store64_lane(p, v, 0);
+  } else if (r == 1) {
+    v128.store32_lane(p, v, 0);
+  } else {
+    v128.store64_lane(p, v, 0);
+    v128.store32_lane(p + 8, v, 2);
+  }
+}
+
+/** {@link finish} for the low `r` lanes. */
+@inline
+function finishPart<T>(c: usize, acc: v128, alpha: v128, beta: v128, useBeta: bool, r: i32): void {
+  let out = v128.mul<T>(alpha, acc);
+  if (useBeta) out = v128.add<T>(out, v128.mul<T>(beta, loadPart<T>(c, r)));
+  storePart<T>(c, out, r);
+}
+
+/**
+ * Columns `j..j+r−1` (r < lanes) of rows i0..i1 of C, `c` pointing at row 0, column j: 4 rows at a
+ * time, then single rows; each lane computes the same
+ * sequence as a lane of {@link tile4x2} (so the documented per-element order holds here too).
+ */
+@inline
+function tailColumns<T>(
+  r: i32, k: i32, pA: usize, sAiB: usize, sApB: usize, b: usize, sBp: usize,
+  c: usize, ldc: usize, i0: i32, i1: i32, alpha: v128, beta: v128, useBeta: bool,
+): void {
+  const z = v128.splat<T>(0);
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    let a = pA + <usize>i * sAiB;
+    let bp = b;
+    let c0 = z, c1 = z, c2 = z, c3 = z;
+    const a1 = sAiB, a2 = sAiB << 1, a3 = sAiB * 3;
+    for (let p = 0; p < k; p++) {
+      const y = loadPart<T>(bp, r);
+      c0 = v128.add<T>(c0, v128.mul<T>(v128.load_splat<T>(a), y));
+      c1 = v128.add<T>(c1, v128.mul<T>(v128.load_splat<T>(a + a1), y));
+      c2 = v128.add<T>(c2, v128.mul<T>(v128.load_splat<T>(a + a2), y));
+      c3 = v128.add<T>(c3, v128.mul<T>(v128.load_splat<T>(a + a3), y));
+      a += sApB;
+      bp += sBp;
+    }
+    const ci = c + <usize>i * ldc;
+    finishPart<T>(ci, c0, alpha, beta, useBeta, r);
+    finishPart<T>(ci + ldc, c1, alpha, beta, useBeta, r);
+    finishPart<T>(ci + (ldc << 1), c2, alpha, beta, useBeta, r);
+    finishPart<T>(ci + ldc * 3, c3, alpha, beta, useBeta, r);
+  }
+  for (; i < i1; i++) {
+    let a = pA + <usize>i * sAiB;
+    let bp = b;
+    let c0 = z;
+    for (let p = 0; p < k; p++) {
+      c0 = v128.add<T>(c0, v128.mul<T>(v128.load_splat<T>(a), loadPart<T>(bp, r)));
+      a += sApB;
+      bp += sBp;
+    }
+    finishPart<T>(c + <usize>i * ldc, c0, alpha, beta, useBeta, r);
   }
 }
 
@@ -454,6 +516,39 @@ export function adamF64(
   bc2Sqrt: f64, weightDecay: f64, decay: f64, decoupled: i32,
 ): void {
   adamT(size, pw, pg, pm, pv, stepSize, beta1, beta2, eps, bc2Sqrt, weightDecay, decay, decoupled != 0, false);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bytes to floats: `out[t] = src[t] / divisor`, 16 bytes at a time. The f64 variant divides in f64,
+// exactly as the JavaScript backend. The f32 variant divides in f32; for an f32 divisor this equals
+// the f64 quotient rounded to f32 (an f32 quotient computed in f64 and rounded once is correctly
+// rounded, since 53 ≥ 2·24 + 2), so the caller uses it only when the divisor is an f32 value.
+
+export function scaleBytesF32(size: i32, pSrc: usize, divisor: f32, pOut: usize): void {
+  const d = f32x4.splat(divisor);
+  let t = 0;
+  for (; t + 16 <= size; t += 16) {
+    const b = v128.load(pSrc + <usize>t);
+    const lo = i16x8.extend_low_i8x16_u(b), hi = i16x8.extend_high_i8x16_u(b);
+    const o = pOut + (<usize>t << 2);
+    v128.store(o, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(lo)), d));
+    v128.store(o, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(lo)), d), 16);
+    v128.store(o, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(hi)), d), 32);
+    v128.store(o, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(hi)), d), 48);
+  }
+  for (; t < size; t++) store<f32>(pOut + (<usize>t << 2), <f32>load<u8>(pSrc + <usize>t) / divisor);
+}
+
+export function scaleBytesF64(size: i32, pSrc: usize, divisor: f64, pOut: usize): void {
+  const d = f64x2.splat(divisor);
+  let t = 0;
+  for (; t + 4 <= size; t += 4) {
+    const w = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(pSrc + <usize>t)));
+    const o = pOut + (<usize>t << 3);
+    v128.store(o, f64x2.div(f64x2.convert_low_i32x4_u(w), d));
+    v128.store(o, f64x2.div(f64x2.convert_low_i32x4_u(i32x4.shuffle(w, w, 2, 3, 0, 1)), d), 16);
+  }
+  for (; t < size; t++) store<f64>(pOut + (<usize>t << 3), <f64>load<u8>(pSrc + <usize>t) / divisor);
 }
 
 // ---------------------------------------------------------------------------------------------

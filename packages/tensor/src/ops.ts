@@ -115,12 +115,18 @@ export function gatherRows(A: Matrix, index: ArrayLike<number>, out: Matrix, sta
     throw new ShapeError(`gatherRows: rows ${start}..${start + out.rows} exceed an index of length ${index.length}`);
   }
   const n = A.cols;
+  const src = A.data, dst = out.data;
   for (let r = 0; r < out.rows; r++) {
     const i = index[start + r]!;
     if (!(i >= 0 && i < A.rows) || !Number.isInteger(i)) {
       throw new ShapeError(`gatherRows: index ${i} is outside 0..${A.rows - 1}`);
     }
-    out.data.set(A.data.subarray(i * n, i * n + n), r * n);
+    // Short rows are copied element by element: a subarray per row would cost more than the copy.
+    if (n < 16) {
+      for (let j = 0; j < n; j++) dst[r * n + j] = src[i * n + j]!;
+    } else {
+      dst.set(src.subarray(i * n, i * n + n), r * n);
+    }
   }
   return out;
 }
