@@ -67,6 +67,8 @@ export interface KernelBackend {
   ): void;
   /** Whether every one of the first `size` elements of `x` is finite (no NaN, no ±Infinity). */
   allFinite?(size: number, x: FloatArray): boolean;
+  /** `out[t] = src[t] / divisor` for the first `size` bytes of `src`, rounded to `out`'s dtype (e.g. pixels / 255). */
+  scaleBytes?(size: number, src: Uint8Array, divisor: number, out: FloatArray): void;
   /**
    * A zeroed buffer that the backend can use without copying (e.g. inside WebAssembly memory);
    * a plain typed array when it cannot. Matrices that live through training (weights, gradients,
@@ -136,6 +138,11 @@ export function jsAdamUpdate(
 export function jsAllFinite(size: number, x: FloatArray): boolean {
   for (let t = 0; t < size; t++) if (!Number.isFinite(x[t]!)) return false;
   return true;
+}
+
+/** Reference bytes-to-floats conversion (see {@link KernelBackend.scaleBytes}). */
+export function jsScaleBytes(size: number, src: Uint8Array, divisor: number, out: FloatArray): void {
+  for (let t = 0; t < size; t++) out[t] = src[t]! / divisor;
 }
 
 // Coefficients α·op(A)[i,p] and row offsets p·n of the nonzero terms gathered for one row of C.

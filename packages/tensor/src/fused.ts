@@ -1,5 +1,5 @@
-import { getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsReluBackward } from './backend.js';
-import { checkNumber } from './errors.js';
+import { getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsReluBackward, jsScaleBytes } from './backend.js';
+import { ShapeError, checkNumber } from './errors.js';
 import { type Matrix, assertSameShape, assertShape } from './matrix.js';
 
 /**
@@ -69,4 +69,19 @@ export function adamUpdate(W: Matrix, G: Matrix, M: Matrix, V: Matrix, options: 
   const backend = getBackend();
   const kernel = backend.adamUpdate ? backend.adamUpdate.bind(backend) : jsAdamUpdate;
   kernel(W.size, W.data, G.data, M.data, V.data, lr, beta1, beta2, eps, step, weightDecay, decoupled);
+}
+
+/**
+ * Bytes to floats: `out[t] = bytes[t] / divisor` (row-major, `bytes.length` = `out.size`), the
+ * division in float64 rounded to `out`'s dtype, on the installed backend. For pixels: divisor 255.
+ */
+export function bytesToFloat(bytes: Uint8Array, divisor: number, out: Matrix): Matrix {
+  if (bytes.length !== out.size) {
+    throw new ShapeError(`bytesToFloat: ${bytes.length} bytes for a ${out.rows}×${out.cols} output (${out.size} elements)`);
+  }
+  checkNumber('divisor', divisor, (v) => v !== 0, 'a finite nonzero number');
+  const backend = getBackend();
+  if (backend.scaleBytes) backend.scaleBytes(out.size, bytes, divisor, out.data);
+  else jsScaleBytes(out.size, bytes, divisor, out.data);
+  return out;
 }

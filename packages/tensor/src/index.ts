@@ -46,7 +46,7 @@ export {
   type MatmulOptions,
 } from './ops.js';
 export { jsBackend, getBackend, setBackend, withBackend, allocateMatrix, type KernelBackend } from './backend.js';
-export { biasReluForward, reluBackward, adamUpdate, type AdamStep } from './fused.js';
+export { biasReluForward, reluBackward, adamUpdate, bytesToFloat, type AdamStep } from './fused.js';
 export {
   createWasmBackend,
   createWasmBackendSync,

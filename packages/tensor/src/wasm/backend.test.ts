@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsAllFinite, jsBackend, jsReluBackward, setBackend, withBackend } from '../backend.js';
+import {
+  getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, setBackend, withBackend,
+} from '../backend.js';
 import { StateError } from '../errors.js';
-import { adamUpdate, biasReluForward, reluBackward } from '../fused.js';
+import { adamUpdate, biasReluForward, bytesToFloat, reluBackward } from '../fused.js';
 import { type DType, type FloatArray, Matrix, allocate } from '../matrix.js';
 import { matmul } from '../ops.js';
 import { Rng } from '../rng.js';
@@ -159,6 +161,40 @@ describe('wasm gemm', () => {
     }
   });
 
+  it('splits large Adam updates over threads with the reference bits (f32 and f64, Adam, + L2, AdamW)', async () => {
+    const three = await createWasmBackend({ threads: 3 });
+    try {
+      const stats = (b: unknown) => b as { parallelCalls: number };
+      const before = stats(two).parallelCalls;
+      const rng = new Rng(17);
+      for (const dtype of ['float32', 'float64'] as const) {
+        for (const [weightDecay, decoupled] of [[0, false], [0.01, false], [0.01, true]] as const) {
+          const size = 20011; // not a multiple of the chunk blocks
+          const w0 = random(rng, size, dtype);
+          const runs = [jsBackend, two, three].map((backend) => {
+            const w = allocate(dtype, size), m = allocate(dtype, size), v = allocate(dtype, size);
+            w.set(w0);
+            return { backend, w, m, v };
+          });
+          for (let step = 1; step <= 3; step++) {
+            const g = random(rng, size, dtype);
+            jsAdamUpdate(size, runs[0]!.w, g, runs[0]!.m, runs[0]!.v, 1e-3, 0.9, 0.999, 1e-8, step, weightDecay, decoupled);
+            for (const r of runs.slice(1)) r.backend.adamUpdate!(size, r.w, g, r.m, r.v, 1e-3, 0.9, 0.999, 1e-8, step, weightDecay, decoupled);
+          }
+          for (const r of runs.slice(1)) {
+            expect(sameBits(r.w, runs[0]!.w)).toBe(true);
+            expect(sameBits(r.m, runs[0]!.m)).toBe(true);
+            expect(sameBits(r.v, runs[0]!.v)).toBe(true);
+          }
+        }
+      }
+      expect(stats(two).parallelCalls - before).toBe(18);
+      expect(stats(three).parallelCalls).toBe(18);
+    } finally {
+      three.dispose?.();
+    }
+  });
+
   it('serves matmul through setBackend', () => {
     const rng = new Rng(11);
     const A = new Matrix(5, 7, random(rng, 35, 'float32'));
@@ -284,6 +320,34 @@ describe('wasm row-vector and fused kernels', () => {
         expect(sameBits(v1, v2)).toBe(true);
       }),
     );
+  });
+
+  it('scaleBytes equals the reference bit for bit (every byte value; f32 and non-f32 divisors)', () => {
+    const every = Uint8Array.from({ length: 256 }, (_, b) => b);
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const divisor of [255, 1, 3, 7.5, 0.1, -2, 1e-30]) {
+        const expected = allocate(dtype, 256);
+        jsScaleBytes(256, every, divisor, expected);
+        const out = allocate(dtype, 256);
+        single.scaleBytes!(256, every, divisor, out);
+        expect(sameBits(out, expected)).toBe(true);
+      }
+    }
+    fc.assert(
+      fc.property(shape, fc.constantFrom(255, 3, 0.1), ({ m, n, seed, dtype, resident }, divisor) => {
+        const rng = new Rng(seed);
+        const bytes = Uint8Array.from({ length: m * n }, () => Math.floor(rng.uniform() * 256));
+        const expected = allocate(dtype, m * n);
+        jsScaleBytes(m * n, bytes, divisor, expected);
+        const out = resident ? two.allocate!(dtype, m * n) : allocate(dtype, m * n);
+        two.scaleBytes!(m * n, bytes, divisor, out);
+        expect(sameBits(out, expected)).toBe(true);
+        const viaMatrix = withBackend(two, () => bytesToFloat(bytes, divisor, new Matrix(m, n, allocate(dtype, m * n))));
+        expect(sameBits(viaMatrix.data, expected)).toBe(true);
+      }),
+    );
+    expect(() => bytesToFloat(new Uint8Array(5), 255, Matrix.zeros(2, 3))).toThrow(/5 bytes for a 2×3 output/);
+    expect(() => bytesToFloat(new Uint8Array(6), 0, Matrix.zeros(2, 3))).toThrow(/divisor/);
   });
 
   it('allFinite agrees with the reference on resident and plain buffers, for NaN and ±Infinity anywhere', () => {

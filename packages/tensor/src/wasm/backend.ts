@@ -1,9 +1,14 @@
-import { getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsAllFinite, jsBackend, jsReluBackward, type KernelBackend, setBackend } from '../backend.js';
+import {
+  getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, type KernelBackend, setBackend,
+} from '../backend.js';
 import { InvalidOptionError, StateError, formatValue } from '../errors.js';
 import type { DType, FloatArray } from '../matrix.js';
 import { kernelsSharedWasm, kernelsWasm } from './kernels.wasm.js';
 import { Arena, alignUp } from './memory.js';
-import { type GemmJob, OP_GEMM_F32, OP_GEMM_F64, WorkerPool, type WorkerThreadsModule, nodeWorkerThreads } from './threads.js';
+import {
+  type AdamJob, type GemmJob, OP_ADAM_F32, OP_ADAM_F64, OP_GEMM_F32, OP_GEMM_F64, WorkerPool, type WorkerThreadsModule, adamChunks,
+  nodeWorkerThreads,
+} from './threads.js';
 
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
@@ -33,6 +38,8 @@ interface Kernels {
   adamF64: AdamKernel;
   allFiniteF32: (size: number, p: number) => number;
   allFiniteF64: (size: number, p: number) => number;
+  scaleBytesF32: (size: number, pSrc: number, divisor: number, pOut: number) => void;
+  scaleBytesF64: (size: number, pSrc: number, divisor: number, pOut: number) => void;
   heapBase: () => number;
 }
 
@@ -47,10 +54,15 @@ type AdamKernel = (
 ) => void;
 
 /**
- * Multiply-adds below which a product stays on one thread: waking a worker and waiting for it
- * costs tens of microseconds, about what the kernel does in 2¹⁹ multiply-adds.
+ * Multiply-adds below which a product stays on one thread. Workers poll for jobs while a step runs
+ * (see SPIN_MS in threads.ts), so handing out a job costs about a microsecond, but the worker must
+ * still pull its operands from the other core's cache: measured here, a 64×50·50×50 product (160k)
+ * gains nothing from a second thread, 64×64·64×64 (262k) and larger run 1.5–1.9× faster.
  */
-const MIN_SPLIT_WORK = 1 << 19;
+const MIN_SPLIT_WORK = 1 << 18;
+
+/** Parameters below which an Adam update stays on one thread (about 35 µs of work). */
+const MIN_SPLIT_ADAM = 1 << 14;
 
 // The smallest module that uses a SIMD instruction (i8x16.splat, i8x16.popcnt), as in wasm-feature-detect.
 const SIMD_PROBE = new Uint8Array([
@@ -112,6 +124,10 @@ class WasmBackend implements KernelBackend {
   private readonly job: GemmJob = {
     op: OP_GEMM_F32, m: 0, n: 0, k: 0, alpha: 0, pA: 0, sAi: 0, sAp: 0, pB: 0, beta: 0, pC: 0,
     byRows: true, tiles: 0, chunks: 0, width: 0,
+  };
+  private readonly adamJob: AdamJob = {
+    op: OP_ADAM_F32, size: 0, pw: 0, pg: 0, pm: 0, pv: 0, stepSize: 0, beta1: 0, beta2: 0, eps: 0, bc2Sqrt: 0,
+    weightDecay: 0, decay: 0, decoupled: false, chunks: 0,
   };
 
   constructor(threads: number, module: WebAssembly.Module, shared: boolean, workerThreads: WorkerThreadsModule | undefined) {
@@ -203,7 +219,7 @@ class WasmBackend implements KernelBackend {
       job.chunks = Math.min(job.tiles, 4 * this.threads);
       job.width = width;
       this.parallelCalls++;
-      this.pool.run(job);
+      this.pool.gemm(job);
     }
     this.copyOut(C, m * n, pC);
   }
@@ -297,7 +313,29 @@ class WasmBackend implements KernelBackend {
     const stepSize = lr / (1 - beta1 ** step);
     const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
     const decay = 1 - lr * weightDecay;
-    (f32 ? this.x.adamF32 : this.x.adamF64)(size, pw, pg, pm, pv, stepSize, beta1, beta2, eps, bc2Sqrt, weightDecay, decay, decoupled ? 1 : 0);
+    if (this.pool === undefined || size < MIN_SPLIT_ADAM || this.pool.readyCount() === 0) {
+      (f32 ? this.x.adamF32 : this.x.adamF64)(size, pw, pg, pm, pv, stepSize, beta1, beta2, eps, bc2Sqrt, weightDecay, decay, decoupled ? 1 : 0);
+    } else {
+      // Elementwise, so cutting it into ranges cannot change a bit.
+      const job = this.adamJob;
+      job.op = f32 ? OP_ADAM_F32 : OP_ADAM_F64;
+      job.size = size;
+      job.pw = pw;
+      job.pg = pg;
+      job.pm = pm;
+      job.pv = pv;
+      job.stepSize = stepSize;
+      job.beta1 = beta1;
+      job.beta2 = beta2;
+      job.eps = eps;
+      job.bc2Sqrt = bc2Sqrt;
+      job.weightDecay = weightDecay;
+      job.decay = decay;
+      job.decoupled = decoupled;
+      job.chunks = adamChunks(size, this.threads);
+      this.parallelCalls++;
+      this.pool.adam(job);
+    }
     this.copyOut(w, size, pw);
     this.copyOut(m, size, pm);
     this.copyOut(v, size, pv);
@@ -308,6 +346,22 @@ class WasmBackend implements KernelBackend {
     // Copying in costs as much as checking in JavaScript, so only resident buffers use the kernel.
     if (!this.arena.isResident(x)) return jsAllFinite(size, x);
     return (x instanceof Float32Array ? this.x.allFiniteF32 : this.x.allFiniteF64)(size, x.byteOffset) !== 0;
+  }
+
+  scaleBytes(size: number, src: Uint8Array, divisor: number, out: FloatArray): void {
+    this.check();
+    const f32 = out instanceof Float32Array;
+    // The f32 kernel divides in f32, which equals the f64 quotient rounded only for an f32 divisor.
+    if (f32 && Math.fround(divisor) !== divisor) {
+      jsScaleBytes(size, src, divisor, out);
+      return;
+    }
+    const bytesIn = alignUp(size);
+    const base = this.arena.scratch(bytesIn + alignUp(size * (f32 ? 4 : 8)));
+    this.arena.u8.set(src.length === size ? src : src.subarray(0, size), base);
+    const pOut = this.place(out, size, base + bytesIn, false);
+    (f32 ? this.x.scaleBytesF32 : this.x.scaleBytesF64)(size, base, divisor, pOut);
+    this.copyOut(out, size, pOut);
   }
 
   allocate(dtype: DType, length: number): FloatArray {

@@ -22,6 +22,7 @@ export class Arena {
   f32!: Float32Array;
   f64!: Float64Array;
   i32!: Int32Array;
+  u8!: Uint8Array;
   private top: number;
   private readonly free = new Map<number, number[]>();
   private scratchPtr = 0;
@@ -54,6 +55,7 @@ export class Arena {
     this.f32 = new Float32Array(buffer);
     this.f64 = new Float64Array(buffer);
     this.i32 = new Int32Array(buffer);
+    this.u8 = new Uint8Array(buffer);
   }
 
   /** Reserves `bytes` at the top of the heap, growing the memory (at least doubling) when needed. */

@@ -4,12 +4,13 @@ import type { Arena } from './memory.js';
  * A pool of Node worker threads that share gemm work with the calling thread on the shared wasm
  * memory.
  *
- * C is cut into `chunks` contiguous blocks of micro-tiles (rows or columns). The main thread
- * writes the job into a control block, bumps `SEQ` and notifies; then every thread, the main one
- * included, claims chunks from a shared counter until none are left. Dynamic claiming keeps a
+ * A gemm's C is cut into `chunks` contiguous blocks of micro-tiles (rows or columns), an Adam update
+ * into element ranges. The main thread writes the job into a control block, bumps `SEQ` and notifies;
+ * then every thread, the main one included, claims chunks from a shared counter until none are left. Dynamic claiming keeps a
  * descheduled worker from stalling the product (the others take its share), and it cannot change
  * results: every element of C is computed by the same instructions whichever thread runs it.
- * The main thread blocks in `Atomics.wait` (allowed in Node), so a kernel call stays synchronous.
+ * Idle workers poll `SEQ` for {@link SPIN_MS} before sleeping in `Atomics.wait`; the main thread
+ * polls, then blocks in `Atomics.wait` (allowed in Node), so a kernel call stays synchronous.
  *
  * The claim word holds `(job tag << 16) | next chunk`, so a worker that wakes late and read the
  * parameters of an older job fails its compare-exchange instead of computing with them.
@@ -22,40 +23,69 @@ const COMPLETED = 2;
 const FAILED = 3;
 const OP = 4;
 const READY = 5;
-const ARGS = 6; // n, k, pA, sAi, sAp, pB, pC, m, byRows, tiles, chunks, width
-const WORKER_CHUNKS = 20; // chunks run by workers so far (diagnostics)
-/** Float64 index of α; β follows. */
-const ALPHA = 12;
-export const CONTROL_BYTES = 128;
+const WORKER_CHUNKS = 6; // chunks run by workers so far (diagnostics)
+const ARGS = 8; // gemm: n, k, pA, sAi, sAp, pB, pC, m, byRows, tiles, chunks, width; adam: size, pw, pg, pm, pv, decoupled, chunks
+/** Float64 index of the first float argument (gemm: α, β; adam: stepSize, β1, β2, ε, bc2Sqrt, λ, decay). */
+const FARGS = 12;
+export const CONTROL_BYTES = 192;
 
 export const OP_GEMM_F32 = 1;
 export const OP_GEMM_F64 = 2;
+export const OP_ADAM_F32 = 3;
+export const OP_ADAM_F64 = 4;
 const OP_QUIT = 99;
 
 /**
+ * How long an idle worker keeps polling for the next job before it sleeps in `Atomics.wait`, in
+ * milliseconds. A training step issues its kernels microseconds apart, and waking a sleeping thread
+ * costs tens of microseconds (more under a hypervisor), so polling lets small products be split too.
+ */
+export const SPIN_MS = 2;
+
+/** Elements per Adam chunk boundary (a cache line of f32, two of f64). */
+const ADAM_BLOCK = 16;
+
+/**
  * Claims and runs chunks of the current job until none are left; shared verbatim by the main thread
- * and the workers (whose source embeds it), so both cut C the same way. Stops at a stale tag.
+ * and the workers (whose source embeds it), so both cut the work the same way. Stops at a stale tag.
+ * Self-contained (it is stringified into the worker), hence the literal control-block indices.
  */
 function drain(i32: Int32Array, f64: Float64Array, x: Record<string, unknown>, tag: number, worker: boolean): void {
-  const a = 6; // ARGS
-  const n = i32[a]!, k = i32[a + 1]!, pA = i32[a + 2]! >>> 0, sAi = i32[a + 3]!, sAp = i32[a + 4]!;
-  const pB = i32[a + 5]! >>> 0, pC = i32[a + 6]! >>> 0, m = i32[a + 7]!, byRows = i32[a + 8]!;
-  const tiles = i32[a + 9]!, chunks = i32[a + 10]!, width = i32[a + 11]!;
-  const alpha = f64[12]!, beta = f64[13]!; // ALPHA, ALPHA + 1
-  const gemm = (i32[4] === 1 ? x.gemmF32 : x.gemmF64) as (...args: number[]) => void; // OP, OP_GEMM_F32
+  const a = 8; // ARGS
+  const f = 12; // FARGS
+  const op = i32[4]!; // OP
+  const isGemm = op === 1 || op === 2;
+  const chunks = isGemm ? i32[a + 10]! : i32[a + 6]!;
   for (;;) {
     const word = Atomics.load(i32, 1); // CLAIM
     if (word >>> 16 !== tag || (word & 0xffff) >= chunks) return;
     if (Atomics.compareExchange(i32, 1, word, word + 1) !== word) continue;
     const c = word & 0xffff;
-    const from = Math.floor((c * tiles) / chunks), to = Math.floor(((c + 1) * tiles) / chunks);
     try {
-      if (byRows) gemm(n, k, alpha, pA, sAi, sAp, pB, beta, pC, from * 4, Math.min(to * 4, m), 0, n);
-      else gemm(n, k, alpha, pA, sAi, sAp, pB, beta, pC, 0, m, from * width, Math.min(to * width, n));
+      if (isGemm) {
+        const n = i32[a]!, k = i32[a + 1]!, pA = i32[a + 2]! >>> 0, sAi = i32[a + 3]!, sAp = i32[a + 4]!;
+        const pB = i32[a + 5]! >>> 0, pC = i32[a + 6]! >>> 0, m = i32[a + 7]!, byRows = i32[a + 8]!;
+        const tiles = i32[a + 9]!, width = i32[a + 11]!;
+        const from = Math.floor((c * tiles) / chunks), to = Math.floor(((c + 1) * tiles) / chunks);
+        const gemm = (op === 1 ? x.gemmF32 : x.gemmF64) as (...args: number[]) => void; // OP_GEMM_F32
+        const alpha = f64[f]!, beta = f64[f + 1]!;
+        if (byRows) gemm(n, k, alpha, pA, sAi, sAp, pB, beta, pC, from * 4, Math.min(to * 4, m), 0, n);
+        else gemm(n, k, alpha, pA, sAi, sAp, pB, beta, pC, 0, m, from * width, Math.min(to * width, n));
+      } else {
+        const size = i32[a]!, blocks = Math.ceil(size / 16); // ADAM_BLOCK
+        const from = Math.floor((c * blocks) / chunks) * 16, to = Math.min(Math.floor(((c + 1) * blocks) / chunks) * 16, size);
+        const bytes = op === 3 ? 4 : 8; // OP_ADAM_F32
+        const off = from * bytes;
+        const adam = (op === 3 ? x.adamF32 : x.adamF64) as (...args: number[]) => void;
+        adam(
+          to - from, (i32[a + 1]! >>> 0) + off, (i32[a + 2]! >>> 0) + off, (i32[a + 3]! >>> 0) + off, (i32[a + 4]! >>> 0) + off,
+          f64[f]!, f64[f + 1]!, f64[f + 2]!, f64[f + 3]!, f64[f + 4]!, f64[f + 5]!, f64[f + 6]!, i32[a + 5]!,
+        );
+      }
     } catch {
       Atomics.store(i32, 3, 1); // FAILED
     }
-    if (worker) Atomics.add(i32, 20, 1); // WORKER_CHUNKS
+    if (worker) Atomics.add(i32, 6, 1); // WORKER_CHUNKS
     if (Atomics.add(i32, 2, 1) + 1 === chunks) Atomics.notify(i32, 2); // COMPLETED
   }
 }
@@ -72,9 +102,19 @@ let seen = Atomics.load(i32, ${SEQ});
 Atomics.add(i32, ${READY}, 1);
 parentPort.postMessage('ready');
 for (;;) {
-  Atomics.wait(i32, ${SEQ}, seen);
-  const seq = Atomics.load(i32, ${SEQ});
-  if (seq === seen) continue;
+  let seq = Atomics.load(i32, ${SEQ});
+  if (seq === seen) {
+    // Poll for a while (the next kernel of a training step comes within microseconds), then sleep.
+    const until = performance.now() + ${SPIN_MS};
+    let polls = 0;
+    while ((seq = Atomics.load(i32, ${SEQ})) === seen) {
+      if ((++polls & 1023) === 0 && performance.now() > until) break;
+    }
+    if (seq === seen) {
+      Atomics.wait(i32, ${SEQ}, seen);
+      continue;
+    }
+  }
   seen = seq;
   if (i32[${OP}] === ${OP_QUIT}) break;
   drain(i32, f64, x, seq & 0x7fff, true);
@@ -122,6 +162,30 @@ export interface GemmJob {
   tiles: number;
   chunks: number;
   width: number;
+}
+
+/** Arguments of one Adam update (see the `adamF32`/`adamF64` exports), cut into `chunks` element ranges. */
+export interface AdamJob {
+  op: typeof OP_ADAM_F32 | typeof OP_ADAM_F64;
+  size: number;
+  pw: number;
+  pg: number;
+  pm: number;
+  pv: number;
+  stepSize: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  bc2Sqrt: number;
+  weightDecay: number;
+  decay: number;
+  decoupled: boolean;
+  chunks: number;
+}
+
+/** Chunks of an Adam update over `size` elements for `threads` threads (boundaries on 16-element blocks). */
+export function adamChunks(size: number, threads: number): number {
+  return Math.max(1, Math.min(Math.ceil(size / ADAM_BLOCK), 2 * threads));
 }
 
 export class WorkerPool {
@@ -175,12 +239,9 @@ export class WorkerPool {
     return Atomics.load(this.i32, WORKER_CHUNKS);
   }
 
-  /** Runs `job` on the calling thread and the started workers; returns when every chunk is done. */
-  run(job: GemmJob): void {
+  /** Runs a gemm on the calling thread and the started workers; returns when every chunk is done. */
+  gemm(job: GemmJob): void {
     const { i32, f64 } = this;
-    const seq = (i32[SEQ]! + 1) & 0x7fffffff;
-    const tag = seq & 0x7fff;
-    i32[OP] = job.op;
     i32[ARGS] = job.n;
     i32[ARGS + 1] = job.k;
     i32[ARGS + 2] = job.pA;
@@ -193,17 +254,48 @@ export class WorkerPool {
     i32[ARGS + 9] = job.tiles;
     i32[ARGS + 10] = job.chunks;
     i32[ARGS + 11] = job.width;
-    f64[ALPHA] = job.alpha;
-    f64[ALPHA + 1] = job.beta;
+    f64[FARGS] = job.alpha;
+    f64[FARGS + 1] = job.beta;
+    this.run(job.op, job.chunks);
+  }
+
+  /** Runs an Adam update on the calling thread and the started workers (see {@link gemm}). */
+  adam(job: AdamJob): void {
+    const { i32, f64 } = this;
+    i32[ARGS] = job.size;
+    i32[ARGS + 1] = job.pw;
+    i32[ARGS + 2] = job.pg;
+    i32[ARGS + 3] = job.pm;
+    i32[ARGS + 4] = job.pv;
+    i32[ARGS + 5] = job.decoupled ? 1 : 0;
+    i32[ARGS + 6] = job.chunks;
+    f64[FARGS] = job.stepSize;
+    f64[FARGS + 1] = job.beta1;
+    f64[FARGS + 2] = job.beta2;
+    f64[FARGS + 3] = job.eps;
+    f64[FARGS + 4] = job.bc2Sqrt;
+    f64[FARGS + 5] = job.weightDecay;
+    f64[FARGS + 6] = job.decay;
+    this.run(job.op, job.chunks);
+  }
+
+  /** Publishes the job written into the control block, drains it, and waits for the workers' chunks. */
+  private run(op: number, chunks: number): void {
+    const { i32, f64 } = this;
+    const seq = (i32[SEQ]! + 1) & 0x7fffffff;
+    const tag = seq & 0x7fff;
+    i32[OP] = op;
     Atomics.store(i32, COMPLETED, 0);
     Atomics.store(i32, CLAIM, tag << 16);
     Atomics.store(i32, SEQ, seq);
     Atomics.notify(i32, SEQ);
     drain(i32, f64, this.exports, tag, false);
-    for (let done = Atomics.load(i32, COMPLETED); done < job.chunks; done = Atomics.load(i32, COMPLETED)) {
-      Atomics.wait(i32, COMPLETED, done);
+    // The chunks still running are the workers' last ones: poll briefly, then sleep until notified.
+    let polls = 0;
+    for (let done = Atomics.load(i32, COMPLETED); done < chunks; done = Atomics.load(i32, COMPLETED)) {
+      if (++polls > 20000) Atomics.wait(i32, COMPLETED, done);
     }
-    if (Atomics.exchange(i32, FAILED, 0) !== 0) throw new Error('wasm backend: a gemm chunk failed');
+    if (Atomics.exchange(i32, FAILED, 0) !== 0) throw new Error('wasm backend: a kernel chunk failed');
   }
 
   /** Stops every worker; later calls run on the calling thread only. */
