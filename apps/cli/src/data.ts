@@ -1,4 +1,4 @@
-import { StandardScaler, gatherPixels, runge, takeRows, trainTestSplit, type StandardScalerJSON } from '@ffnn/datasets';
+import { StandardScaler, gatherPixels, polynomialFeatures, runge, takeRows, trainTestSplit, type StandardScalerJSON } from '@ffnn/datasets';
 import { loadMnist, readCsv } from '@ffnn/datasets/node';
 import type { RowSource } from '@ffnn/layers';
 import { type DType, Matrix } from '@ffnn/tensor';
@@ -108,6 +108,51 @@ export function loadDataset(options: DataOptions): Dataset {
   };
 }
 
+/**
+ * The network's input features, computed from the data's own columns before the split (`--features`):
+ * `raw` (the columns as they are) or `poly` — [1, x, x², …, x^degree] of a single input column, the
+ * design matrix of parts (b) and (e) of the study. Standardization (fitted on the training rows) comes after.
+ */
+export type Features = { kind: 'raw' } | { kind: 'poly'; degree: number };
+
+/** Highest degree `--features poly:<degree>` accepts: a guard against typos such as poly:100. */
+export const MAX_POLY_DEGREE = 30;
+
+/** Parses `--features`: `raw`, or `poly:<degree>` with 1 ≤ degree ≤ {@link MAX_POLY_DEGREE}. */
+export function parseFeatures(raw: string): Features {
+  const text = raw.trim();
+  if (text === 'raw') return { kind: 'raw' };
+  const m = /^poly:(\d+)$/.exec(text);
+  const degree = m ? Number(m[1]) : NaN;
+  if (!m || degree < 1 || degree > MAX_POLY_DEGREE) {
+    throw new UsageError(`--features must be raw or poly:<degree> with a degree from 1 to ${MAX_POLY_DEGREE} (e.g. poly:10); got "${raw}"`);
+  }
+  return { kind: 'poly', degree };
+}
+
+/** `--features` as written in flags and model files. */
+export function featuresLabel(features: Features): string {
+  return features.kind === 'raw' ? 'raw' : `poly:${features.degree}`;
+}
+
+/** The data with its feature columns replaced by `features` (same rows, targets and order). */
+export function withFeatures(data: Dataset, features: Features): Dataset {
+  if (features.kind === 'raw') return data;
+  const label = featuresLabel(features);
+  if (!data.X) throw new UsageError(`features ${label} expand one numeric input column; ${data.name} has ${data.cols} pixel columns`);
+  if (data.cols !== 1) {
+    const names = data.featureNames.slice(0, 5).join(', ') + (data.cols > 5 ? ', …' : '');
+    throw new UsageError(`features ${label} expand one numeric input column; ${data.name} has ${data.cols} (${names})`);
+  }
+  const x = data.featureNames[0]!;
+  return {
+    ...data,
+    X: polynomialFeatures(data.X, features.degree),
+    cols: features.degree + 1,
+    featureNames: ['1', x, ...Array.from({ length: features.degree - 1 }, (_, k) => `${x}^${k + 2}`)],
+  };
+}
+
 /** The 784-byte images at `index`, copied into one new byte array (pixels stay bytes). */
 export function takeImageRows(images: Uint8Array, index: ArrayLike<number>): Uint8Array {
   const out = new Uint8Array(index.length * 784);
@@ -145,6 +190,17 @@ export function subsetIndices(n: number, rows: number, seed: number, labels?: In
   if (rows >= n) return Int32Array.from({ length: n }, (_, i) => i);
   const { test } = trainTestSplit(n, { testFraction: rows / n, seed, ...(labels ? { stratify: labels } : {}) });
   return test.slice().sort();
+}
+
+/**
+ * A seeded subset of `rows` of a part of the split (stratified by `labels` when given, indexed by
+ * data row), keeping the part's order; the whole part when rows ≥ its size. Taken after the split,
+ * so the other part is untouched (`--train-rows`, `--test-rows`; the study's MNIST subsets).
+ */
+export function subsetOfPart(part: Int32Array, rows: number, seed: number, labels?: ArrayLike<number>): Int32Array {
+  if (rows >= part.length) return part;
+  const pick = subsetIndices(part.length, rows, seed, labels ? Int32Array.from(part, (i) => labels[i]!) : undefined);
+  return Int32Array.from(pick, (p) => part[p]!);
 }
 
 /** Fits the preprocessing on the training rows only. */

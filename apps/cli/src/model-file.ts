@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { Sequential, type SequentialJSON, decodeNetwork, encodeNetwork } from '@ffnn/layers';
 import { FfnnError, parseJsonSafely } from '@ffnn/tensor';
 import { CliFailure } from './errors.js';
-import type { Preprocessing, Task } from './data.js';
+import { type Preprocessing, type Task, parseFeatures } from './data.js';
 import { writeFileAtomic } from './io.js';
 
 /**
@@ -18,7 +18,13 @@ export interface ModelFile {
   format: 'ffnn.model';
   version: 1;
   task: Task;
+  /** The input columns the model reads from new data. */
   featureNames: string[];
+  /**
+   * Features computed from those columns before the preprocessing (`ffnn train --features`), e.g.
+   * `poly:10`; absent for the columns themselves (`raw`, and every model saved before the flag existed).
+   */
+  features?: string;
   targetName: string;
   /** Original class values, index = network output (classification only). */
   classes: number[] | null;
@@ -30,7 +36,7 @@ export interface ModelFile {
 
 /** Largest model file we read. */
 export const MAX_MODEL_BYTES = 1024 * 1024 * 1024;
-const ALLOWED_FIELDS = new Set(['format', 'version', 'task', 'featureNames', 'targetName', 'classes', 'preprocessing', 'network', 'training']);
+const ALLOWED_FIELDS = new Set(['format', 'version', 'task', 'featureNames', 'features', 'targetName', 'classes', 'preprocessing', 'network', 'training']);
 
 /** Writes a model atomically, as JSON when the path ends in `.json`, else in the binary safetensors layout. */
 export function saveModel(path: string, model: ModelFile, network: Sequential): void {
@@ -86,8 +92,9 @@ export function parseModel(bytes: Uint8Array, path: string): { model: ModelFile;
     if (error instanceof FfnnError) throw new CliFailure(error.message.startsWith(path) ? error.message : `${path}: ${error.message}`);
     throw new CliFailure(`${path}: not a valid model file (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (network.inputSize !== m.featureNames!.length) {
-    throw new CliFailure(`${path}: the network takes ${network.inputSize} inputs but the file lists ${m.featureNames!.length} features`);
+  const inputs = inputCount(m);
+  if (network.inputSize !== inputs) {
+    throw new CliFailure(`${path}: the network takes ${network.inputSize} inputs but the file lists ${inputs} features${m.features === undefined ? '' : ` (${m.features} of ${m.featureNames!.join(', ')})`}`);
   }
   const expectedOutputs = m.task === 'classification' ? m.classes!.length : 1;
   if (network.outputSize !== expectedOutputs) throw new CliFailure(`${path}: the network has ${network.outputSize} outputs, the file describes ${expectedOutputs}`);
@@ -105,11 +112,27 @@ function checkFields(path: string, m: Partial<ModelFile>): void {
   if (m.task === 'classification' && (!Array.isArray(m.classes) || m.classes.length < 2 || !m.classes.every((c) => typeof c === 'number' && Number.isFinite(c)))) {
     throw new CliFailure(`${path}: classes must be a list of at least 2 numbers`);
   }
+  if (m.features !== undefined) {
+    let features: ReturnType<typeof parseFeatures>;
+    try {
+      features = parseFeatures(String(m.features));
+    } catch {
+      throw new CliFailure(`${path}: features must be raw or poly:<degree>; got ${JSON.stringify(m.features)}`);
+    }
+    if (features.kind === 'poly' && m.featureNames.length !== 1) throw new CliFailure(`${path}: features ${m.features} expand one input column, but featureNames lists ${m.featureNames.length}`);
+  }
+  const inputs = inputCount(m);
   const pre = m.preprocessing;
   if (!pre || typeof pre !== 'object' || !['standard', 'pixels', 'none'].includes(pre.kind)) throw new CliFailure(`${path}: preprocessing must be standard, pixels or none`);
   if (pre.kind === 'standard') {
     const s = pre.scaler as { mean?: unknown; scale?: unknown };
-    const ok = (a: unknown) => Array.isArray(a) && a.length === m.featureNames!.length && a.every((v) => typeof v === 'number' && Number.isFinite(v));
-    if (!s || !ok(s.mean) || !ok(s.scale)) throw new CliFailure(`${path}: the scaler must have finite mean and scale for each of the ${m.featureNames.length} features`);
+    const ok = (a: unknown) => Array.isArray(a) && a.length === inputs && a.every((v) => typeof v === 'number' && Number.isFinite(v));
+    if (!s || !ok(s.mean) || !ok(s.scale)) throw new CliFailure(`${path}: the scaler must have finite mean and scale for each of the ${inputs} features`);
   }
+}
+
+/** Network inputs of a (checked) model: its columns, or the features computed from them. */
+function inputCount(m: Partial<ModelFile>): number {
+  const features = m.features === undefined ? null : parseFeatures(m.features);
+  return features?.kind === 'poly' ? features.degree + 1 : m.featureNames!.length;
 }

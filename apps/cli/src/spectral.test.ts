@@ -1,6 +1,6 @@
 import { Matrix } from '@ffnn/tensor';
 import { describe, expect, it } from 'vitest';
-import { largestSingularValue } from './part-g.js';
+import { largestSingularValue } from './spectral.js';
 
 describe('largestSingularValue', () => {
   it('finds the largest singular value of a diagonal and of a rank-one matrix', () => {

@@ -62,6 +62,34 @@ describe('ffnn train / evaluate / predict', () => {
     expect(lines).toHaveLength(301);
   });
 
+  it('trains on polynomial features (--features poly:4), saves them in the model and computes them again to evaluate', () => {
+    const t = ffnn('train', '--n', '200', '--features', 'poly:4', '--hidden', '8', '--lr', '0.01', '--epochs', '5', '--test-curves', '--save', 'poly.json', '--json', '--quiet');
+    expect(t.code).toBe(0);
+    const out = JSON.parse(t.stdout) as { architecture: string; test: { mse: number }; history: { valLoss: number[] } };
+    expect(out.architecture).toBe('5-8-1');
+    // --test-curves: the test MSE after every epoch, the last one the reported test MSE.
+    expect(out.history.valLoss).toHaveLength(5);
+    expect(out.history.valLoss.at(-1)).toBeCloseTo(out.test.mse, 12);
+    const model = JSON.parse(readFileSync(join(dir, 'poly.json'), 'utf8')) as { featureNames: string[]; features: string; preprocessing: { scaler: { mean: number[] } } };
+    expect(model.featureNames).toEqual(['x']);
+    expect(model.features).toBe('poly:4');
+    expect(model.preprocessing.scaler.mean).toHaveLength(5);
+    const e = ffnn('evaluate', 'poly.json', '--n', '200', '--json');
+    expect(e.code).toBe(0);
+    expect((JSON.parse(e.stdout) as { rows: number }).rows).toBe(200);
+  });
+
+  it('subsets the parts after the split (--train-rows, --test-rows) and records singular values (--spectral)', () => {
+    const r = ffnn('train', '--n', '500', '--hidden', '6', '--epochs', '3', '--train-rows', '150', '--test-rows', '40', '--spectral', '--json', '--quiet');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { rows: { train: number; test: number }; spectral: { epoch: number; layer: string; sigmaW: number; sigmaUpdate: number | null }[] };
+    expect(out.rows).toEqual({ train: 150, test: 40 });
+    // Epochs 0 (initial weights) to 3, two weight matrices each.
+    expect(out.spectral.map((s) => `${s.epoch}${s.layer}`)).toEqual(['0W1', '0W2', '1W1', '1W2', '2W1', '2W2', '3W1', '3W2']);
+    expect(out.spectral[0]!.sigmaUpdate).toBeNull();
+    expect(out.spectral.every((s) => s.sigmaW > 0)).toBe(true);
+  });
+
   it('runs the gradient checks and passes', () => {
     const r = ffnn('gradcheck');
     expect(r.code).toBe(0);
@@ -91,6 +119,20 @@ describe('ffnn errors: one line, the right exit code, no stack trace', () => {
     const h = ffnn('train', '--hidden', '10,x');
     expect(h.code).toBe(2);
     expect(h.stderr).toMatch(/--hidden must be comma-separated positive layer widths/);
+  });
+  it('bad --features and conflicting flags → exit 2 with the reason', () => {
+    const f = ffnn('train', '--features', 'poly:0');
+    expect(f.code).toBe(2);
+    expect(f.stderr).toMatch(/--features must be raw or poly:<degree> with a degree from 1 to 30 \(e\.g\. poly:10\); got "poly:0"/);
+    const m = ffnn('train', '--data', 'mnist', '--features', 'poly:3', '--epochs', '1');
+    expect(m.code).toBe(2);
+    expect(m.stderr).toMatch(/features poly:3 expand one numeric input column; mnist has 784 pixel columns/);
+    const c = ffnn('train', '--test-curves', '--early-stopping', '5');
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/--test-curves and --early-stopping cannot be combined/);
+    const t = ffnn('train', '--train-rows', '0');
+    expect(t.code).toBe(2);
+    expect(t.stderr).toMatch(/--train-rows must be a positive integer; got "0"/);
   });
   it('unknown command → exit 2', () => {
     const r = ffnn('trian');

@@ -32,11 +32,22 @@ describe('sweep specs', () => {
     expect(trialId({ a: 1, b: 2 })).toBe(trialId({ b: 2, a: 1 }));
     expect(new Set(trials.map((t) => t.id)).size).toBe(8);
   });
+  it('puts a list of explicit configurations after the grid', () => {
+    const trials = expandTrials(validateSpec({ base: { data: 'runge', lr: 0.1 }, grid: { l2: [0, 1] }, list: [{ optimizer: 'sgd', lr: 0.01 }, { optimizer: 'rmsprop' }] }));
+    expect(trials.map((t) => t.config)).toEqual([
+      { data: 'runge', lr: 0.1, l2: 0 },
+      { data: 'runge', lr: 0.1, l2: 1 },
+      { data: 'runge', lr: 0.01, optimizer: 'sgd' },
+      { data: 'runge', lr: 0.1, optimizer: 'rmsprop' },
+    ]);
+  });
   it('names the field of a bad spec', () => {
     expect(() => validateSpec({ base: {}, grid: { lr: [] } }, 's.json')).toThrow(/s\.json: grid\.lr must be a non-empty list/);
     expect(() => validateSpec({ base: { save: 'x' } }, 's.json')).toThrow(/base\.save: output options are set on the sweep command/);
     expect(() => validateSpec({ base: {}, random: { count: 2, params: { lr: { normal: [0, 1] } } } }, 's.json')).toThrow(/random\.params\.lr must be one of/);
     expect(() => validateSpec({ bases: {} }, 's.json')).toThrow(/unknown field\(s\) bases/);
+    expect(() => validateSpec({ base: {}, list: [{ lr: [1] }] }, 's.json')).toThrow(/list\[0\]\.lr must be a string, number or boolean/);
+    expect(() => validateSpec({ base: {}, list: [] }, 's.json')).toThrow(/list must be a non-empty list/);
     const r = ffnn('sweep', 'run', 'spec.json', '--out', 'x.jsonl', '--shard', '4/4');
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--shard must be i\/n with 0 ≤ i < n/);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { confusionMatrix, mostConfusedPairs } from '@ffnn/datasets';
 import { Matrix } from '@ffnn/tensor';
-import { type Dataset, inputsFor, labelsFor, loadDataset, targetColumn } from '../data.js';
+import { type Dataset, inputsFor, labelsFor, loadDataset, parseFeatures, targetColumn, withFeatures } from '../data.js';
 import { CliFailure } from '../errors.js';
 import { loadModel } from '../model-file.js';
 import { nonNegInt, positiveInt } from '../options.js';
@@ -19,7 +19,12 @@ interface DataFlags {
 function loadFor(modelPath: string, flags: DataFlags) {
   const { model, network } = loadModel(modelPath);
   const target = flags.target ?? (flags.data.toLowerCase().endsWith('.csv') ? model.targetName : undefined);
-  const data: Dataset = loadDataset({ data: flags.data, ...(target ? { target } : {}), ...(flags.n ? { n: flags.n } : {}), seed: flags.seed });
+  const raw: Dataset = loadDataset({ data: flags.data, ...(target ? { target } : {}), ...(flags.n ? { n: flags.n } : {}), seed: flags.seed });
+  if (model.features !== undefined && raw.cols !== model.featureNames.length) {
+    throw new CliFailure(`${flags.data}: has ${raw.cols} feature columns but the model ${modelPath} reads ${model.featureNames.length} (${model.featureNames.join(', ')}) and computes its ${model.features} features from them`);
+  }
+  // A model trained with --features computes the same features from the raw columns first.
+  const data = model.features === undefined ? raw : withFeatures(raw, parseFeatures(model.features));
   if (data.cols !== network.inputSize) {
     throw new CliFailure(`${flags.data}: has ${data.cols} feature columns but the model ${modelPath} expects ${network.inputSize} (${model.featureNames.slice(0, 5).join(', ')}${model.featureNames.length > 5 ? ', …' : ''})`);
   }

@@ -13,7 +13,7 @@ import { workerMain } from '../sweep/worker.js';
 export function registerSweep(program: Command): void {
   const sweep = program
     .command('sweep')
-    .description('run hyperparameter sweeps (grid, random, successive halving) on one or many machines')
+    .description('run hyperparameter sweeps (grid, list, random, successive halving) on one or many machines')
     .addHelpText(
       'after',
       `
@@ -26,6 +26,7 @@ Examples:
 A spec (JSON or YAML):
   base:   { data: runge, epochs: 200, hidden: "50,50", optimizer: adam }
   grid:   { lr: [0.001, 0.003, 0.01], l2: [0, 0.0001] }
+  list:   [{ optimizer: sgd, lr: 0.01 }, { optimizer: rmsprop, lr: 0.001 }]
   random: { count: 8, seed: 1, params: { lr: { logUniform: [0.0001, 0.1] } } }
   halving: { metric: test.mse, mode: min, minEpochs: 20, maxEpochs: 180, eta: 3 }`,
     );

@@ -8,14 +8,18 @@ import {
   type Dataset,
   type Task,
   encodeLabels,
+  featuresLabel,
   fitPreprocessing,
   inputsFor,
   loadDataset,
+  parseFeatures,
   split,
   standardizationWarning,
   subsetIndices,
+  subsetOfPart,
   takeImageRows,
   targetColumn,
+  withFeatures,
 } from '../data.js';
 import { CliFailure, Interrupted, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
@@ -23,6 +27,7 @@ import { saveModel, type ModelFile } from '../model-file.js';
 import { HIDDEN_ACTIVATIONS, OPTIMIZER_NAMES, fraction, nonNegInt, nonNegative, numberFlag, parseHidden, positive, positiveInt } from '../options.js';
 import { Progress, asciiCurve } from '../progress.js';
 import { classificationSummary, regressionSummary } from '../report.js';
+import { type SpectralRow, spectralTracker } from '../spectral.js';
 import { VERSION } from '../version.js';
 
 export interface TrainFlags {
@@ -49,6 +54,12 @@ export interface TrainFlags {
   n?: number;
   noise?: number;
   subset?: number;
+  /** `raw` (default) or `poly:<degree>` (see {@link parseFeatures}). */
+  features?: string;
+  trainRows?: number;
+  testRows?: number;
+  testCurves?: boolean;
+  spectral?: boolean;
   quiet?: boolean;
   checkpoint?: string;
   checkpointEvery?: number;
@@ -97,6 +108,8 @@ export interface TrainResult {
   train: Record<string, number>;
   test: Record<string, number>;
   diagnostics: ReturnType<typeof unitDiagnostics>;
+  /** With --spectral: σ_max of every weight matrix and of its change, per epoch (epoch 0: initial weights). */
+  spectral?: SpectralRow[];
   seconds: number;
   savedTo?: string;
 }
@@ -125,7 +138,12 @@ export function registerTrain(program: Command): void {
     .option('--no-standardize', 'do not standardize features (fitted on the training part by default)')
     .option('--n <rows>', 'runge: number of points', positiveInt('--n'))
     .option('--noise <sigma>', 'runge: noise standard deviation', nonNegative('--noise'))
-    .option('--subset <rows>', 'use a seeded (stratified) subset of this many rows, for quick runs', positiveInt('--subset'))
+    .option('--subset <rows>', 'use a seeded (stratified) subset of this many rows, for quick runs (taken before the split)', positiveInt('--subset'))
+    .option('--features <spec>', 'inputs: raw (the data\'s columns) or poly:<degree> ([1, x, …, x^degree] of a single column, then standardized like any features)', (raw: string) => featuresLabel(parseFeatures(raw)), 'raw')
+    .option('--train-rows <rows>', 'train on a seeded subset (stratified for classification) of this many rows of the training part, taken after the split', positiveInt('--train-rows'))
+    .option('--test-rows <rows>', 'evaluate on a seeded subset (stratified for classification) of this many rows of the test part, taken after the split', positiveInt('--test-rows'))
+    .option('--test-curves', 'also evaluate the test part after every epoch (test loss and metric per epoch in the result; never used to steer training)')
+    .option('--spectral', 'record the largest singular value of every weight matrix, and of its change, after every epoch (power iteration)')
     .option('--save <model.json>', 'write the trained model with its preprocessing')
     .option('--checkpoint <path>', 'checkpoint file (weights, optimizer and RNG state, history) for --resume; also written on Ctrl-C')
     .option('--checkpoint-every <epochs>', 'write the checkpoint every this many epochs', positiveInt('--checkpoint-every'))
@@ -140,10 +158,14 @@ export function registerTrain(program: Command): void {
 Examples:
   $ ffnn train --data runge --hidden 50,50 --optimizer adam --lr 0.01 --epochs 500
   $ ffnn train --data mnist --hidden 100 --lr 0.001 --epochs 5 --subset 10000 --save mnist.json
+  $ ffnn train --data runge --features poly:10 --hidden 50,50 --lr 0.01 --epochs 500 --test-curves
+  $ ffnn train --data mnist --hidden 100 --epochs 4 --train-rows 8000 --test-rows 5000 --test-curves --spectral --json
   $ ffnn train --data houses.csv --target price --hidden 32,32 --early-stopping 10 --json
   $ ffnn train --data mnist --hidden 300 --epochs 50 --checkpoint run.ckpt --checkpoint-every 5 --save mnist.ffnn
   $ ffnn train --resume run.ckpt --save mnist.ffnn
 
+--subset shrinks the data before the split; --train-rows/--test-rows shrink one part after it, so the
+test rows of --train-rows 8000 are the same as without it (the study's MNIST subsets, exactly).
 Model files: *.json is plain JSON; any other name (e.g. model.ffnn) is the binary safetensors layout.
 Ctrl-C stops at the next batch boundary, writes a checkpoint and exits 130; training that diverges
 (NaN/Inf) stops, keeps the best weights and exits 3.`,
@@ -190,7 +212,13 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
   };
   const hidden = flags.hidden;
   const schedule = flags.schedule ? parseSchedule(flags.schedule) : undefined;
-  let data: Dataset = loadDataset({ data: flags.data, ...(flags.target ? { target: flags.target } : {}), ...(flags.n ? { n: flags.n } : {}), ...(flags.noise !== undefined ? { noise: flags.noise } : {}), seed: flags.seed });
+  if (flags.testCurves && flags.earlyStopping) {
+    throw new UsageError('--test-curves and --early-stopping cannot be combined: early stopping monitors a validation split of the training rows, never the test rows; drop one of them');
+  }
+  if (flags.spectral && resume) throw new UsageError('--spectral cannot continue from a checkpoint (the singular values of the epochs before it are not in it); rerun without --resume');
+  const features = parseFeatures(flags.features ?? 'raw');
+  const loaded = loadDataset({ data: flags.data, ...(flags.target ? { target: flags.target } : {}), ...(flags.n ? { n: flags.n } : {}), ...(flags.noise !== undefined ? { noise: flags.noise } : {}), seed: flags.seed });
+  let data: Dataset = withFeatures(loaded, features);
   const task = flags.task ?? data.inferredTask;
   let encoded = task === 'classification' ? encodeLabels(data.target) : null;
   if (task === 'classification' && encoded!.classes.length < 2) throw new UsageError(`--task classification needs at least 2 classes in ${data.targetName}`);
@@ -198,7 +226,9 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
     data = restrict(data, subsetIndices(data.n, flags.subset, flags.seed, encoded?.labels));
     encoded = task === 'classification' ? encodeLabels(data.target) : null;
   }
-  const { train: trainRows, test: testRows } = split(data.n, flags.testSize, flags.seed, encoded?.labels);
+  let { train: trainRows, test: testRows } = split(data.n, flags.testSize, flags.seed, encoded?.labels);
+  if (flags.trainRows !== undefined) trainRows = subsetOfPart(trainRows, flags.trainRows, flags.seed, encoded?.labels);
+  if (flags.testRows !== undefined) testRows = subsetOfPart(testRows, flags.testRows, flags.seed, encoded?.labels);
   const pre = fitPreprocessing(data, trainRows, flags.standardize);
   const Xtrain = inputsFor(data, trainRows, pre, flags.dtype);
   const Xtest = inputsFor(data, testRows, pre, flags.dtype);
@@ -238,6 +268,8 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
   };
   process.on('SIGINT', onSigint);
   if (resume) log(`resuming from ${flags.resume ?? checkpointPath} at epoch ${resume.epoch + 1}${resume.batch ? `, batch ${resume.batch + 1}` : ''}`);
+  const tracker = flags.spectral ? spectralTracker() : null;
+  tracker?.onStart(net);
   let history: History;
   try {
     history = await net.fitAsync(Xtrain, ytrain, {
@@ -247,7 +279,13 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
     seed: flags.seed,
     ...(schedule ? { schedule } : {}),
     ...(flags.earlyStopping ? { validationSplit: 0.1, earlyStopping: { patience: flags.earlyStopping } } : {}),
-    callbacks: { onEpochEnd: (info) => progress.epoch(info, history0(net)) },
+    ...(flags.testCurves ? { validationData: { X: Xtest, y: ytest } } : {}),
+    callbacks: {
+      onEpochEnd: (info) => {
+        tracker?.onEpochEnd(net, info.epoch);
+        progress.epoch(info, history0(net));
+      },
+    },
     onNonFinite: 'stop',
     signal: controller.signal,
     checkpoint: {
@@ -290,6 +328,7 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
     train: trainMetrics,
     test: testMetrics,
     diagnostics,
+    ...(tracker ? { spectral: tracker.rows } : {}),
     seconds: (Date.now() - started) / 1000,
   };
   if (flags.save) {
@@ -297,7 +336,8 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
       format: 'ffnn.model',
       version: 1,
       task,
-      featureNames: data.featureNames,
+      featureNames: loaded.featureNames,
+      ...(features.kind === 'raw' ? {} : { features: featuresLabel(features) }),
       targetName: data.targetName,
       classes: encoded ? encoded.classes : null,
       preprocessing: pre,

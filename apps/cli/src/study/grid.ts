@@ -11,13 +11,13 @@ import type { PartId, StudyContext } from './types.js';
  * Runs a grid of the study through the sweep machinery (`ffnn sweep`): the same trial expansion,
  * the same `ffnn train` pipeline per trial, worker processes when the CLI's entry script is known
  * (in-process otherwise, e.g. under a test runner), and the same JSON-lines records, kept in
- * `<out>/<part>/sweep.jsonl`. Records come back in the spec's trial order. Because a trial is an
+ * `<out>/<part>/<file>` (`sweep.jsonl` unless a part runs several grids). Records come back in the spec's trial order. Because a trial is an
  * `ffnn train` run, `ffnn sweep run` with the same spec on many machines (--shard) produces the
  * identical numbers.
  */
-export async function runGrid(ctx: StudyContext, part: PartId, spec: SweepSpec): Promise<TrialRecord[]> {
+export async function runGrid(ctx: StudyContext, part: PartId, spec: SweepSpec, file = 'sweep.jsonl'): Promise<TrialRecord[]> {
   const trials = expandTrials(spec);
-  const out = join(ctx.outDir, part, 'sweep.jsonl');
+  const out = join(ctx.outDir, part, file);
   mkdirSync(join(ctx.outDir, part), { recursive: true });
   if (existsSync(out)) rmSync(out); // a fresh run of the part: never mix in a previous run's records
   const bin = process.argv[1];
@@ -36,4 +36,18 @@ export async function runGrid(ctx: StudyContext, part: PartId, spec: SweepSpec):
     if (!r) throw new Error(`part ${part}: trial ${t.index} has no record in ${out}`);
     return r;
   });
+}
+
+/**
+ * Training time of a trial in ms as `trainNet` measures it: the sum of its epochs (training and the
+ * per-epoch test evaluation), without loading data; the whole trial's wall time for records without
+ * per-epoch times.
+ */
+export function trainingMs(r: TrialRecord): number {
+  return r.timing.epochMs ? r.timing.epochMs.reduce((a, v) => a + v, 0) : 1000 * r.timing.seconds;
+}
+
+/** The NaN/Inf message of a diverged trial (as `trainNet` reports it), or null. */
+export function nonFiniteOf(r: TrialRecord): string | null {
+  return r.stopReason === 'diverged' ? (r.divergence ?? 'diverged') : null;
 }

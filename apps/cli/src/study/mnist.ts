@@ -1,7 +1,7 @@
-import { gatherPixels, mnistStratifiedSplit, trainTestSplit } from '@ffnn/datasets';
+import { gatherPixels, mnistStratifiedSplit } from '@ffnn/datasets';
 import { loadMnist } from '@ffnn/datasets/node';
 import type { RowSource } from '@ffnn/layers';
-import { takeImageRows } from '../data.js';
+import { subsetIndices, takeImageRows } from '../data.js';
 import { Matrix, argmaxRows } from '@ffnn/tensor';
 
 /** Images kept as bytes with their labels. */
@@ -31,8 +31,8 @@ export function mnistStudyData(seed: number): MnistStudyData {
 /** A stratified, seeded subset of `rows` images (all when rows is 0 or ≥ n), in their original order. */
 export function subset(part: MnistPart, rows: number, seed: number): MnistPart {
   if (rows <= 0 || rows >= part.n) return part;
-  const { test } = trainTestSplit(part.n, { testFraction: rows / part.n, seed, stratify: part.labels });
-  const index = test.slice().sort();
+  // The same rows `ffnn train --train-rows/--test-rows` takes from its parts of the same split.
+  const index = subsetIndices(part.n, rows, seed, Int32Array.from(part.labels));
   return { images: takeImageRows(part.images, index), labels: Uint8Array.from(index, (i) => part.labels[i]!), n: index.length };
 }
 

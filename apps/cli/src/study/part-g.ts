@@ -1,74 +1,12 @@
-import type { History, Sequential } from '@ffnn/layers';
+import type { History } from '@ffnn/layers';
 import type { OptimizerName } from '@ffnn/optim';
-import { Matrix, Rng } from '@ffnn/tensor';
 import { type Datum, heatmap, lineChart } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
+import { spectralTracker } from '../spectral.js';
 import { argmin, fmt, pct, seconds, stepLogger, trainNet, writeTable } from './common.js';
 import { mnistStudyData, pixelSource, subset } from './mnist.js';
 import { settingsFor } from './profiles.js';
 import type { MethodResult, PartResult, StudyContext, Table } from './types.js';
-
-/**
- * Largest singular value σ_max(A) = √λ_max(AᵀA), by power iteration on AᵀA (seeded start vector,
- * `iterations` products with A and Aᵀ).
- */
-export function largestSingularValue(A: Matrix, iterations = 50, seed = 1993): number {
-  const { rows: m, cols: n } = A;
-  const rng = new Rng(seed);
-  let v = Float64Array.from({ length: n }, () => rng.normal());
-  const u = new Float64Array(m);
-  let sigma = 0;
-  for (let it = 0; it < iterations; it++) {
-    let norm = 0;
-    for (const x of v) norm += x * x;
-    norm = Math.sqrt(norm);
-    if (norm === 0) return 0;
-    for (let j = 0; j < n; j++) v[j] = v[j]! / norm;
-    for (let i = 0; i < m; i++) {
-      let s = 0;
-      for (let j = 0; j < n; j++) s += A.data[i * n + j]! * v[j]!;
-      u[i] = s;
-    }
-    let un = 0;
-    for (const x of u) un += x * x;
-    sigma = Math.sqrt(un);
-    const w = new Float64Array(n);
-    for (let i = 0; i < m; i++) {
-      const ui = u[i]!;
-      for (let j = 0; j < n; j++) w[j] = w[j]! + A.data[i * n + j]! * ui;
-    }
-    v = w;
-  }
-  return sigma;
-}
-
-/** σ_max of every weight matrix and of its change since the previous epoch, recorded per epoch. */
-function spectralTracker(): {
-  onStart: (net: Sequential) => void;
-  onEpochEnd: (net: Sequential, epoch: number) => void;
-  rows: { epoch: number; layer: string; sigmaW: number; sigmaUpdate: number }[];
-} {
-  // A copy of the weights at the start of the epoch (initial weights before epoch 1).
-  let previous: Matrix[] = [];
-  const rows: { epoch: number; layer: string; sigmaW: number; sigmaUpdate: number }[] = [];
-  return {
-    rows,
-    onStart(net) {
-      previous = net.layers.map((l) => l.W.clone());
-      previous.forEach((W, l) => rows.push({ epoch: 0, layer: `W${l + 1}`, sigmaW: largestSingularValue(W), sigmaUpdate: Number.NaN }));
-    },
-    onEpochEnd(net, epoch) {
-      const Ws = net.layers.map((l) => l.W);
-      Ws.forEach((W, l) => {
-        const prev = previous[l]!;
-        const D = Matrix.zeros(W.rows, W.cols);
-        for (let t = 0; t < W.data.length; t++) D.data[t] = W.data[t]! - prev.data[t]!;
-        rows.push({ epoch: epoch + 1, layer: `W${l + 1}`, sigmaW: largestSingularValue(W), sigmaUpdate: largestSingularValue(D) });
-      });
-      previous = Ws.map((W) => W.clone());
-    },
-  };
-}
 
 /** Part (g): η × λ2 heatmap, optimizer comparison, cost, stability and the summary of all methods. */
 export async function partG(ctx: StudyContext): Promise<PartResult> {
@@ -127,7 +65,7 @@ export async function partG(ctx: StudyContext): Promise<PartResult> {
       'spectral',
       'Largest singular value of each weight matrix and of its change over the epoch (epoch 0: initial weights)',
       ['optimizer', 'epoch', 'layer', 'σ_max(W)', 'σ_max(ΔW)'],
-      opt.flatMap((o) => o.spectral.map((r) => [o.name, r.epoch, r.layer, r.sigmaW, Number.isNaN(r.sigmaUpdate) ? null : r.sigmaUpdate])),
+      opt.flatMap((o) => o.spectral.map((r) => [o.name, r.epoch, r.layer, r.sigmaW, r.sigmaUpdate])),
     ),
   );
   // Cost and summary over every method of this run (parts already run + this part).
@@ -208,7 +146,7 @@ export async function partG(ctx: StudyContext): Promise<PartResult> {
   let worstRatio = { ratio: 0, label: '–' };
   for (const o of opt) {
     for (const r of o.spectral) {
-      const ratio = r.sigmaUpdate / r.sigmaW;
+      const ratio = r.sigmaUpdate === null ? NaN : r.sigmaUpdate / r.sigmaW;
       if (Number.isFinite(ratio) && ratio > worstRatio.ratio) worstRatio = { ratio, label: `${o.name}, ${r.layer}, epoch ${r.epoch}` };
     }
   }

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { CliFailure } from '../errors.js';
+import type { SpectralRow } from '../spectral.js';
 import type { OptionValue } from './spec.js';
 
 /** One finished trial: one line of a results file (JSON Lines). */
@@ -17,11 +18,20 @@ export interface TrialRecord {
   test: Record<string, number>;
   /** Training loss per epoch. */
   loss: number[];
+  /** Training metric per epoch (accuracy or MSE, from the batch outputs as seen during the epoch). Optional: absent in older files. */
+  metric?: number[];
+  /** Test loss and metric after every epoch (trials with `testCurves`). */
+  testLoss?: number[];
+  testMetric?: number[];
   stopReason: string;
+  /** Why a diverged trial stopped (the NaN/Inf message). */
+  divergence?: string;
   /** Dead (ReLU family) and saturated (sigmoid/tanh) unit fractions of each hidden layer after training. */
   diagnostics?: { layer: number; activation: string; deadFraction: number | null; saturatedFraction: number | null }[];
-  /** Wall time; the only field that differs between runs. */
-  timing: { seconds: number };
+  /** σ_max of every weight matrix and of its change, per epoch (trials with `spectral`). */
+  spectral?: SpectralRow[];
+  /** Wall time (the whole trial, and each epoch's training and test evaluation); the only field that differs between runs. */
+  timing: { seconds: number; epochMs?: number[] };
 }
 
 /** The key that identifies a record: the same configuration trained for the same epochs. */

@@ -29,13 +29,16 @@ export interface HalvingSpec {
 }
 
 /**
- * A sweep: base `ffnn train` options, plus a grid (every combination) and/or random draws.
- * Option names are the `ffnn train` flags in camelCase (`lr`, `hidden`, `batchSize`, `l2`, …).
+ * A sweep: base `ffnn train` options, plus a grid (every combination), a list of explicit
+ * configurations and/or random draws. Option names are the `ffnn train` flags in camelCase
+ * (`lr`, `hidden`, `batchSize`, `l2`, …).
  */
 export interface SweepSpec {
   name?: string;
   base: Record<string, OptionValue>;
   grid?: Record<string, OptionValue[]>;
+  /** Explicit configurations, each over `base` (e.g. optimizers each with its own η). */
+  list?: Record<string, OptionValue>[];
   random?: { count: number; seed?: number; params: Record<string, Distribution> };
   halving?: HalvingSpec;
 }
@@ -82,8 +85,8 @@ export function validateSpec(raw: unknown, source = '<spec>'): SweepSpec {
     return v as Record<string, unknown>;
   };
   const s = obj(raw, 'the spec');
-  const unknown = Object.keys(s).filter((k) => !['name', 'base', 'grid', 'random', 'halving'].includes(k));
-  if (unknown.length) fail(source, `unknown field(s) ${unknown.join(', ')}; a spec has name, base, grid, random, halving`);
+  const unknown = Object.keys(s).filter((k) => !['name', 'base', 'grid', 'list', 'random', 'halving'].includes(k));
+  if (unknown.length) fail(source, `unknown field(s) ${unknown.join(', ')}; a spec has name, base, grid, list, random, halving`);
   const base = obj(s.base ?? {}, 'base');
   const checkKey = (k: string, where: string) => {
     if (NOT_SWEEPABLE.has(k)) fail(source, `${where}.${k}: output options are set on the sweep command, not per trial`);
@@ -101,6 +104,16 @@ export function validateSpec(raw: unknown, source = '<spec>'): SweepSpec {
       if (!Array.isArray(v) || v.length === 0 || !v.every(isValue)) fail(source, `grid.${k} must be a non-empty list of values`);
     }
     spec.grid = grid as Record<string, OptionValue[]>;
+  }
+  if (s.list !== undefined) {
+    if (!Array.isArray(s.list) || s.list.length === 0) fail(source, 'list must be a non-empty list of option objects');
+    s.list.forEach((entry: unknown, i) => {
+      for (const [k, v] of Object.entries(obj(entry, `list[${i}]`))) {
+        checkKey(k, `list[${i}]`);
+        if (!isValue(v)) fail(source, `list[${i}].${k} must be a string, number or boolean`);
+      }
+    });
+    spec.list = s.list as Record<string, OptionValue>[];
   }
   if (s.random !== undefined) {
     const r = obj(s.random, 'random');
@@ -134,7 +147,7 @@ export function validateSpec(raw: unknown, source = '<spec>'): SweepSpec {
     if (h.eta !== undefined && (!Number.isInteger(h.eta) || (h.eta as number) < 2)) fail(source, 'halving.eta must be an integer ≥ 2');
     spec.halving = h as unknown as HalvingSpec;
   }
-  if (!spec.grid && !spec.random) spec.grid = {};
+  if (!spec.grid && !spec.list && !spec.random) spec.grid = {};
   return spec;
 }
 
@@ -156,7 +169,7 @@ function draw(rng: Rng, d: Distribution): OptionValue {
 
 /**
  * The trials of a spec, in a fixed order: the grid's combinations (first key slowest), then the
- * random draws (from Rng(random.seed ?? 1993), parameters in spec order). Same spec → same list,
+ * list's configurations, then the random draws (from Rng(random.seed ?? 1993), parameters in spec order). Same spec → same list,
  * on every machine, which is what makes `--shard` and `merge` work.
  */
 export function expandTrials(spec: SweepSpec): Trial[] {
@@ -166,6 +179,7 @@ export function expandTrials(spec: SweepSpec): Trial[] {
     for (const [k, values] of Object.entries(spec.grid)) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [k]: v })));
     for (const c of combos) configs.push({ ...spec.base, ...c });
   }
+  for (const c of spec.list ?? []) configs.push({ ...spec.base, ...c });
   if (spec.random) {
     const rng = new Rng(spec.random.seed ?? 1993);
     for (let i = 0; i < spec.random.count; i++) {

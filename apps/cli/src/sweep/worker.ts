@@ -47,9 +47,13 @@ export async function runTrial(trial: Trial, epochs: number | undefined, rung: n
     train: result.train,
     test: result.test,
     loss: result.history.loss,
+    metric: result.history.metric,
+    ...(flags.testCurves ? { testLoss: result.history.valLoss, testMetric: result.history.valMetric } : {}),
     stopReason: result.history.stopReason,
+    ...(result.history.divergence ? { divergence: result.history.divergence.message } : {}),
     diagnostics: result.diagnostics.map(({ layer, activation, deadFraction, saturatedFraction }) => ({ layer, activation, deadFraction, saturatedFraction })),
-    timing: { seconds: (Date.now() - started) / 1000 },
+    ...(result.spectral ? { spectral: result.spectral } : {}),
+    timing: { seconds: (Date.now() - started) / 1000, epochMs: result.history.timeMs },
   };
 }
 
