@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { createProgram } from '../src/index.js';
+import { studyBSpec } from '../src/study/part-b.js';
 import { studyESpec } from '../src/study/part-e.js';
 import { settingsFor } from '../src/study/profiles.js';
 import { expandTrials, readSpec } from '../src/sweep/spec.js';
@@ -45,6 +46,10 @@ describe('deploy files', () => {
     for (const a of args) for (const cmd of a.split('&&').map((s) => s.trim()).filter((s) => s.startsWith('ffnn '))) expect(() => parses(cmd)).not.toThrow();
   });
   it('the study specs are valid and expand to the study grids', () => {
+    // Each cluster spec and the grid of `reproduce --profile full` for that part are the same trials.
+    const b = expandTrials(readSpec(join(root, 'sweeps/study-b-full.yaml')));
+    expect(b).toHaveLength(24);
+    expect(b.map((t) => t.id)).toEqual(expandTrials(studyBSpec(settingsFor('full'), 1993)).map((t) => t.id));
     expect(expandTrials(readSpec(join(root, 'sweeps/study-f-full.yaml')))).toHaveLength(27);
     const e = expandTrials(readSpec(join(root, 'sweeps/study-e-full.yaml')));
     expect(e).toHaveLength(48);

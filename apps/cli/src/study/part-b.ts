@@ -4,8 +4,11 @@ import type { OptimizerName } from '@ffnn/optim';
 import type { Matrix } from '@ffnn/tensor';
 import { type Datum, lineChart, pointsAndLines } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
-import { argmin, fmt, hiddenLabel, mseOf, r2Of, rungeSetup, stepLogger, trainNet, writeTable } from './common.js';
-import { settingsFor } from './profiles.js';
+import type { TrialRecord } from '../sweep/results.js';
+import type { SweepSpec } from '../sweep/spec.js';
+import { argmin, fmt, hiddenLabel, mseOf, r2Of, rungeSetup, trainNet, writeTable } from './common.js';
+import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
+import { type StudySettings, settingsFor } from './profiles.js';
 import type { Difference, MethodResult, PartResult, StudyContext, Table } from './types.js';
 
 /** One fitted Runge model, evaluated on the test rows. */
@@ -25,8 +28,8 @@ export interface RungeFitRow {
   nonFinite: string | null;
   /** Learning curves (FFNN only). */
   curves?: { train: number[]; test: number[] };
-  /** Test predictions (kept for the figure of the best model). */
-  predictions: Matrix;
+  /** Test predictions (linear models, and networks trained in process; for the figure of the best model). */
+  predictions?: Matrix;
 }
 
 /** Fits OLS, Ridge and Lasso (α grids) on the polynomial features; returns every fit. */
@@ -109,6 +112,51 @@ export function rungeNet(
   };
 }
 
+/**
+ * The part (b) network grid as a sweep spec: inputs (x, and the degree-10 features when the profile
+ * trains on them) × hidden layers × optimizer × η, each cell an `ffnn train` run with the test MSE
+ * recorded per epoch (the learning curves). `sweeps/study-b-full.yaml` is this spec at the full profile.
+ */
+export function studyBSpec(s: StudySettings, seed: number): SweepSpec {
+  const { hidden, optimizers, lrs, epochs, polyInputs } = s.b;
+  return {
+    name: 'study-b',
+    base: { data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed, activation: 'relu', epochs, batchSize: 64, testCurves: true },
+    grid: { features: polyInputs ? ['raw', `poly:${s.runge.degree}`] : ['raw'], hidden: hidden.map((h) => h.join(',')), optimizer: optimizers, lr: lrs },
+  };
+}
+
+/** The width sweep of part (b): two hidden layers of each width, at the optimizer and η of the best x-input cell. */
+export function studyBWidthSpec(s: StudySettings, seed: number, optimizer: string, lr: number): SweepSpec {
+  return {
+    name: 'study-b-width',
+    base: { data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed, activation: 'relu', optimizer, lr, epochs: s.b.epochs, batchSize: 64, testCurves: true },
+    grid: { hidden: s.b.widths.map((w) => `${w},${w}`) },
+  };
+}
+
+/** A grid cell's row from its trial record (the same numbers `rungeNet` computes in process). */
+function rowOf(r: TrialRecord): RungeFitRow & { widths: number[] } {
+  const widths = String(r.config.hidden).split(',').map(Number);
+  return {
+    method: 'FFNN',
+    inputs: r.config.features === undefined || r.config.features === 'raw' ? 'x' : 'poly10',
+    hidden: hiddenLabel(widths),
+    widths,
+    optimizer: String(r.config.optimizer),
+    lr: r.config.lr as number,
+    alpha: null,
+    trainMse: r.train.mse!,
+    testMse: r.test.mse!,
+    testMseClean: r.test.mse_clean!,
+    testR2: r.test.r2!,
+    timeMs: trainingMs(r),
+    epochs: r.loss.length,
+    nonFinite: nonFiniteOf(r),
+    curves: { train: r.loss, test: r.testLoss ?? [] },
+  };
+}
+
 const COLUMNS = ['method', 'inputs', 'hidden', 'optimizer', 'η', 'α', 'train MSE', 'test MSE (noisy y)', 'test MSE (clean f)', 'test R²', 'time (s)'];
 const toRow = (r: RungeFitRow) => [r.method, r.inputs, r.hidden, r.optimizer, r.lr, r.alpha, r.trainMse, r.testMse, r.testMseClean, r.testR2, r.timeMs / 1000];
 
@@ -127,30 +175,25 @@ export async function partB(ctx: StudyContext): Promise<PartResult> {
   const bestRidge = ridges[argmin(ridges, (r) => r.testMse)]!;
   const bestLasso = lassos[argmin(lassos, (r) => r.testMse)]!;
 
-  const inputKinds: ('x' | 'poly10')[] = s.b.polyInputs ? ['x', 'poly10'] : ['x'];
-  const grid = inputKinds.flatMap((inputs) => s.b.hidden.flatMap((hidden) => s.b.optimizers.flatMap((optimizer) => s.b.lrs.map((lr) => ({ inputs, hidden, optimizer, lr })))));
-  const total = grid.length + s.b.widths.length;
-  const step = stepLogger(ctx, 'b', total);
-  const nets: RungeFitRow[] = [];
-  for (const g of grid) {
-    step(`FFNN ${g.inputs} ${hiddenLabel(g.hidden)} ${g.optimizer} η=${g.lr}, ${s.b.epochs} epochs`);
-    const { net: _net, ...row } = rungeNet(setup, g.inputs, g.hidden, g.optimizer, g.lr, s.b.epochs, ctx.seed);
-    nets.push(row);
-  }
+  // The grid and the width sweep run through the sweep machinery: every cell is an `ffnn train`
+  // trial (same data, split, features, scaler, initial weights and batch order as rungeNet) in a
+  // worker process, with its test MSE per epoch for the learning curves.
+  ctx.log(`[b] FFNN grid, ${s.b.epochs} epochs per cell`);
+  const nets = (await runGrid(ctx, 'b', studyBSpec(s, ctx.seed))).map(rowOf);
   const xNets = nets.filter((r) => r.inputs === 'x');
   const bestX = xNets[argmin(xNets, (r) => r.testMse)]!;
   const polyNets = nets.filter((r) => r.inputs === 'poly10');
   const bestPoly = polyNets.length > 0 ? polyNets[argmin(polyNets, (r) => r.testMse)]! : null;
 
   // Width sweep: two hidden layers, the optimizer and η of the best x-input grid cell.
-  const sweep: RungeFitRow[] = [];
-  for (const w of s.b.widths) {
-    step(`width sweep 2×${w} ${bestX.optimizer} η=${bestX.lr}`);
-    const { net: _net, ...row } = rungeNet(setup, 'x', [w, w], bestX.optimizer as OptimizerName, bestX.lr!, s.b.epochs, ctx.seed);
-    sweep.push(row);
-  }
+  ctx.log(`[b] width sweep 2×{${s.b.widths.join(', ')}}, ${bestX.optimizer} η=${bestX.lr}`);
+  const sweep = (await runGrid(ctx, 'b', studyBWidthSpec(s, ctx.seed, bestX.optimizer, bestX.lr!), 'width-sweep.jsonl')).map(rowOf);
   const allNets = [...nets, ...sweep];
   const best = allNets[argmin(allNets, (r) => r.testMse)]!;
+  // Only the best network is trained again here, in process, for its test predictions (the figure).
+  const again = rungeNet(setup, best.inputs, best.widths, best.optimizer as OptimizerName, best.lr!, s.b.epochs, ctx.seed);
+  if (again.testMse !== best.testMse) throw new Error(`part b: the in-process rerun of the best network (${best.inputs} ${best.hidden} ${best.optimizer} η=${best.lr}) differs from its sweep trial`);
+  const bestPredictions = again.predictions!;
 
   const tables: Table[] = [
     writeTable(ctx, 'b', 'linear-baselines', 'OLS, Ridge and Lasso on standardized degree-10 polynomial features (α grid)', COLUMNS, linear.map(toRow)),
@@ -181,8 +224,8 @@ export async function partB(ctx: StudyContext): Promise<PartResult> {
   const predLines: Datum[] = [...fLine];
   const bestLabel = `best FFNN (${best.inputs}, ${best.hidden}, ${best.optimizer} η=${best.lr})`;
   for (const i of order) {
-    predLines.push({ x: setup.xTestRaw.data[i]!, y: best.predictions.data[i]!, series: bestLabel, kind: 'line' });
-    predLines.push({ x: setup.xTestRaw.data[i]!, y: ols.predictions.data[i]!, series: 'OLS degree 10', kind: 'line' });
+    predLines.push({ x: setup.xTestRaw.data[i]!, y: bestPredictions.data[i]!, series: bestLabel, kind: 'line' });
+    predLines.push({ x: setup.xTestRaw.data[i]!, y: ols.predictions!.data[i]!, series: 'OLS degree 10', kind: 'line' });
   }
   figures.push(
     await renderFigure(

@@ -32,6 +32,6 @@ describe('runStudy end to end (test profile)', () => {
     expect(manifest.files).toContain('b/ffnn-grid.csv');
     expect(manifest.backend.name).toBe('js');
     expect(manifest.timingsMs.total).toBeGreaterThan(0);
-    expect(lines.some((l) => l.includes('[b] 1/'))).toBe(true);
+    expect(lines.some((l) => l.includes('[b] trial 1/'))).toBe(true);
   });
 });
