@@ -252,6 +252,128 @@ export function gemmF64(
   gemmBlock<f64>(n, k, alpha, pA, sAi, sAp, pB, beta, pC, i0, i1, j0, j1);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Sparse A (e.g. MNIST pixels, 81 % zeros): the nonzero entries of each row of a row-major m×k A
+// (CSR: row starts, byte offsets p·ldb of the matching rows of B, values), then C = α·A·B + β·C
+// summing only those terms. For finite B this gives the dense kernel's bits: a skipped term is
+// ±0 and adding ±0 to the running sum (which starts at +0 and is never −0) changes nothing.
+
+/** Nonzero entries of a row-major m×k A (NaN counts as nonzero); −1 when there are more than `limit`. */
+@inline
+function csrT<T>(m: i32, k: i32, pA: usize, limit: i32, ldb: i32, pRow: usize, pCol: usize, pVal: usize): i32 {
+  const size = <usize>sizeof<T>();
+  const lanes = <i32>(16 / sizeof<T>());
+  const zero = v128.splat<T>(0);
+  let nnz = 0;
+  for (let i = 0; i < m; i++) {
+    store<i32>(pRow + (<usize>i << 2), nnz);
+    const a = pA + <usize>i * <usize>k * size;
+    let p = 0;
+    for (; p + lanes <= k; p += lanes) {
+      let mask = sizeof<T>() == 4 ? i32x4.bitmask(v128.ne<T>(v128.load(a + <usize>p * size), zero)) : i64x2.bitmask(v128.ne<T>(v128.load(a + <usize>p * size), zero));
+      while (mask != 0) {
+        const q = p + ctz(mask);
+        mask &= mask - 1;
+        if (nnz == limit) return -1;
+        store<i32>(pCol + (<usize>nnz << 2), q * ldb);
+        store<T>(pVal + <usize>nnz * size, load<T>(a + <usize>q * size));
+        nnz++;
+      }
+    }
+    for (; p < k; p++) {
+      const x = load<T>(a + <usize>p * size);
+      if (x != 0) {
+        if (nnz == limit) return -1;
+        store<i32>(pCol + (<usize>nnz << 2), p * ldb);
+        store<T>(pVal + <usize>nnz * size, x);
+        nnz++;
+      }
+    }
+  }
+  store<i32>(pRow + (<usize>m << 2), nnz);
+  return nnz;
+}
+
+export function csrF32(m: i32, k: i32, pA: usize, limit: i32, ldb: i32, pRow: usize, pCol: usize, pVal: usize): i32 {
+  return csrT<f32>(m, k, pA, limit, ldb, pRow, pCol, pVal);
+}
+
+export function csrF64(m: i32, k: i32, pA: usize, limit: i32, ldb: i32, pRow: usize, pCol: usize, pVal: usize): i32 {
+  return csrT<f64>(m, k, pA, limit, ldb, pRow, pCol, pVal);
+}
+
+/** `C[i0:i1, :] ← α·A·B + β·C` with A in CSR form ({@link csrT}, column entries as byte offsets into B). */
+@inline
+function gemmSparseT<T>(n: i32, pRow: usize, pCol: usize, pVal: usize, pB: usize, alpha: T, beta: T, pC: usize, i0: i32, i1: i32): void {
+  const size = <usize>sizeof<T>();
+  const lanes = <i32>(16 / sizeof<T>());
+  const ldc = <usize>n * size;
+  const useBeta = beta != 0;
+  const va = v128.splat<T>(alpha), vb = v128.splat<T>(beta);
+  const z = v128.splat<T>(0);
+  for (let i = i0; i < i1; i++) {
+    const s = load<i32>(pRow + (<usize>i << 2)), e = load<i32>(pRow + (<usize>(i + 1) << 2));
+    const c = pC + <usize>i * ldc;
+    let j = 0;
+    // Eight vectors of a row of C in registers while the row's nonzero terms stream by.
+    for (; j + 8 * lanes <= n; j += 8 * lanes) {
+      let c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
+      const bj = pB + <usize>j * size;
+      for (let t = s; t < e; t++) {
+        const x = v128.load_splat<T>(pVal + <usize>t * size);
+        const b = bj + <usize>load<i32>(pCol + (<usize>t << 2));
+        c0 = v128.add<T>(c0, v128.mul<T>(x, v128.load(b)));
+        c1 = v128.add<T>(c1, v128.mul<T>(x, v128.load(b, 16)));
+        c2 = v128.add<T>(c2, v128.mul<T>(x, v128.load(b, 32)));
+        c3 = v128.add<T>(c3, v128.mul<T>(x, v128.load(b, 48)));
+        c4 = v128.add<T>(c4, v128.mul<T>(x, v128.load(b, 64)));
+        c5 = v128.add<T>(c5, v128.mul<T>(x, v128.load(b, 80)));
+        c6 = v128.add<T>(c6, v128.mul<T>(x, v128.load(b, 96)));
+        c7 = v128.add<T>(c7, v128.mul<T>(x, v128.load(b, 112)));
+      }
+      const o = c + <usize>j * size;
+      finish<T>(o, c0, va, vb, useBeta); finish<T>(o + 16, c1, va, vb, useBeta);
+      finish<T>(o + 32, c2, va, vb, useBeta); finish<T>(o + 48, c3, va, vb, useBeta);
+      finish<T>(o + 64, c4, va, vb, useBeta); finish<T>(o + 80, c5, va, vb, useBeta);
+      finish<T>(o + 96, c6, va, vb, useBeta); finish<T>(o + 112, c7, va, vb, useBeta);
+    }
+    for (; j + lanes <= n; j += lanes) {
+      let c0 = z;
+      const bj = pB + <usize>j * size;
+      for (let t = s; t < e; t++) {
+        c0 = v128.add<T>(c0, v128.mul<T>(v128.load_splat<T>(pVal + <usize>t * size), v128.load(bj + <usize>load<i32>(pCol + (<usize>t << 2)))));
+      }
+      finish<T>(c + <usize>j * size, c0, va, vb, useBeta);
+    }
+    const r = n - j;
+    if (r > 0) {
+      const bj = pB + <usize>j * size;
+      if (sizeof<T>() == 8 || r == 1) sparseTail<T>(1, s, e, pCol, pVal, bj, c + <usize>j * size, va, vb, useBeta);
+      else if (r == 2) sparseTail<T>(2, s, e, pCol, pVal, bj, c + <usize>j * size, va, vb, useBeta);
+      else sparseTail<T>(3, s, e, pCol, pVal, bj, c + <usize>j * size, va, vb, useBeta);
+    }
+  }
+}
+
+/** The last `r` columns of one row of {@link gemmSparseT}. */
+@inline
+function sparseTail<T>(r: i32, s: i32, e: i32, pCol: usize, pVal: usize, bj: usize, c: usize, alpha: v128, beta: v128, useBeta: bool): void {
+  const size = <usize>sizeof<T>();
+  let c0 = v128.splat<T>(0);
+  for (let t = s; t < e; t++) {
+    c0 = v128.add<T>(c0, v128.mul<T>(v128.load_splat<T>(pVal + <usize>t * size), loadPart<T>(bj + <usize>load<i32>(pCol + (<usize>t << 2)), r)));
+  }
+  finishPart<T>(c, c0, alpha, beta, useBeta, r);
+}
+
+export function gemmSparseF32(n: i32, pRow: usize, pCol: usize, pVal: usize, pB: usize, alpha: f64, beta: f64, pC: usize, i0: i32, i1: i32): void {
+  gemmSparseT<f32>(n, pRow, pCol, pVal, pB, <f32>alpha, <f32>beta, pC, i0, i1);
+}
+
+export function gemmSparseF64(n: i32, pRow: usize, pCol: usize, pVal: usize, pB: usize, alpha: f64, beta: f64, pC: usize, i0: i32, i1: i32): void {
+  gemmSparseT<f64>(n, pRow, pCol, pVal, pB, alpha, beta, pC, i0, i1);
+}
+
 /** `out (cols×rows) ← src (rows×cols)ᵀ`, in 4×4-element blocks for cache reuse. */
 @inline
 function transposeT<T>(rows: i32, cols: i32, src: usize, out: usize): void {

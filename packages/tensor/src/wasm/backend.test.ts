@@ -161,6 +161,48 @@ describe('wasm gemm', () => {
     }
   });
 
+  it('multiplies a mostly-zero A with the dense kernel\'s bits (every transpose, f32/f64, 1–3 threads)', async () => {
+    const three = await createWasmBackend({ threads: 3 });
+    try {
+      const stats = (b: unknown) => b as { sparseCalls: number };
+      const rng = new Rng(23);
+      const [m, n, k] = [64, 301, 784];
+      for (const dtype of ['float32', 'float64'] as const) {
+        for (const [transA, transB, alpha, beta] of [[false, false, 1, 0], [true, false, 1, 0], [false, true, 0.75, 0.5], [true, true, -1.5, 1]] as const) {
+          // About 80 % zeros, in runs like the blank margins of an image.
+          const opA = allocate(dtype, m * k);
+          for (let t = 0; t < m * k; t++) opA[t] = t % k < 0.6 * k && rng.uniform() < 0.33 ? rng.normal() : 0;
+          const opB = random(rng, k * n, dtype);
+          const C0 = random(rng, m * n, dtype);
+          const A = transA ? allocate(dtype, m * k) : opA;
+          if (transA) for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) A[p * m + i] = opA[i * k + p]!;
+          const B = transB ? allocate(dtype, k * n) : opB;
+          if (transB) for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) B[j * k + p] = opB[p * n + j]!;
+          // Reference: the dense kernel one row of C at a time (1·n·k multiply-adds stays dense).
+          const expected = C0.slice();
+          for (let i = 0; i < m; i++) {
+            single.gemm(false, false, 1, n, k, alpha, opA.subarray(i * k, (i + 1) * k), opB, beta, expected.subarray(i * n, (i + 1) * n));
+          }
+          for (const backend of [single, two, three]) {
+            const before = stats(backend).sparseCalls;
+            const C = C0.slice();
+            backend.gemm(transA, transB, m, n, k, alpha, A, B, beta, C);
+            expect(stats(backend).sparseCalls).toBe(before + 1);
+            expect(sameBits(C, expected)).toBe(true);
+          }
+          expect(relativeError(expected, runGemm(jsBackend, { transA, transB, m, n, k, alpha, beta, A, B, C: C0 }))).toBeLessThanOrEqual(TOL[dtype]);
+        }
+        // A dense A stays on the dense kernel.
+        const before = stats(single).sparseCalls;
+        const c = gemmCase(rng, dtype, m, n, k, false, false, 1, 0);
+        runGemm(single, c);
+        expect(stats(single).sparseCalls).toBe(before);
+      }
+    } finally {
+      three.dispose?.();
+    }
+  });
+
   it('splits large Adam updates over threads with the reference bits (f32 and f64, Adam, + L2, AdamW)', async () => {
     const three = await createWasmBackend({ threads: 3 });
     try {

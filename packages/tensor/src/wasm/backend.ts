@@ -6,7 +6,8 @@ import type { DType, FloatArray } from '../matrix.js';
 import { kernelsSharedWasm, kernelsWasm } from './kernels.wasm.js';
 import { Arena, alignUp } from './memory.js';
 import {
-  type AdamJob, type GemmJob, OP_ADAM_F32, OP_ADAM_F64, OP_GEMM_F32, OP_GEMM_F64, WorkerPool, type WorkerThreadsModule, adamChunks,
+  type AdamJob, type GemmJob, OP_ADAM_F32, OP_ADAM_F64, OP_GEMM_F32, OP_GEMM_F64, OP_SPARSE_F32, OP_SPARSE_F64, type SparseGemmJob,
+  WorkerPool, type WorkerThreadsModule, adamChunks,
   nodeWorkerThreads,
 } from './threads.js';
 
@@ -38,6 +39,10 @@ interface Kernels {
   adamF64: AdamKernel;
   allFiniteF32: (size: number, p: number) => number;
   allFiniteF64: (size: number, p: number) => number;
+  csrF32: CsrKernel;
+  csrF64: CsrKernel;
+  gemmSparseF32: SparseKernel;
+  gemmSparseF64: SparseKernel;
   scaleBytesF32: (size: number, pSrc: number, divisor: number, pOut: number) => void;
   scaleBytesF64: (size: number, pSrc: number, divisor: number, pOut: number) => void;
   heapBase: () => number;
@@ -46,6 +51,12 @@ interface Kernels {
 type GemmKernel = (
   n: number, k: number, alpha: number, pA: number, sAi: number, sAp: number, pB: number, beta: number, pC: number,
   i0: number, i1: number, j0: number, j1: number,
+) => void;
+
+type CsrKernel = (m: number, k: number, pA: number, limit: number, ldb: number, pRow: number, pCol: number, pVal: number) => number;
+
+type SparseKernel = (
+  n: number, pRow: number, pCol: number, pVal: number, pB: number, alpha: number, beta: number, pC: number, i0: number, i1: number,
 ) => void;
 
 type AdamKernel = (
@@ -60,6 +71,15 @@ type AdamKernel = (
  * gains nothing from a second thread, 64×64·64×64 (262k) and larger run 1.5–1.9× faster.
  */
 const MIN_SPLIT_WORK = 1 << 18;
+
+/**
+ * Multiply-adds from which a product checks whether op(A) is mostly zeros (MNIST pixels are 81 %
+ * zeros) and, when at most {@link SPARSE_FRACTION} of it is nonzero, multiplies only the nonzero
+ * terms. Same bits as the dense kernel for finite B (see assembly/kernels.ts); a dense A costs one
+ * abandoned scan of at most that fraction of A.
+ */
+const MIN_SPARSE_WORK = 1 << 20;
+const SPARSE_FRACTION = 0.4;
 
 /** Parameters below which an Adam update stays on one thread (about 35 µs of work). */
 const MIN_SPLIT_ADAM = 1 << 14;
@@ -112,6 +132,8 @@ class WasmBackend implements KernelBackend {
   threads: number;
   /** How many products were offered to worker threads (for tests and diagnostics). */
   parallelCalls = 0;
+  /** How many products took the sparse-A path (for tests and diagnostics). */
+  sparseCalls = 0;
 
   /** How many chunks of products worker threads computed (for tests and diagnostics). */
   get workerChunks(): number {
@@ -124,6 +146,9 @@ class WasmBackend implements KernelBackend {
   private readonly job: GemmJob = {
     op: OP_GEMM_F32, m: 0, n: 0, k: 0, alpha: 0, pA: 0, sAi: 0, sAp: 0, pB: 0, beta: 0, pC: 0,
     byRows: true, tiles: 0, chunks: 0, width: 0,
+  };
+  private readonly sparseJob: SparseGemmJob = {
+    op: OP_SPARSE_F32, m: 0, n: 0, pRow: 0, pCol: 0, pVal: 0, pB: 0, pC: 0, alpha: 0, beta: 0, chunks: 0,
   };
   private readonly adamJob: AdamJob = {
     op: OP_ADAM_F32, size: 0, pw: 0, pg: 0, pm: 0, pv: 0, stepSize: 0, beta1: 0, beta2: 0, eps: 0, bc2Sqrt: 0,
@@ -181,7 +206,8 @@ class WasmBackend implements KernelBackend {
     const f32 = C instanceof Float32Array;
     const size = f32 ? 4 : 8;
     const bytesA = alignUp(m * k * size), bytesB = alignUp(k * n * size), bytesC = alignUp(m * n * size);
-    const base = this.arena.scratch(bytesA + bytesB + (transB ? bytesB : 0) + bytesC);
+    const sparseBytes = m * n * k >= MIN_SPARSE_WORK ? bytesA + alignUp((m + 1) * 4) + alignUp(Math.ceil(m * k * SPARSE_FRACTION) * (4 + size)) : 0;
+    const base = this.arena.scratch(bytesA + bytesB + (transB ? bytesB : 0) + bytesC + sparseBytes);
     const pA = this.place(A, m * k, base, true);
     let pB = this.place(B, k * n, base + bytesA, true);
     const pC = this.place(C, m * n, base + bytesA + bytesB, beta !== 0);
@@ -190,6 +216,10 @@ class WasmBackend implements KernelBackend {
       const pT = base + bytesA + bytesB + bytesC;
       (f32 ? this.x.transposeF32 : this.x.transposeF64)(n, k, pB, pT);
       pB = pT;
+    }
+    if (m * n * k >= MIN_SPARSE_WORK && this.sparseGemm(transA, m, n, k, alpha, pA, pB, beta, pC, f32, base + bytesA + bytesB + (transB ? bytesB : 0) + bytesC)) {
+      this.copyOut(C, m * n, pC);
+      return;
     }
     const gemm = f32 ? this.x.gemmF32 : this.x.gemmF64;
     const sAi = transA ? 1 : k;
@@ -222,6 +252,51 @@ class WasmBackend implements KernelBackend {
       this.pool.gemm(job);
     }
     this.copyOut(C, m * n, pC);
+  }
+
+  /**
+   * The sparse path of {@link gemm}: op(A) (transposed into scratch first when `transA`) in CSR form
+   * at `scratch`, then only its nonzero terms. Returns false, having computed nothing, when more than
+   * {@link SPARSE_FRACTION} of op(A) is nonzero.
+   */
+  private sparseGemm(
+    transA: boolean, m: number, n: number, k: number, alpha: number, pA: number, pB: number, beta: number, pC: number,
+    f32: boolean, scratch: number,
+  ): boolean {
+    const size = f32 ? 4 : 8;
+    let pOpA = pA;
+    let next = scratch;
+    if (transA) {
+      // A is stored k×m; the CSR kernel reads op(A) row by row.
+      pOpA = next;
+      (f32 ? this.x.transposeF32 : this.x.transposeF64)(k, m, pA, pOpA);
+      next += alignUp(m * k * size);
+    }
+    const limit = Math.floor(m * k * SPARSE_FRACTION);
+    const pRow = next;
+    const pCol = pRow + alignUp((m + 1) * 4);
+    const pVal = pCol + alignUp(limit * 4);
+    if ((f32 ? this.x.csrF32 : this.x.csrF64)(m, k, pOpA, limit, n * size, pRow, pCol, pVal) < 0) return false;
+    if (this.pool === undefined || m * n * k * SPARSE_FRACTION < MIN_SPLIT_WORK || this.pool.readyCount() === 0 || m < 2) {
+      (f32 ? this.x.gemmSparseF32 : this.x.gemmSparseF64)(n, pRow, pCol, pVal, pB, alpha, beta, pC, 0, m);
+    } else {
+      const job = this.sparseJob;
+      job.op = f32 ? OP_SPARSE_F32 : OP_SPARSE_F64;
+      job.m = m;
+      job.n = n;
+      job.pRow = pRow;
+      job.pCol = pCol;
+      job.pVal = pVal;
+      job.pB = pB;
+      job.pC = pC;
+      job.alpha = alpha;
+      job.beta = beta;
+      job.chunks = Math.min(m, 4 * this.threads);
+      this.parallelCalls++;
+      this.pool.sparseGemm(job);
+    }
+    this.sparseCalls++;
+    return true;
   }
 
   addRowVector(m: number, n: number, A: FloatArray, b: FloatArray, out: FloatArray): void {

@@ -24,8 +24,9 @@ const FAILED = 3;
 const OP = 4;
 const READY = 5;
 const WORKER_CHUNKS = 6; // chunks run by workers so far (diagnostics)
-const ARGS = 8; // gemm: n, k, pA, sAi, sAp, pB, pC, m, byRows, tiles, chunks, width; adam: size, pw, pg, pm, pv, decoupled, chunks
-/** Float64 index of the first float argument (gemm: α, β; adam: stepSize, β1, β2, ε, bc2Sqrt, λ, decay). */
+const ARGS = 8; // gemm: n, k, pA, sAi, sAp, pB, pC, m, byRows, tiles, chunks, width; adam: size, pw, pg, pm, pv, decoupled, chunks;
+// sparse gemm: n, pRow, pCol, pVal, pB, pC, m, chunks
+/** Float64 index of the first float argument (gemm, sparse gemm: α, β; adam: stepSize, β1, β2, ε, bc2Sqrt, λ, decay). */
 const FARGS = 12;
 export const CONTROL_BYTES = 192;
 
@@ -33,6 +34,8 @@ export const OP_GEMM_F32 = 1;
 export const OP_GEMM_F64 = 2;
 export const OP_ADAM_F32 = 3;
 export const OP_ADAM_F64 = 4;
+export const OP_SPARSE_F32 = 5;
+export const OP_SPARSE_F64 = 6;
 const OP_QUIT = 99;
 
 /**
@@ -55,7 +58,8 @@ function drain(i32: Int32Array, f64: Float64Array, x: Record<string, unknown>, t
   const f = 12; // FARGS
   const op = i32[4]!; // OP
   const isGemm = op === 1 || op === 2;
-  const chunks = isGemm ? i32[a + 10]! : i32[a + 6]!;
+  const isSparse = op === 5 || op === 6; // OP_SPARSE_F32, OP_SPARSE_F64
+  const chunks = isGemm ? i32[a + 10]! : isSparse ? i32[a + 7]! : i32[a + 6]!;
   for (;;) {
     const word = Atomics.load(i32, 1); // CLAIM
     if (word >>> 16 !== tag || (word & 0xffff) >= chunks) return;
@@ -71,6 +75,11 @@ function drain(i32: Int32Array, f64: Float64Array, x: Record<string, unknown>, t
         const alpha = f64[f]!, beta = f64[f + 1]!;
         if (byRows) gemm(n, k, alpha, pA, sAi, sAp, pB, beta, pC, from * 4, Math.min(to * 4, m), 0, n);
         else gemm(n, k, alpha, pA, sAi, sAp, pB, beta, pC, 0, m, from * width, Math.min(to * width, n));
+      } else if (isSparse) {
+        const m = i32[a + 6]!;
+        const from = Math.floor((c * m) / chunks), to = Math.floor(((c + 1) * m) / chunks);
+        const sparse = (op === 5 ? x.gemmSparseF32 : x.gemmSparseF64) as (...args: number[]) => void;
+        sparse(i32[a]!, i32[a + 1]! >>> 0, i32[a + 2]! >>> 0, i32[a + 3]! >>> 0, i32[a + 4]! >>> 0, f64[f]!, f64[f + 1]!, i32[a + 5]! >>> 0, from, to);
       } else {
         const size = i32[a]!, blocks = Math.ceil(size / 16); // ADAM_BLOCK
         const from = Math.floor((c * blocks) / chunks) * 16, to = Math.min(Math.floor(((c + 1) * blocks) / chunks) * 16, size);
@@ -164,6 +173,21 @@ export interface GemmJob {
   width: number;
 }
 
+/** Arguments of one product with a sparse A in CSR form (see the `gemmSparseF32`/`gemmSparseF64` exports). */
+export interface SparseGemmJob {
+  op: typeof OP_SPARSE_F32 | typeof OP_SPARSE_F64;
+  m: number;
+  n: number;
+  pRow: number;
+  pCol: number;
+  pVal: number;
+  pB: number;
+  pC: number;
+  alpha: number;
+  beta: number;
+  chunks: number;
+}
+
 /** Arguments of one Adam update (see the `adamF32`/`adamF64` exports), cut into `chunks` element ranges. */
 export interface AdamJob {
   op: typeof OP_ADAM_F32 | typeof OP_ADAM_F64;
@@ -254,6 +278,22 @@ export class WorkerPool {
     i32[ARGS + 9] = job.tiles;
     i32[ARGS + 10] = job.chunks;
     i32[ARGS + 11] = job.width;
+    f64[FARGS] = job.alpha;
+    f64[FARGS + 1] = job.beta;
+    this.run(job.op, job.chunks);
+  }
+
+  /** Runs a product with a sparse A (CSR, see `gemmSparseF32`) on all threads, cut into row ranges. */
+  sparseGemm(job: SparseGemmJob): void {
+    const { i32, f64 } = this;
+    i32[ARGS] = job.n;
+    i32[ARGS + 1] = job.pRow;
+    i32[ARGS + 2] = job.pCol;
+    i32[ARGS + 3] = job.pVal;
+    i32[ARGS + 4] = job.pB;
+    i32[ARGS + 5] = job.pC;
+    i32[ARGS + 6] = job.m;
+    i32[ARGS + 7] = job.chunks;
     f64[FARGS] = job.alpha;
     f64[FARGS + 1] = job.beta;
     this.run(job.op, job.chunks);
