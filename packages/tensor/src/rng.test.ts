@@ -108,3 +108,15 @@ describe('portable log (fdlibm port)', () => {
     expect(Number.isNaN(log(NaN))).toBe(true);
   });
 });
+
+describe('Rng.int arithmetic', () => {
+  it('takes x mod n from 16-bit halves exactly as the double remainder (n ≤ 2^15)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 1, max: 32768 }), (x, n) => {
+        expect((((x >>> 16) % n) * 65536 + (x & 0xffff)) % n).toBe(x % n);
+        expect(((65536 % n) * 65536) % n).toBe(4294967296 % n);
+      }),
+      { numRuns: 20000 },
+    );
+  });
+});

@@ -26,6 +26,7 @@ export interface RngState {
  * ```
  */
 export class Rng {
+  // The words are kept as signed int32 (same bits) so V8 stores them as small integers, not boxed doubles.
   private s0 = 0;
   private s1 = 0;
   private s2 = 0;
@@ -46,10 +47,10 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
+    this.s0 = next() | 0;
+    this.s1 = next() | 0;
+    this.s2 = next() | 0;
+    this.s3 = next() | 0;
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
@@ -62,7 +63,7 @@ export class Rng {
 
   /** A copy of the full state. */
   getState(): RngState {
-    return { s: [this.s0, this.s1, this.s2, this.s3], spare: this.spare };
+    return { s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spare: this.spare };
   }
 
   /** Replaces the state (validated). */
@@ -75,7 +76,7 @@ export class Rng {
     if (state.spare !== null && !Number.isFinite(state.spare)) {
       throw new InvalidOptionError('RngState.spare must be a finite number or null');
     }
-    [this.s0, this.s1, this.s2, this.s3] = s;
+    [this.s0, this.s1, this.s2, this.s3] = [s[0] | 0, s[1] | 0, s[2] | 0, s[3] | 0];
     this.spare = state.spare;
   }
 
@@ -96,10 +97,6 @@ export class Rng {
     this.s0 ^= this.s3;
     this.s2 ^= t;
     this.s3 = rotl(this.s3, 11);
-    this.s0 >>>= 0;
-    this.s1 >>>= 0;
-    this.s2 >>>= 0;
-    this.s3 >>>= 0;
     return result;
   }
 
@@ -140,6 +137,14 @@ export class Rng {
     }
     if (n === 4294967296) return this.nextUint32();
     // Rejection on the top of the 32-bit range: accept x < floor(2^32 / n) * n.
+    if (n <= 32768) {
+      // The same values with small-integer arithmetic: x mod n from its 16-bit halves (no double fmod).
+      const limit = 4294967296 - ((65536 % n) * 65536) % n;
+      for (;;) {
+        const x = this.nextUint32();
+        if (x < limit) return (((x >>> 16) % n) * 65536 + (x & 0xffff)) % n;
+      }
+    }
     const limit = 4294967296 - (4294967296 % n);
     for (;;) {
       const x = this.nextUint32();
