@@ -2,10 +2,37 @@ import { accuracy, confusionMatrix, mostConfusedPairs } from '@ffnn/datasets';
 import { LogisticRegression } from '@ffnn/linear-models';
 import { type Datum, confusionChart, lineChart } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
+import type { SweepSpec } from '../sweep/spec.js';
 import { argmin, fmt, pct, seconds, stepLogger, trainNet, writeTable } from './common.js';
+import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
 import { crossEntropyOf, mnistStudyData, pixelMatrix, pixelSource, subset } from './mnist.js';
-import { settingsFor } from './profiles.js';
+import { type StudySettings, settingsFor } from './profiles.js';
 import type { Difference, MethodResult, PartResult, StudyContext, Table } from './types.js';
+
+/**
+ * The part (f) grid as a sweep spec: hidden width × η × λ2, each cell an `ffnn train` run on MNIST
+ * with the study's split (stratified 80/20 of all 70,000 images) and subsets (`--train-rows`,
+ * `--test-rows`), its test loss and accuracy recorded per epoch. `sweeps/study-f-full.yaml` is this
+ * spec at the full profile (a test checks the trial ids agree).
+ */
+export function studyFSpec(s: StudySettings, seed: number): SweepSpec {
+  const f = s.f;
+  return {
+    name: 'study-f',
+    base: {
+      data: 'mnist',
+      seed,
+      activation: 'relu',
+      optimizer: 'adam',
+      epochs: f.epochs,
+      batchSize: 64,
+      ...(f.gridRows > 0 ? { trainRows: f.gridRows } : {}),
+      ...(f.testRows > 0 ? { testRows: f.testRows } : {}),
+      testCurves: true,
+    },
+    grid: { hidden: f.hidden.map(String), lr: f.lrs, l2: f.lambda2s },
+  };
+}
 
 /** Part (f): MNIST with softmax FFNNs (grid) and multinomial logistic regression. */
 export async function partF(ctx: StudyContext): Promise<PartResult> {
@@ -18,15 +45,24 @@ export async function partF(ctx: StudyContext): Promise<PartResult> {
   const finalTrain = subset(data.train, s.finalRows, ctx.seed);
   const testSrc = pixelSource(test);
   const testLabels = Array.from(test.labels);
-  const grid = s.hidden.flatMap((h) => s.lrs.flatMap((lr) => s.lambda2s.map((lambda2) => ({ h, lr, lambda2 }))));
-  const step = stepLogger(ctx, 'f', grid.length + 2);
-  const cells: { h: number; lr: number; lambda2: number; trainAcc: number; testAcc: number; testLoss: number; timeMs: number; msPerEpoch: number; nonFinite: string | null }[] = [];
-  for (const g of grid) {
-    step(`784→${g.h}→10 Adam η=${g.lr} λ2=${g.lambda2}, ${gridTrain.n} rows × ${s.epochs} epochs`);
-    const r = trainNet({ inputSize: 784, hidden: [g.h], outputSize: 10, loss: 'cross-entropy', optimizer: 'adam', lr: g.lr, lambda2: g.lambda2, epochs: s.epochs, seed: ctx.seed }, pixelSource(gridTrain), Array.from(gridTrain.labels), { X: testSrc, y: testLabels });
-    const h = r.history;
-    cells.push({ ...g, trainAcc: h.metric.at(-1)!, testAcc: h.valMetric.at(-1)!, testLoss: h.valLoss.at(-1)!, timeMs: r.timeMs, msPerEpoch: r.msPerEpoch, nonFinite: r.nonFinite });
-  }
+  // The grid runs through the sweep machinery: every cell is an `ffnn train` trial on the same
+  // training and test images, initial weights and batch order as trainNet, in a worker process.
+  ctx.log(`[f] grid 784→{${s.hidden.join(', ')}}→10 Adam × η × λ2, ${gridTrain.n} rows × ${s.epochs} epochs per cell`);
+  const cells = (await runGrid(ctx, 'f', studyFSpec(settingsFor(ctx.profile), ctx.seed))).map((r) => {
+    const timeMs = trainingMs(r);
+    return {
+      h: Number(r.config.hidden),
+      lr: r.config.lr as number,
+      lambda2: r.config.l2 as number,
+      trainAcc: r.metric!.at(-1)!,
+      testAcc: r.testMetric!.at(-1)!,
+      testLoss: r.testLoss!.at(-1)!,
+      timeMs,
+      msPerEpoch: timeMs / Math.max(1, r.loss.length),
+      nonFinite: nonFiniteOf(r),
+    };
+  });
+  const step = stepLogger(ctx, 'f', 2);
   const bestCell = cells[argmin(cells, (c) => -c.testAcc)]!;
   step(`final: best cell 784→${bestCell.h}→10 η=${bestCell.lr} λ2=${bestCell.lambda2} on ${finalTrain.n} rows × ${s.finalEpochs} epochs`);
   const final = trainNet(
