@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { createProgram } from '../src/index.js';
 import { studyBSpec } from '../src/study/part-b.js';
 import { studyESpec } from '../src/study/part-e.js';
+import { studyFSpec } from '../src/study/part-f.js';
+import { studyGSpec } from '../src/study/part-g.js';
 import { settingsFor } from '../src/study/profiles.js';
 import { expandTrials, readSpec } from '../src/sweep/spec.js';
 
@@ -50,7 +52,12 @@ describe('deploy files', () => {
     const b = expandTrials(readSpec(join(root, 'sweeps/study-b-full.yaml')));
     expect(b).toHaveLength(24);
     expect(b.map((t) => t.id)).toEqual(expandTrials(studyBSpec(settingsFor('full'), 1993)).map((t) => t.id));
-    expect(expandTrials(readSpec(join(root, 'sweeps/study-f-full.yaml')))).toHaveLength(27);
+    const f = expandTrials(readSpec(join(root, 'sweeps/study-f-full.yaml')));
+    expect(f).toHaveLength(27);
+    expect(f.map((t) => t.id)).toEqual(expandTrials(studyFSpec(settingsFor('full'), 1993)).map((t) => t.id));
+    const g = expandTrials(readSpec(join(root, 'sweeps/study-g-full.yaml')));
+    expect(g).toHaveLength(12);
+    expect(g.map((t) => t.id)).toEqual(expandTrials(studyGSpec(settingsFor('full'), 1993)).map((t) => t.id));
     const e = expandTrials(readSpec(join(root, 'sweeps/study-e-full.yaml')));
     expect(e).toHaveLength(48);
     // The cluster spec and `reproduce --profile full` part (e) are the same trials.

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { spectralTracker } from '../spectral.js';
 import { runTrial } from '../sweep/worker.js';
 import { expandTrials } from '../sweep/spec.js';
-import { rungeSetup } from './common.js';
+import { rungeSetup, trainNet } from './common.js';
+import { mnistStudyData, pixelSource, subset } from './mnist.js';
 import { rungeNet, studyBSpec } from './part-b.js';
+import { studyFSpec } from './part-f.js';
+import { studyGSpec } from './part-g.js';
 import { settingsFor } from './profiles.js';
 
 describe('the study grids and ffnn sweep are one machinery', () => {
@@ -43,5 +47,55 @@ describe('the study grids and ffnn sweep are one machinery', () => {
       expect(record.metric).toHaveLength(s.b.epochs);
       expect(record.timing.epochMs).toHaveLength(s.b.epochs);
     }
+  });
+
+  it('part (f): an MNIST trial (--train-rows/--test-rows of the 80/20 split) equals the in-process cell on subset() of mnistStudyData', async () => {
+    const s = settingsFor('test');
+    const seed = 1993;
+    const [trial] = expandTrials(studyFSpec(s, seed));
+    expect(trial!.config).toMatchObject({ data: 'mnist', trainRows: s.f.gridRows, testRows: s.f.testRows, testCurves: true });
+    const epochs = 2;
+    const data = mnistStudyData(seed);
+    const train = subset(data.train, s.f.gridRows, seed);
+    const test = subset(data.test, s.f.testRows, seed);
+    const cell = trainNet(
+      { inputSize: 784, hidden: s.f.hidden, outputSize: 10, loss: 'cross-entropy', optimizer: 'adam', lr: s.f.lrs[0]!, lambda2: s.f.lambda2s[0]!, epochs, seed },
+      pixelSource(train),
+      Array.from(train.labels),
+      { X: pixelSource(test), y: Array.from(test.labels) },
+    );
+    const record = await runTrial(trial!, epochs, 0);
+    expect(record.loss).toEqual(cell.history.loss);
+    expect(record.metric).toEqual(cell.history.metric);
+    expect(record.testLoss).toEqual(cell.history.valLoss);
+    expect(record.testMetric).toEqual(cell.history.valMetric);
+    expect(record.test.loss).toBe(cell.history.valLoss.at(-1));
+  });
+
+  it('part (g): an optimizer trial (--spectral) equals the in-process run with its σ_max tracker, and the grid cells come first', async () => {
+    const s = settingsFor('test');
+    const seed = 1993;
+    const trials = expandTrials(studyGSpec(s, seed));
+    expect(trials.map((t) => t.config.optimizer)).toEqual([...s.g.lrs.flatMap(() => s.g.lambda2s.map(() => 'adam')), 'sgd', 'rmsprop', 'adam']);
+    const sgd = trials.find((t) => t.config.spectral === true)!;
+    expect(sgd.config).toMatchObject({ optimizer: 'sgd', lr: 0.01, trainRows: s.g.optimizerRows, testRows: s.g.testRows, testCurves: true });
+    const epochs = 2;
+    const data = mnistStudyData(seed);
+    const train = subset(data.train, s.g.optimizerRows, seed);
+    const test = subset(data.test, s.g.testRows, seed);
+    const tracker = spectralTracker();
+    const cell = trainNet(
+      { inputSize: 784, hidden: [100], outputSize: 10, loss: 'cross-entropy', optimizer: 'sgd', lr: 0.01, epochs, seed },
+      pixelSource(train),
+      Array.from(train.labels),
+      { X: pixelSource(test), y: Array.from(test.labels) },
+      { onStart: tracker.onStart, onEpochEnd: tracker.onEpochEnd },
+    );
+    const record = await runTrial(sgd, epochs, 0);
+    expect(record.loss).toEqual(cell.history.loss);
+    expect(record.testLoss).toEqual(cell.history.valLoss);
+    expect(record.testMetric).toEqual(cell.history.valMetric);
+    expect(record.spectral).toEqual(tracker.rows);
+    expect(record.spectral).toHaveLength(3 * 2);
   });
 });

@@ -1,50 +1,73 @@
-import type { History } from '@ffnn/layers';
 import type { OptimizerName } from '@ffnn/optim';
 import { type Datum, heatmap, lineChart } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
-import { spectralTracker } from '../spectral.js';
-import { argmin, fmt, pct, seconds, stepLogger, trainNet, writeTable } from './common.js';
-import { mnistStudyData, pixelSource, subset } from './mnist.js';
-import { settingsFor } from './profiles.js';
+import type { SpectralRow } from '../spectral.js';
+import type { SweepSpec } from '../sweep/spec.js';
+import { argmin, fmt, pct, seconds, writeTable } from './common.js';
+import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
+import { mnistStudyData, subset } from './mnist.js';
+import { type StudySettings, settingsFor } from './profiles.js';
 import type { MethodResult, PartResult, StudyContext, Table } from './types.js';
+
+/** The optimizers of the comparison, each at its usual learning rate. */
+export const STUDY_G_OPTIMIZERS: readonly { name: OptimizerName; lr: number }[] = [
+  { name: 'sgd', lr: 1e-2 },
+  { name: 'rmsprop', lr: 1e-3 },
+  { name: 'adam', lr: 1e-3 },
+];
+
+/**
+ * Part (g)'s runs as one sweep spec, every one an `ffnn train` trial on MNIST with the study's split,
+ * 784→100→10 ReLU, test loss and accuracy per epoch: the η × λ2 grid (Adam), then the optimizer
+ * comparison as a list (each optimizer with its own η, on `optimizerRows` images for
+ * `optimizerEpochs` epochs, σ_max of the weights and of their per-epoch change tracked by
+ * `--spectral`). `sweeps/study-g-full.yaml` is this spec at the full profile (a test checks the trial
+ * ids agree).
+ */
+export function studyGSpec(s: StudySettings, seed: number): SweepSpec {
+  const g = s.g;
+  return {
+    name: 'study-g',
+    base: { data: 'mnist', seed, hidden: '100', activation: 'relu', optimizer: 'adam', epochs: g.epochs, batchSize: 64, ...(g.testRows > 0 ? { testRows: g.testRows } : {}), testCurves: true },
+    // The grid's subset is a one-value grid key, not a base option, so the list's runs can use all rows.
+    grid: { lr: g.lrs, l2: g.lambda2s, ...(g.rows > 0 ? { trainRows: [g.rows] } : {}) },
+    list: STUDY_G_OPTIMIZERS.map((o) => ({ optimizer: o.name, lr: o.lr, epochs: g.optimizerEpochs, ...(g.optimizerRows > 0 ? { trainRows: g.optimizerRows } : {}), spectral: true })),
+  };
+}
 
 /** Part (g): η × λ2 heatmap, optimizer comparison, cost, stability and the summary of all methods. */
 export async function partG(ctx: StudyContext): Promise<PartResult> {
   const started = performance.now();
   const s = settingsFor(ctx.profile).g;
+  // Image counts for the titles (the trials take the same subsets of the same split).
   const data = mnistStudyData(ctx.seed);
   const train = subset(data.train, s.rows, ctx.seed);
   const optTrain = subset(data.train, s.optimizerRows, ctx.seed);
   const test = subset(data.test, s.testRows, ctx.seed);
-  const testSrc = pixelSource(test);
-  const testLabels = Array.from(test.labels);
-  const optimizers: { name: OptimizerName; lr: number }[] = [
-    { name: 'sgd', lr: 1e-2 },
-    { name: 'rmsprop', lr: 1e-3 },
-    { name: 'adam', lr: 1e-3 },
-  ];
-  const step = stepLogger(ctx, 'g', s.lrs.length * s.lambda2s.length + optimizers.length);
-  const heat: { lr: number; lambda2: number; testAcc: number; timeMs: number; msPerEpoch: number; nonFinite: string | null }[] = [];
-  for (const lr of s.lrs) {
-    for (const lambda2 of s.lambda2s) {
-      step(`784→100→10 Adam η=${lr} λ2=${lambda2}, ${train.n} rows × ${s.epochs} epochs`);
-      const r = trainNet({ inputSize: 784, hidden: [100], outputSize: 10, loss: 'cross-entropy', optimizer: 'adam', lr, lambda2, epochs: s.epochs, seed: ctx.seed }, pixelSource(train), Array.from(train.labels), { X: testSrc, y: testLabels });
-      heat.push({ lr, lambda2, testAcc: r.history.valMetric.at(-1)!, timeMs: r.timeMs, msPerEpoch: r.msPerEpoch, nonFinite: r.nonFinite });
-    }
-  }
-  const opt: { name: string; lr: number; history: History; timeMs: number; msPerEpoch: number; spectral: ReturnType<typeof spectralTracker>['rows']; nonFinite: string | null }[] = [];
-  for (const o of optimizers) {
-    step(`optimizer ${o.name} η=${o.lr}, ${optTrain.n} rows × ${s.optimizerEpochs} epochs, σ_max tracked per epoch`);
-    const tracker = spectralTracker();
-    const r = trainNet(
-      { inputSize: 784, hidden: [100], outputSize: 10, loss: 'cross-entropy', optimizer: o.name, lr: o.lr, epochs: s.optimizerEpochs, seed: ctx.seed },
-      pixelSource(optTrain),
-      Array.from(optTrain.labels),
-      { X: testSrc, y: testLabels },
-      { onStart: tracker.onStart, onEpochEnd: tracker.onEpochEnd },
-    );
-    opt.push({ name: o.name, lr: o.lr, history: r.history, timeMs: r.timeMs, msPerEpoch: r.msPerEpoch, spectral: tracker.rows, nonFinite: r.nonFinite });
-  }
+  // Every run of the part is an `ffnn train` trial (worker processes, records in g/sweep.jsonl):
+  // the grid cells first, then the optimizer comparison, whose singular values `--spectral` tracks.
+  ctx.log(`[g] η × λ2 grid (784→100→10 Adam, ${train.n} rows × ${s.epochs} epochs) and ${STUDY_G_OPTIMIZERS.length} optimizers (${optTrain.n} rows × ${s.optimizerEpochs} epochs, σ_max per epoch)`);
+  const records = await runGrid(ctx, 'g', studyGSpec(settingsFor(ctx.profile), ctx.seed));
+  const gridCount = s.lrs.length * s.lambda2s.length;
+  const heat = records.slice(0, gridCount).map((r) => {
+    const timeMs = trainingMs(r);
+    return { lr: r.config.lr as number, lambda2: r.config.l2 as number, testAcc: r.testMetric!.at(-1)!, timeMs, msPerEpoch: timeMs / Math.max(1, r.loss.length), nonFinite: nonFiniteOf(r) };
+  });
+  const opt = records.slice(gridCount).map((r) => {
+    const timeMs = trainingMs(r);
+    return {
+      name: String(r.config.optimizer),
+      lr: r.config.lr as number,
+      loss: r.loss,
+      testLoss: r.testLoss!,
+      testAcc: r.testMetric!,
+      epochMs: r.timing.epochMs ?? [],
+      timeMs,
+      msPerEpoch: timeMs / Math.max(1, r.loss.length),
+      spectral: r.spectral ?? ([] as SpectralRow[]),
+      nonFinite: nonFiniteOf(r),
+    };
+  });
 
   const tables: Table[] = [];
   tables.push(writeTable(ctx, 'g', 'eta-lambda2', `Test accuracy over η × λ2 (784→100→10, Adam, ${train.n} images, ${s.epochs} epochs)`, ['η', 'λ2', 'test accuracy', 'time (s)', 'time per epoch (s)'], heat.map((h) => [h.lr, h.lambda2, h.testAcc, h.timeMs / 1000, h.msPerEpoch / 1000])));
@@ -55,7 +78,7 @@ export async function partG(ctx: StudyContext): Promise<PartResult> {
       'optimizers',
       `Optimizer comparison (784→100→10, ${optTrain.n} images, ${s.optimizerEpochs} epochs)`,
       ['optimizer', 'η', 'final train loss', 'final test loss', 'final test accuracy', 'time per epoch (s)', 'total time (s)'],
-      opt.map((o) => [o.name, o.lr, o.history.loss.at(-1)!, o.history.valLoss.at(-1)!, o.history.valMetric.at(-1)!, o.msPerEpoch / 1000, o.timeMs / 1000]),
+      opt.map((o) => [o.name, o.lr, o.loss.at(-1)!, o.testLoss.at(-1)!, o.testAcc.at(-1)!, o.msPerEpoch / 1000, o.timeMs / 1000]),
     ),
   );
   tables.push(
@@ -75,11 +98,11 @@ export async function partG(ctx: StudyContext): Promise<PartResult> {
     part: 'g' as const,
     method: `FFNN 784→100→10 ${o.name} η=${o.lr} (part g)`,
     metricName: 'test accuracy',
-    metric: o.history.valMetric.at(-1)!,
+    metric: o.testAcc.at(-1)!,
     extraName: 'test cross-entropy',
-    extra: o.history.valLoss.at(-1)!,
+    extra: o.testLoss.at(-1)!,
     trainTimeMs: o.timeMs,
-    epochs: o.history.loss.length,
+    epochs: o.loss.length,
   }));
   const all = [...earlier, ...mine];
   tables.push(
@@ -111,10 +134,10 @@ export async function partG(ctx: StudyContext): Promise<PartResult> {
   );
   const optCurves: Datum[] = [];
   for (const o of opt) {
-    o.history.loss.forEach((v, e) => {
-      optCurves.push({ epoch: e + 1, value: o.history.valMetric[e] ?? null, metric: 'test accuracy (fraction)', optimizer: `${o.name} η=${o.lr}` });
+    o.loss.forEach((v, e) => {
+      optCurves.push({ epoch: e + 1, value: o.testAcc[e] ?? null, metric: 'test accuracy (fraction)', optimizer: `${o.name} η=${o.lr}` });
       optCurves.push({ epoch: e + 1, value: v, metric: 'train cross-entropy (nats)', optimizer: `${o.name} η=${o.lr}` });
-      optCurves.push({ epoch: e + 1, value: o.history.timeMs[e]! / 1000, metric: 'wall time per epoch (s)', optimizer: `${o.name} η=${o.lr}` });
+      optCurves.push({ epoch: e + 1, value: (o.epochMs[e] ?? NaN) / 1000, metric: 'wall time per epoch (s)', optimizer: `${o.name} η=${o.lr}` });
     });
   }
   figures.push(
@@ -136,7 +159,7 @@ export async function partG(ctx: StudyContext): Promise<PartResult> {
 
   const bestHeat = heat[argmin(heat, (h) => -h.testAcc)]!;
   const worstHeat = heat[argmin(heat, (h) => h.testAcc)]!;
-  const bestOpt = opt[argmin(opt, (o) => -(o.history.valMetric.at(-1) ?? 0))]!;
+  const bestOpt = opt[argmin(opt, (o) => -(o.testAcc.at(-1) ?? 0))]!;
   const nonFinite = [...heat.filter((h) => h.nonFinite).map((h) => `η=${h.lr} λ2=${h.lambda2}: ${h.nonFinite}`), ...opt.filter((o) => o.nonFinite).map((o) => `${o.name}: ${o.nonFinite}`)];
   const allNonFinite = [...Object.values(ctx.previous).flatMap((r) => r?.nonFinite ?? []), ...nonFinite];
   const track = opt.map((o) => {
@@ -158,7 +181,7 @@ export async function partG(ctx: StudyContext): Promise<PartResult> {
   const commentary = [
     `On the η × λ2 grid the best cell is η = ${bestHeat.lr}, λ2 = ${bestHeat.lambda2} (${pct(bestHeat.testAcc)}) and the worst η = ${worstHeat.lr}, λ2 = ${worstHeat.lambda2} (${pct(worstHeat.testAcc)}). ` +
       `Changing η at a fixed λ2 moves the accuracy by up to ${(100 * etaEffect).toFixed(2)} percentage points, changing λ2 at a fixed η by up to ${(100 * l2Effect).toFixed(2)}: after ${s.epochs} epochs ${etaEffect > l2Effect ? 'the learning rate matters more than the penalty' : 'the penalty matters at least as much as the learning rate'}.`,
-    `Optimizers after ${s.optimizerEpochs} epochs: ${opt.map((o) => `${o.name} (η = ${o.lr}) ${pct(o.history.valMetric.at(-1)!)} at ${seconds(o.msPerEpoch)} per epoch`).join(', ')}; ${bestOpt.name} is best. The slowest optimizer takes ${pct(timeSpread)} longer per epoch than the fastest (wall time includes the per-epoch test evaluation and the power iterations; on a shared machine it also includes noise).`,
+    `Optimizers after ${s.optimizerEpochs} epochs: ${opt.map((o) => `${o.name} (η = ${o.lr}) ${pct(o.testAcc.at(-1)!)} at ${seconds(o.msPerEpoch)} per epoch`).join(', ')}; ${bestOpt.name} is best. The slowest optimizer takes ${pct(timeSpread)} longer per epoch than the fastest (wall time of training and the per-epoch test evaluation, not of the power iterations; on a shared machine it also includes noise).`,
     `Stability: ${track.join('; ')}. The largest ratio σ_max(ΔW)/σ_max(W) of an epoch's update to the weights is ${fmt(worstRatio.ratio)} (${worstRatio.label}). ` +
       (allNonFinite.length === 0 ? `No NaN or ±Inf occurred in any run of this invocation (${Object.values(ctx.previous).reduce((a, r) => a + (r?.runs ?? 0), 0) + heat.length + opt.length} runs).` : `NaN/±Inf occurred in: ${allNonFinite.join('; ')}.`),
     `The summary table lists every method of this run on both tasks (parts run: ${[...Object.keys(ctx.previous), 'g'].join(', ')}); the cost table gives wall time per epoch and per experiment, linear models included.`,
@@ -166,7 +189,7 @@ export async function partG(ctx: StudyContext): Promise<PartResult> {
   return {
     part: 'g',
     title: '(g) Critical evaluation',
-    config: { ...s, seed: ctx.seed, architecture: '784→100→10 ReLU, softmax', batchSize: 64, optimizers, trainImages: train.n, optimizerImages: optTrain.n, testImages: test.n },
+    config: { ...s, seed: ctx.seed, architecture: '784→100→10 ReLU, softmax', batchSize: 64, optimizers: STUDY_G_OPTIMIZERS, trainImages: train.n, optimizerImages: optTrain.n, testImages: test.n },
     tables,
     figures,
     commentary,
