@@ -1,8 +1,7 @@
 import { type Datum, barChart, heatmap, lineChart } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
-import { argmin, fmt, pct, rungeSetup, writeTable } from './common.js';
+import { argmin, fmt, pct, writeTable } from './common.js';
 import { runGrid } from './grid.js';
-import { rungeNet } from './part-b.js';
 import { settingsFor } from './profiles.js';
 import type { PartResult, StudyContext } from './types.js';
 
@@ -26,26 +25,19 @@ interface Cell {
 export async function partD(ctx: StudyContext): Promise<PartResult> {
   const started = performance.now();
   const s = settingsFor(ctx.profile);
-  const setup = rungeSetup(s, ctx.seed);
   const { activations, depths, widths, optimizer, lr, epochs } = s.d;
-  // The grid runs through the sweep machinery (each cell an `ffnn train` trial in a worker process);
-  // only the cells drawn as learning curves are retrained here, in process, for their per-epoch test MSE.
+  // The grid runs through the sweep machinery (each cell an `ffnn train` trial in a worker process),
+  // with the test MSE recorded per epoch for the learning curves.
   const shapes = depths.flatMap((depth) => widths.map((width) => ({ depth, width, hidden: Array.from({ length: depth }, () => width).join(',') })));
   const records = await runGrid(ctx, 'd', {
     name: 'study-d',
-    base: { data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed: ctx.seed, optimizer, lr, epochs, batchSize: 64 },
+    base: { data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed: ctx.seed, optimizer, lr, epochs, batchSize: 64, testCurves: true },
     grid: { activation: activations, hidden: shapes.map((h) => h.hidden) },
   });
   const cells: Cell[] = records.map((r) => {
     const activation = r.config.activation as Cell['activation'];
     const shape = shapes.find((h) => h.hidden === r.config.hidden)!;
     const fr = (r.diagnostics ?? []).map((d) => d.deadFraction ?? d.saturatedFraction ?? 0);
-    let curves = { train: r.loss, test: [] as number[] };
-    if (shape.depth === 2 && shape.width === 100) {
-      const again = rungeNet(setup, 'x', [100, 100], optimizer, lr, epochs, ctx.seed, { activation });
-      if (again.testMse !== r.test.mse) throw new Error(`part d: the in-process rerun of ${activation} 2×100 differs from its sweep trial`);
-      curves = again.curves!;
-    }
     return {
       activation,
       depth: shape.depth,
@@ -56,7 +48,7 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
       gap: r.test.mse! - r.train.mse!,
       inactive: fr.reduce((a, v) => a + v, 0) / Math.max(1, fr.length),
       timeMs: 1000 * r.timing.seconds,
-      curves,
+      curves: { train: r.loss, test: r.testLoss ?? [] },
       nonFinite: r.stopReason === 'diverged' ? 'diverged' : null,
     };
   });
