@@ -237,6 +237,26 @@ describe('wasm gemm', () => {
     }
   });
 
+  it('rests its workers after repeated stalls (oversubscribed machine) and keeps the bits meanwhile', async () => {
+    const backend = await createWasmBackend({ threads: 2 });
+    try {
+      const pool = (backend as unknown as { pool: { noteWait(ms: number): void; available(): boolean; rests: number; workerChunks(): number } }).pool;
+      expect(pool.available()).toBe(true);
+      pool.noteWait(5);
+      pool.noteWait(5);
+      expect(pool.available()).toBe(true); // two stalls are not yet a pattern
+      pool.noteWait(5);
+      expect(pool.available()).toBe(false);
+      expect(pool.rests).toBe(1);
+      const chunks = pool.workerChunks();
+      const c = gemmCase(new Rng(8), 'float32', 64, 300, 100, false, false, 1, 0);
+      expect(sameBits(runGemm(backend, c), runGemm(single, c))).toBe(true);
+      expect(pool.workerChunks()).toBe(chunks); // computed on the calling thread while resting
+    } finally {
+      backend.dispose?.();
+    }
+  });
+
   it('serves matmul through setBackend', () => {
     const rng = new Rng(11);
     const A = new Matrix(5, 7, random(rng, 35, 'float32'));

@@ -130,7 +130,10 @@ function sameDtype(a: FloatArray, b: FloatArray): boolean {
 class WasmBackend implements KernelBackend {
   readonly name = 'wasm-simd';
   threads: number;
-  /** How many products were offered to worker threads (for tests and diagnostics). */
+  /**
+   * How many kernels were large enough to be split over the worker threads (for tests and
+   * diagnostics); they ran split unless the pool was resting (see `WorkerPool.noteWait`).
+   */
   parallelCalls = 0;
   /** How many products took the sparse-A path (for tests and diagnostics). */
   sparseCalls = 0;
@@ -167,6 +170,12 @@ class WasmBackend implements KernelBackend {
   /** Resolves when every worker thread can take work. */
   get ready(): Promise<void> {
     return this.pool?.ready ?? Promise.resolve();
+  }
+
+  /** Counts a kernel large enough to split; whether the pool takes it now. */
+  private offer(): boolean {
+    this.parallelCalls++;
+    return this.pool?.available() ?? false;
   }
 
   private check(): void {
@@ -224,7 +233,7 @@ class WasmBackend implements KernelBackend {
     const gemm = f32 ? this.x.gemmF32 : this.x.gemmF64;
     const sAi = transA ? 1 : k;
     const sAp = transA ? m : 1;
-    if (this.pool === undefined || m * n * k < MIN_SPLIT_WORK || this.pool.readyCount() === 0) {
+    if (this.pool === undefined || m * n * k < MIN_SPLIT_WORK || !this.offer()) {
       gemm(n, k, alpha, pA, sAi, sAp, pB, beta, pC, 0, m, 0, n);
     } else {
       // Cut C along the dimension with more micro-tiles (4 rows, or 2 vectors of columns) into a
@@ -248,7 +257,6 @@ class WasmBackend implements KernelBackend {
       job.tiles = job.byRows ? rowTiles : colTiles;
       job.chunks = Math.min(job.tiles, 4 * this.threads);
       job.width = width;
-      this.parallelCalls++;
       this.pool.gemm(job);
     }
     this.copyOut(C, m * n, pC);
@@ -277,7 +285,7 @@ class WasmBackend implements KernelBackend {
     const pCol = pRow + alignUp((m + 1) * 4);
     const pVal = pCol + alignUp(limit * 4);
     if ((f32 ? this.x.csrF32 : this.x.csrF64)(m, k, pOpA, limit, n * size, pRow, pCol, pVal) < 0) return false;
-    if (this.pool === undefined || m * n * k * SPARSE_FRACTION < MIN_SPLIT_WORK || this.pool.readyCount() === 0 || m < 2) {
+    if (this.pool === undefined || m * n * k * SPARSE_FRACTION < MIN_SPLIT_WORK || m < 2 || !this.offer()) {
       (f32 ? this.x.gemmSparseF32 : this.x.gemmSparseF64)(n, pRow, pCol, pVal, pB, alpha, beta, pC, 0, m);
     } else {
       const job = this.sparseJob;
@@ -292,7 +300,6 @@ class WasmBackend implements KernelBackend {
       job.alpha = alpha;
       job.beta = beta;
       job.chunks = Math.min(m, 4 * this.threads);
-      this.parallelCalls++;
       this.pool.sparseGemm(job);
     }
     this.sparseCalls++;
@@ -388,7 +395,7 @@ class WasmBackend implements KernelBackend {
     const stepSize = lr / (1 - beta1 ** step);
     const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
     const decay = 1 - lr * weightDecay;
-    if (this.pool === undefined || size < MIN_SPLIT_ADAM || this.pool.readyCount() === 0) {
+    if (this.pool === undefined || size < MIN_SPLIT_ADAM || !this.offer()) {
       (f32 ? this.x.adamF32 : this.x.adamF64)(size, pw, pg, pm, pv, stepSize, beta1, beta2, eps, bc2Sqrt, weightDecay, decay, decoupled ? 1 : 0);
     } else {
       // Elementwise, so cutting it into ranges cannot change a bit.
@@ -408,7 +415,6 @@ class WasmBackend implements KernelBackend {
       job.decay = decay;
       job.decoupled = decoupled;
       job.chunks = adamChunks(size, this.threads);
-      this.parallelCalls++;
       this.pool.adam(job);
     }
     this.copyOut(w, size, pw);

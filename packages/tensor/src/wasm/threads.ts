@@ -45,6 +45,13 @@ const OP_QUIT = 99;
  */
 export const SPIN_MS = 2;
 
+/** A wait for the workers' last chunks at least this long (ms) counts as a stall (see WorkerPool.noteWait). */
+const SLOW_WAIT_MS = 1;
+/** Stalls in a row after which the pool rests. */
+const SLOW_WAITS = 3;
+/** How long the pool rests the first time (ms). */
+const REST_MS = 1000;
+
 /** Elements per Adam chunk boundary (a cache line of f32, two of f64). */
 const ADAM_BLOCK = 16;
 
@@ -221,6 +228,12 @@ export class WorkerPool {
   /** Resolves once every worker has instantiated the module (or failed to start). */
   readonly ready: Promise<void>;
   private disposed = false;
+  private slowWaits = 0;
+  private restUntil = 0;
+  private restMs = REST_MS;
+  private quickWaits = 0;
+  /** How many times the pool stopped splitting because the machine was oversubscribed (diagnostics). */
+  rests = 0;
 
   constructor(threads: WorkerThreadsModule, arena: Arena, module: WebAssembly.Module, exports: object, count: number) {
     this.exports = exports as Record<string, unknown>;
@@ -331,11 +344,46 @@ export class WorkerPool {
     Atomics.notify(i32, SEQ);
     drain(i32, f64, this.exports, tag, false);
     // The chunks still running are the workers' last ones: poll briefly, then sleep until notified.
-    let polls = 0;
-    for (let done = Atomics.load(i32, COMPLETED); done < chunks; done = Atomics.load(i32, COMPLETED)) {
-      if (++polls > 20000) Atomics.wait(i32, COMPLETED, done);
+    if (Atomics.load(i32, COMPLETED) < chunks) {
+      const started = performance.now();
+      let polls = 0;
+      for (let done = Atomics.load(i32, COMPLETED); done < chunks; done = Atomics.load(i32, COMPLETED)) {
+        if (++polls > 20000) Atomics.wait(i32, COMPLETED, done);
+      }
+      this.noteWait(performance.now() - started);
     }
     if (Atomics.exchange(i32, FAILED, 0) !== 0) throw new Error('wasm backend: a kernel chunk failed');
+  }
+
+  /**
+   * Oversubscription guard. On a quiet machine the calling thread waits at most about one chunk
+   * (well under a millisecond) for the workers; when other processes keep the cores busy, a worker
+   * that was descheduled holding a chunk stalls every kernel for a scheduler time slice, and splitting
+   * makes training several times slower. After {@link SLOW_WAITS} such stalls in a row the pool rests
+   * (kernels run on the calling thread, with the same bits), from {@link REST_MS} doubling while the
+ * stalls continue, then tries again.
+   */
+  private noteWait(ms: number): void {
+    if (ms < SLOW_WAIT_MS) {
+      this.slowWaits = 0;
+      // A long run of quick jobs: the machine is quiet again, so the next rest starts short.
+      if (++this.quickWaits >= 1000) this.restMs = REST_MS;
+      return;
+    }
+    this.quickWaits = 0;
+    if (++this.slowWaits >= SLOW_WAITS) {
+      this.slowWaits = 0;
+      this.restUntil = performance.now() + this.restMs;
+      // Stalling again right after a rest: rest longer next time (up to 16 s).
+      this.restMs = Math.min(16 * REST_MS, 2 * this.restMs);
+      this.rests++;
+    }
+  }
+
+  /** Whether the next kernel should be split: workers started and the pool is not resting. */
+  available(): boolean {
+    if (this.disposed || Atomics.load(this.i32, READY) === 0) return false;
+    return this.restUntil === 0 || performance.now() >= this.restUntil;
   }
 
   /** Stops every worker; later calls run on the calling thread only. */
