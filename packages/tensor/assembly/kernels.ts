@@ -549,96 +549,110 @@ export function reluBackwardF64(size: i32, pz: usize, pda: usize, pdz: usize): v
 
 // ---------------------------------------------------------------------------------------------
 // Adam (Kingma & Ba 2015, Algorithm 1) in the operation order of PyTorch 1.13's single-tensor path,
-// computed in f64 for both dtypes so that f32 parameters get exactly the bits of the JavaScript
-// backend (which computes in f64 and rounds on store):
+// in the parameters' precision (f64 parameters: f64x2; f32 parameters: f32x4, every operation rounded
+// to f32, as the JavaScript backend's float32 reference):
 //   w ← w·decay (AdamW, when decay ≠ 1);  d ← g + λ·w (coupled L2, when λ ≠ 0)
 //   m ← β1·m + (1−β1)·d;  v ← β2·v + (1−β2)·d·d;  w ← w − stepSize·m / (√v / bc2Sqrt + ε)
-// stepSize = lr/(1 − β1ᵗ) and bc2Sqrt = √(1 − β2ᵗ) are computed by the caller.
+// stepSize = lr/(1 − β1ᵗ) and bc2Sqrt = √(1 − β2ᵗ) are computed by the caller (in f64; the f32
+// kernel rounds them, and β1, β2, 1 − β1, 1 − β2, ε, λ, decay, to f32 once).
 
-@inline
-function loadPair(p: usize, isF32: bool, two: bool): v128 {
-  if (isF32) return f64x2.promote_low_f32x4(two ? v128.load64_zero(p) : v128.load32_zero(p));
-  return two ? v128.load(p) : v128.load64_zero(p);
-}
-
-@inline
-function storePair(p: usize, v: v128, isF32: bool, two: bool): void {
-  if (isF32) {
-    const s = f32x4.demote_f64x2_zero(v);
-    if (two) v128.store64_lane(p, s, 0);
-    else v128.store32_lane(p, s, 0);
-  } else if (two) {
-    v128.store(p, v);
-  } else {
-    v128.store64_lane(p, v, 0);
-  }
-}
-
-/** Rounds f64 lanes to what a store into the parameter's dtype keeps. */
-@inline
-function roundPair(v: v128, isF32: bool): v128 {
-  return isF32 ? f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v)) : v;
-}
-
-/** Adam on one or two elements at byte offset `o`, widened to f64x2. */
+/** Adam on one or two f64 elements at byte offset `o`. */
 @inline
 function adamStep(
   o: usize, pw: usize, pg: usize, pm: usize, pv: usize, stepSize: v128, b1: v128, c1: v128, b2: v128, c2: v128,
-  eps: v128, bc2Sqrt: v128, wd: v128, decay: v128, coupled: bool, decoupled: bool, isF32: bool, two: bool,
+  eps: v128, bc2Sqrt: v128, wd: v128, decay: v128, coupled: bool, decoupled: bool, two: bool,
 ): void {
-  let w = loadPair(pw + o, isF32, two);
-  // AdamW stores the decayed weight before the update reads it.
-  if (decoupled) w = roundPair(f64x2.mul(w, decay), isF32);
-  let d = loadPair(pg + o, isF32, two);
+  let w = two ? v128.load(pw + o) : v128.load64_zero(pw + o);
+  if (decoupled) w = f64x2.mul(w, decay);
+  let d = two ? v128.load(pg + o) : v128.load64_zero(pg + o);
   if (coupled) d = f64x2.add(d, f64x2.mul(wd, w));
-  let m = f64x2.add(f64x2.mul(b1, loadPair(pm + o, isF32, two)), f64x2.mul(c1, d));
-  let v = f64x2.add(f64x2.mul(b2, loadPair(pv + o, isF32, two)), f64x2.mul(f64x2.mul(c2, d), d));
-  // The stored (rounded) moments are what the update reads, as in the JavaScript backend.
-  m = roundPair(m, isF32);
-  v = roundPair(v, isF32);
-  storePair(pm + o, m, isF32, two);
-  storePair(pv + o, v, isF32, two);
+  const m = f64x2.add(f64x2.mul(b1, two ? v128.load(pm + o) : v128.load64_zero(pm + o)), f64x2.mul(c1, d));
+  const v = f64x2.add(f64x2.mul(b2, two ? v128.load(pv + o) : v128.load64_zero(pv + o)), f64x2.mul(f64x2.mul(c2, d), d));
   const denom = f64x2.add(f64x2.div(f64x2.sqrt(v), bc2Sqrt), eps);
-  storePair(pw + o, f64x2.sub(w, f64x2.div(f64x2.mul(stepSize, m), denom)), isF32, two);
-}
-
-@inline
-function adamT(
-  size: i32, pw: usize, pg: usize, pm: usize, pv: usize, stepSize: f64, beta1: f64, beta2: f64, eps: f64,
-  bc2Sqrt: f64, weightDecay: f64, decay: f64, decoupled: bool, isF32: bool,
-): void {
-  const vs = f64x2.splat(stepSize), b1 = f64x2.splat(beta1), c1 = f64x2.splat(1 - beta1);
-  const b2 = f64x2.splat(beta2), c2 = f64x2.splat(1 - beta2), ve = f64x2.splat(eps), vb = f64x2.splat(bc2Sqrt);
-  const wd = f64x2.splat(weightDecay), vd = f64x2.splat(decay);
-  const shift: usize = isF32 ? 2 : 3;
-  const coupled = !decoupled && weightDecay != 0;
-  // Specialised loops: the common case (no weight decay) carries no decay arithmetic.
-  let t = 0;
-  if (coupled) {
-    for (; t + 2 <= size; t += 2) adamStep(<usize>t << shift, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, true, false, isF32, true);
-    if (t < size) adamStep(<usize>t << shift, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, true, false, isF32, false);
-  } else if (decoupled) {
-    for (; t + 2 <= size; t += 2) adamStep(<usize>t << shift, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, false, true, isF32, true);
-    if (t < size) adamStep(<usize>t << shift, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, false, true, isF32, false);
+  w = f64x2.sub(w, f64x2.div(f64x2.mul(stepSize, m), denom));
+  if (two) {
+    v128.store(pm + o, m);
+    v128.store(pv + o, v);
+    v128.store(pw + o, w);
   } else {
-    for (; t + 2 <= size; t += 2) adamStep(<usize>t << shift, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, false, false, isF32, true);
-    if (t < size) adamStep(<usize>t << shift, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, false, false, isF32, false);
+    v128.store64_lane(pm + o, m, 0);
+    v128.store64_lane(pv + o, v, 0);
+    v128.store64_lane(pw + o, w, 0);
   }
 }
 
-export function adamF32(
-  size: i32, pw: usize, pg: usize, pm: usize, pv: usize, stepSize: f64, beta1: f64, beta2: f64, eps: f64,
-  bc2Sqrt: f64, weightDecay: f64, decay: f64, decoupled: i32,
+@inline
+function adam64(
+  size: i32, pw: usize, pg: usize, pm: usize, pv: usize, vs: v128, b1: v128, c1: v128, b2: v128, c2: v128, ve: v128,
+  vb: v128, wd: v128, vd: v128, coupled: bool, decoupled: bool,
 ): void {
-  adamT(size, pw, pg, pm, pv, stepSize, beta1, beta2, eps, bc2Sqrt, weightDecay, decay, decoupled != 0, true);
+  let t = 0;
+  for (; t + 2 <= size; t += 2) adamStep(<usize>t << 3, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, coupled, decoupled, true);
+  if (t < size) adamStep(<usize>t << 3, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, coupled, decoupled, false);
 }
 
 export function adamF64(
   size: i32, pw: usize, pg: usize, pm: usize, pv: usize, stepSize: f64, beta1: f64, beta2: f64, eps: f64,
   bc2Sqrt: f64, weightDecay: f64, decay: f64, decoupled: i32,
 ): void {
-  adamT(size, pw, pg, pm, pv, stepSize, beta1, beta2, eps, bc2Sqrt, weightDecay, decay, decoupled != 0, false);
+  const vs = f64x2.splat(stepSize), b1 = f64x2.splat(beta1), c1 = f64x2.splat(1 - beta1);
+  const b2 = f64x2.splat(beta2), c2 = f64x2.splat(1 - beta2), ve = f64x2.splat(eps), vb = f64x2.splat(bc2Sqrt);
+  const wd = f64x2.splat(weightDecay), vd = f64x2.splat(decay);
+  // Specialised loops: the common case (no weight decay) carries no decay arithmetic.
+  if (decoupled != 0) adam64(size, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, false, true);
+  else if (weightDecay != 0) adam64(size, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, true, false);
+  else adam64(size, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, false, false);
 }
+
+/** The f32 Adam step on one vector (or, with `one`, on the single element at lane 0). */
+@inline
+function adamStep32(
+  o: usize, pw: usize, pg: usize, pm: usize, pv: usize, s: v128, b1: v128, c1: v128, b2: v128, c2: v128, e: v128,
+  bc: v128, wd: v128, dec: v128, coupled: bool, decoupled: bool, one: bool,
+): void {
+  let w = one ? v128.load32_zero(pw + o) : v128.load(pw + o);
+  if (decoupled) w = f32x4.mul(w, dec);
+  let d = one ? v128.load32_zero(pg + o) : v128.load(pg + o);
+  if (coupled) d = f32x4.add(d, f32x4.mul(wd, w));
+  const m = f32x4.add(f32x4.mul(b1, one ? v128.load32_zero(pm + o) : v128.load(pm + o)), f32x4.mul(c1, d));
+  const v = f32x4.add(f32x4.mul(b2, one ? v128.load32_zero(pv + o) : v128.load(pv + o)), f32x4.mul(f32x4.mul(c2, d), d));
+  const denom = f32x4.add(f32x4.div(f32x4.sqrt(v), bc), e);
+  w = f32x4.sub(w, f32x4.div(f32x4.mul(s, m), denom));
+  if (one) {
+    v128.store32_lane(pm + o, m, 0);
+    v128.store32_lane(pv + o, v, 0);
+    v128.store32_lane(pw + o, w, 0);
+  } else {
+    v128.store(pm + o, m);
+    v128.store(pv + o, v);
+    v128.store(pw + o, w);
+  }
+}
+
+@inline
+function adam32(
+  size: i32, pw: usize, pg: usize, pm: usize, pv: usize, s: v128, b1: v128, c1: v128, b2: v128, c2: v128, e: v128,
+  bc: v128, wd: v128, dec: v128, coupled: bool, decoupled: bool,
+): void {
+  let t = 0;
+  for (; t + 4 <= size; t += 4) adamStep32(<usize>t << 2, pw, pg, pm, pv, s, b1, c1, b2, c2, e, bc, wd, dec, coupled, decoupled, false);
+  for (; t < size; t++) adamStep32(<usize>t << 2, pw, pg, pm, pv, s, b1, c1, b2, c2, e, bc, wd, dec, coupled, decoupled, true);
+}
+
+export function adamF32(
+  size: i32, pw: usize, pg: usize, pm: usize, pv: usize, stepSize: f64, beta1: f64, beta2: f64, eps: f64,
+  bc2Sqrt: f64, weightDecay: f64, decay: f64, decoupled: i32,
+): void {
+  const s = f32x4.splat(<f32>stepSize), b1 = f32x4.splat(<f32>beta1), c1 = f32x4.splat(<f32>(1 - beta1));
+  const b2 = f32x4.splat(<f32>beta2), c2 = f32x4.splat(<f32>(1 - beta2)), e = f32x4.splat(<f32>eps), bc = f32x4.splat(<f32>bc2Sqrt);
+  const wd = f32x4.splat(<f32>weightDecay), dec = f32x4.splat(<f32>decay);
+  // Specialised loops: the common case (no weight decay) carries no decay arithmetic.
+  if (decoupled != 0) adam32(size, pw, pg, pm, pv, s, b1, c1, b2, c2, e, bc, wd, dec, false, true);
+  else if (weightDecay != 0) adam32(size, pw, pg, pm, pv, s, b1, c1, b2, c2, e, bc, wd, dec, true, false);
+  else adam32(size, pw, pg, pm, pv, s, b1, c1, b2, c2, e, bc, wd, dec, false, false);
+}
+
+
 
 // ---------------------------------------------------------------------------------------------
 // Bytes to floats: `out[t] = src[t] / divisor`, 16 bytes at a time. The f64 variant divides in f64,

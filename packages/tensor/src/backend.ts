@@ -46,7 +46,8 @@ export interface KernelBackend {
   reluBackward?(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void;
   /**
    * One Adam/AdamW step (Kingma & Ba 2015; Loshchilov & Hutter 2019) over `size` parameters, in the
-   * operation order of PyTorch 1.13's single-tensor path, in float64 arithmetic rounded on store:
+   * operation order of PyTorch 1.13's single-tensor path, in the parameters' precision (float64, or
+   * float32 with every operation rounded to float32 and no fused multiply-add):
    * `w ← w·(1 − lr·λ)` (only when `decoupled`), `d ← g + λ·w` (only when not `decoupled` and λ ≠ 0),
    * `m ← β1·m + (1−β1)·d`, `v ← β2·v + (1−β2)·d·d`, `w ← w − (lr/(1−β1ᵗ))·m / (√v/√(1−β2ᵗ) + ε)`
    * where `t = step ≥ 1` counts the updates made so far including this one and λ = `weightDecay`.
@@ -119,6 +120,10 @@ export function jsAdamUpdate(
   const rest1 = 1 - beta1;
   const rest2 = 1 - beta2;
   const coupled = !decoupled && weightDecay !== 0;
+  if (w instanceof Float32Array) {
+    jsAdamUpdateF32(size, w, g, m, v, stepSize, beta1, beta2, rest1, rest2, eps, bc2Sqrt, weightDecay, coupled, decoupled ? 1 - lr * weightDecay : 1);
+    return;
+  }
   if (decoupled) {
     const decay = 1 - lr * weightDecay;
     for (let t = 0; t < size; t++) w[t] = w[t]! * decay;
@@ -131,6 +136,31 @@ export function jsAdamUpdate(
     // The stored (possibly float32-rounded) moments are what the update reads.
     const denom = Math.sqrt(v[t]!) / bc2Sqrt + eps;
     w[t] = w[t]! - (stepSize * m[t]!) / denom;
+  }
+}
+
+/**
+ * The float32 Adam step: the same operations in the same order, every one rounded to float32 (the
+ * hyperparameters too), as PyTorch computes on float32 tensors (PyTorch may fuse a multiply-add; we
+ * never do, so every backend gives the same bits).
+ */
+function jsAdamUpdateF32(
+  size: number, w: Float32Array, g: FloatArray, m: FloatArray, v: FloatArray, stepSize: number, beta1: number, beta2: number,
+  rest1: number, rest2: number, eps: number, bc2Sqrt: number, weightDecay: number, coupled: boolean, decay: number,
+): void {
+  const f = Math.fround;
+  const s = f(stepSize), b1 = f(beta1), b2 = f(beta2), c1 = f(rest1), c2 = f(rest2), e = f(eps), bc = f(bc2Sqrt), wd = f(weightDecay), dec = f(decay);
+  for (let t = 0; t < size; t++) {
+    let wt = w[t]!;
+    if (decay !== 1) wt = f(wt * dec);
+    let d = f(g[t]!);
+    if (coupled) d = f(d + f(wd * wt));
+    const mt = f(f(b1 * f(m[t]!)) + f(c1 * d));
+    const vt = f(f(b2 * f(v[t]!)) + f(f(c2 * d) * d));
+    m[t] = mt;
+    v[t] = vt;
+    const denom = f(f(f(Math.sqrt(vt)) / bc) + e);
+    w[t] = f(wt - f(f(s * mt) / denom));
   }
 }
 

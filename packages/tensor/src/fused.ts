@@ -52,8 +52,9 @@ export interface AdamStep {
  * `M`, `V` (all the same shape), in place:
  * `M ← β1·M + (1−β1)·G`, `V ← β2·V + (1−β2)·G⊙G`, `W ← W − (lr/(1−β1ᵗ))·M / (√V/√(1−β2ᵗ) + ε)`,
  * in the operation order of PyTorch 1.13 (optionally with coupled or decoupled weight decay, see
- * {@link AdamStep}). Arithmetic is float64, rounded when stored, so float32 parameters get
- * identical bits from every backend.
+ * {@link AdamStep}). Arithmetic is in the parameters' precision: float64, or float32 with every
+ * operation rounded to float32 (as PyTorch on float32 tensors, without fused multiply-adds), so
+ * every backend gives identical bits.
  */
 export function adamUpdate(W: Matrix, G: Matrix, M: Matrix, V: Matrix, options: AdamStep): void {
   assertSameShape('adamUpdate gradient', W, G);
