@@ -719,6 +719,11 @@ export function allFiniteF64(size: i32, p: usize): i32 {
   return allFiniteT<f64>(size, p);
 }
 
+/** Reads one byte (a worker thread checks that a grown shared memory is in its bounds). */
+export function probe(p: usize): i32 {
+  return load<u8>(p);
+}
+
 /** First free byte after the module's static data; the JavaScript side allocates from here. */
 export function heapBase(): usize {
   return __heap_base;

@@ -237,15 +237,37 @@ describe('wasm gemm', () => {
     }
   });
 
+  it('a worker that cannot yet see grown memory leaves the job to the other threads', async () => {
+    const backend = await createWasmBackend({ threads: 2 });
+    try {
+      const pool = (backend as unknown as { pool: { arena: { pages: number }; workerChunks(): number } }).pool;
+      const c = gemmCase(new Rng(12), 'float32', 64, 300, 100, false, false, 1, 0);
+      const before = pool.workerChunks();
+      // Publish the job as if the memory had grown by 1000 pages the worker's bounds do not cover yet:
+      // its probe of the last byte keeps trapping, so it must not compute (it would trap too).
+      pool.arena.pages += 1000;
+      const C = runGemm(backend, c);
+      pool.arena.pages -= 1000;
+      expect(sameBits(C, runGemm(single, c))).toBe(true);
+      expect(pool.workerChunks()).toBe(before);
+    } finally {
+      backend.dispose?.();
+    }
+  });
+
   it('rests its workers after repeated stalls (oversubscribed machine) and keeps the bits meanwhile', async () => {
     const backend = await createWasmBackend({ threads: 2 });
     try {
-      const pool = (backend as unknown as { pool: { noteWait(ms: number): void; available(): boolean; rests: number; workerChunks(): number } }).pool;
+      const pool = (backend as unknown as { pool: { noteWait(ms: number, drainedMs: number): void; available(): boolean; rests: number; workerChunks(): number } }).pool;
       expect(pool.available()).toBe(true);
-      pool.noteWait(5);
-      pool.noteWait(5);
+      pool.noteWait(5, 1);
+      pool.noteWait(5, 1);
       expect(pool.available()).toBe(true); // two stalls are not yet a pattern
-      pool.noteWait(5);
+      pool.noteWait(0.5, 1); // a wait shorter than the calling thread's share is no stall
+      pool.noteWait(5, 1);
+      pool.noteWait(5, 1);
+      expect(pool.available()).toBe(true);
+      pool.noteWait(5, 1);
       expect(pool.available()).toBe(false);
       expect(pool.rests).toBe(1);
       const chunks = pool.workerChunks();

@@ -23,6 +23,8 @@ export class Arena {
   f64!: Float64Array;
   i32!: Int32Array;
   u8!: Uint8Array;
+  /** Size of the memory in 64 KiB pages. */
+  pages = 0;
   private top: number;
   private readonly free = new Map<number, number[]>();
   private scratchPtr = 0;
@@ -55,6 +57,7 @@ export class Arena {
     const buffer = this.memory.buffer;
     this.buffers.add(buffer);
     this.current = buffer;
+    this.pages = buffer.byteLength / PAGE;
     this.f32 = new Float32Array(buffer);
     this.f64 = new Float64Array(buffer);
     this.i32 = new Int32Array(buffer);

@@ -24,6 +24,8 @@ const FAILED = 3;
 const OP = 4;
 const READY = 5;
 const WORKER_CHUNKS = 6; // chunks run by workers so far (diagnostics)
+const PAGES = 7; // 64 KiB pages of the memory when the job was published
+const SLEEP = 40; // never written (after the float arguments): workers sleep on it with a timeout
 const ARGS = 8; // gemm: n, k, pA, sAi, sAp, pB, pC, m, byRows, tiles, chunks, width; adam: size, pw, pg, pm, pv, decoupled, chunks;
 // sparse gemm: n, pRow, pCol, pVal, pB, pC, m, chunks
 /** Float64 index of the first float argument (gemm, sparse gemm: α, β; adam: stepSize, β1, β2, ε, bc2Sqrt, λ, decay). */
@@ -45,8 +47,8 @@ const OP_QUIT = 99;
  */
 export const SPIN_MS = 2;
 
-/** A wait for the workers' last chunks at least this long (ms) counts as a stall (see WorkerPool.noteWait). */
-const SLOW_WAIT_MS = 1;
+/** Waits for the workers' last chunks shorter than this (ms) never count as stalls (see WorkerPool.noteWait). */
+const STALL_FLOOR_MS = 0.1;
 /** Stalls in a row after which the pool rests. */
 const SLOW_WAITS = 3;
 /** How long the pool rests the first time (ms). */
@@ -115,6 +117,7 @@ const i32 = new Int32Array(memory.buffer, control, ${CONTROL_BYTES / 4});
 const f64 = new Float64Array(memory.buffer, control, ${CONTROL_BYTES / 8});
 const drain = ${drain.toString()};
 let seen = Atomics.load(i32, ${SEQ});
+let knownPages = 0;
 Atomics.add(i32, ${READY}, 1);
 parentPort.postMessage('ready');
 for (;;) {
@@ -133,6 +136,22 @@ for (;;) {
   }
   seen = seq;
   if (i32[${OP}] === ${OP_QUIT}) break;
+  // The memory may have grown since this thread last looked. V8 updates a worker's bounds for a
+  // shared memory at its next interrupt check, so probe the job's last byte until it is in bounds
+  // (each retry passes an interrupt check); a thread that cannot see it leaves the job to the others.
+  const pages = i32[${PAGES}];
+  if (pages > knownPages) {
+    for (let tries = 0; tries < 2000; tries++) {
+      try {
+        x.probe(pages * 65536 - 1);
+        knownPages = pages;
+        break;
+      } catch {
+        Atomics.wait(i32, ${SLEEP}, 0, 0.05);
+      }
+    }
+    if (pages > knownPages) continue;
+  }
   drain(i32, f64, x, seq & 0x7fff, true);
 }
 `;
@@ -235,7 +254,10 @@ export class WorkerPool {
   /** How many times the pool stopped splitting because the machine was oversubscribed (diagnostics). */
   rests = 0;
 
+  private readonly arena: Arena;
+
   constructor(threads: WorkerThreadsModule, arena: Arena, module: WebAssembly.Module, exports: object, count: number) {
+    this.arena = arena;
     this.exports = exports as Record<string, unknown>;
     this.control = arena.alloc(CONTROL_BYTES);
     // The control block sits low in a shared memory, so these views stay valid when it grows.
@@ -338,33 +360,37 @@ export class WorkerPool {
     const seq = (i32[SEQ]! + 1) & 0x7fffffff;
     const tag = seq & 0x7fff;
     i32[OP] = op;
+    i32[PAGES] = this.arena.pages;
     Atomics.store(i32, COMPLETED, 0);
     Atomics.store(i32, CLAIM, tag << 16);
     Atomics.store(i32, SEQ, seq);
     Atomics.notify(i32, SEQ);
+    const started = performance.now();
     drain(i32, f64, this.exports, tag, false);
     // The chunks still running are the workers' last ones: poll briefly, then sleep until notified.
     if (Atomics.load(i32, COMPLETED) < chunks) {
-      const started = performance.now();
+      const drained = performance.now();
       let polls = 0;
       for (let done = Atomics.load(i32, COMPLETED); done < chunks; done = Atomics.load(i32, COMPLETED)) {
         if (++polls > 20000) Atomics.wait(i32, COMPLETED, done);
       }
-      this.noteWait(performance.now() - started);
+      this.noteWait(performance.now() - drained, drained - started);
     }
     if (Atomics.exchange(i32, FAILED, 0) !== 0) throw new Error('wasm backend: a kernel chunk failed');
   }
 
   /**
-   * Oversubscription guard. On a quiet machine the calling thread waits at most about one chunk
-   * (well under a millisecond) for the workers; when other processes keep the cores busy, a worker
-   * that was descheduled holding a chunk stalls every kernel for a scheduler time slice, and splitting
-   * makes training several times slower. After {@link SLOW_WAITS} such stalls in a row the pool rests
+   * Oversubscription guard. On a quiet machine the calling thread waits at most about one chunk for
+   * the workers, less than its own share of the job took; when other processes keep the cores busy, a
+   * worker that was descheduled holding a chunk stalls kernels for up to a scheduler time slice, and
+   * splitting makes training slower than one thread. After {@link SLOW_WAITS} such stalls in a row the pool rests
    * (kernels run on the calling thread, with the same bits), from {@link REST_MS} doubling while the
  * stalls continue, then tries again.
    */
-  private noteWait(ms: number): void {
-    if (ms < SLOW_WAIT_MS) {
+  private noteWait(ms: number, drainedMs: number): void {
+    // A stall: waiting longer than the calling thread's own share of the job took (on a quiet machine
+    // the wait is at most about one chunk, a fraction of that share), and not a sub-0.1 ms blip.
+    if (ms < Math.max(STALL_FLOOR_MS, drainedMs)) {
       this.slowWaits = 0;
       // A long run of quick jobs: the machine is quiet again, so the next rest starts short.
       if (++this.quickWaits >= 1000) this.restMs = REST_MS;
