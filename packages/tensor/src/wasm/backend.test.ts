@@ -274,6 +274,14 @@ describe('wasm gemm', () => {
       const c = gemmCase(new Rng(8), 'float32', 64, 300, 100, false, false, 1, 0);
       expect(sameBits(runGemm(backend, c), runGemm(single, c))).toBe(true);
       expect(pool.workerChunks()).toBe(chunks); // computed on the calling thread while resting
+      // Workers that take less than half their fair share of the chunks over 64 jobs: rest as well.
+      const share = pool as unknown as { noteShare(chunks: number, byWorkers: number): void; restUntil: number };
+      share.restUntil = 0;
+      for (let job = 0; job < 64; job++) share.noteShare(8, 2); // fair share of 2 threads: 4 of 8
+      expect(pool.available()).toBe(true);
+      for (let job = 0; job < 64; job++) share.noteShare(8, 1);
+      expect(pool.available()).toBe(false);
+      expect(pool.rests).toBe(2);
     } finally {
       backend.dispose?.();
     }

@@ -51,6 +51,8 @@ export const SPIN_MS = 2;
 const STALL_FLOOR_MS = 0.1;
 /** Stalls in a row after which the pool rests. */
 const SLOW_WAITS = 3;
+/** Jobs over which the workers' share of the chunks is judged (see WorkerPool.noteShare). */
+const SHARE_WINDOW = 64;
 /** How long the pool rests the first time (ms). */
 const REST_MS = 1000;
 
@@ -251,6 +253,9 @@ export class WorkerPool {
   private restUntil = 0;
   private restMs = REST_MS;
   private quickWaits = 0;
+  private windowJobs = 0;
+  private windowChunks = 0;
+  private windowByWorkers = 0;
   /** How many times the pool stopped splitting because the machine was oversubscribed (diagnostics). */
   rests = 0;
 
@@ -359,6 +364,7 @@ export class WorkerPool {
     const { i32, f64 } = this;
     const seq = (i32[SEQ]! + 1) & 0x7fffffff;
     const tag = seq & 0x7fff;
+    const byWorkers = Atomics.load(i32, WORKER_CHUNKS);
     i32[OP] = op;
     i32[PAGES] = this.arena.pages;
     Atomics.store(i32, COMPLETED, 0);
@@ -376,7 +382,32 @@ export class WorkerPool {
       }
       this.noteWait(performance.now() - drained, drained - started);
     }
+    this.noteShare(chunks, Atomics.load(i32, WORKER_CHUNKS) - byWorkers);
     if (Atomics.exchange(i32, FAILED, 0) !== 0) throw new Error('wasm backend: a kernel chunk failed');
+  }
+
+  /**
+   * The other half of the guard: polling workers that other processes keep off the cores take few
+   * chunks while still competing for CPU time with the calling thread. When over {@link SHARE_WINDOW}
+   * jobs the workers computed less than half their fair share of the chunks, the pool rests too.
+   */
+  private noteShare(chunks: number, byWorkers: number): void {
+    this.windowChunks += chunks;
+    this.windowByWorkers += byWorkers;
+    if (++this.windowJobs < SHARE_WINDOW) return;
+    const fair = (this.workers.length / (this.workers.length + 1)) * this.windowChunks;
+    const starved = this.windowByWorkers < 0.5 * fair;
+    this.windowJobs = this.windowChunks = this.windowByWorkers = 0;
+    if (starved) this.rest();
+  }
+
+  private rest(): void {
+    this.slowWaits = 0;
+    this.quickWaits = 0;
+    this.restUntil = performance.now() + this.restMs;
+    // Resting again soon after a rest: rest longer next time (up to 16 s).
+    this.restMs = Math.min(16 * REST_MS, 2 * this.restMs);
+    this.rests++;
   }
 
   /**
@@ -397,13 +428,7 @@ export class WorkerPool {
       return;
     }
     this.quickWaits = 0;
-    if (++this.slowWaits >= SLOW_WAITS) {
-      this.slowWaits = 0;
-      this.restUntil = performance.now() + this.restMs;
-      // Stalling again right after a rest: rest longer next time (up to 16 s).
-      this.restMs = Math.min(16 * REST_MS, 2 * this.restMs);
-      this.rests++;
-    }
+    if (++this.slowWaits >= SLOW_WAITS) this.rest();
   }
 
   /** Whether the next kernel should be split: workers started and the pool is not resting. */
