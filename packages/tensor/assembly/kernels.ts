@@ -311,14 +311,14 @@ function gemmSparseT<T>(n: i32, pRow: usize, pCol: usize, pVal: usize, pB: usize
   const useBeta = beta != 0;
   const va = v128.splat<T>(alpha), vb = v128.splat<T>(beta);
   const z = v128.splat<T>(0);
-  for (let i = i0; i < i1; i++) {
-    const s = load<i32>(pRow + (<usize>i << 2)), e = load<i32>(pRow + (<usize>(i + 1) << 2));
-    const c = pC + <usize>i * ldc;
-    let j = 0;
-    // Eight vectors of a row of C in registers while the row's nonzero terms stream by.
-    for (; j + 8 * lanes <= n; j += 8 * lanes) {
+  // Column panels outside, rows inside: a panel of B (k × 8 vectors) stays in cache while the rows'
+  // nonzero terms pick their rows of it (rows outside would stream all of B once per row).
+  let j = 0;
+  for (; j + 8 * lanes <= n; j += 8 * lanes) {
+    const bj = pB + <usize>j * size;
+    for (let i = i0; i < i1; i++) {
+      const s = load<i32>(pRow + (<usize>i << 2)), e = load<i32>(pRow + (<usize>(i + 1) << 2));
       let c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
-      const bj = pB + <usize>j * size;
       for (let t = s; t < e; t++) {
         const x = v128.load_splat<T>(pVal + <usize>t * size);
         const b = bj + <usize>load<i32>(pCol + (<usize>t << 2));
@@ -331,26 +331,48 @@ function gemmSparseT<T>(n: i32, pRow: usize, pCol: usize, pVal: usize, pB: usize
         c6 = v128.add<T>(c6, v128.mul<T>(x, v128.load(b, 96)));
         c7 = v128.add<T>(c7, v128.mul<T>(x, v128.load(b, 112)));
       }
-      const o = c + <usize>j * size;
+      const o = pC + <usize>i * ldc + <usize>j * size;
       finish<T>(o, c0, va, vb, useBeta); finish<T>(o + 16, c1, va, vb, useBeta);
       finish<T>(o + 32, c2, va, vb, useBeta); finish<T>(o + 48, c3, va, vb, useBeta);
       finish<T>(o + 64, c4, va, vb, useBeta); finish<T>(o + 80, c5, va, vb, useBeta);
       finish<T>(o + 96, c6, va, vb, useBeta); finish<T>(o + 112, c7, va, vb, useBeta);
     }
-    for (; j + lanes <= n; j += lanes) {
+  }
+  for (; j + 2 * lanes <= n; j += 2 * lanes) {
+    const bj = pB + <usize>j * size;
+    for (let i = i0; i < i1; i++) {
+      const s = load<i32>(pRow + (<usize>i << 2)), e = load<i32>(pRow + (<usize>(i + 1) << 2));
+      let c0 = z, c1 = z;
+      for (let t = s; t < e; t++) {
+        const x = v128.load_splat<T>(pVal + <usize>t * size);
+        const b = bj + <usize>load<i32>(pCol + (<usize>t << 2));
+        c0 = v128.add<T>(c0, v128.mul<T>(x, v128.load(b)));
+        c1 = v128.add<T>(c1, v128.mul<T>(x, v128.load(b, 16)));
+      }
+      const o = pC + <usize>i * ldc + <usize>j * size;
+      finish<T>(o, c0, va, vb, useBeta); finish<T>(o + 16, c1, va, vb, useBeta);
+    }
+  }
+  for (; j + lanes <= n; j += lanes) {
+    const bj = pB + <usize>j * size;
+    for (let i = i0; i < i1; i++) {
+      const s = load<i32>(pRow + (<usize>i << 2)), e = load<i32>(pRow + (<usize>(i + 1) << 2));
       let c0 = z;
-      const bj = pB + <usize>j * size;
       for (let t = s; t < e; t++) {
         c0 = v128.add<T>(c0, v128.mul<T>(v128.load_splat<T>(pVal + <usize>t * size), v128.load(bj + <usize>load<i32>(pCol + (<usize>t << 2)))));
       }
-      finish<T>(c + <usize>j * size, c0, va, vb, useBeta);
+      finish<T>(pC + <usize>i * ldc + <usize>j * size, c0, va, vb, useBeta);
     }
-    const r = n - j;
-    if (r > 0) {
-      const bj = pB + <usize>j * size;
-      if (sizeof<T>() == 8 || r == 1) sparseTail<T>(1, s, e, pCol, pVal, bj, c + <usize>j * size, va, vb, useBeta);
-      else if (r == 2) sparseTail<T>(2, s, e, pCol, pVal, bj, c + <usize>j * size, va, vb, useBeta);
-      else sparseTail<T>(3, s, e, pCol, pVal, bj, c + <usize>j * size, va, vb, useBeta);
+  }
+  const r = n - j;
+  if (r > 0) {
+    const bj = pB + <usize>j * size;
+    for (let i = i0; i < i1; i++) {
+      const s = load<i32>(pRow + (<usize>i << 2)), e = load<i32>(pRow + (<usize>(i + 1) << 2));
+      const c = pC + <usize>i * ldc + <usize>j * size;
+      if (sizeof<T>() == 8 || r == 1) sparseTail<T>(1, s, e, pCol, pVal, bj, c, va, vb, useBeta);
+      else if (r == 2) sparseTail<T>(2, s, e, pCol, pVal, bj, c, va, vb, useBeta);
+      else sparseTail<T>(3, s, e, pCol, pVal, bj, c, va, vb, useBeta);
     }
   }
 }

@@ -262,6 +262,11 @@ describe('wasm gemm', () => {
       expect(pool.available()).toBe(true);
       pool.noteWait(5, 1);
       pool.noteWait(5, 1);
+      pool.noteWait(5, 1);
+      expect(pool.available()).toBe(true); // the first jobs are not judged (workers warming up)
+      (pool as unknown as { jobs: number }).jobs = 1000;
+      pool.noteWait(5, 1);
+      pool.noteWait(5, 1);
       expect(pool.available()).toBe(true); // two stalls are not yet a pattern
       pool.noteWait(0.5, 1); // a wait shorter than the calling thread's share is no stall
       pool.noteWait(5, 1);

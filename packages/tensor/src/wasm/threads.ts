@@ -51,10 +51,12 @@ export const SPIN_MS = 2;
 const STALL_FLOOR_MS = 0.1;
 /** Stalls in a row after which the pool rests. */
 const SLOW_WAITS = 3;
+/** Jobs at the start of a pool that the guard does not judge (the workers' code is still warming up). */
+const WARM_UP_JOBS = 128;
 /** Jobs over which the workers' share of the chunks is judged (see WorkerPool.noteShare). */
 const SHARE_WINDOW = 64;
 /** How long the pool rests the first time (ms). */
-const REST_MS = 1000;
+const REST_MS = 200;
 
 /** Elements per Adam chunk boundary (a cache line of f32, two of f64). */
 const ADAM_BLOCK = 16;
@@ -254,6 +256,7 @@ export class WorkerPool {
   private restMs = REST_MS;
   private quickWaits = 0;
   private windowJobs = 0;
+  private jobs = 0;
   private windowChunks = 0;
   private windowByWorkers = 0;
   /** How many times the pool stopped splitting because the machine was oversubscribed (diagnostics). */
@@ -392,6 +395,8 @@ export class WorkerPool {
    * jobs the workers computed less than half their fair share of the chunks, the pool rests too.
    */
   private noteShare(chunks: number, byWorkers: number): void {
+    // The first jobs run while the workers' code is still being compiled: not a sign of a busy machine.
+    if (++this.jobs <= WARM_UP_JOBS) return;
     this.windowChunks += chunks;
     this.windowByWorkers += byWorkers;
     if (++this.windowJobs < SHARE_WINDOW) return;
@@ -406,7 +411,7 @@ export class WorkerPool {
     this.quickWaits = 0;
     this.restUntil = performance.now() + this.restMs;
     // Resting again soon after a rest: rest longer next time (up to 16 s).
-    this.restMs = Math.min(16 * REST_MS, 2 * this.restMs);
+    this.restMs = Math.min(80 * REST_MS, 2 * this.restMs);
     this.rests++;
   }
 
@@ -419,6 +424,7 @@ export class WorkerPool {
  * stalls continue, then tries again.
    */
   private noteWait(ms: number, drainedMs: number): void {
+    if (this.jobs < WARM_UP_JOBS) return;
     // A stall: waiting longer than the calling thread's own share of the job took (on a quiet machine
     // the wait is at most about one chunk, a fraction of that share), and not a sub-0.1 ms blip.
     if (ms < Math.max(STALL_FLOOR_MS, drainedMs)) {
