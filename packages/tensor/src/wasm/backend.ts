@@ -215,7 +215,9 @@ class WasmBackend implements KernelBackend {
     const f32 = C instanceof Float32Array;
     const size = f32 ? 4 : 8;
     const bytesA = alignUp(m * k * size), bytesB = alignUp(k * n * size), bytesC = alignUp(m * n * size);
-    const sparseBytes = m * n * k >= MIN_SPARSE_WORK ? bytesA + alignUp((m + 1) * 4) + alignUp(Math.ceil(m * k * SPARSE_FRACTION) * (4 + size)) : 0;
+    // Room for sparseGemm's transposed A, row starts, column offsets and values (each block aligned).
+    const limit = Math.floor(m * k * SPARSE_FRACTION);
+    const sparseBytes = m * n * k >= MIN_SPARSE_WORK ? bytesA + alignUp((m + 1) * 4) + alignUp(limit * 4) + alignUp(limit * size) : 0;
     const base = this.arena.scratch(bytesA + bytesB + (transB ? bytesB : 0) + bytesC + sparseBytes);
     const pA = this.place(A, m * k, base, true);
     let pB = this.place(B, k * n, base + bytesA, true);
