@@ -6,8 +6,7 @@ import type { DType, FloatArray } from '../matrix.js';
 import { kernelsSharedWasm, kernelsWasm } from './kernels.wasm.js';
 import { Arena, alignUp } from './memory.js';
 import {
-  type AdamJob, type GemmJob, OP_ADAM_F32, OP_ADAM_F64, OP_GEMM_F32, OP_GEMM_F64, OP_SPARSE_F32, OP_SPARSE_F64, type SparseGemmJob,
-  WorkerPool, type WorkerThreadsModule, adamChunks,
+  ADAM_BLOCK, OP_ADAM_F32, OP_ADAM_F64, OP_GEMM_F32, OP_GEMM_F64, OP_SPARSE_F32, OP_SPARSE_F64, WorkerPool, type WorkerThreadsModule,
   nodeWorkerThreads,
 } from './threads.js';
 
@@ -146,17 +145,6 @@ class WasmBackend implements KernelBackend {
   private readonly arena: Arena;
   private pool: WorkerPool | undefined;
   private disposed = false;
-  private readonly job: GemmJob = {
-    op: OP_GEMM_F32, m: 0, n: 0, k: 0, alpha: 0, pA: 0, sAi: 0, sAp: 0, pB: 0, beta: 0, pC: 0,
-    byRows: true, tiles: 0, chunks: 0, width: 0,
-  };
-  private readonly sparseJob: SparseGemmJob = {
-    op: OP_SPARSE_F32, m: 0, n: 0, pRow: 0, pCol: 0, pVal: 0, pB: 0, pC: 0, alpha: 0, beta: 0, chunks: 0,
-  };
-  private readonly adamJob: AdamJob = {
-    op: OP_ADAM_F32, size: 0, pw: 0, pg: 0, pm: 0, pv: 0, stepSize: 0, beta1: 0, beta2: 0, eps: 0, bc2Sqrt: 0,
-    weightDecay: 0, decay: 0, decoupled: false, chunks: 0,
-  };
 
   constructor(threads: number, module: WebAssembly.Module, shared: boolean, workerThreads: WorkerThreadsModule | undefined) {
     // The module's static data ends below 64 KiB; the heap starts at the second page.
@@ -240,26 +228,15 @@ class WasmBackend implements KernelBackend {
     } else {
       // Cut C along the dimension with more micro-tiles (4 rows, or 2 vectors of columns) into a
       // few chunks per thread; threads claim chunks as they go (see WorkerPool).
-      const job = this.job;
       const width = f32 ? 8 : 4; // columns of one micro-tile (2 vectors)
       const rowTiles = Math.ceil(m / 4);
       const colTiles = Math.ceil(n / width);
-      job.op = f32 ? OP_GEMM_F32 : OP_GEMM_F64;
-      job.m = m;
-      job.n = n;
-      job.k = k;
-      job.alpha = alpha;
-      job.pA = pA;
-      job.sAi = sAi;
-      job.sAp = sAp;
-      job.pB = pB;
-      job.beta = beta;
-      job.pC = pC;
-      job.byRows = rowTiles >= colTiles;
-      job.tiles = job.byRows ? rowTiles : colTiles;
-      job.chunks = Math.min(job.tiles, 4 * this.threads);
-      job.width = width;
-      this.pool.gemm(job);
+      const byRows = rowTiles >= colTiles;
+      const tiles = byRows ? rowTiles : colTiles;
+      const a = this.pool.ints, f = this.pool.floats;
+      a[0] = n; a[1] = k; a[2] = pA; a[3] = sAi; a[4] = sAp; a[5] = pB; a[6] = pC; a[7] = m; a[8] = byRows ? 1 : 0; a[9] = width;
+      f[0] = alpha; f[1] = beta;
+      this.pool.run(f32 ? OP_GEMM_F32 : OP_GEMM_F64, tiles, Math.min(tiles, 4 * this.threads));
     }
     this.copyOut(C, m * n, pC);
   }
@@ -290,19 +267,10 @@ class WasmBackend implements KernelBackend {
     if (this.pool === undefined || m * n * k * SPARSE_FRACTION < MIN_SPLIT_WORK || m < 2 || !this.offer()) {
       (f32 ? this.x.gemmSparseF32 : this.x.gemmSparseF64)(n, pRow, pCol, pVal, pB, alpha, beta, pC, 0, m);
     } else {
-      const job = this.sparseJob;
-      job.op = f32 ? OP_SPARSE_F32 : OP_SPARSE_F64;
-      job.m = m;
-      job.n = n;
-      job.pRow = pRow;
-      job.pCol = pCol;
-      job.pVal = pVal;
-      job.pB = pB;
-      job.pC = pC;
-      job.alpha = alpha;
-      job.beta = beta;
-      job.chunks = Math.min(m, 4 * this.threads);
-      this.pool.sparseGemm(job);
+      const a = this.pool.ints, f = this.pool.floats;
+      a[0] = n; a[1] = pRow; a[2] = pCol; a[3] = pVal; a[4] = pB; a[5] = pC;
+      f[0] = alpha; f[1] = beta;
+      this.pool.run(f32 ? OP_SPARSE_F32 : OP_SPARSE_F64, m, Math.min(m, 4 * this.threads));
     }
     this.sparseCalls++;
     return true;
@@ -401,23 +369,11 @@ class WasmBackend implements KernelBackend {
       (f32 ? this.x.adamF32 : this.x.adamF64)(size, pw, pg, pm, pv, stepSize, beta1, beta2, eps, bc2Sqrt, weightDecay, decay, decoupled ? 1 : 0);
     } else {
       // Elementwise, so cutting it into ranges cannot change a bit.
-      const job = this.adamJob;
-      job.op = f32 ? OP_ADAM_F32 : OP_ADAM_F64;
-      job.size = size;
-      job.pw = pw;
-      job.pg = pg;
-      job.pm = pm;
-      job.pv = pv;
-      job.stepSize = stepSize;
-      job.beta1 = beta1;
-      job.beta2 = beta2;
-      job.eps = eps;
-      job.bc2Sqrt = bc2Sqrt;
-      job.weightDecay = weightDecay;
-      job.decay = decay;
-      job.decoupled = decoupled;
-      job.chunks = adamChunks(size, this.threads);
-      this.pool.adam(job);
+      const a = this.pool.ints, f = this.pool.floats;
+      a[0] = size; a[1] = pw; a[2] = pg; a[3] = pm; a[4] = pv; a[5] = decoupled ? 1 : 0;
+      f[0] = stepSize; f[1] = beta1; f[2] = beta2; f[3] = eps; f[4] = bc2Sqrt; f[5] = weightDecay; f[6] = decay;
+      const blocks = Math.ceil(size / ADAM_BLOCK);
+      this.pool.run(f32 ? OP_ADAM_F32 : OP_ADAM_F64, blocks, Math.min(blocks, 2 * this.threads));
     }
     this.copyOut(w, size, pw);
     this.copyOut(m, size, pm);

@@ -4,8 +4,9 @@ import type { Arena } from './memory.js';
  * A pool of Node worker threads that share gemm work with the calling thread on the shared wasm
  * memory.
  *
- * A gemm's C is cut into `chunks` contiguous blocks of micro-tiles (rows or columns), an Adam update
- * into element ranges. The main thread writes the job into a control block, bumps `SEQ` and notifies;
+ * A job is an op, its arguments, and `units` of work cut into `chunks` contiguous ranges (a gemm's
+ * micro-tiles of C, a sparse gemm's rows, an Adam update's 16-element blocks). The main thread writes
+ * the job into a control block, bumps `SEQ` and notifies;
  * then every thread, the main one included, claims chunks from a shared counter until none are left. Dynamic claiming keeps a
  * descheduled worker from stalling the product (the others take its share), and it cannot change
  * results: every element of C is computed by the same instructions whichever thread runs it.
@@ -25,11 +26,18 @@ const OP = 4;
 const READY = 5;
 const WORKER_CHUNKS = 6; // chunks run by workers so far (diagnostics)
 const PAGES = 7; // 64 KiB pages of the memory when the job was published
-const SLEEP = 40; // never written (after the float arguments): workers sleep on it with a timeout
-const ARGS = 8; // gemm: n, k, pA, sAi, sAp, pB, pC, m, byRows, tiles, chunks, width; adam: size, pw, pg, pm, pv, decoupled, chunks;
-// sparse gemm: n, pRow, pCol, pVal, pB, pC, m, chunks
+const UNITS = 8; // units of work of the job, cut into CHUNKS ranges
+const CHUNKS = 9;
+/**
+ * First integer argument (gemm: n, k, pA, sAi, sAp, pB, pC, m, byRows, width; sparse gemm: n, pRow,
+ * pCol, pVal, pB, pC; adam: size, pw, pg, pm, pv, decoupled).
+ */
+const ARGS = 10;
+const INT_ARGS = 12;
 /** Float64 index of the first float argument (gemm, sparse gemm: α, β; adam: stepSize, β1, β2, ε, bc2Sqrt, λ, decay). */
 const FARGS = 12;
+const FLOAT_ARGS = 8;
+const SLEEP = 40; // never written (after the float arguments): workers sleep on it with a timeout
 export const CONTROL_BYTES = 192;
 
 export const OP_GEMM_F32 = 1;
@@ -58,8 +66,8 @@ const SHARE_WINDOW = 64;
 /** How long the pool rests the first time (ms). */
 const REST_MS = 200;
 
-/** Elements per Adam chunk boundary (a cache line of f32, two of f64). */
-const ADAM_BLOCK = 16;
+/** Elements per unit of an Adam job (a cache line of f32, two of f64). */
+export const ADAM_BLOCK = 16;
 
 /**
  * Claims and runs chunks of the current job until none are left; shared verbatim by the main thread
@@ -67,40 +75,36 @@ const ADAM_BLOCK = 16;
  * Self-contained (it is stringified into the worker), hence the literal control-block indices.
  */
 function drain(i32: Int32Array, f64: Float64Array, x: Record<string, unknown>, tag: number, worker: boolean): void {
-  const a = 8; // ARGS
+  const a = 10; // ARGS
   const f = 12; // FARGS
   const op = i32[4]!; // OP
-  const isGemm = op === 1 || op === 2;
-  const isSparse = op === 5 || op === 6; // OP_SPARSE_F32, OP_SPARSE_F64
-  const chunks = isGemm ? i32[a + 10]! : isSparse ? i32[a + 7]! : i32[a + 6]!;
+  const units = i32[8]!, chunks = i32[9]!; // UNITS, CHUNKS
   for (;;) {
     const word = Atomics.load(i32, 1); // CLAIM
     if (word >>> 16 !== tag || (word & 0xffff) >= chunks) return;
     if (Atomics.compareExchange(i32, 1, word, word + 1) !== word) continue;
     const c = word & 0xffff;
+    const from = Math.floor((c * units) / chunks), to = Math.floor(((c + 1) * units) / chunks);
     try {
-      if (isGemm) {
+      if (op === 1 || op === 2) {
+        // OP_GEMM_F32, OP_GEMM_F64: units are micro-tiles of 4 rows or `width` columns of C.
         const n = i32[a]!, k = i32[a + 1]!, pA = i32[a + 2]! >>> 0, sAi = i32[a + 3]!, sAp = i32[a + 4]!;
-        const pB = i32[a + 5]! >>> 0, pC = i32[a + 6]! >>> 0, m = i32[a + 7]!, byRows = i32[a + 8]!;
-        const tiles = i32[a + 9]!, width = i32[a + 11]!;
-        const from = Math.floor((c * tiles) / chunks), to = Math.floor(((c + 1) * tiles) / chunks);
-        const gemm = (op === 1 ? x.gemmF32 : x.gemmF64) as (...args: number[]) => void; // OP_GEMM_F32
+        const pB = i32[a + 5]! >>> 0, pC = i32[a + 6]! >>> 0, m = i32[a + 7]!, width = i32[a + 9]!;
         const alpha = f64[f]!, beta = f64[f + 1]!;
-        if (byRows) gemm(n, k, alpha, pA, sAi, sAp, pB, beta, pC, from * 4, Math.min(to * 4, m), 0, n);
+        const gemm = (op === 1 ? x.gemmF32 : x.gemmF64) as (...args: number[]) => void;
+        if (i32[a + 8]) gemm(n, k, alpha, pA, sAi, sAp, pB, beta, pC, from * 4, Math.min(to * 4, m), 0, n);
         else gemm(n, k, alpha, pA, sAi, sAp, pB, beta, pC, 0, m, from * width, Math.min(to * width, n));
-      } else if (isSparse) {
-        const m = i32[a + 6]!;
-        const from = Math.floor((c * m) / chunks), to = Math.floor(((c + 1) * m) / chunks);
+      } else if (op === 5 || op === 6) {
+        // OP_SPARSE_F32, OP_SPARSE_F64: units are rows of C.
         const sparse = (op === 5 ? x.gemmSparseF32 : x.gemmSparseF64) as (...args: number[]) => void;
         sparse(i32[a]!, i32[a + 1]! >>> 0, i32[a + 2]! >>> 0, i32[a + 3]! >>> 0, i32[a + 4]! >>> 0, f64[f]!, f64[f + 1]!, i32[a + 5]! >>> 0, from, to);
       } else {
-        const size = i32[a]!, blocks = Math.ceil(size / 16); // ADAM_BLOCK
-        const from = Math.floor((c * blocks) / chunks) * 16, to = Math.min(Math.floor(((c + 1) * blocks) / chunks) * 16, size);
-        const bytes = op === 3 ? 4 : 8; // OP_ADAM_F32
-        const off = from * bytes;
+        // OP_ADAM_F32, OP_ADAM_F64: units are blocks of 16 (ADAM_BLOCK) elements.
+        const size = i32[a]!, first = from * 16, last = Math.min(to * 16, size);
+        const off = first * (op === 3 ? 4 : 8);
         const adam = (op === 3 ? x.adamF32 : x.adamF64) as (...args: number[]) => void;
         adam(
-          to - from, (i32[a + 1]! >>> 0) + off, (i32[a + 2]! >>> 0) + off, (i32[a + 3]! >>> 0) + off, (i32[a + 4]! >>> 0) + off,
+          last - first, (i32[a + 1]! >>> 0) + off, (i32[a + 2]! >>> 0) + off, (i32[a + 3]! >>> 0) + off, (i32[a + 4]! >>> 0) + off,
           f64[f]!, f64[f + 1]!, f64[f + 2]!, f64[f + 3]!, f64[f + 4]!, f64[f + 5]!, f64[f + 6]!, i32[a + 5]!,
         );
       }
@@ -183,71 +187,16 @@ export function nodeWorkerThreads(): WorkerThreadsModule | undefined {
   }
 }
 
-/** Arguments of one gemm (see the `gemmF32`/`gemmF64` exports) and how C is cut into chunks. */
-export interface GemmJob {
-  op: typeof OP_GEMM_F32 | typeof OP_GEMM_F64;
-  m: number;
-  n: number;
-  k: number;
-  alpha: number;
-  pA: number;
-  sAi: number;
-  sAp: number;
-  pB: number;
-  beta: number;
-  pC: number;
-  /** Cut C into blocks of 4 rows (else of `width` columns). */
-  byRows: boolean;
-  tiles: number;
-  chunks: number;
-  width: number;
-}
-
-/** Arguments of one product with a sparse A in CSR form (see the `gemmSparseF32`/`gemmSparseF64` exports). */
-export interface SparseGemmJob {
-  op: typeof OP_SPARSE_F32 | typeof OP_SPARSE_F64;
-  m: number;
-  n: number;
-  pRow: number;
-  pCol: number;
-  pVal: number;
-  pB: number;
-  pC: number;
-  alpha: number;
-  beta: number;
-  chunks: number;
-}
-
-/** Arguments of one Adam update (see the `adamF32`/`adamF64` exports), cut into `chunks` element ranges. */
-export interface AdamJob {
-  op: typeof OP_ADAM_F32 | typeof OP_ADAM_F64;
-  size: number;
-  pw: number;
-  pg: number;
-  pm: number;
-  pv: number;
-  stepSize: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  bc2Sqrt: number;
-  weightDecay: number;
-  decay: number;
-  decoupled: boolean;
-  chunks: number;
-}
-
-/** Chunks of an Adam update over `size` elements for `threads` threads (boundaries on 16-element blocks). */
-export function adamChunks(size: number, threads: number): number {
-  return Math.max(1, Math.min(Math.ceil(size / ADAM_BLOCK), 2 * threads));
-}
-
 export class WorkerPool {
   private readonly workers: NodeWorker[] = [];
   private readonly control: number;
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
   private readonly exports: Record<string, unknown>;
+  /** The integer arguments of the next job (in the shared control block; see `drain` for each op's). */
+  readonly ints: Int32Array;
+  /** The float arguments of the next job. */
+  readonly floats: Float64Array;
   /** Resolves once every worker has instantiated the module (or failed to start). */
   readonly ready: Promise<void>;
   private disposed = false;
@@ -272,6 +221,8 @@ export class WorkerPool {
     this.i32 = new Int32Array(arena.memory.buffer, this.control, CONTROL_BYTES / 4);
     this.f64 = new Float64Array(arena.memory.buffer, this.control, CONTROL_BYTES / 8);
     this.i32.fill(0);
+    this.ints = this.i32.subarray(ARGS, ARGS + INT_ARGS);
+    this.floats = this.f64.subarray(FARGS, FARGS + FLOAT_ARGS);
     const started: Promise<void>[] = [];
     for (let w = 0; w < count; w++) {
       const worker = new threads.Worker(WORKER_SOURCE, {
@@ -306,65 +257,14 @@ export class WorkerPool {
     return Atomics.load(this.i32, WORKER_CHUNKS);
   }
 
-  /** Runs a gemm on the calling thread and the started workers; returns when every chunk is done. */
-  gemm(job: GemmJob): void {
+  /**
+   * Runs the job whose arguments are in {@link ints} and {@link floats}: `units` of work cut into
+   * `chunks` ranges, claimed by the calling thread and the started workers; returns when all are done.
+   */
+  run(op: number, units: number, chunks: number): void {
     const { i32, f64 } = this;
-    i32[ARGS] = job.n;
-    i32[ARGS + 1] = job.k;
-    i32[ARGS + 2] = job.pA;
-    i32[ARGS + 3] = job.sAi;
-    i32[ARGS + 4] = job.sAp;
-    i32[ARGS + 5] = job.pB;
-    i32[ARGS + 6] = job.pC;
-    i32[ARGS + 7] = job.m;
-    i32[ARGS + 8] = job.byRows ? 1 : 0;
-    i32[ARGS + 9] = job.tiles;
-    i32[ARGS + 10] = job.chunks;
-    i32[ARGS + 11] = job.width;
-    f64[FARGS] = job.alpha;
-    f64[FARGS + 1] = job.beta;
-    this.run(job.op, job.chunks);
-  }
-
-  /** Runs a product with a sparse A (CSR, see `gemmSparseF32`) on all threads, cut into row ranges. */
-  sparseGemm(job: SparseGemmJob): void {
-    const { i32, f64 } = this;
-    i32[ARGS] = job.n;
-    i32[ARGS + 1] = job.pRow;
-    i32[ARGS + 2] = job.pCol;
-    i32[ARGS + 3] = job.pVal;
-    i32[ARGS + 4] = job.pB;
-    i32[ARGS + 5] = job.pC;
-    i32[ARGS + 6] = job.m;
-    i32[ARGS + 7] = job.chunks;
-    f64[FARGS] = job.alpha;
-    f64[FARGS + 1] = job.beta;
-    this.run(job.op, job.chunks);
-  }
-
-  /** Runs an Adam update on the calling thread and the started workers (see {@link gemm}). */
-  adam(job: AdamJob): void {
-    const { i32, f64 } = this;
-    i32[ARGS] = job.size;
-    i32[ARGS + 1] = job.pw;
-    i32[ARGS + 2] = job.pg;
-    i32[ARGS + 3] = job.pm;
-    i32[ARGS + 4] = job.pv;
-    i32[ARGS + 5] = job.decoupled ? 1 : 0;
-    i32[ARGS + 6] = job.chunks;
-    f64[FARGS] = job.stepSize;
-    f64[FARGS + 1] = job.beta1;
-    f64[FARGS + 2] = job.beta2;
-    f64[FARGS + 3] = job.eps;
-    f64[FARGS + 4] = job.bc2Sqrt;
-    f64[FARGS + 5] = job.weightDecay;
-    f64[FARGS + 6] = job.decay;
-    this.run(job.op, job.chunks);
-  }
-
-  /** Publishes the job written into the control block, drains it, and waits for the workers' chunks. */
-  private run(op: number, chunks: number): void {
-    const { i32, f64 } = this;
+    i32[UNITS] = units;
+    i32[CHUNKS] = chunks;
     const seq = (i32[SEQ]! + 1) & 0x7fffffff;
     const tag = seq & 0x7fff;
     const byWorkers = Atomics.load(i32, WORKER_CHUNKS);
