@@ -74,42 +74,6 @@ function tile1x2<T>(
   finish<T>(c, c00, alpha, beta, useBeta); finish<T>(c + 16, c01, alpha, beta, useBeta);
 }
 
-// 4 rows × 1 vector (column tail).
-@inline
-function tile4x1<T>(
-  k: i32, a: usize, sAi: usize, sAp: usize, b: usize, sBp: usize,
-  c: usize, ldc: usize, alpha: v128, beta: v128, useBeta: bool,
-): void {
-  const z = v128.splat<T>(0);
-  let c0 = z, c1 = z, c2 = z, c3 = z;
-  const a1 = sAi, a2 = sAi << 1, a3 = sAi * 3;
-  for (let p = 0; p < k; p++) {
-    const y = v128.load(b);
-    c0 = v128.add<T>(c0, v128.mul<T>(v128.load_splat<T>(a), y));
-    c1 = v128.add<T>(c1, v128.mul<T>(v128.load_splat<T>(a + a1), y));
-    c2 = v128.add<T>(c2, v128.mul<T>(v128.load_splat<T>(a + a2), y));
-    c3 = v128.add<T>(c3, v128.mul<T>(v128.load_splat<T>(a + a3), y));
-    a += sAp;
-    b += sBp;
-  }
-  finish<T>(c, c0, alpha, beta, useBeta);
-  finish<T>(c + ldc, c1, alpha, beta, useBeta);
-  finish<T>(c + (ldc << 1), c2, alpha, beta, useBeta);
-  finish<T>(c + ldc * 3, c3, alpha, beta, useBeta);
-}
-
-// 1 row × 1 vector.
-@inline
-function tile1x1<T>(k: i32, a: usize, sAp: usize, b: usize, sBp: usize, c: usize, alpha: v128, beta: v128, useBeta: bool): void {
-  let c0 = v128.splat<T>(0);
-  for (let p = 0; p < k; p++) {
-    c0 = v128.add<T>(c0, v128.mul<T>(v128.load_splat<T>(a), v128.load(b)));
-    a += sAp;
-    b += sBp;
-  }
-  finish<T>(c, c0, alpha, beta, useBeta);
-}
-
 /**
  * Block `C[i0:i1, j0:j1] ← α·op(A)·op(B) + β·C` of a row-major m×n C (leading dimension n).
  * op(A)[i, p] is at pA + (i·sAi + p·sAp)·size; op(B) must be row-major k×n at pB (the caller
@@ -139,43 +103,39 @@ function gemmBlock<T>(
     }
   }
   for (; j + lanes <= j1; j += lanes) {
-    const b = pB + <usize>j * size;
-    let i = i0;
-    for (; i + 4 <= i1; i += 4) {
-      tile4x1<T>(k, pA + <usize>i * sAiB, sAiB, sApB, b, sBp, pC + <usize>i * ldc + <usize>j * size, ldc, va, vb, useBeta);
-    }
-    for (; i < i1; i++) {
-      tile1x1<T>(k, pA + <usize>i * sAiB, sApB, b, sBp, pC + <usize>i * ldc + <usize>j * size, va, vb, useBeta);
-    }
+    vectorColumn<T>(lanes, k, pA, sAiB, sApB, pB + <usize>j * size, sBp, pC + <usize>j * size, ldc, i0, i1, va, vb, useBeta);
   }
-  // The last 1..lanes−1 columns: partial vectors, loaded and stored lane by lane (never past the row).
+  // The last 1..lanes−1 columns: a partial vector, loaded and stored lane by lane (never past the row).
   const r = j1 - j;
   if (r > 0) {
     const b = pB + <usize>j * size;
     if (sizeof<T>() == 8) {
-      tailColumns<T>(1, k, pA, sAiB, sApB, b, sBp, pC + <usize>j * size, ldc, i0, i1, va, vb, useBeta);
+      vectorColumn<T>(1, k, pA, sAiB, sApB, b, sBp, pC + <usize>j * size, ldc, i0, i1, va, vb, useBeta);
     } else if (r == 1) {
-      tailColumns<T>(1, k, pA, sAiB, sApB, b, sBp, pC + <usize>j * size, ldc, i0, i1, va, vb, useBeta);
+      vectorColumn<T>(1, k, pA, sAiB, sApB, b, sBp, pC + <usize>j * size, ldc, i0, i1, va, vb, useBeta);
     } else if (r == 2) {
-      tailColumns<T>(2, k, pA, sAiB, sApB, b, sBp, pC + <usize>j * size, ldc, i0, i1, va, vb, useBeta);
+      vectorColumn<T>(2, k, pA, sAiB, sApB, b, sBp, pC + <usize>j * size, ldc, i0, i1, va, vb, useBeta);
     } else {
-      tailColumns<T>(3, k, pA, sAiB, sApB, b, sBp, pC + <usize>j * size, ldc, i0, i1, va, vb, useBeta);
+      vectorColumn<T>(3, k, pA, sAiB, sApB, b, sBp, pC + <usize>j * size, ldc, i0, i1, va, vb, useBeta);
     }
   }
 }
 
-/** Loads the first `r` (1..3) elements at `p` into the low lanes of a vector (the rest zero). */
+/** Loads the first `r` elements at `p` (all lanes, or the low 1..3 with the rest zero); `r` is a constant. */
 @inline
 function loadPart<T>(p: usize, r: i32): v128 {
+  if (r * sizeof<T>() == 16) return v128.load(p);
   if (sizeof<T>() == 8 || r == 2) return v128.load64_zero(p);
   if (r == 1) return v128.load32_zero(p);
   return v128.load32_lane(p + 8, v128.load64_zero(p), 2);
 }
 
-/** Stores the low `r` (1..3) lanes of `v` at `p`. */
+/** Stores the low `r` lanes of `v` at `p` (all of them when `r` is the lane count). */
 @inline
 function storePart<T>(p: usize, v: v128, r: i32): void {
-  if (sizeof<T>() == 8 || r == 2) {
+  if (r * sizeof<T>() == 16) {
+    v128.store(p, v);
+  } else if (sizeof<T>() == 8 || r == 2) {
     v128.store64_lane(p, v, 0);
   } else if (r == 1) {
     v128.store32_lane(p, v, 0);
@@ -185,7 +145,7 @@ function storePart<T>(p: usize, v: v128, r: i32): void {
   }
 }
 
-/** {@link finish} for the low `r` lanes. */
+/** {@link finish} for the low `r` lanes (all of them when `r` is the lane count). */
 @inline
 function finishPart<T>(c: usize, acc: v128, alpha: v128, beta: v128, useBeta: bool, r: i32): void {
   let out = v128.mul<T>(alpha, acc);
@@ -194,12 +154,12 @@ function finishPart<T>(c: usize, acc: v128, alpha: v128, beta: v128, useBeta: bo
 }
 
 /**
- * Columns `j..j+r−1` (r < lanes) of rows i0..i1 of C, `c` pointing at row 0, column j: 4 rows at a
- * time, then single rows; each lane computes the same
- * sequence as a lane of {@link tile4x2} (so the documented per-element order holds here too).
+ * Columns `j..j+r−1` of rows i0..i1 of C (one vector, or the last r < lanes columns), `c` pointing at
+ * row 0, column j: 4 rows at a time, then single rows; each lane computes the same sequence as a lane
+ * of {@link tile4x2} (so the documented per-element order holds here too).
  */
 @inline
-function tailColumns<T>(
+function vectorColumn<T>(
   r: i32, k: i32, pA: usize, sAiB: usize, sApB: usize, b: usize, sBp: usize,
   c: usize, ldc: usize, i0: i32, i1: i32, alpha: v128, beta: v128, useBeta: bool,
 ): void {
@@ -354,38 +314,32 @@ function gemmSparseT<T>(n: i32, pRow: usize, pCol: usize, pVal: usize, pB: usize
     }
   }
   for (; j + lanes <= n; j += lanes) {
-    const bj = pB + <usize>j * size;
-    for (let i = i0; i < i1; i++) {
-      const s = load<i32>(pRow + (<usize>i << 2)), e = load<i32>(pRow + (<usize>(i + 1) << 2));
-      let c0 = z;
-      for (let t = s; t < e; t++) {
-        c0 = v128.add<T>(c0, v128.mul<T>(v128.load_splat<T>(pVal + <usize>t * size), v128.load(bj + <usize>load<i32>(pCol + (<usize>t << 2)))));
-      }
-      finish<T>(pC + <usize>i * ldc + <usize>j * size, c0, va, vb, useBeta);
-    }
+    sparseColumn<T>(lanes, pRow, pCol, pVal, pB + <usize>j * size, pC + <usize>j * size, ldc, i0, i1, va, vb, useBeta);
   }
   const r = n - j;
   if (r > 0) {
-    const bj = pB + <usize>j * size;
-    for (let i = i0; i < i1; i++) {
-      const s = load<i32>(pRow + (<usize>i << 2)), e = load<i32>(pRow + (<usize>(i + 1) << 2));
-      const c = pC + <usize>i * ldc + <usize>j * size;
-      if (sizeof<T>() == 8 || r == 1) sparseTail<T>(1, s, e, pCol, pVal, bj, c, va, vb, useBeta);
-      else if (r == 2) sparseTail<T>(2, s, e, pCol, pVal, bj, c, va, vb, useBeta);
-      else sparseTail<T>(3, s, e, pCol, pVal, bj, c, va, vb, useBeta);
-    }
+    const bj = pB + <usize>j * size, c = pC + <usize>j * size;
+    if (sizeof<T>() == 8 || r == 1) sparseColumn<T>(1, pRow, pCol, pVal, bj, c, ldc, i0, i1, va, vb, useBeta);
+    else if (r == 2) sparseColumn<T>(2, pRow, pCol, pVal, bj, c, ldc, i0, i1, va, vb, useBeta);
+    else sparseColumn<T>(3, pRow, pCol, pVal, bj, c, ldc, i0, i1, va, vb, useBeta);
   }
 }
 
-/** The last `r` columns of one row of {@link gemmSparseT}. */
+/** Columns `j..j+r−1` of rows i0..i1 of {@link gemmSparseT} (one vector, or the last r < lanes columns). */
 @inline
-function sparseTail<T>(r: i32, s: i32, e: i32, pCol: usize, pVal: usize, bj: usize, c: usize, alpha: v128, beta: v128, useBeta: bool): void {
+function sparseColumn<T>(
+  r: i32, pRow: usize, pCol: usize, pVal: usize, bj: usize, c: usize, ldc: usize, i0: i32, i1: i32,
+  alpha: v128, beta: v128, useBeta: bool,
+): void {
   const size = <usize>sizeof<T>();
-  let c0 = v128.splat<T>(0);
-  for (let t = s; t < e; t++) {
-    c0 = v128.add<T>(c0, v128.mul<T>(v128.load_splat<T>(pVal + <usize>t * size), loadPart<T>(bj + <usize>load<i32>(pCol + (<usize>t << 2)), r)));
+  for (let i = i0; i < i1; i++) {
+    const s = load<i32>(pRow + (<usize>i << 2)), e = load<i32>(pRow + (<usize>(i + 1) << 2));
+    let c0 = v128.splat<T>(0);
+    for (let t = s; t < e; t++) {
+      c0 = v128.add<T>(c0, v128.mul<T>(v128.load_splat<T>(pVal + <usize>t * size), loadPart<T>(bj + <usize>load<i32>(pCol + (<usize>t << 2)), r)));
+    }
+    finishPart<T>(c + <usize>i * ldc, c0, alpha, beta, useBeta, r);
   }
-  finishPart<T>(c, c0, alpha, beta, useBeta, r);
 }
 
 export function gemmSparseF32(n: i32, pRow: usize, pCol: usize, pVal: usize, pB: usize, alpha: f64, beta: f64, pC: usize, i0: i32, i1: i32): void {
@@ -578,103 +532,67 @@ export function reluBackwardF64(size: i32, pz: usize, pda: usize, pdz: usize): v
 // stepSize = lr/(1 − β1ᵗ) and bc2Sqrt = √(1 − β2ᵗ) are computed by the caller (in f64; the f32
 // kernel rounds them, and β1, β2, 1 − β1, 1 − β2, ε, λ, decay, to f32 once).
 
-/** Adam on one or two f64 elements at byte offset `o`. */
+/** The Adam step on one vector at byte offset `o` (`r` = the lane count), or on one element (`r` = 1). */
 @inline
-function adamStep(
-  o: usize, pw: usize, pg: usize, pm: usize, pv: usize, stepSize: v128, b1: v128, c1: v128, b2: v128, c2: v128,
-  eps: v128, bc2Sqrt: v128, wd: v128, decay: v128, coupled: bool, decoupled: bool, two: bool,
+function adamStep<T>(
+  r: i32, o: usize, pw: usize, pg: usize, pm: usize, pv: usize, stepSize: v128, b1: v128, c1: v128, b2: v128, c2: v128,
+  eps: v128, bc2Sqrt: v128, wd: v128, decay: v128, coupled: bool, decoupled: bool,
 ): void {
-  let w = two ? v128.load(pw + o) : v128.load64_zero(pw + o);
-  if (decoupled) w = f64x2.mul(w, decay);
-  let d = two ? v128.load(pg + o) : v128.load64_zero(pg + o);
-  if (coupled) d = f64x2.add(d, f64x2.mul(wd, w));
-  const m = f64x2.add(f64x2.mul(b1, two ? v128.load(pm + o) : v128.load64_zero(pm + o)), f64x2.mul(c1, d));
-  const v = f64x2.add(f64x2.mul(b2, two ? v128.load(pv + o) : v128.load64_zero(pv + o)), f64x2.mul(f64x2.mul(c2, d), d));
-  const denom = f64x2.add(f64x2.div(f64x2.sqrt(v), bc2Sqrt), eps);
-  w = f64x2.sub(w, f64x2.div(f64x2.mul(stepSize, m), denom));
-  if (two) {
-    v128.store(pm + o, m);
-    v128.store(pv + o, v);
-    v128.store(pw + o, w);
-  } else {
-    v128.store64_lane(pm + o, m, 0);
-    v128.store64_lane(pv + o, v, 0);
-    v128.store64_lane(pw + o, w, 0);
-  }
+  let w = loadPart<T>(pw + o, r);
+  if (decoupled) w = v128.mul<T>(w, decay);
+  let d = loadPart<T>(pg + o, r);
+  if (coupled) d = v128.add<T>(d, v128.mul<T>(wd, w));
+  const m = v128.add<T>(v128.mul<T>(b1, loadPart<T>(pm + o, r)), v128.mul<T>(c1, d));
+  const v = v128.add<T>(v128.mul<T>(b2, loadPart<T>(pv + o, r)), v128.mul<T>(v128.mul<T>(c2, d), d));
+  const denom = v128.add<T>(v128.div<T>(v128.sqrt<T>(v), bc2Sqrt), eps);
+  w = v128.sub<T>(w, v128.div<T>(v128.mul<T>(stepSize, m), denom));
+  storePart<T>(pm + o, m, r);
+  storePart<T>(pv + o, v, r);
+  storePart<T>(pw + o, w, r);
 }
 
 @inline
-function adam64(
+function adamLoop<T>(
   size: i32, pw: usize, pg: usize, pm: usize, pv: usize, vs: v128, b1: v128, c1: v128, b2: v128, c2: v128, ve: v128,
   vb: v128, wd: v128, vd: v128, coupled: bool, decoupled: bool,
 ): void {
+  const lanes = <i32>(16 / sizeof<T>());
   let t = 0;
-  for (; t + 2 <= size; t += 2) adamStep(<usize>t << 3, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, coupled, decoupled, true);
-  if (t < size) adamStep(<usize>t << 3, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, coupled, decoupled, false);
+  for (; t + lanes <= size; t += lanes) adamStep<T>(lanes, <usize>t * sizeof<T>(), pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, coupled, decoupled);
+  for (; t < size; t++) adamStep<T>(1, <usize>t * sizeof<T>(), pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, coupled, decoupled);
+}
+
+/** Adam over `size` elements, the hyperparameters already in the parameters' type. */
+@inline
+function adamT<T>(
+  size: i32, pw: usize, pg: usize, pm: usize, pv: usize, stepSize: T, beta1: T, rest1: T, beta2: T, rest2: T, eps: T,
+  bc2Sqrt: T, weightDecay: T, decay: T, decoupled: bool,
+): void {
+  const vs = v128.splat<T>(stepSize), b1 = v128.splat<T>(beta1), c1 = v128.splat<T>(rest1);
+  const b2 = v128.splat<T>(beta2), c2 = v128.splat<T>(rest2), ve = v128.splat<T>(eps), vb = v128.splat<T>(bc2Sqrt);
+  const wd = v128.splat<T>(weightDecay), vd = v128.splat<T>(decay);
+  // Specialised loops: the common case (no weight decay) carries no decay arithmetic.
+  if (decoupled) adamLoop<T>(size, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, false, true);
+  else if (weightDecay != 0) adamLoop<T>(size, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, true, false);
+  else adamLoop<T>(size, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, false, false);
 }
 
 export function adamF64(
   size: i32, pw: usize, pg: usize, pm: usize, pv: usize, stepSize: f64, beta1: f64, beta2: f64, eps: f64,
   bc2Sqrt: f64, weightDecay: f64, decay: f64, decoupled: i32,
 ): void {
-  const vs = f64x2.splat(stepSize), b1 = f64x2.splat(beta1), c1 = f64x2.splat(1 - beta1);
-  const b2 = f64x2.splat(beta2), c2 = f64x2.splat(1 - beta2), ve = f64x2.splat(eps), vb = f64x2.splat(bc2Sqrt);
-  const wd = f64x2.splat(weightDecay), vd = f64x2.splat(decay);
-  // Specialised loops: the common case (no weight decay) carries no decay arithmetic.
-  if (decoupled != 0) adam64(size, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, false, true);
-  else if (weightDecay != 0) adam64(size, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, true, false);
-  else adam64(size, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, false, false);
-}
-
-/** The f32 Adam step on one vector (or, with `one`, on the single element at lane 0). */
-@inline
-function adamStep32(
-  o: usize, pw: usize, pg: usize, pm: usize, pv: usize, s: v128, b1: v128, c1: v128, b2: v128, c2: v128, e: v128,
-  bc: v128, wd: v128, dec: v128, coupled: bool, decoupled: bool, one: bool,
-): void {
-  let w = one ? v128.load32_zero(pw + o) : v128.load(pw + o);
-  if (decoupled) w = f32x4.mul(w, dec);
-  let d = one ? v128.load32_zero(pg + o) : v128.load(pg + o);
-  if (coupled) d = f32x4.add(d, f32x4.mul(wd, w));
-  const m = f32x4.add(f32x4.mul(b1, one ? v128.load32_zero(pm + o) : v128.load(pm + o)), f32x4.mul(c1, d));
-  const v = f32x4.add(f32x4.mul(b2, one ? v128.load32_zero(pv + o) : v128.load(pv + o)), f32x4.mul(f32x4.mul(c2, d), d));
-  const denom = f32x4.add(f32x4.div(f32x4.sqrt(v), bc), e);
-  w = f32x4.sub(w, f32x4.div(f32x4.mul(s, m), denom));
-  if (one) {
-    v128.store32_lane(pm + o, m, 0);
-    v128.store32_lane(pv + o, v, 0);
-    v128.store32_lane(pw + o, w, 0);
-  } else {
-    v128.store(pm + o, m);
-    v128.store(pv + o, v);
-    v128.store(pw + o, w);
-  }
-}
-
-@inline
-function adam32(
-  size: i32, pw: usize, pg: usize, pm: usize, pv: usize, s: v128, b1: v128, c1: v128, b2: v128, c2: v128, e: v128,
-  bc: v128, wd: v128, dec: v128, coupled: bool, decoupled: bool,
-): void {
-  let t = 0;
-  for (; t + 4 <= size; t += 4) adamStep32(<usize>t << 2, pw, pg, pm, pv, s, b1, c1, b2, c2, e, bc, wd, dec, coupled, decoupled, false);
-  for (; t < size; t++) adamStep32(<usize>t << 2, pw, pg, pm, pv, s, b1, c1, b2, c2, e, bc, wd, dec, coupled, decoupled, true);
+  adamT<f64>(size, pw, pg, pm, pv, stepSize, beta1, 1 - beta1, beta2, 1 - beta2, eps, bc2Sqrt, weightDecay, decay, decoupled != 0);
 }
 
 export function adamF32(
   size: i32, pw: usize, pg: usize, pm: usize, pv: usize, stepSize: f64, beta1: f64, beta2: f64, eps: f64,
   bc2Sqrt: f64, weightDecay: f64, decay: f64, decoupled: i32,
 ): void {
-  const s = f32x4.splat(<f32>stepSize), b1 = f32x4.splat(<f32>beta1), c1 = f32x4.splat(<f32>(1 - beta1));
-  const b2 = f32x4.splat(<f32>beta2), c2 = f32x4.splat(<f32>(1 - beta2)), e = f32x4.splat(<f32>eps), bc = f32x4.splat(<f32>bc2Sqrt);
-  const wd = f32x4.splat(<f32>weightDecay), dec = f32x4.splat(<f32>decay);
-  // Specialised loops: the common case (no weight decay) carries no decay arithmetic.
-  if (decoupled != 0) adam32(size, pw, pg, pm, pv, s, b1, c1, b2, c2, e, bc, wd, dec, false, true);
-  else if (weightDecay != 0) adam32(size, pw, pg, pm, pv, s, b1, c1, b2, c2, e, bc, wd, dec, true, false);
-  else adam32(size, pw, pg, pm, pv, s, b1, c1, b2, c2, e, bc, wd, dec, false, false);
+  adamT<f32>(
+    size, pw, pg, pm, pv, <f32>stepSize, <f32>beta1, <f32>(1 - beta1), <f32>beta2, <f32>(1 - beta2), <f32>eps, <f32>bc2Sqrt,
+    <f32>weightDecay, <f32>decay, decoupled != 0,
+  );
 }
-
-
 
 // ---------------------------------------------------------------------------------------------
 // Bytes to floats: `out[t] = src[t] / divisor`, 16 bytes at a time. The f64 variant divides in f64,
