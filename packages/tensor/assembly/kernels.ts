@@ -213,14 +213,39 @@ export function gemmF64(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sparse A (e.g. MNIST pixels, 81 % zeros): the nonzero entries of each row of a row-major m×k A
-// (CSR: row starts, byte offsets p·ldb of the matching rows of B, values), then C = α·A·B + β·C
+// Sparse A (e.g. MNIST pixels, 81 % zeros): a count of A's nonzeros decides; then the nonzero entries
+// of each row of a row-major m×k A (CSR: row starts, byte offsets p·ldb of the matching rows of B,
+// values), then C = α·A·B + β·C
 // summing only those terms. For finite B this gives the dense kernel's bits: a skipped term is
 // ±0 and adding ±0 to the running sum (which starts at +0 and is never −0) changes nothing.
 
-/** Nonzero entries of a row-major m×k A (NaN counts as nonzero); −1 when there are more than `limit`. */
+/** Nonzero (or NaN) elements among `size` at `p`, in any layout: the sparse path's go/no-go. */
 @inline
-function csrT<T>(m: i32, k: i32, pA: usize, limit: i32, ldb: i32, pRow: usize, pCol: usize, pVal: usize): i32 {
+function countNonzeroT<T>(size: i32, p: usize): i32 {
+  const bytes = <usize>sizeof<T>();
+  const lanes = <i32>(16 / sizeof<T>());
+  const zero = v128.splat<T>(0);
+  let count = 0;
+  let t = 0;
+  for (; t + lanes <= size; t += lanes) {
+    const ne = v128.ne<T>(v128.load(p + <usize>t * bytes), zero);
+    count += <i32>popcnt(sizeof<T>() == 4 ? i32x4.bitmask(ne) : i64x2.bitmask(ne));
+  }
+  for (; t < size; t++) if (load<T>(p + <usize>t * bytes) != 0) count++;
+  return count;
+}
+
+export function countNonzeroF32(size: i32, p: usize): i32 {
+  return countNonzeroT<f32>(size, p);
+}
+
+export function countNonzeroF64(size: i32, p: usize): i32 {
+  return countNonzeroT<f64>(size, p);
+}
+
+/** The nonzero (or NaN) entries of a row-major m×k A in CSR form; column entries are byte offsets p·ldb into B. */
+@inline
+function csrT<T>(m: i32, k: i32, pA: usize, ldb: i32, pRow: usize, pCol: usize, pVal: usize): void {
   const size = <usize>sizeof<T>();
   const lanes = <i32>(16 / sizeof<T>());
   const zero = v128.splat<T>(0);
@@ -234,7 +259,6 @@ function csrT<T>(m: i32, k: i32, pA: usize, limit: i32, ldb: i32, pRow: usize, p
       while (mask != 0) {
         const q = p + ctz(mask);
         mask &= mask - 1;
-        if (nnz == limit) return -1;
         store<i32>(pCol + (<usize>nnz << 2), q * ldb);
         store<T>(pVal + <usize>nnz * size, load<T>(a + <usize>q * size));
         nnz++;
@@ -243,7 +267,6 @@ function csrT<T>(m: i32, k: i32, pA: usize, limit: i32, ldb: i32, pRow: usize, p
     for (; p < k; p++) {
       const x = load<T>(a + <usize>p * size);
       if (x != 0) {
-        if (nnz == limit) return -1;
         store<i32>(pCol + (<usize>nnz << 2), p * ldb);
         store<T>(pVal + <usize>nnz * size, x);
         nnz++;
@@ -251,15 +274,14 @@ function csrT<T>(m: i32, k: i32, pA: usize, limit: i32, ldb: i32, pRow: usize, p
     }
   }
   store<i32>(pRow + (<usize>m << 2), nnz);
-  return nnz;
 }
 
-export function csrF32(m: i32, k: i32, pA: usize, limit: i32, ldb: i32, pRow: usize, pCol: usize, pVal: usize): i32 {
-  return csrT<f32>(m, k, pA, limit, ldb, pRow, pCol, pVal);
+export function csrF32(m: i32, k: i32, pA: usize, ldb: i32, pRow: usize, pCol: usize, pVal: usize): void {
+  csrT<f32>(m, k, pA, ldb, pRow, pCol, pVal);
 }
 
-export function csrF64(m: i32, k: i32, pA: usize, limit: i32, ldb: i32, pRow: usize, pCol: usize, pVal: usize): i32 {
-  return csrT<f64>(m, k, pA, limit, ldb, pRow, pCol, pVal);
+export function csrF64(m: i32, k: i32, pA: usize, ldb: i32, pRow: usize, pCol: usize, pVal: usize): void {
+  csrT<f64>(m, k, pA, ldb, pRow, pCol, pVal);
 }
 
 /** `C[i0:i1, :] ← α·A·B + β·C` with A in CSR form ({@link csrT}, column entries as byte offsets into B). */

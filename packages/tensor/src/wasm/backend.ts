@@ -38,6 +38,8 @@ interface Kernels {
   adamF64: AdamKernel;
   allFiniteF32: (size: number, p: number) => number;
   allFiniteF64: (size: number, p: number) => number;
+  countNonzeroF32: (size: number, p: number) => number;
+  countNonzeroF64: (size: number, p: number) => number;
   csrF32: CsrKernel;
   csrF64: CsrKernel;
   gemmSparseF32: SparseKernel;
@@ -52,7 +54,7 @@ type GemmKernel = (
   i0: number, i1: number, j0: number, j1: number,
 ) => void;
 
-type CsrKernel = (m: number, k: number, pA: number, limit: number, ldb: number, pRow: number, pCol: number, pVal: number) => number;
+type CsrKernel = (m: number, k: number, pA: number, ldb: number, pRow: number, pCol: number, pVal: number) => void;
 
 type SparseKernel = (
   n: number, pRow: number, pCol: number, pVal: number, pB: number, alpha: number, beta: number, pC: number, i0: number, i1: number,
@@ -75,7 +77,7 @@ const MIN_SPLIT_WORK = 1 << 18;
  * Multiply-adds from which a product checks whether op(A) is mostly zeros (MNIST pixels are 81 %
  * zeros) and, when at most {@link SPARSE_FRACTION} of it is nonzero, multiplies only the nonzero
  * terms. Same bits as the dense kernel for finite B (see assembly/kernels.ts); a dense A costs one
- * abandoned scan of at most that fraction of A.
+ * SIMD count of its nonzeros.
  */
 const MIN_SPARSE_WORK = 1 << 20;
 const SPARSE_FRACTION = 0.4;
@@ -244,13 +246,16 @@ class WasmBackend implements KernelBackend {
   /**
    * The sparse path of {@link gemm}: op(A) (transposed into scratch first when `transA`) in CSR form
    * at `scratch`, then only its nonzero terms. Returns false, having computed nothing, when more than
-   * {@link SPARSE_FRACTION} of op(A) is nonzero.
+   * {@link SPARSE_FRACTION} of A is nonzero.
    */
   private sparseGemm(
     transA: boolean, m: number, n: number, k: number, alpha: number, pA: number, pB: number, beta: number, pC: number,
     f32: boolean, scratch: number,
   ): boolean {
     const size = f32 ? 4 : 8;
+    // The count does not depend on the layout, so a dense A is turned away before any transpose.
+    const limit = Math.floor(m * k * SPARSE_FRACTION);
+    if ((f32 ? this.x.countNonzeroF32 : this.x.countNonzeroF64)(m * k, pA) > limit) return false;
     let pOpA = pA;
     let next = scratch;
     if (transA) {
@@ -259,11 +264,10 @@ class WasmBackend implements KernelBackend {
       (f32 ? this.x.transposeF32 : this.x.transposeF64)(k, m, pA, pOpA);
       next += alignUp(m * k * size);
     }
-    const limit = Math.floor(m * k * SPARSE_FRACTION);
     const pRow = next;
     const pCol = pRow + alignUp((m + 1) * 4);
     const pVal = pCol + alignUp(limit * 4);
-    if ((f32 ? this.x.csrF32 : this.x.csrF64)(m, k, pOpA, limit, n * size, pRow, pCol, pVal) < 0) return false;
+    (f32 ? this.x.csrF32 : this.x.csrF64)(m, k, pOpA, n * size, pRow, pCol, pVal);
     if (this.pool === undefined || m * n * k * SPARSE_FRACTION < MIN_SPLIT_WORK || m < 2 || !this.offer()) {
       (f32 ? this.x.gemmSparseF32 : this.x.gemmSparseF64)(n, pRow, pCol, pVal, pB, alpha, beta, pC, 0, m);
     } else {
