@@ -166,7 +166,10 @@ describe('the built docs site', () => {
     await expect.poll(async () => Number(await status.getAttribute('data-epoch')), { timeout: 90_000 }).toBe(80);
     const first = Number(await status.getAttribute('data-first-loss'));
     const last = Number(await status.getAttribute('data-loss'));
-    console.log(`playground: train MSE ${first} after epoch 1, ${last} after epoch 80`);
+    const backend = await page.getByTestId('backend').getAttribute('data-backend');
+    console.log(`playground: train MSE ${first} after epoch 1, ${last} after epoch 80, backend ${backend}`);
+    // The package's WebAssembly SIMD kernels load in the browser (one thread: the page is not cross-origin isolated).
+    expect(backend).toBe('wasm-simd (1 thread)');
     expect(Number.isFinite(first) && Number.isFinite(last)).toBe(true);
     expect(last).toBeLessThan(first / 5);
     // The page shows the same number it reports.
