@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -95,10 +95,15 @@ describe('ffnn sweep run / merge / report', () => {
     const records = readRecords(join(dir, 'halving.jsonl'));
     expect(records.filter((x) => x.epochs === 2)).toHaveLength(6);
     expect(records.filter((x) => x.epochs === 6)).toHaveLength(2);
-    const rep = ffnn('sweep', 'report', 'single.jsonl', '--metric', 'test.mse', '--x', 'lr', '--y', 'l2');
+    // --figure takes an absolute path as well as one relative to the working directory.
+    const figure = join(dir, 'figures', 'heat');
+    mkdirSync(join(dir, 'figures'));
+    const rep = ffnn('sweep', 'report', 'single.jsonl', '--metric', 'test.mse', '--x', 'lr', '--y', 'l2', '--figure', figure);
     expect(rep.status).toBe(0);
     expect(rep.stdout).toMatch(/8 trials, ranked by test\.mse \(lower is better\)/);
     expect(rep.stdout).toMatch(/\| l2 \\ lr \|/);
+    expect(existsSync(`${figure}.svg`) && existsSync(`${figure}.png`)).toBe(true);
+    expect(rep.stdout).toContain(`![heatmap](${figure}.svg)`);
     expect(ffnn('sweep', 'run', 'spec.yaml', '--out', 'yaml.jsonl').status).toBe(0);
   }, 300_000);
 });

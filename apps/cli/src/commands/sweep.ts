@@ -1,3 +1,4 @@
+import { basename, dirname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { CliFailure } from '../errors.js';
 import { heatmap } from '../figures/charts.js';
@@ -95,8 +96,9 @@ A spec (JSON or YAML):
             yTitle: flags.y,
             reverse: mode === 'max',
           });
-          const fig = await renderFigure('.', '', flags.figure, spec);
-          parts.push('', `![heatmap](${fig.svg})`);
+          // --figure is a path without extension, relative to the working directory or absolute.
+          await renderFigure(dirname(flags.figure), '', basename(flags.figure), spec);
+          parts.push('', `![heatmap](${flags.figure}.svg)`);
         }
       }
       const text = parts.join('\n') + '\n';
