@@ -35,7 +35,7 @@ export class Arena {
    */
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   /** The buffer object of the memory since its last growth. */
-  private current: ArrayBufferLike | undefined;
+  private current!: ArrayBufferLike;
   /**
    * Gives a resident block back to the free lists once its typed array has been garbage collected,
    * so that building many networks does not exhaust the 4 GiB of wasm32 memory. A subarray does not
@@ -121,7 +121,9 @@ export class Arena {
   allocateResident(dtype: DType, length: number): FloatArray {
     const bytesPer = dtype === 'float32' ? 4 : 8;
     const ptr = this.alloc(length * bytesPer);
-    const buffer = this.memory.buffer;
+    // The buffer object of the last refresh, not `memory.buffer`: V8 may hand out a new object for a
+    // shared memory that has not grown, and views on it would not be recognised as resident.
+    const buffer = this.current;
     const out = dtype === 'float32' ? new Float32Array(buffer, ptr, length) : new Float64Array(buffer, ptr, length);
     out.fill(0);
     this.reclaim.register(out, { ptr, bytes: length * bytesPer });
