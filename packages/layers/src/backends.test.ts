@@ -1,5 +1,5 @@
 import { Adam } from '@ffnn/optim';
-import { type DType, type KernelBackend, Matrix, Rng, createWasmBackend, jsBackend, withBackend } from '@ffnn/tensor';
+import { type DType, type KernelBackend, Matrix, Rng, allocateMatrix, createWasmBackend, jsBackend, withBackend } from '@ffnn/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { activation, reluForward } from './activations.js';
 import { denseActivationForward, denseForward } from './dense.js';
@@ -73,6 +73,79 @@ describe('training on the wasm backend', () => {
     expect(early.parameters().map((p) => Array.from(p.data))).toEqual(native.parameters().map((p) => Array.from(p.data)));
     // …and a network built under wasm keeps working under the JavaScript backend.
     expect(() => native.fit(X, y, { epochs: 1, seed: 5 })).not.toThrow();
+  });
+});
+
+/** The backend without its `denseStep`, so that networks take the layer-by-layer kernels. */
+function layerByLayer(backend: KernelBackend): KernelBackend {
+  const plain = Object.create(backend) as KernelBackend & { denseStep?: unknown };
+  plain.denseStep = undefined;
+  return plain;
+}
+
+function programSteps(backend: KernelBackend): number {
+  return (backend as unknown as { programSteps: number }).programSteps;
+}
+
+/** A regression task on inputs allocated by `backend` (resident), as `fit` allocates its batches. */
+function regression(backend: KernelBackend, rows: number, inputs: number, dtype: DType) {
+  return withBackend(backend, () => {
+    const rng = new Rng(17);
+    const X = allocateMatrix(rows, inputs, dtype), Y = allocateMatrix(rows, 1, dtype);
+    for (let t = 0; t < X.size; t++) X.data[t] = rng.normal();
+    for (let i = 0; i < rows; i++) Y.data[i] = Math.sin(3 * X.data[i * inputs]!) + 0.1 * rng.normal();
+    return { X, Y };
+  });
+}
+
+describe('a dense step in one backend call (ReLU or linear hidden layers, linear output, MSE)', () => {
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`computeGradients gives the layer-by-layer kernels' bits (${dtype})`, () => {
+      const { X, Y } = regression(two, 64, 3, dtype);
+      const grads = (backend: KernelBackend) =>
+        withBackend(backend, () => {
+          const net = Sequential.mlp({ inputSize: 3, hidden: [50, 50], outputSize: 1, loss: 'mse', dtype, seed: 2, lambda2: 1e-3 });
+          const loss = net.computeGradients(X, Y, { training: true, rng: new Rng(1) });
+          return { loss, grads: net.gradients().map((g) => Array.from(g.data)), out: Array.from(net.lastOutput(64).data) };
+        });
+      const before = programSteps(two);
+      const one = grads(two);
+      expect(programSteps(two)).toBe(before + 1);
+      const separate = grads(layerByLayer(two));
+      expect(programSteps(two)).toBe(before + 1);
+      expect(one).toEqual(separate);
+    });
+  }
+
+  it('is not used where it does not apply: tanh hidden layers, cross-entropy, dropout in training', () => {
+    const { X, Y } = regression(two, 32, 3, 'float64');
+    const before = programSteps(two);
+    withBackend(two, () => {
+      Sequential.mlp({ inputSize: 3, hidden: [8], activation: 'tanh', outputSize: 1, loss: 'mse', seed: 2 }).computeGradients(X, Y);
+      Sequential.mlp({ inputSize: 3, hidden: [8], outputSize: 1, loss: 'mse', dropout: 0.2, seed: 2 }).computeGradients(X, Y, { training: true, rng: new Rng(1) });
+      const classes = Sequential.mlp({ inputSize: 3, hidden: [8], outputSize: 2, loss: 'cross-entropy', seed: 2 });
+      classes.computeGradients(X, Matrix.from(Array.from({ length: 32 }, (_, i) => (i % 2 ? [1, 0] : [0, 1]))));
+    });
+    expect(programSteps(two)).toBe(before);
+  });
+
+  it('trains a network large enough to split its steps to bit-identical weights on 1 and 2 threads', () => {
+    const run = (backend: KernelBackend) => {
+      const { X, Y } = regression(backend, 192, 8, 'float32');
+      return withBackend(backend, () => {
+        const net = Sequential.mlp({ inputSize: 8, hidden: [200, 200], outputSize: 1, loss: 'mse', dtype: 'float32', seed: 4 });
+        const steps = programSteps(backend);
+        const history = net.fit(X, Y, { optimizer: 'adam', lr: 1e-3, epochs: 2, batchSize: 64, seed: 6 });
+        expect(programSteps(backend) - steps).toBe(6);
+        return { params: net.parameters().map((p) => Array.from(p.data)), loss: history.loss };
+      });
+    };
+    // Offered to the pool (which runs them split unless its oversubscription guard is resting).
+    const offered = (two as unknown as { parallelCalls: number }).parallelCalls;
+    const a = run(one);
+    const b = run(two);
+    expect((two as unknown as { parallelCalls: number }).parallelCalls).toBeGreaterThanOrEqual(offered + 12);
+    expect(b).toEqual(a);
   });
 });
 

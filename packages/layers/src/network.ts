@@ -1,5 +1,6 @@
 import {
   type DType,
+  type DenseStep,
   InvalidOptionError,
   Matrix,
   Rng,
@@ -9,6 +10,7 @@ import {
   argmaxRows,
   checkChoice,
   checkNumber,
+  getBackend,
 } from '@ffnn/tensor';
 import { ACTIVATIONS, type Activation, type ActivationName, activation } from './activations.js';
 import { type DenseBuffers, allocateBuffers, checkDenseInput, denseActivationForward, denseBackward } from './dense.js';
@@ -144,6 +146,8 @@ export class Sequential {
   readonly seed: number;
   readonly allowMseOnSoftmax: boolean;
   private readonly state: LayerState[];
+  /** Per batch size: the layers' buffers as one {@link DenseStep} (for backends that run it in one call). */
+  private readonly denseSteps = new Map<number, DenseStep>();
 
   constructor(options: SequentialOptions) {
     if (typeof options !== 'object' || options === null) throw new InvalidOptionError('Sequential: options must be an object');
@@ -334,13 +338,29 @@ export class Sequential {
    * batch's data loss (without the penalty; add {@link penaltyValue} for J).
    */
   computeGradients(X: Matrix, Y: Matrix, options: ForwardOptions = {}): number {
+    const training = options.training ?? false;
+    if (!this.stepInOneCall(X, Y, training)) this.backpropagate(X, Y, options);
+    const outBuf = this.buffersFor(this.outputLayer, X.rows);
+    const value = this.loss.value(outBuf.z, outBuf.a, Y);
+    for (const layer of this.state) {
+      l1Gradient(layer.W, this.lambda1, layer.dW);
+      l2Gradient(layer.W, this.lambda2, layer.dW);
+      if (this.penalizeBias) {
+        l1Gradient(layer.b, this.lambda1, layer.db);
+        l2Gradient(layer.b, this.lambda2, layer.db);
+      }
+    }
+    return value;
+  }
+
+  /** Forward pass, output δ, then every layer's backward pass: dW, db, and δ of the layer below. */
+  private backpropagate(X: Matrix, Y: Matrix, options: ForwardOptions): void {
     this.forward(X, options);
     this.checkTargets(Y, X.rows);
     const training = options.training ?? false;
     const L = this.state.length;
     const out = this.state[L - 1]!;
     const outBuf = this.buffersFor(out, X.rows);
-    const value = this.loss.value(outBuf.z, outBuf.a, Y);
     outputDelta(out.activation, this.loss, outBuf.z, outBuf.a, Y, outBuf.da, outBuf.dz);
     for (let l = L - 1; l >= 0; l--) {
       const layer = this.state[l]!;
@@ -348,12 +368,6 @@ export class Sequential {
       const below = l > 0 ? this.state[l - 1]! : null;
       const x = below ? this.layerOutput(below, X.rows, training) : X;
       denseBackward(x, layer.W, buf.dz, below ? buf.dx : null, layer.dW, layer.db);
-      l1Gradient(layer.W, this.lambda1, layer.dW);
-      l2Gradient(layer.W, this.lambda2, layer.dW);
-      if (this.penalizeBias) {
-        l1Gradient(layer.b, this.lambda1, layer.db);
-        l2Gradient(layer.b, this.lambda2, layer.db);
-      }
       if (below) {
         const bb = this.buffersFor(below, X.rows);
         let da = buf.dx;
@@ -364,7 +378,38 @@ export class Sequential {
         below.activation.backward(bb.z, bb.a, da, bb.dz);
       }
     }
-    return value;
+  }
+
+  /**
+   * {@link backpropagate} in one backend call, when the backend offers `denseStep` and the network
+   * fits it (ReLU or linear hidden layers, a linear output with MSE, no dropout in training): the
+   * same kernels on the same buffers, so the same bits. Returns false when it did not run.
+   */
+  private stepInOneCall(X: Matrix, Y: Matrix, training: boolean): boolean {
+    const backend = getBackend();
+    if (backend.denseStep === undefined || this.loss.name !== 'mse' || this.outputLayer.activation.name !== 'linear') return false;
+    if (this.state.some((l) => (l.activation.name !== 'relu' && l.activation.name !== 'linear') || (training && l.dropout > 0))) return false;
+    checkDenseInput(1, this.inputSize, this.state[0]!.units, X);
+    this.checkTargets(Y, X.rows);
+    if (X.dtype !== this.dtype || Y.dtype !== this.dtype) return false;
+    let step = this.denseSteps.get(X.rows);
+    if (step === undefined) {
+      step = {
+        rows: X.rows,
+        X: X.data,
+        Y: Y.data,
+        layers: this.state.map((layer, l) => {
+          const buf = this.buffersFor(layer, X.rows);
+          const { inputSize, units, W, b, dW, db } = layer;
+          const activation = layer.activation.name === 'relu' ? 'relu' : 'linear';
+          return { inputSize, units, activation, W: W.data, b: b.data, dW: dW.data, db: db.data, z: buf.z.data, a: buf.a.data, dz: buf.dz.data, dx: l > 0 ? buf.dx.data : null };
+        }),
+      };
+      this.denseSteps.set(X.rows, step);
+    }
+    step.X = X.data;
+    step.Y = Y.data;
+    return backend.denseStep(step);
   }
 
   private layerOutput(layer: LayerState, rows: number, training: boolean): Matrix {

@@ -373,18 +373,45 @@ export function gemmSparseF64(n: i32, pRow: usize, pCol: usize, pVal: usize, pB:
 }
 
 /** `out (cols×rows) ← src (rows×cols)ᵀ`, in 4×4-element blocks for cache reuse. */
+/** Transposes the lanes×lanes block at `src` (row stride `ss` bytes) into `out` (row stride `so` bytes). */
+@inline
+function transposeBlock<T>(src: usize, ss: usize, out: usize, so: usize): void {
+  if (sizeof<T>() == 4) {
+    const r0 = v128.load(src), r1 = v128.load(src + ss), r2 = v128.load(src + 2 * ss), r3 = v128.load(src + 3 * ss);
+    const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+    const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+    v128.store(out, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+    v128.store(out + so, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+    v128.store(out + 2 * so, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+    v128.store(out + 3 * so, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+  } else {
+    const r0 = v128.load(src), r1 = v128.load(src + ss);
+    v128.store(out, i64x2.shuffle(r0, r1, 0, 2));
+    v128.store(out + so, i64x2.shuffle(r0, r1, 1, 3));
+  }
+}
+
+/** `out` (cols×rows) = `src` (rows×cols)ᵀ, in 32×32 tiles of lanes×lanes SIMD blocks (exact: values are only moved). */
 @inline
 function transposeT<T>(rows: i32, cols: i32, src: usize, out: usize): void {
   const size = <usize>sizeof<T>();
+  const lanes = <i32>(16 / sizeof<T>());
+  const ss = <usize>cols * size, so = <usize>rows * size;
   const B = 32;
   for (let i0 = 0; i0 < rows; i0 += B) {
     const i1 = min(i0 + B, rows);
     for (let j0 = 0; j0 < cols; j0 += B) {
       const j1 = min(j0 + B, cols);
-      for (let i = i0; i < i1; i++) {
-        for (let j = j0; j < j1; j++) {
-          store<T>(out + (<usize>j * rows + i) * size, load<T>(src + (<usize>i * cols + j) * size));
+      let i = i0;
+      for (; i + lanes <= i1; i += lanes) {
+        let j = j0;
+        for (; j + lanes <= j1; j += lanes) transposeBlock<T>(src + <usize>i * ss + <usize>j * size, ss, out + <usize>j * so + <usize>i * size, so);
+        for (; j < j1; j++) {
+          for (let r = i; r < i + lanes; r++) store<T>(out + <usize>j * so + <usize>r * size, load<T>(src + <usize>r * ss + <usize>j * size));
         }
+      }
+      for (; i < i1; i++) {
+        for (let j = j0; j < j1; j++) store<T>(out + <usize>j * so + <usize>i * size, load<T>(src + <usize>i * ss + <usize>j * size));
       }
     }
   }
@@ -543,6 +570,72 @@ export function reluBackwardF32(size: i32, pz: usize, pda: usize, pdz: usize): v
 
 export function reluBackwardF64(size: i32, pz: usize, pda: usize, pdz: usize): void {
   reluBackwardT<f64>(size, pz, pda, pdz);
+}
+
+/** `dz[t] = c·(a[t] − y[t])` over `size` elements, in f64 and rounded once (the MSE gradient of the JavaScript backend). */
+@inline
+function mseDeltaT<T>(size: i32, pa: usize, py: usize, pdz: usize, c: f64): void {
+  const bytes = <usize>sizeof<T>();
+  for (let t = 0; t < size; t++) {
+    const o = <usize>t * bytes;
+    store<T>(pdz + o, <T>(c * (<f64>load<T>(pa + o) - <f64>load<T>(py + o))));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Programs: the kernel calls of a training step, recorded once by the JavaScript side and replayed
+// with one call per thread. A program at `p` holds `units` units: the i32 at p is `units`, the i32s
+// at p + 4 + 4u (u = 0..units) are the byte offsets from p of each unit's first record, so unit u is
+// the records from offset u to offset u + 1. A record is 64 bytes: the op (i32) at 0, up to 11 i32
+// arguments from 4, and f64 arguments at 48 and 56. Each op runs the kernel of the same name with the
+// same arguments, so a program computes exactly the bits of the calls it records, on any thread.
+
+const OP_GEMM: i32 = 1;
+const OP_TRANSPOSE: i32 = 2;
+const OP_ADD_ROW: i32 = 3;
+const OP_ADD_ROW_RELU: i32 = 4;
+const OP_RELU_BACKWARD: i32 = 5;
+const OP_SUM_ROWS: i32 = 6;
+const OP_COPY: i32 = 7;
+const OP_MSE_DELTA: i32 = 8;
+
+@inline
+function runRecord<T>(op: i32, r: usize): void {
+  const a1 = load<i32>(r, 4), a2 = load<i32>(r, 8), a3 = <usize>load<u32>(r, 12), a4 = load<i32>(r, 16);
+  if (op == OP_GEMM) {
+    gemmBlock<T>(
+      a1, a2, <T>load<f64>(r, 48), a3, a4, load<i32>(r, 20), <usize>load<u32>(r, 24), <T>load<f64>(r, 56), <usize>load<u32>(r, 28),
+      load<i32>(r, 32), load<i32>(r, 36), load<i32>(r, 40), load<i32>(r, 44),
+    );
+  } else if (op == OP_TRANSPOSE) {
+    transposeT<T>(a1, a2, a3, <usize>a4);
+  } else if (op == OP_ADD_ROW) {
+    addRowVectorT<T>(a1, a2, a3, <usize>a4, <usize>load<u32>(r, 20), false, 0);
+  } else if (op == OP_ADD_ROW_RELU) {
+    addRowVectorT<T>(a1, a2, a3, <usize>a4, <usize>load<u32>(r, 20), true, <usize>load<u32>(r, 24));
+  } else if (op == OP_RELU_BACKWARD) {
+    reluBackwardT<T>(a1, <usize>load<u32>(r, 8), a3, <usize>a4);
+  } else if (op == OP_SUM_ROWS) {
+    sumRowsT<T>(a1, a2, a3, <T>load<f64>(r, 48), <usize>a4);
+  } else if (op == OP_COPY) {
+    memory.copy(<usize>a4, a3, <usize>a1 * sizeof<T>());
+  } else if (op == OP_MSE_DELTA) {
+    mseDeltaT<T>(a1, <usize>load<u32>(r, 8), a3, <usize>a4, load<f64>(r, 48));
+  } else {
+    unreachable();
+  }
+}
+
+/** Runs units `from` to `to` − 1 of the program at `p` (f32 data). */
+export function runProgramF32(p: usize, from: i32, to: i32): void {
+  const end = p + <usize>load<u32>(p + 4 + (<usize>to << 2));
+  for (let r = p + <usize>load<u32>(p + 4 + (<usize>from << 2)); r < end; r += 64) runRecord<f32>(load<i32>(r), r);
+}
+
+/** Runs units `from` to `to` − 1 of the program at `p` (f64 data). */
+export function runProgramF64(p: usize, from: i32, to: i32): void {
+  const end = p + <usize>load<u32>(p + 4 + (<usize>to << 2));
+  for (let r = p + <usize>load<u32>(p + 4 + (<usize>from << 2)); r < end; r += 64) runRecord<f64>(load<i32>(r), r);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -77,8 +77,55 @@ export interface KernelBackend {
    * array is garbage collected, so keep the array itself (not only a subarray of it) while using it.
    */
   allocate?(dtype: DType, length: number): FloatArray;
+  /**
+   * The forward and backward pass of a batch through a stack of dense layers with a mean-squared-error
+   * loss, in one call (see {@link DenseStep}). Fills every layer's `z`, `a`, `dz`, `dx`, `dW`, `db` with
+   * exactly the bits of the separate kernels: `gemm`, `addRowVector` / `addRowVectorRelu`,
+   * `reluBackward`, `sumRows`, and the MSE gradient `dz = c·(a − y)`, `c = 2/(rows·outputs)`, computed in
+   * float64 and rounded once. Returns false, having written nothing, when it cannot run the step (e.g.
+   * buffers outside the backend's memory); the caller then runs the separate kernels.
+   */
+  denseStep?(step: DenseStep): boolean;
   /** Releases threads and memory; the backend must not be used afterwards. */
   dispose?(): void;
+}
+
+/** One layer of a {@link DenseStep}: `z = x·W + b`, `a = φ(z)` over the batch's rows. */
+export interface DenseStepLayer {
+  inputSize: number;
+  units: number;
+  /** φ; other activations take the separate kernels. */
+  activation: 'relu' | 'linear';
+  /** inputSize × units */
+  W: FloatArray;
+  /** units */
+  b: FloatArray;
+  /** ∂L/∂W, overwritten. */
+  dW: FloatArray;
+  /** ∂L/∂b, overwritten. */
+  db: FloatArray;
+  /** rows × units */
+  z: FloatArray;
+  /** rows × units */
+  a: FloatArray;
+  /** δ = ∂L/∂z, rows × units */
+  dz: FloatArray;
+  /** ∂L/∂x, rows × inputSize; null for the first layer (not computed). */
+  dx: FloatArray | null;
+}
+
+/**
+ * A batch through dense layers (layer l's input is layer l − 1's `a`, the first one's is `X`) whose
+ * last layer is linear, with the loss L = (1/(rows·outputs)) Σ (a − y)². Keep the same object for
+ * repeated steps: a backend may prepare it once (see {@link KernelBackend.denseStep}).
+ */
+export interface DenseStep {
+  rows: number;
+  /** rows × the first layer's inputSize */
+  X: FloatArray;
+  /** rows × the last layer's units */
+  Y: FloatArray;
+  layers: DenseStepLayer[];
 }
 
 /** Reference fused bias + ReLU forward (see {@link KernelBackend.addRowVectorRelu}). */

@@ -45,7 +45,9 @@ export {
   isFinite,
   type MatmulOptions,
 } from './ops.js';
-export { jsBackend, getBackend, setBackend, withBackend, allocateMatrix, type KernelBackend } from './backend.js';
+export {
+  jsBackend, getBackend, setBackend, withBackend, allocateMatrix, type KernelBackend, type DenseStep, type DenseStepLayer,
+} from './backend.js';
 export { biasReluForward, reluBackward, adamUpdate, bytesToFloat, type AdamStep } from './fused.js';
 export {
   createWasmBackend,

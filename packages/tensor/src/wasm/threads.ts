@@ -5,11 +5,11 @@ import type { Arena } from './memory.js';
  * memory.
  *
  * A job is an op, its arguments, and `units` of work cut into `chunks` contiguous ranges (a gemm's
- * micro-tiles of C, a sparse gemm's rows, an Adam update's 16-element blocks). The main thread writes
- * the job into a control block, bumps `SEQ` and notifies;
- * then every thread, the main one included, claims chunks from a shared counter until none are left. Dynamic claiming keeps a
- * descheduled worker from stalling the product (the others take its share), and it cannot change
- * results: every element of C is computed by the same instructions whichever thread runs it.
+ * micro-tiles of C, a sparse gemm's rows, an Adam update's 16-element blocks, a program's units).
+ * The main thread writes the job into a control block, bumps `SEQ` and notifies; then every thread,
+ * the main one included, claims chunks from a shared counter until none are left. Dynamic claiming
+ * keeps a descheduled worker from stalling the product (the others take its share), and it cannot
+ * change results: every element is computed by the same instructions whichever thread runs it.
  * Idle workers poll `SEQ` for {@link SPIN_MS} before sleeping in `Atomics.wait`; the main thread
  * polls, then blocks in `Atomics.wait` (allowed in Node), so a kernel call stays synchronous.
  *
@@ -30,7 +30,7 @@ const UNITS = 8; // units of work of the job, cut into CHUNKS ranges
 const CHUNKS = 9;
 /**
  * First integer argument (gemm: n, k, pA, sAi, sAp, pB, pC, m, byRows, width; sparse gemm: n, pRow,
- * pCol, pVal, pB, pC; adam: size, pw, pg, pm, pv, decoupled).
+ * pCol, pVal, pB, pC; adam: size, pw, pg, pm, pv, decoupled; program: its address).
  */
 const ARGS = 10;
 const INT_ARGS = 12;
@@ -46,6 +46,8 @@ export const OP_ADAM_F32 = 3;
 export const OP_ADAM_F64 = 4;
 export const OP_SPARSE_F32 = 5;
 export const OP_SPARSE_F64 = 6;
+export const OP_PROGRAM_F32 = 7;
+export const OP_PROGRAM_F64 = 8;
 const OP_QUIT = 99;
 
 /**
@@ -98,6 +100,9 @@ function drain(i32: Int32Array, f64: Float64Array, x: Record<string, unknown>, t
         // OP_SPARSE_F32, OP_SPARSE_F64: units are rows of C.
         const sparse = (op === 5 ? x.gemmSparseF32 : x.gemmSparseF64) as (...args: number[]) => void;
         sparse(i32[a]!, i32[a + 1]! >>> 0, i32[a + 2]! >>> 0, i32[a + 3]! >>> 0, i32[a + 4]! >>> 0, f64[f]!, f64[f + 1]!, i32[a + 5]! >>> 0, from, to);
+      } else if (op === 7 || op === 8) {
+        // OP_PROGRAM_F32, OP_PROGRAM_F64: units are units of the program at the first argument.
+        ((op === 7 ? x.runProgramF32 : x.runProgramF64) as (...args: number[]) => void)(i32[a]! >>> 0, from, to);
       } else {
         // OP_ADAM_F32, OP_ADAM_F64: units are blocks of 16 (ADAM_BLOCK) elements.
         const size = i32[a]!, first = from * 16, last = Math.min(to * 16, size);
