@@ -82,8 +82,6 @@ export interface StepPrograms {
   arrays: FloatArray[];
   /** rows, then each layer's inputSize, units and activation. */
   shape: (number | string)[];
-  /** Ranges the rows are cut into. */
-  threads: number;
 }
 
 function check(name: string, data: FloatArray, length: number, f32: boolean, arena: Arena): boolean {
@@ -171,5 +169,5 @@ export function recordDenseStep(arena: Arena, step: DenseStep, threads: number):
   weightUnits.sort((p, q) => q[0] - p[0]);
   const gradients = writeProgram(arena, [...weightUnits.map(([, unit]) => unit), biasUnit]);
   const shape = [rows, ...layers.flatMap((layer) => [layer.inputSize, layer.units, layer.activation])];
-  return { transposes, rows: writeProgram(arena, rowUnits), gradients, arrays, shape, threads };
+  return { transposes, rows: writeProgram(arena, rowUnits), gradients, arrays, shape };
 }
