@@ -16,9 +16,7 @@
 /** Final write of one vector of C: α·acc, or α·acc + β·C. */
 @inline
 function finish<T>(c: usize, acc: v128, alpha: v128, beta: v128, useBeta: bool): void {
-  let r = v128.mul<T>(alpha, acc);
-  if (useBeta) r = v128.add<T>(r, v128.mul<T>(beta, v128.load(c)));
-  v128.store(c, r);
+  finishPart<T>(c, acc, alpha, beta, useBeta, <i32>(16 / sizeof<T>()));
 }
 
 // Micro-kernel: 4 rows × 2 vectors (8 f32 or 4 f64 columns) of C, 8 accumulators. With the two
@@ -109,9 +107,7 @@ function gemmBlock<T>(
   const r = j1 - j;
   if (r > 0) {
     const b = pB + <usize>j * size;
-    if (sizeof<T>() == 8) {
-      vectorColumn<T>(1, k, pA, sAiB, sApB, b, sBp, pC + <usize>j * size, ldc, i0, i1, va, vb, useBeta);
-    } else if (r == 1) {
+    if (sizeof<T>() == 8 || r == 1) {
       vectorColumn<T>(1, k, pA, sAiB, sApB, b, sBp, pC + <usize>j * size, ldc, i0, i1, va, vb, useBeta);
     } else if (r == 2) {
       vectorColumn<T>(2, k, pA, sAiB, sApB, b, sBp, pC + <usize>j * size, ldc, i0, i1, va, vb, useBeta);
@@ -213,34 +209,45 @@ export function gemmF64(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sparse A (e.g. MNIST pixels, 81 % zeros): a count of A's nonzeros decides; then the nonzero entries
+// Sparse A (e.g. MNIST pixels, 81 % zeros): a count of A's nonzeros (up to the limit) decides; then the nonzero entries
 // of each row of a row-major m×k A (CSR: row starts, byte offsets p·ldb of the matching rows of B,
 // values), then C = α·A·B + β·C
 // summing only those terms. For finite B this gives the dense kernel's bits: a skipped term is
 // ±0 and adding ±0 to the running sum (which starts at +0 and is never −0) changes nothing.
 
-/** Nonzero (or NaN) elements among `size` at `p`, in any layout: the sparse path's go/no-go. */
+/** One bit per lane of the vector at `p`: set where the element is nonzero (or NaN). */
 @inline
-function countNonzeroT<T>(size: i32, p: usize): i32 {
+function nonzeroMask<T>(p: usize): i32 {
+  const ne = v128.ne<T>(v128.load(p), v128.splat<T>(0));
+  return sizeof<T>() == 4 ? i32x4.bitmask(ne) : i64x2.bitmask(ne);
+}
+
+/**
+ * Whether more than `limit` of the `size` elements at `p` (in any layout) are nonzero or NaN: the
+ * sparse path's go/no-go. Stops counting once past `limit`, so a dense operand costs a short scan.
+ */
+@inline
+function moreNonzerosThanT<T>(size: i32, p: usize, limit: i32): i32 {
   const bytes = <usize>sizeof<T>();
   const lanes = <i32>(16 / sizeof<T>());
-  const zero = v128.splat<T>(0);
+  const block = lanes << 4;
   let count = 0;
   let t = 0;
-  for (; t + lanes <= size; t += lanes) {
-    const ne = v128.ne<T>(v128.load(p + <usize>t * bytes), zero);
-    count += <i32>popcnt(sizeof<T>() == 4 ? i32x4.bitmask(ne) : i64x2.bitmask(ne));
+  for (; t + block <= size; ) {
+    for (const end = t + block; t < end; t += lanes) count += <i32>popcnt(nonzeroMask<T>(p + <usize>t * bytes));
+    if (count > limit) return 1;
   }
+  for (; t + lanes <= size; t += lanes) count += <i32>popcnt(nonzeroMask<T>(p + <usize>t * bytes));
   for (; t < size; t++) if (load<T>(p + <usize>t * bytes) != 0) count++;
-  return count;
+  return i32(count > limit);
 }
 
-export function countNonzeroF32(size: i32, p: usize): i32 {
-  return countNonzeroT<f32>(size, p);
+export function moreNonzerosThanF32(size: i32, p: usize, limit: i32): i32 {
+  return moreNonzerosThanT<f32>(size, p, limit);
 }
 
-export function countNonzeroF64(size: i32, p: usize): i32 {
-  return countNonzeroT<f64>(size, p);
+export function moreNonzerosThanF64(size: i32, p: usize, limit: i32): i32 {
+  return moreNonzerosThanT<f64>(size, p, limit);
 }
 
 /** The nonzero (or NaN) entries of a row-major m×k A in CSR form; column entries are byte offsets p·ldb into B. */
@@ -248,14 +255,13 @@ export function countNonzeroF64(size: i32, p: usize): i32 {
 function csrT<T>(m: i32, k: i32, pA: usize, ldb: i32, pRow: usize, pCol: usize, pVal: usize): void {
   const size = <usize>sizeof<T>();
   const lanes = <i32>(16 / sizeof<T>());
-  const zero = v128.splat<T>(0);
   let nnz = 0;
   for (let i = 0; i < m; i++) {
     store<i32>(pRow + (<usize>i << 2), nnz);
     const a = pA + <usize>i * <usize>k * size;
     let p = 0;
     for (; p + lanes <= k; p += lanes) {
-      let mask = sizeof<T>() == 4 ? i32x4.bitmask(v128.ne<T>(v128.load(a + <usize>p * size), zero)) : i64x2.bitmask(v128.ne<T>(v128.load(a + <usize>p * size), zero));
+      let mask = nonzeroMask<T>(a + <usize>p * size);
       while (mask != 0) {
         const q = p + ctz(mask);
         mask &= mask - 1;
@@ -626,16 +632,19 @@ function runRecord<T>(op: i32, r: usize): void {
   }
 }
 
-/** Runs units `from` to `to` − 1 of the program at `p` (f32 data). */
-export function runProgramF32(p: usize, from: i32, to: i32): void {
+/** Runs units `from` to `to` − 1 of the program at `p`. */
+@inline
+function runProgramT<T>(p: usize, from: i32, to: i32): void {
   const end = p + <usize>load<u32>(p + 4 + (<usize>to << 2));
-  for (let r = p + <usize>load<u32>(p + 4 + (<usize>from << 2)); r < end; r += 64) runRecord<f32>(load<i32>(r), r);
+  for (let r = p + <usize>load<u32>(p + 4 + (<usize>from << 2)); r < end; r += 64) runRecord<T>(load<i32>(r), r);
 }
 
-/** Runs units `from` to `to` − 1 of the program at `p` (f64 data). */
+export function runProgramF32(p: usize, from: i32, to: i32): void {
+  runProgramT<f32>(p, from, to);
+}
+
 export function runProgramF64(p: usize, from: i32, to: i32): void {
-  const end = p + <usize>load<u32>(p + 4 + (<usize>to << 2));
-  for (let r = p + <usize>load<u32>(p + 4 + (<usize>from << 2)); r < end; r += 64) runRecord<f64>(load<i32>(r), r);
+  runProgramT<f64>(p, from, to);
 }
 
 // ---------------------------------------------------------------------------------------------

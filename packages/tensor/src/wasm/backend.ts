@@ -39,8 +39,8 @@ interface Kernels {
   adamF64: AdamKernel;
   allFiniteF32: (size: number, p: number) => number;
   allFiniteF64: (size: number, p: number) => number;
-  countNonzeroF32: (size: number, p: number) => number;
-  countNonzeroF64: (size: number, p: number) => number;
+  moreNonzerosThanF32: (size: number, p: number, limit: number) => number;
+  moreNonzerosThanF64: (size: number, p: number, limit: number) => number;
   csrF32: CsrKernel;
   csrF64: CsrKernel;
   gemmSparseF32: SparseKernel;
@@ -80,7 +80,7 @@ const MIN_SPLIT_WORK = 1 << 18;
  * Multiply-adds from which a product checks whether op(A) is mostly zeros (MNIST pixels are 81 %
  * zeros) and, when at most {@link SPARSE_FRACTION} of it is nonzero, multiplies only the nonzero
  * terms. Same bits as the dense kernel for finite B (see assembly/kernels.ts); a dense A costs one
- * SIMD count of its nonzeros.
+ * short SIMD scan (counting stops once past the fraction).
  */
 const MIN_SPARSE_WORK = 1 << 20;
 const SPARSE_FRACTION = 0.4;
@@ -219,10 +219,8 @@ class WasmBackend implements KernelBackend {
     const f32 = C instanceof Float32Array;
     const size = f32 ? 4 : 8;
     const bytesA = alignUp(m * k * size), bytesB = alignUp(k * n * size), bytesC = alignUp(m * n * size);
-    // Room for sparseGemm's transposed A, row starts, column offsets and values (each block aligned).
-    const limit = Math.floor(m * k * SPARSE_FRACTION);
-    const sparseBytes = m * n * k >= MIN_SPARSE_WORK ? bytesA + alignUp((m + 1) * 4) + alignUp(limit * 4) + alignUp(limit * size) : 0;
-    const base = this.arena.scratch(bytesA + bytesB + (transB ? bytesB : 0) + bytesC + sparseBytes);
+    const sparse = m * n * k >= MIN_SPARSE_WORK ? sparseLayout(m, k, size, transA) : null;
+    const base = this.arena.scratch(bytesA + bytesB + (transB ? bytesB : 0) + bytesC + (sparse?.bytes ?? 0));
     const pA = this.place(A, m * k, base, true);
     let pB = this.place(B, k * n, base + bytesA, true);
     const pC = this.place(C, m * n, base + bytesA + bytesB, beta !== 0);
@@ -232,7 +230,7 @@ class WasmBackend implements KernelBackend {
       (f32 ? this.x.transposeF32 : this.x.transposeF64)(n, k, pB, pT);
       pB = pT;
     }
-    if (m * n * k >= MIN_SPARSE_WORK && this.sparseGemm(transA, m, n, k, alpha, pA, pB, beta, pC, f32, base + bytesA + bytesB + (transB ? bytesB : 0) + bytesC)) {
+    if (sparse && this.sparseGemm(transA, m, n, k, alpha, pA, pB, beta, pC, f32, sparse, base + bytesA + bytesB + (transB ? bytesB : 0) + bytesC)) {
       this.copyOut(C, m * n, pC);
       return;
     }
@@ -259,29 +257,23 @@ class WasmBackend implements KernelBackend {
 
   /**
    * The sparse path of {@link gemm}: op(A) (transposed into scratch first when `transA`) in CSR form
-   * at `scratch`, then only its nonzero terms. Returns false, having computed nothing, when more than
-   * {@link SPARSE_FRACTION} of A is nonzero.
+   * at `scratch` (laid out by {@link sparseLayout}), then only its nonzero terms. Returns false, having
+   * computed nothing, when more than {@link SPARSE_FRACTION} of A is nonzero.
    */
   private sparseGemm(
     transA: boolean, m: number, n: number, k: number, alpha: number, pA: number, pB: number, beta: number, pC: number,
-    f32: boolean, scratch: number,
+    f32: boolean, layout: SparseLayout, scratch: number,
   ): boolean {
-    const size = f32 ? 4 : 8;
     // The count does not depend on the layout, so a dense A is turned away before any transpose.
-    const limit = Math.floor(m * k * SPARSE_FRACTION);
-    if ((f32 ? this.x.countNonzeroF32 : this.x.countNonzeroF64)(m * k, pA) > limit) return false;
+    if ((f32 ? this.x.moreNonzerosThanF32 : this.x.moreNonzerosThanF64)(m * k, pA, layout.limit)) return false;
     let pOpA = pA;
-    let next = scratch;
     if (transA) {
       // A is stored k×m; the CSR kernel reads op(A) row by row.
-      pOpA = next;
+      pOpA = scratch + layout.opA;
       (f32 ? this.x.transposeF32 : this.x.transposeF64)(k, m, pA, pOpA);
-      next += alignUp(m * k * size);
     }
-    const pRow = next;
-    const pCol = pRow + alignUp((m + 1) * 4);
-    const pVal = pCol + alignUp(limit * 4);
-    (f32 ? this.x.csrF32 : this.x.csrF64)(m, k, pOpA, n * size, pRow, pCol, pVal);
+    const pRow = scratch + layout.row, pCol = scratch + layout.col, pVal = scratch + layout.val;
+    (f32 ? this.x.csrF32 : this.x.csrF64)(m, k, pOpA, n * (f32 ? 4 : 8), pRow, pCol, pVal);
     if (this.pool === undefined || m * n * k * SPARSE_FRACTION < MIN_SPLIT_WORK || m < 2 || !this.offer()) {
       (f32 ? this.x.gemmSparseF32 : this.x.gemmSparseF64)(n, pRow, pCol, pVal, pB, alpha, beta, pC, 0, m);
     } else {
@@ -470,6 +462,25 @@ class WasmBackend implements KernelBackend {
     this.pool = undefined;
     this.threads = 1;
   }
+}
+
+/** Scratch of the sparse path: op(A) when `transA`, then CSR row starts, column offsets and values (byte offsets). */
+interface SparseLayout {
+  /** Most nonzeros the path takes: {@link SPARSE_FRACTION} of A. */
+  limit: number;
+  opA: number;
+  row: number;
+  col: number;
+  val: number;
+  bytes: number;
+}
+
+function sparseLayout(m: number, k: number, size: number, transA: boolean): SparseLayout {
+  const limit = Math.floor(m * k * SPARSE_FRACTION);
+  const row = transA ? alignUp(m * k * size) : 0;
+  const col = row + alignUp((m + 1) * 4);
+  const val = col + alignUp(limit * 4);
+  return { limit, opA: 0, row, col, val, bytes: val + alignUp(limit * size) };
 }
 
 /** Whether `step` has the shape and addresses the arrays that recorded programs were made for. */
