@@ -5,7 +5,7 @@ import { InvalidOptionError, StateError, formatValue } from '../errors.js';
 import type { DType, FloatArray } from '../matrix.js';
 import { kernelsSharedWasm, kernelsWasm } from './kernels.wasm.js';
 import { Arena, alignUp } from './memory.js';
-import { type Program, type StepPrograms, recordDenseStep } from './program.js';
+import { type Program, type StepPrograms, recordDenseStep, sameStep } from './program.js';
 import {
   ADAM_BLOCK, OP_ADAM_F32, OP_ADAM_F64, OP_GEMM_F32, OP_GEMM_F64, OP_PROGRAM_F32, OP_PROGRAM_F64, OP_SPARSE_F32, OP_SPARSE_F64,
   WorkerPool, type WorkerThreadsModule, nodeWorkerThreads,
@@ -408,7 +408,7 @@ class WasmBackend implements KernelBackend {
     }
     const f32 = step.X instanceof Float32Array;
     const { transposes, rows, gradients } = programs;
-    (f32 ? this.x.runProgramF32 : this.x.runProgramF64)(transposes.ptr, 0, transposes.units);
+    this.runProgram(transposes, f32);
     this.runProgram(rows, f32);
     this.runProgram(gradients, f32);
     this.programSteps++;
@@ -481,19 +481,6 @@ function sparseLayout(m: number, k: number, size: number, transA: boolean): Spar
   const col = row + alignUp((m + 1) * 4);
   const val = col + alignUp(limit * 4);
   return { limit, opA: 0, row, col, val, bytes: val + alignUp(limit * size) };
-}
-
-/** Whether `step` has the shape and addresses the arrays that recorded programs were made for. */
-function sameStep({ arrays, shape }: StepPrograms, step: DenseStep): boolean {
-  if (arrays[0] !== step.X || arrays[1] !== step.Y || shape[0] !== step.rows || shape.length !== 1 + 3 * step.layers.length) return false;
-  let i = 2, j = 1;
-  for (const layer of step.layers) {
-    if (shape[j++] !== layer.inputSize || shape[j++] !== layer.units || shape[j++] !== layer.activation) return false;
-    if (arrays[i++] !== layer.W || arrays[i++] !== layer.b || arrays[i++] !== layer.dW || arrays[i++] !== layer.db) return false;
-    if (arrays[i++] !== layer.z || arrays[i++] !== layer.a || arrays[i++] !== layer.dz) return false;
-    if (layer.dx && arrays[i++] !== layer.dx) return false;
-  }
-  return true;
 }
 
 interface Plan {

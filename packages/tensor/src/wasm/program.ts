@@ -78,10 +78,26 @@ export interface StepPrograms {
   rows: Program;
   /** dW = xᵀδ in ranges of its rows, and db = Σ δ (one unit each, larger first). */
   gradients: Program;
-  /** Every array the programs address, to check that a later step still has them. */
-  arrays: FloatArray[];
+  /** The step's arrays when recorded, in {@link sameStep}'s order. */
+  arrays: (FloatArray | null)[];
   /** rows, then each layer's inputSize, units and activation. */
   shape: (number | string)[];
+  /** The transposed weights the programs write and read (kept alive with them). */
+  transposed: (FloatArray | null)[];
+}
+
+/** A layer's arrays, in the order {@link StepPrograms.arrays} lists them after X and Y. */
+const LAYER_ARRAYS = ['W', 'b', 'dW', 'db', 'z', 'a', 'dz', 'dx'] as const;
+
+/** Whether `step` has the shape and addresses the arrays that `programs` were recorded for. */
+export function sameStep({ arrays, shape }: StepPrograms, step: DenseStep): boolean {
+  if (arrays[0] !== step.X || arrays[1] !== step.Y || shape[0] !== step.rows || shape.length !== 1 + 3 * step.layers.length) return false;
+  let i = 2, j = 1;
+  for (const layer of step.layers) {
+    if (shape[j++] !== layer.inputSize || shape[j++] !== layer.units || shape[j++] !== layer.activation) return false;
+    for (const key of LAYER_ARRAYS) if (arrays[i++] !== layer[key]) return false;
+  }
+  return true;
 }
 
 function check(name: string, data: FloatArray, length: number, f32: boolean, arena: Arena): boolean {
@@ -101,7 +117,6 @@ export function recordDenseStep(arena: Arena, step: DenseStep, threads: number):
   if (L === 0) throw new ShapeError('denseStep: no layers');
   const f32 = X instanceof Float32Array;
   const size = f32 ? 4 : 8;
-  const arrays: FloatArray[] = [X, Y];
   let ok = check('X', X, rows * layers[0]!.inputSize, f32, arena) && check('Y', Y, rows * layers[L - 1]!.units, f32, arena);
   layers.forEach((layer, l) => {
     const { inputSize: nIn, units: n } = layer;
@@ -115,15 +130,12 @@ export function recordDenseStep(arena: Arena, step: DenseStep, threads: number):
       if (!layer.dx) throw new ShapeError(`denseStep: ${name} needs dx`);
       ok &&= check(`${name} dx`, layer.dx, rows * nIn, f32, arena);
     }
-    arrays.push(layer.W, layer.b, layer.dW, layer.db, layer.z, layer.a, layer.dz);
-    if (layer.dx) arrays.push(layer.dx);
   });
   if (layers[L - 1]!.activation !== 'linear') throw new InvalidOptionError('denseStep: the last layer must be linear (the loss is MSE on its output)');
   if (!ok) return undefined;
 
   // Wᵀ of every layer but the first, for δ·Wᵀ (the gemm kernel reads op(B) row by row).
   const transposed = layers.map((layer, l) => (l === 0 ? null : arena.allocateResident(f32 ? 'float32' : 'float64', layer.inputSize * layer.units)));
-  arrays.push(...transposed.filter((t): t is FloatArray => t !== null));
   const transposes = writeProgram(arena, [
     layers.flatMap((layer, l): KernelRecord[] => (l === 0 ? [] : [[OP_TRANSPOSE, [layer.inputSize, layer.units, layer.W.byteOffset, transposed[l]!.byteOffset]]])),
   ]);
@@ -168,6 +180,7 @@ export function recordDenseStep(arena: Arena, step: DenseStep, threads: number):
   });
   weightUnits.sort((p, q) => q[0] - p[0]);
   const gradients = writeProgram(arena, [...weightUnits.map(([, unit]) => unit), biasUnit]);
+  const arrays = [X, Y, ...layers.flatMap((layer) => LAYER_ARRAYS.map((key) => layer[key]))];
   const shape = [rows, ...layers.flatMap((layer) => [layer.inputSize, layer.units, layer.activation])];
-  return { transposes, rows: writeProgram(arena, rowUnits), gradients, arrays, shape };
+  return { transposes, rows: writeProgram(arena, rowUnits), gradients, arrays, shape, transposed };
 }
