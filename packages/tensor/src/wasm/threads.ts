@@ -252,11 +252,6 @@ export class WorkerPool {
     this.ready = Promise.all(started).then(() => undefined);
   }
 
-  /** Number of workers that have started and will take part in the next job. */
-  readyCount(): number {
-    return this.disposed ? 0 : Atomics.load(this.i32, READY);
-  }
-
   /** Chunks computed by worker threads so far. */
   workerChunks(): number {
     return Atomics.load(this.i32, WORKER_CHUNKS);
@@ -345,7 +340,9 @@ export class WorkerPool {
   /** Whether the next kernel should be split: workers started and the pool is not resting. */
   available(): boolean {
     if (this.disposed || Atomics.load(this.i32, READY) === 0) return false;
-    return this.restUntil === 0 || performance.now() >= this.restUntil;
+    // Once a rest is over, forget it, so that later calls need no clock.
+    if (this.restUntil !== 0 && performance.now() >= this.restUntil) this.restUntil = 0;
+    return this.restUntil === 0;
   }
 
   /** Stops every worker; later calls run on the calling thread only. */
