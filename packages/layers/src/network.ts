@@ -148,6 +148,11 @@ export class Sequential {
   private readonly state: LayerState[];
   /** Per batch size: the layers' buffers as one {@link DenseStep} (for backends that run it in one call). */
   private readonly denseSteps = new Map<number, DenseStep>();
+  /**
+   * Which batches a backend's `denseStep` can run: every one (ReLU or linear hidden layers, a linear
+   * output with MSE, no dropout), those outside training (the same with dropout), or none.
+   */
+  private readonly denseStepFits: 'always' | 'not-training' | 'never';
 
   constructor(options: SequentialOptions) {
     if (typeof options !== 'object' || options === null) throw new InvalidOptionError('Sequential: options must be an object');
@@ -195,6 +200,11 @@ export class Sequential {
     });
     this.outputSize = fanIn;
     checkOutputPairing(this.outputLayer.activation, this.loss.name, this.allowMseOnSoftmax);
+    const fits =
+      this.loss.name === 'mse' &&
+      this.outputLayer.activation.name === 'linear' &&
+      this.state.every((l) => l.activation.name === 'relu' || l.activation.name === 'linear');
+    this.denseStepFits = !fits ? 'never' : this.state.some((l) => l.dropout > 0) ? 'not-training' : 'always';
   }
 
   /** Builds an MLP: `hidden` layers of one activation, then an output layer that fits the loss. */
@@ -339,7 +349,7 @@ export class Sequential {
    */
   computeGradients(X: Matrix, Y: Matrix, options: ForwardOptions = {}): number {
     const training = options.training ?? false;
-    if (!this.stepInOneCall(X, Y, training)) this.backpropagate(X, Y, options);
+    if (!this.stepInOneCall(X, Y, training)) this.backpropagate(X, Y, options, training);
     const outBuf = this.buffersFor(this.outputLayer, X.rows);
     const value = this.loss.value(outBuf.z, outBuf.a, Y);
     for (const layer of this.state) {
@@ -354,10 +364,9 @@ export class Sequential {
   }
 
   /** Forward pass, output δ, then every layer's backward pass: dW, db, and δ of the layer below. */
-  private backpropagate(X: Matrix, Y: Matrix, options: ForwardOptions): void {
+  private backpropagate(X: Matrix, Y: Matrix, options: ForwardOptions, training: boolean): void {
     this.forward(X, options);
     this.checkTargets(Y, X.rows);
-    const training = options.training ?? false;
     const L = this.state.length;
     const out = this.state[L - 1]!;
     const outBuf = this.buffersFor(out, X.rows);
@@ -387,8 +396,7 @@ export class Sequential {
    */
   private stepInOneCall(X: Matrix, Y: Matrix, training: boolean): boolean {
     const backend = getBackend();
-    if (backend.denseStep === undefined || this.loss.name !== 'mse' || this.outputLayer.activation.name !== 'linear') return false;
-    if (this.state.some((l) => (l.activation.name !== 'relu' && l.activation.name !== 'linear') || (training && l.dropout > 0))) return false;
+    if (backend.denseStep === undefined || this.denseStepFits === 'never' || (training && this.denseStepFits === 'not-training')) return false;
     checkDenseInput(1, this.inputSize, this.state[0]!.units, X);
     this.checkTargets(Y, X.rows);
     if (X.dtype !== this.dtype || Y.dtype !== this.dtype) return false;

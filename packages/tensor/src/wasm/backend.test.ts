@@ -522,6 +522,9 @@ describe('wasm memory', () => {
       const C = new Float32Array(4);
       plain.gemm(false, false, 2, 2, 1, 1, Float32Array.of(1, 2), Float32Array.of(3, 4), 0, C);
       expect(Array.from(C)).toEqual([3, 4, 6, 8]);
+      // Buffers cannot live in plain memory, so no dense step is offered (layers use the separate kernels).
+      expect((plain as { denseStep?: unknown }).denseStep).toBeUndefined();
+      expect(typeof (single as { denseStep?: unknown }).denseStep).toBe('function');
       plain.dispose?.();
     } finally {
       vi.unstubAllGlobals();

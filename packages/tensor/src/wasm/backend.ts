@@ -161,6 +161,11 @@ class WasmBackend implements KernelBackend {
   private readonly steps = new WeakMap<DenseStep, StepPrograms>();
   /** How many dense steps ran as recorded programs (for tests and diagnostics). */
   programSteps = 0;
+  /**
+   * {@link KernelBackend.denseStep}, offered only on shared memory: without it the layers' buffers
+   * cannot live in wasm memory (see `allocate`), so a step could never run as a program.
+   */
+  readonly denseStep: ((step: DenseStep) => boolean) | undefined;
 
   constructor(threads: number, module: WebAssembly.Module, shared: boolean, workerThreads: WorkerThreadsModule | undefined) {
     // The module's static data ends below 64 KiB; the heap starts at the second page.
@@ -169,6 +174,7 @@ class WasmBackend implements KernelBackend {
     if (this.x.heapBase() > 65536) throw new StateError('wasm backend: module data overlaps the heap');
     this.threads = workerThreads !== undefined ? threads : 1;
     if (workerThreads !== undefined) this.pool = new WorkerPool(workerThreads, this.arena, module, this.x, threads - 1);
+    this.denseStep = shared ? (step) => this.recordedStep(step) : undefined;
   }
 
   /** Resolves when every worker thread can take work. */
@@ -397,7 +403,7 @@ class WasmBackend implements KernelBackend {
    * The programs are recorded at the first step of `step` and replayed while it addresses the same
    * arrays: one call replaces a dozen kernel calls from JavaScript.
    */
-  denseStep(step: DenseStep): boolean {
+  private recordedStep(step: DenseStep): boolean {
     this.check();
     let programs = this.steps.get(step);
     if (programs === undefined || !sameStep(programs, step)) {
