@@ -72,7 +72,9 @@ export function mnistStratifiedSplit(data: MnistData, options: MnistStratifiedSp
   return { train: take(indices.train), test: take(indices.test), rows: data.rows, cols: data.cols, indices };
 }
 
-// The gathered bytes of one batch, reused across calls (grown when a larger batch comes).
+// The gathered bytes of one batch, reused across calls (grown when a larger batch comes). Gathers
+// larger than STAGING_KEEP bytes (over 1,300 MNIST images) use a buffer of their own, not kept.
+const STAGING_KEEP = 1 << 20;
 let staging = new Uint8Array(0);
 
 /**
@@ -92,16 +94,17 @@ export function gatherPixels(images: Uint8Array, index: ArrayLike<number>, start
   if (!Number.isInteger(start) || start < 0 || start + out.rows > index.length) {
     throw new ShapeError(`gatherPixels: rows ${start}..${start + out.rows} exceed an index of length ${index.length}`);
   }
-  if (staging.length < out.size) staging = new Uint8Array(out.size);
+  if (out.size <= STAGING_KEEP && staging.length < out.size) staging = new Uint8Array(out.size);
+  const bytes = out.size <= STAGING_KEEP ? staging : new Uint8Array(out.size);
   for (let r = 0; r < out.rows; r++) {
     const i = index[start + r]!;
     if (!Number.isInteger(i) || i < 0 || i >= count) {
       throw new ShapeError(`gatherPixels: image index ${i} is outside 0..${count - 1}`);
     }
-    staging.set(images.subarray(i * p, i * p + p), r * p);
+    bytes.set(images.subarray(i * p, i * p + p), r * p);
   }
   // The division (not ·(1/255)) matches NumPy's `x / 255`; the backend's SIMD kernel when it has one.
-  return bytesToFloat(staging.subarray(0, out.size), 255, out);
+  return bytesToFloat(bytes.subarray(0, out.size), 255, out);
 }
 
 /** Options of {@link PixelBatcher}. */
@@ -169,6 +172,9 @@ export function toMatrix(
   options: { pixels?: number; dtype?: DType } = {},
 ): Matrix {
   const p = checkInt('toMatrix: pixels', options.pixels ?? 784, 1);
+  const dtype = options.dtype ?? 'float64';
+  // All images in order: no index to build and no bytes to gather.
+  if (index === undefined && images.length % p === 0) return bytesToFloat(images, 255, new Matrix(images.length / p, p, dtype));
   const idx = index ?? Int32Array.from({ length: Math.floor(images.length / p) }, (_, i) => i);
-  return gatherPixels(images, idx, 0, new Matrix(idx.length, p, options.dtype ?? 'float64'));
+  return gatherPixels(images, idx, 0, new Matrix(idx.length, p, dtype));
 }
