@@ -4,7 +4,7 @@
  * exactly as printed. Nothing in it is typed by hand.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeIdx, parseCsv, parseIdx } from '@ffnn/datasets';
 
@@ -21,6 +21,8 @@ const escape = (s: string) =>
 
 /** Runs every bad input in `cwd` and returns the markdown table. */
 export async function errorTable(cli: string, cwd: string): Promise<string> {
+  // Without this, every row would show Node's "Cannot find module" instead of ffnn's message.
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`pnpm build\` first`);
   writeFileSync(join(cwd, 'data.csv'), 'x1,x2,y\n1,2,3\n4,5,6\n7,8,9\n');
   writeFileSync(join(cwd, 'bad-cell.csv'), 'x1,x2,y\n1,2,3\n4,oops,6\n');
   writeFileSync(join(cwd, 'ragged.csv'), 'x1,x2,y\n1,2,3\n4,5\n');
