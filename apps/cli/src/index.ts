@@ -4,7 +4,7 @@ import { registerExport } from './commands/export.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerGradcheck } from './commands/gradcheck.js';
 import { registerReproduce } from './commands/reproduce.js';
-import { registerTrain, selectBackend } from './commands/train.js';
+import { registerTrain } from './commands/train.js';
 import { EXIT, describeError } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -26,11 +26,6 @@ Examples:
 
 Exit codes: 0 ok · 1 file or data problem · 2 bad command line · 3 training diverged · 130 interrupted`,
     );
-  // Every command computes with the fastest kernels (WebAssembly SIMD, all cores) unless
-  // FFNN_BACKEND=js; `train` chooses its own from --backend/--threads (or its checkpoint).
-  program.hook('preAction', async (_program, action) => {
-    if (action.name() !== 'train') await selectBackend();
-  });
   registerTrain(program);
   registerEvaluate(program);
   registerGradcheck(program);

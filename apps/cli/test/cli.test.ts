@@ -7,10 +7,14 @@ import { describe, expect, it } from 'vitest';
 const bin = new URL('../dist/bin.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-cli-'));
 
-/** Runs `ffnn` as a user would: a child process, no TTY. */
-function ffnn(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: dir, timeout: 120_000 });
+/** Runs `ffnn` as a user would: a child process, no TTY (`env` adds to the environment). */
+function ffnnWith(env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: dir, timeout: 120_000, env: { ...process.env, ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function ffnn(...args: string[]) {
+  return ffnnWith({}, ...args);
 }
 
 function expectNoStackTrace(text: string) {
@@ -95,6 +99,14 @@ describe('ffnn train / evaluate / predict', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/worst relative error/);
     expect(r.stdout).not.toMatch(/✗/);
+  });
+
+  it('reproduce computes with the kernels FFNN_BACKEND names, like every other command', () => {
+    const r = ffnnWith({ FFNN_BACKEND: 'js' }, 'reproduce', 'a', '--profile', 'test', '--out', 'study-js', '--no-png');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/backend js \(1 threads\)/);
+    const manifest = JSON.parse(readFileSync(join(dir, 'study-js', 'manifest.json'), 'utf8')) as { backend: { name: string; threads: number } };
+    expect(manifest.backend).toEqual({ name: 'js', threads: 1 });
   });
 });
 

@@ -4,6 +4,7 @@ import { Matrix } from '@ffnn/tensor';
 import { type Dataset, inputsFor, labelsFor, loadDataset, parseFeatures, targetColumn, withFeatures } from '../data.js';
 import { CliFailure } from '../errors.js';
 import { loadModel } from '../model-file.js';
+import { selectBackend } from './train.js';
 import { nonNegInt, positiveInt } from '../options.js';
 import { classificationSummary, regressionSummary } from '../report.js';
 import { writeFileAtomic } from '../io.js';
@@ -43,7 +44,8 @@ export function registerEvaluate(program: Command): void {
     .option('--n <rows>', 'runge: number of points', positiveInt('--n'))
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExamples:\n  $ ffnn evaluate model.json --data runge --seed 7\n  $ ffnn evaluate mnist.json --data mnist --json')
-    .action((modelPath: string, flags: DataFlags) => {
+    .action(async (modelPath: string, flags: DataFlags) => {
+      await selectBackend();
       const { model, network, data, rows, X } = loadFor(modelPath, flags);
       let result: Record<string, unknown>;
       if (model.task === 'classification') {
@@ -73,7 +75,8 @@ export function registerEvaluate(program: Command): void {
     .option('--seed <n>', 'seed for generated data (runge)', nonNegInt('--seed'), 1993)
     .option('--n <rows>', 'runge: number of points', positiveInt('--n'))
     .addHelpText('after', '\nExamples:\n  $ ffnn predict model.json --data new.csv --out predictions.csv')
-    .action((modelPath: string, flags: DataFlags & { out: string }) => {
+    .action(async (modelPath: string, flags: DataFlags & { out: string }) => {
+      await selectBackend();
       const { model, network, X } = loadFor(modelPath, flags);
       const yhat = network.predict(X);
       const lines: string[] = [];

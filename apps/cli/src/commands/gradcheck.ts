@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { CliFailure } from '../errors.js';
 import { nonNegInt, positive } from '../options.js';
 import { runGradientChecks } from '../study/gradient-checks.js';
+import { selectBackend } from './train.js';
 
 export function registerGradcheck(program: Command): void {
   program
@@ -11,7 +12,8 @@ export function registerGradcheck(program: Command): void {
     .option('--tolerance <rel>', 'largest relative error that passes', positive('--tolerance'), 1e-6)
     .option('--json', 'print the rows as JSON')
     .addHelpText('after', '\nExamples:\n  $ ffnn gradcheck\n  $ ffnn gradcheck --seed 7 --tolerance 1e-7 --json')
-    .action((flags: { seed: number; tolerance: number; json?: boolean }) => {
+    .action(async (flags: { seed: number; tolerance: number; json?: boolean }) => {
+      await selectBackend();
       const { rows } = runGradientChecks(flags.seed, flags.tolerance);
       const worst = rows.reduce((w, r) => (r.relError > w.relError || Number.isNaN(r.relError) ? r : w), rows[0]!);
       if (flags.json) {

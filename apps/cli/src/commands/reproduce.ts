@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { nonNegInt } from '../options.js';
 import { runStudy } from '../study/run.js';
 import { PARTS, PROFILES, type PartId, type ProfileName } from '../study/types.js';
+import { selectBackend } from './train.js';
 
 /** Registers `ffnn reproduce [parts...]`. */
 export function registerReproduce(program: Command): void {
@@ -35,12 +36,15 @@ Progress goes to stderr; the report lands in <out>/report.md.`,
       }
       const ordered: PartId[] = PARTS.filter((p) => chosen.includes(p));
       const outDir = resolve(flags.out);
+      // The kernels of every other command (FFNN_BACKEND, FFNN_THREADS); the study runs on them.
+      await selectBackend();
       const run = await runStudy({
         parts: ordered,
         profile: flags.profile as ProfileName,
         seed: flags.seed,
         outDir,
         png: flags.png,
+        fastBackend: false,
         log: (m) => process.stderr.write(`${m}\n`),
       });
       process.stdout.write(`reproduce: ${ordered.length} part(s) in ${(run.totalMs / 1000).toFixed(1)} s; report: ${run.reportPath}\n`);

@@ -10,6 +10,7 @@ import { readRecords } from '../sweep/results.js';
 import { runSweep } from '../sweep/run.js';
 import { expandTrials, parseShard, readSpec, shardOf } from '../sweep/spec.js';
 import { workerMain } from '../sweep/worker.js';
+import { selectBackend } from './train.js';
 
 export function registerSweep(program: Command): void {
   const sweep = program
@@ -106,6 +107,11 @@ A spec (JSON or YAML):
       process.stdout.write(text);
     });
 
-  program.command('sweep-worker', { hidden: true }).action(() => workerMain());
+  // Only the workers compute (the parent forks them and appends their records); they choose the
+  // kernels from FFNN_BACKEND, single-threaded (the parent sets FFNN_THREADS=1).
+  program.command('sweep-worker', { hidden: true }).action(async () => {
+    await selectBackend();
+    workerMain();
+  });
 }
 

@@ -25,7 +25,11 @@ export interface RunStudyOptions {
   outDir: string;
   log: (message: string) => void;
   png?: boolean;
-  /** Install the fastest kernel backend available (WebAssembly SIMD) for the run. Default true. */
+  /**
+   * Install a WebAssembly SIMD backend of its own (where the runtime has SIMD) for the run, and put
+   * the caller's back afterwards. Default true; false computes with the backend already installed
+   * (`ffnn reproduce` installs the one FFNN_BACKEND chooses, as every command does).
+   */
   fastBackend?: boolean;
 }
 
@@ -61,8 +65,6 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
-type MaybeFast = { useFastestBackend?: (o?: object) => Promise<{ name: string; threads: number }> };
-
 /**
  * Runs the requested parts in order (a…g), then writes `report.md` and `manifest.json` into
  * `outDir`. Each part writes its CSV tables and figures into `<outDir>/<part>/`.
@@ -70,9 +72,9 @@ type MaybeFast = { useFastestBackend?: (o?: object) => Promise<{ name: string; t
 export async function runStudy(options: RunStudyOptions): Promise<StudyRun> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const previousBackend = tensor.getBackend();
-  const fast = (tensor as unknown as MaybeFast).useFastestBackend;
-  if ((options.fastBackend ?? true) && typeof fast === 'function') await fast();
+  // A backend of its own, not useFastestBackend(): that would dispose the one a caller installed with it.
+  const own = (options.fastBackend ?? true) && tensor.wasmSimdSupported() ? await tensor.createWasmBackend() : null;
+  const previousBackend = own ? tensor.setBackend(own) : null;
   const backend = tensor.getBackend();
   options.log(`reproduce: profile ${options.profile}, parts ${options.parts.join(' ')}, backend ${backend.name} (${backend.threads} threads), output ${options.outDir}`);
   const results: PartResult[] = [];
@@ -125,10 +127,9 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyRun> {
     writeFileAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
     return { results, totalMs, reportPath, manifestPath };
   } finally {
-    const current = tensor.getBackend() as tensor.KernelBackend & { dispose?: () => void };
-    if (current !== previousBackend) {
-      tensor.setBackend(previousBackend);
-      current.dispose?.();
+    if (own) {
+      tensor.setBackend(previousBackend!);
+      own.dispose?.();
     }
   }
 }
