@@ -47,6 +47,12 @@ export function trainingMs(r: TrialRecord): number {
   return r.timing.epochMs ? r.timing.epochMs.reduce((a, v) => a + v, 0) : 1000 * r.timing.seconds;
 }
 
+/** {@link trainingMs} of a trial and its mean per finished epoch. */
+export function trainingTimes(r: TrialRecord): { timeMs: number; msPerEpoch: number } {
+  const timeMs = trainingMs(r);
+  return { timeMs, msPerEpoch: timeMs / Math.max(1, r.loss.length) };
+}
+
 /** The NaN/Inf message of a diverged trial (as `trainNet` reports it), or null. */
 export function nonFiniteOf(r: TrialRecord): string | null {
   return r.stopReason === 'diverged' ? (r.divergence ?? 'diverged') : null;

@@ -1,7 +1,7 @@
 import { type Datum, barChart, heatmap, lineChart } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
 import { argmin, fmt, pct, writeTable } from './common.js';
-import { runGrid } from './grid.js';
+import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
 import { settingsFor } from './profiles.js';
 import type { PartResult, StudyContext } from './types.js';
 
@@ -47,9 +47,9 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
       testMseClean: r.test.mse_clean!,
       gap: r.test.mse! - r.train.mse!,
       inactive: fr.reduce((a, v) => a + v, 0) / Math.max(1, fr.length),
-      timeMs: 1000 * r.timing.seconds,
+      timeMs: trainingMs(r),
       curves: { train: r.loss, test: r.testLoss ?? [] },
-      nonFinite: r.stopReason === 'diverged' ? 'diverged' : null,
+      nonFinite: nonFiniteOf(r),
     };
   });
   const table = writeTable(

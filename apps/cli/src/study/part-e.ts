@@ -1,7 +1,7 @@
 import { type Datum, heatmap } from '../figures/charts.js';
 import { renderFigure } from '../figures/render.js';
 import { argmin, fmt, hiddenLabel, rungeSetup, writeTable } from './common.js';
-import { runGrid } from './grid.js';
+import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
 import { linearBaselines } from './part-b.js';
 import { type StudySettings, settingsFor } from './profiles.js';
 import type { SweepSpec } from '../sweep/spec.js';
@@ -38,8 +38,8 @@ export async function partE(ctx: StudyContext): Promise<PartResult> {
       trainMse: r.train.mse!,
       testMse: r.test.mse!,
       testMseClean: r.test.mse_clean!,
-      timeMs: 1000 * r.timing.seconds,
-      nonFinite: r.stopReason === 'diverged' ? 'diverged' : null,
+      timeMs: trainingMs(r),
+      nonFinite: nonFiniteOf(r),
     };
   });
   const linear = linearBaselines(setup, s.b.ridgeAlphas, s.b.lassoAlphas);

@@ -4,7 +4,7 @@ import { type Datum, confusionChart, lineChart } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
 import type { SweepSpec } from '../sweep/spec.js';
 import { argmin, fmt, pct, seconds, stepLogger, trainNet, writeTable } from './common.js';
-import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
+import { nonFiniteOf, runGrid, trainingTimes } from './grid.js';
 import { crossEntropyOf, mnistStudyData, pixelMatrix, pixelSource, subset } from './mnist.js';
 import { type StudySettings, settingsFor } from './profiles.js';
 import type { Difference, MethodResult, PartResult, StudyContext, Table } from './types.js';
@@ -48,20 +48,16 @@ export async function partF(ctx: StudyContext): Promise<PartResult> {
   // The grid runs through the sweep machinery: every cell is an `ffnn train` trial on the same
   // training and test images, initial weights and batch order as trainNet, in a worker process.
   ctx.log(`[f] grid 784→{${s.hidden.join(', ')}}→10 Adam × η × λ2, ${gridTrain.n} rows × ${s.epochs} epochs per cell`);
-  const cells = (await runGrid(ctx, 'f', studyFSpec(settingsFor(ctx.profile), ctx.seed))).map((r) => {
-    const timeMs = trainingMs(r);
-    return {
-      h: Number(r.config.hidden),
-      lr: r.config.lr as number,
-      lambda2: r.config.l2 as number,
-      trainAcc: r.metric!.at(-1)!,
-      testAcc: r.testMetric!.at(-1)!,
-      testLoss: r.testLoss!.at(-1)!,
-      timeMs,
-      msPerEpoch: timeMs / Math.max(1, r.loss.length),
-      nonFinite: nonFiniteOf(r),
-    };
-  });
+  const cells = (await runGrid(ctx, 'f', studyFSpec(settingsFor(ctx.profile), ctx.seed))).map((r) => ({
+    h: Number(r.config.hidden),
+    lr: r.config.lr as number,
+    lambda2: r.config.l2 as number,
+    trainAcc: r.metric!.at(-1)!,
+    testAcc: r.testMetric!.at(-1)!,
+    testLoss: r.testLoss!.at(-1)!,
+    ...trainingTimes(r),
+    nonFinite: nonFiniteOf(r),
+  }));
   const step = stepLogger(ctx, 'f', 2);
   const bestCell = cells[argmin(cells, (c) => -c.testAcc)]!;
   step(`final: best cell 784→${bestCell.h}→10 η=${bestCell.lr} λ2=${bestCell.lambda2} on ${finalTrain.n} rows × ${s.finalEpochs} epochs`);

@@ -4,7 +4,7 @@ import { type FigureFile, renderFigure } from '../figures/render.js';
 import type { SpectralRow } from '../spectral.js';
 import type { SweepSpec } from '../sweep/spec.js';
 import { argmin, fmt, pct, seconds, writeTable } from './common.js';
-import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
+import { nonFiniteOf, runGrid, trainingTimes } from './grid.js';
 import { mnistStudyData, subset } from './mnist.js';
 import { type StudySettings, settingsFor } from './profiles.js';
 import type { MethodResult, PartResult, StudyContext, Table } from './types.js';
@@ -49,25 +49,18 @@ export async function partG(ctx: StudyContext): Promise<PartResult> {
   ctx.log(`[g] η × λ2 grid (784→100→10 Adam, ${train.n} rows × ${s.epochs} epochs) and ${STUDY_G_OPTIMIZERS.length} optimizers (${optTrain.n} rows × ${s.optimizerEpochs} epochs, σ_max per epoch)`);
   const records = await runGrid(ctx, 'g', studyGSpec(settingsFor(ctx.profile), ctx.seed));
   const gridCount = s.lrs.length * s.lambda2s.length;
-  const heat = records.slice(0, gridCount).map((r) => {
-    const timeMs = trainingMs(r);
-    return { lr: r.config.lr as number, lambda2: r.config.l2 as number, testAcc: r.testMetric!.at(-1)!, timeMs, msPerEpoch: timeMs / Math.max(1, r.loss.length), nonFinite: nonFiniteOf(r) };
-  });
-  const opt = records.slice(gridCount).map((r) => {
-    const timeMs = trainingMs(r);
-    return {
-      name: String(r.config.optimizer),
-      lr: r.config.lr as number,
-      loss: r.loss,
-      testLoss: r.testLoss!,
-      testAcc: r.testMetric!,
-      epochMs: r.timing.epochMs ?? [],
-      timeMs,
-      msPerEpoch: timeMs / Math.max(1, r.loss.length),
-      spectral: r.spectral ?? ([] as SpectralRow[]),
-      nonFinite: nonFiniteOf(r),
-    };
-  });
+  const heat = records.slice(0, gridCount).map((r) => ({ lr: r.config.lr as number, lambda2: r.config.l2 as number, testAcc: r.testMetric!.at(-1)!, ...trainingTimes(r), nonFinite: nonFiniteOf(r) }));
+  const opt = records.slice(gridCount).map((r) => ({
+    name: String(r.config.optimizer),
+    lr: r.config.lr as number,
+    loss: r.loss,
+    testLoss: r.testLoss!,
+    testAcc: r.testMetric!,
+    epochMs: r.timing.epochMs ?? [],
+    ...trainingTimes(r),
+    spectral: r.spectral ?? ([] as SpectralRow[]),
+    nonFinite: nonFiniteOf(r),
+  }));
 
   const tables: Table[] = [];
   tables.push(writeTable(ctx, 'g', 'eta-lambda2', `Test accuracy over η × λ2 (784→100→10, Adam, ${train.n} images, ${s.epochs} epochs)`, ['η', 'λ2', 'test accuracy', 'time (s)', 'time per epoch (s)'], heat.map((h) => [h.lr, h.lambda2, h.testAcc, h.timeMs / 1000, h.msPerEpoch / 1000])));
