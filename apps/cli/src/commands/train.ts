@@ -71,10 +71,12 @@ export interface TrainFlags {
 /** `FFNN_THREADS` from the environment (sweep workers set it to 1: their parallelism is across trials). */
 function envThreads(): number | undefined {
   const raw = process.env.FFNN_THREADS;
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`FFNN_THREADS must be a positive integer; got "${raw}"`);
-  return n;
+  return raw === undefined || raw === '' ? undefined : positiveInt('FFNN_THREADS')(raw);
+}
+
+/** The backend when --backend does not name one: `FFNN_BACKEND` from the environment, else `wasm`. */
+function defaultBackend(): string {
+  return process.env.FFNN_BACKEND ?? 'wasm';
 }
 
 /** Backends `--backend` / `FFNN_BACKEND` can name. */
@@ -85,7 +87,7 @@ export const BACKEND_NAMES = ['wasm', 'js'] as const;
  * cores; results do not depend on it) where the runtime has SIMD, or plain JavaScript for `js`.
  * The default is `FFNN_BACKEND` from the environment, else `wasm`.
  */
-export async function selectBackend(name: string = process.env.FFNN_BACKEND ?? 'wasm', threads: number | undefined = envThreads()): Promise<void> {
+export async function selectBackend(name: string = defaultBackend(), threads: number | undefined = envThreads()): Promise<void> {
   if (name === 'js') {
     setBackend(jsBackend);
     return;
@@ -184,7 +186,7 @@ Ctrl-C stops at the next batch boundary, writes a checkpoint and exits 130; trai
         resume = loaded.state;
       }
       // Recorded in checkpoints, so a resumed run computes with the same kernels.
-      flags = { ...flags, backend: flags.backend ?? process.env.FFNN_BACKEND ?? 'wasm' };
+      flags = { ...flags, backend: flags.backend ?? defaultBackend() };
       await selectBackend(flags.backend, flags.threads);
       const result = await train(flags, resume);
       if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
