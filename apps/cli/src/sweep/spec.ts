@@ -87,15 +87,20 @@ export function validateSpec(raw: unknown, source = '<spec>'): SweepSpec {
   const s = obj(raw, 'the spec');
   const unknown = Object.keys(s).filter((k) => !['name', 'base', 'grid', 'list', 'random', 'halving'].includes(k));
   if (unknown.length) fail(source, `unknown field(s) ${unknown.join(', ')}; a spec has name, base, grid, list, random, halving`);
-  const base = obj(s.base ?? {}, 'base');
   const checkKey = (k: string, where: string) => {
     if (NOT_SWEEPABLE.has(k)) fail(source, `${where}.${k}: output options are set on the sweep command, not per trial`);
   };
-  for (const [k, v] of Object.entries(base)) {
-    checkKey(k, 'base');
-    if (!isValue(v)) fail(source, `base.${k} must be a string, number or boolean`);
-  }
-  const spec: SweepSpec = { base: base as Record<string, OptionValue> };
+  /** An object of trial options (`base`, an entry of `list`): one value per option. */
+  const options = (v: unknown, where: string): Record<string, OptionValue> => {
+    const o = obj(v, where);
+    for (const [k, x] of Object.entries(o)) {
+      checkKey(k, where);
+      if (!isValue(x)) fail(source, `${where}.${k} must be a string, number or boolean`);
+    }
+    return o as Record<string, OptionValue>;
+  };
+  const base = options(s.base ?? {}, 'base');
+  const spec: SweepSpec = { base };
   if (typeof s.name === 'string') spec.name = s.name;
   if (s.grid !== undefined) {
     const grid = obj(s.grid, 'grid');
@@ -107,13 +112,7 @@ export function validateSpec(raw: unknown, source = '<spec>'): SweepSpec {
   }
   if (s.list !== undefined) {
     if (!Array.isArray(s.list) || s.list.length === 0) fail(source, 'list must be a non-empty list of option objects');
-    s.list.forEach((entry: unknown, i) => {
-      for (const [k, v] of Object.entries(obj(entry, `list[${i}]`))) {
-        checkKey(k, `list[${i}]`);
-        if (!isValue(v)) fail(source, `list[${i}].${k} must be a string, number or boolean`);
-      }
-    });
-    spec.list = s.list as Record<string, OptionValue>[];
+    spec.list = s.list.map((entry: unknown, i) => options(entry, `list[${i}]`));
   }
   if (s.random !== undefined) {
     const r = obj(s.random, 'random');
