@@ -21,14 +21,16 @@ function loadFor(modelPath: string, flags: DataFlags) {
   const { model, network } = loadModel(modelPath);
   const target = flags.target ?? (flags.data.toLowerCase().endsWith('.csv') ? model.targetName : undefined);
   const raw: Dataset = loadDataset({ data: flags.data, ...(target ? { target } : {}), ...(flags.n ? { n: flags.n } : {}), seed: flags.seed });
-  if (model.features !== undefined && raw.cols !== model.featureNames.length) {
-    throw new CliFailure(`${flags.data}: has ${raw.cols} feature columns but the model ${modelPath} reads ${model.featureNames.length} (${model.featureNames.join(', ')}) and computes its ${model.features} features from them`);
+  // The model reads its columns; parseModel checked that the network takes them (or the features computed from them).
+  if (raw.cols !== model.featureNames.length) {
+    throw new CliFailure(
+      model.features === undefined
+        ? `${flags.data}: has ${raw.cols} feature columns but the model ${modelPath} expects ${network.inputSize} (${model.featureNames.slice(0, 5).join(', ')}${model.featureNames.length > 5 ? ', …' : ''})`
+        : `${flags.data}: has ${raw.cols} feature columns but the model ${modelPath} reads ${model.featureNames.length} (${model.featureNames.join(', ')}) and computes its ${model.features} features from them`,
+    );
   }
   // A model trained with --features computes the same features from the raw columns first.
   const data = model.features === undefined ? raw : withFeatures(raw, parseFeatures(model.features));
-  if (data.cols !== network.inputSize) {
-    throw new CliFailure(`${flags.data}: has ${data.cols} feature columns but the model ${modelPath} expects ${network.inputSize} (${model.featureNames.slice(0, 5).join(', ')}${model.featureNames.length > 5 ? ', …' : ''})`);
-  }
   const rows = Int32Array.from({ length: data.n }, (_, i) => i);
   const X = inputsFor(data, rows, model.preprocessing, network.dtype);
   return { model, network, data, rows, X };
