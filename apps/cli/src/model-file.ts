@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { Sequential, type SequentialJSON, decodeNetwork, encodeNetwork } from '@ffnn/layers';
 import { FfnnError, parseJsonSafely } from '@ffnn/tensor';
 import { CliFailure } from './errors.js';
-import { type Preprocessing, type Task, parseFeatures } from './data.js';
+import { type Features, type Preprocessing, type Task, parseFeatures } from './data.js';
 import { writeFileAtomic } from './io.js';
 
 /**
@@ -49,18 +49,26 @@ export function saveModel(path: string, model: ModelFile, network: Sequential): 
 }
 
 
+/** A validated model file: the model, its network and its parsed {@link ModelFile.features} (`raw` when absent). */
+export interface LoadedModel {
+  model: ModelFile;
+  network: Sequential;
+  features: Features;
+}
+
 /** Reads and validates a model file; every problem is a one-line error naming the file. */
-export function loadModel(path: string): { model: ModelFile; network: Sequential } {
+export function loadModel(path: string): LoadedModel {
   const size = statSync(path).size;
   if (size > MAX_MODEL_BYTES) throw new CliFailure(`${path}: ${size} bytes is larger than the ${MAX_MODEL_BYTES}-byte limit for model files`);
   return parseModel(new Uint8Array(readFileSync(path)), path);
 }
 
 /** Validates model-file bytes (JSON or binary); every problem is a {@link CliFailure} naming `path`. */
-export function parseModel(bytes: Uint8Array, path: string): { model: ModelFile; network: Sequential } {
+export function parseModel(bytes: Uint8Array, path: string): LoadedModel {
   if (bytes.length === 0) throw new CliFailure(`${path}: empty file, not a model`);
   let m: Partial<ModelFile>;
   let network: Sequential;
+  let features: Features;
   try {
     if (bytes[0] === 0x7b /* { */) {
       let json: unknown;
@@ -71,7 +79,7 @@ export function parseModel(bytes: Uint8Array, path: string): { model: ModelFile;
       }
       if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new CliFailure(`${path}: not an ffnn model file`);
       m = json;
-      checkFields(path, m);
+      features = checkFields(path, m);
       network = Sequential.fromJSON(m.network);
     } else {
       const decoded = decodeNetwork(bytes, path);
@@ -84,7 +92,7 @@ export function parseModel(bytes: Uint8Array, path: string): { model: ModelFile;
         throw new CliFailure(`${path}: model metadata is not valid JSON (${(error as Error).message})`);
       }
       m = { ...(parsed as Partial<ModelFile>), network: decoded.network.toJSON() };
-      checkFields(path, m);
+      features = checkFields(path, m);
       network = decoded.network;
     }
   } catch (error) {
@@ -92,16 +100,17 @@ export function parseModel(bytes: Uint8Array, path: string): { model: ModelFile;
     if (error instanceof FfnnError) throw new CliFailure(error.message.startsWith(path) ? error.message : `${path}: ${error.message}`);
     throw new CliFailure(`${path}: not a valid model file (${error instanceof Error ? error.message : String(error)})`);
   }
-  const inputs = inputCount(m);
+  const inputs = inputCount(m, features);
   if (network.inputSize !== inputs) {
     throw new CliFailure(`${path}: the network takes ${network.inputSize} inputs but the file lists ${inputs} features${m.features === undefined ? '' : ` (${m.features} of ${m.featureNames!.join(', ')})`}`);
   }
   const expectedOutputs = m.task === 'classification' ? m.classes!.length : 1;
   if (network.outputSize !== expectedOutputs) throw new CliFailure(`${path}: the network has ${network.outputSize} outputs, the file describes ${expectedOutputs}`);
-  return { model: m as ModelFile, network };
+  return { model: m as ModelFile, network, features };
 }
 
-function checkFields(path: string, m: Partial<ModelFile>): void {
+/** Checks the fields of a model file; returns its parsed features (`raw` when absent). */
+function checkFields(path: string, m: Partial<ModelFile>): Features {
   const unknown = Object.keys(m).filter((k) => !ALLOWED_FIELDS.has(k));
   if (unknown.length) throw new CliFailure(`${path}: unknown field(s) ${unknown.join(', ')} in model file`);
   if (m.format !== 'ffnn.model') throw new CliFailure(`${path}: not an ffnn model file (format field missing)`);
@@ -112,8 +121,8 @@ function checkFields(path: string, m: Partial<ModelFile>): void {
   if (m.task === 'classification' && (!Array.isArray(m.classes) || m.classes.length < 2 || !m.classes.every((c) => typeof c === 'number' && Number.isFinite(c)))) {
     throw new CliFailure(`${path}: classes must be a list of at least 2 numbers`);
   }
+  let features: Features = { kind: 'raw' };
   if (m.features !== undefined) {
-    let features: ReturnType<typeof parseFeatures>;
     try {
       features = parseFeatures(String(m.features));
     } catch {
@@ -121,7 +130,7 @@ function checkFields(path: string, m: Partial<ModelFile>): void {
     }
     if (features.kind === 'poly' && m.featureNames.length !== 1) throw new CliFailure(`${path}: features ${m.features} expand one input column, but featureNames lists ${m.featureNames.length}`);
   }
-  const inputs = inputCount(m);
+  const inputs = inputCount(m, features);
   const pre = m.preprocessing;
   if (!pre || typeof pre !== 'object' || !['standard', 'pixels', 'none'].includes(pre.kind)) throw new CliFailure(`${path}: preprocessing must be standard, pixels or none`);
   if (pre.kind === 'standard') {
@@ -129,10 +138,10 @@ function checkFields(path: string, m: Partial<ModelFile>): void {
     const ok = (a: unknown) => Array.isArray(a) && a.length === inputs && a.every((v) => typeof v === 'number' && Number.isFinite(v));
     if (!s || !ok(s.mean) || !ok(s.scale)) throw new CliFailure(`${path}: the scaler must have finite mean and scale for each of the ${inputs} features`);
   }
+  return features;
 }
 
 /** Network inputs of a (checked) model: its columns, or the features computed from them. */
-function inputCount(m: Partial<ModelFile>): number {
-  const features = m.features === undefined ? null : parseFeatures(m.features);
-  return features?.kind === 'poly' ? features.degree + 1 : m.featureNames!.length;
+function inputCount(m: Partial<ModelFile>, features: Features): number {
+  return features.kind === 'poly' ? features.degree + 1 : m.featureNames!.length;
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { confusionMatrix, mostConfusedPairs } from '@ffnn/datasets';
 import { Matrix } from '@ffnn/tensor';
-import { type Dataset, inputsFor, labelsFor, loadDataset, parseFeatures, targetColumn, withFeatures } from '../data.js';
+import { type Dataset, inputsFor, labelsFor, loadDataset, targetColumn, withFeatures } from '../data.js';
 import { CliFailure } from '../errors.js';
 import { loadModel } from '../model-file.js';
 import { selectBackend } from './train.js';
@@ -18,7 +18,7 @@ interface DataFlags {
 }
 
 function loadFor(modelPath: string, flags: DataFlags) {
-  const { model, network } = loadModel(modelPath);
+  const { model, network, features } = loadModel(modelPath);
   const target = flags.target ?? (flags.data.toLowerCase().endsWith('.csv') ? model.targetName : undefined);
   const raw: Dataset = loadDataset({ data: flags.data, ...(target ? { target } : {}), ...(flags.n ? { n: flags.n } : {}), seed: flags.seed });
   // The model reads its columns; parseModel checked that the network takes them (or the features computed from them).
@@ -29,8 +29,8 @@ function loadFor(modelPath: string, flags: DataFlags) {
         : `${flags.data}: has ${raw.cols} feature columns but the model ${modelPath} reads ${model.featureNames.length} (${model.featureNames.join(', ')}) and computes its ${model.features} features from them`,
     );
   }
-  // A model trained with --features computes the same features from the raw columns first.
-  const data = model.features === undefined ? raw : withFeatures(raw, parseFeatures(model.features));
+  // A model trained with --features computes the same features from the raw columns first (raw: the columns themselves).
+  const data = withFeatures(raw, features);
   const rows = Int32Array.from({ length: data.n }, (_, i) => i);
   const X = inputsFor(data, rows, model.preprocessing, network.dtype);
   return { model, network, data, rows, X };
