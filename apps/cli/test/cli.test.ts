@@ -104,7 +104,7 @@ describe('ffnn train / evaluate / predict', () => {
   it('reproduce computes with the kernels FFNN_BACKEND names, like every other command', () => {
     const r = ffnnWith({ FFNN_BACKEND: 'js' }, 'reproduce', 'a', '--profile', 'test', '--out', 'study-js', '--no-png');
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/backend js \(1 threads\)/);
+    expect(r.stderr).toMatch(/backend js \(1 thread\)/);
     const manifest = JSON.parse(readFileSync(join(dir, 'study-js', 'manifest.json'), 'utf8')) as { backend: { name: string; threads: number } };
     expect(manifest.backend).toEqual({ name: 'js', threads: 1 });
   });

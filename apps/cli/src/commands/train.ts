@@ -82,6 +82,11 @@ function defaultBackend(): string {
 /** Backends `--backend` / `FFNN_BACKEND` can name. */
 export const BACKEND_NAMES = ['wasm', 'js'] as const;
 
+/** How a backend is shown to users, e.g. `wasm-simd (2 threads)` or `js (1 thread)`. */
+export function backendLabel(backend: { name: string; threads: number }): string {
+  return `${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'})`;
+}
+
 /**
  * Installs the kernels ffnn computes with: WebAssembly SIMD on `threads` threads (default: all
  * cores; results do not depend on it) where the runtime has SIMD, or plain JavaScript for `js`.
@@ -257,7 +262,7 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
   const backend = getBackend();
   log(`ffnn ${VERSION} · ${data.name}: ${trainRows.length} train / ${testRows.length} test rows · ${task}`);
   log(`${net.summary()}`);
-  log(`optimizer ${flags.optimizer} (lr ${optimizer.lr}) · batch ${flags.batchSize} · ${flags.epochs} epochs · backend ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'})`);
+  log(`optimizer ${flags.optimizer} (lr ${optimizer.lr}) · batch ${flags.batchSize} · ${flags.epochs} epochs · backend ${backendLabel(backend)}`);
   const progress = new Progress(flags.json ? process.stderr : process.stdout, 'train', flags.quiet);
   const checkpointPath = flags.checkpoint ?? `${flags.save ?? 'ffnn-train'}.ckpt`;
   const storedFlags: Record<string, unknown> = { ...flags };

@@ -2,6 +2,7 @@ import * as tensor from '@ffnn/tensor';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
+import { backendLabel } from '../commands/train.js';
 import { writeFileAtomic } from '../io.js';
 import { VERSION } from '../version.js';
 import { partA } from './part-a.js';
@@ -76,7 +77,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyRun> {
   const own = (options.fastBackend ?? true) && tensor.wasmSimdSupported() ? await tensor.createWasmBackend() : null;
   const previousBackend = own ? tensor.setBackend(own) : null;
   const backend = tensor.getBackend();
-  options.log(`reproduce: profile ${options.profile}, parts ${options.parts.join(' ')}, backend ${backend.name} (${backend.threads} threads), output ${options.outDir}`);
+  options.log(`reproduce: profile ${options.profile}, parts ${options.parts.join(' ')}, backend ${backendLabel(backend)}, output ${options.outDir}`);
   const results: PartResult[] = [];
   const previous: StudyContext['previous'] = {};
   try {
