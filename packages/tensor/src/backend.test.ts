@@ -31,6 +31,62 @@ describe('jsBackend.gemm', () => {
     );
   });
 
+  it('adds a float32 row\'s nonzero terms in groups of eight, then four, then one by one, rounding after each group', () => {
+    // The documented order, written out: for every element, the terms α·op(A)[i,p]·B[p,j] with a nonzero
+    // coefficient, in p order; a group's terms are summed in float64 onto C and rounded to float32 once.
+    const reference = (transA: boolean, m: number, n: number, k: number, alpha: number, A: Float32Array, B: Float32Array, beta: number, C: Float32Array): void => {
+      for (let t = 0; t < m * n; t++) C[t] = beta === 0 ? 0 : beta * C[t]!;
+      for (let i = 0; i < m; i++) {
+        const terms: number[] = [];
+        for (let p = 0; p < k; p++) if (alpha * (transA ? A[p * m + i]! : A[i * k + p]!) !== 0) terms.push(p);
+        const groups: number[][] = [];
+        let t = 0;
+        for (; t + 8 <= terms.length; t += 8) groups.push(terms.slice(t, t + 8));
+        if (terms.length - t >= 4) groups.push(terms.slice(t, (t += 4)));
+        for (; t < terms.length; t++) groups.push([terms[t]!]);
+        for (let j = 0; j < n; j++) {
+          for (const group of groups) {
+            let c = C[i * n + j]!;
+            for (const p of group) c += alpha * (transA ? A[p * m + i]! : A[i * k + p]!) * B[p * n + j]!;
+            C[i * n + j] = c;
+          }
+        }
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.boolean(),
+        fc.constantFrom(0, 0.3, 0.9),
+        fc.boolean(),
+        fc.constantFrom([1, 0], [0.5, 0], [-1.5, 0.75]),
+        fc.integer(),
+        (m, n, k, transA, zeros, sharedZeros, [alpha, beta], seed) => {
+          const rng = new Rng(seed);
+          // Zeros at the same p in every row (so row pairs line up) or independently per row.
+          const zeroAt = Array.from({ length: k }, () => rng.uniform() < zeros);
+          const A = new Float32Array(m * k);
+          for (let i = 0; i < m; i++) {
+            for (let p = 0; p < k; p++) {
+              const zero = sharedZeros ? zeroAt[p] : rng.uniform() < zeros;
+              A[transA ? p * m + i : i * k + p] = zero ? 0 : rng.normal();
+            }
+          }
+          const B = Float32Array.from({ length: k * n }, () => rng.normal());
+          const C0 = Float32Array.from({ length: m * n }, () => rng.normal());
+          const C = C0.slice();
+          const expected = C0.slice();
+          jsBackend.gemm(transA, false, m, n, k, alpha, A, B, beta, C);
+          reference(transA, m, n, k, alpha, A, B, beta, expected);
+          expect(Array.from(C)).toEqual(Array.from(expected));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('skips zero coefficients of A, so an infinite B entry they multiply does not spread NaN', () => {
     const A = Float64Array.from([0, 1, 2, 0, 3, 4]); // 1×6
     const B = Float64Array.from([Infinity, 1, 1, NaN, 1, 1]); // 6×1

@@ -222,9 +222,12 @@ export function jsScaleBytes(size: number, src: Uint8Array, divisor: number, out
   for (let t = 0; t < size; t++) out[t] = src[t]! / divisor;
 }
 
-// Coefficients α·op(A)[i,p] and row offsets p·n of the nonzero terms gathered for one row of C.
+// Coefficients α·op(A)[i,p] and row offsets p·n of the nonzero terms gathered for a row of C (and
+// the coefficients of the row below, when the two rows' terms fall at the same p).
 const GROUP_COEF = new Float64Array(8);
 const GROUP_ROW = new Int32Array(8);
+const PAIR_COEF = new Float64Array(8);
+const PAIR_ROW = new Int32Array(8);
 
 /** C[ci + j] += Σ_{t<8} coef[t]·B[row[t] + j], the terms added in turn to a register copy. */
 function addTerms8(C: FloatArray, B: FloatArray, ci: number, n: number, coef: Float64Array, row: Int32Array): void {
@@ -242,6 +245,38 @@ function addTerms8(C: FloatArray, B: FloatArray, ci: number, n: number, coef: Fl
   }
 }
 
+/**
+ * {@link addTerms8} for two rows of C at once (ci, and ci + n below it) whose eight terms multiply
+ * the same rows of B: each B element is loaded once for both. Each row gets exactly the operations
+ * of addTerms8.
+ */
+function addTerms8x2(C: FloatArray, B: FloatArray, ci: number, n: number, coef: Float64Array, under: Float64Array, row: Int32Array): void {
+  const a0 = coef[0]!, a1 = coef[1]!, a2 = coef[2]!, a3 = coef[3]!, a4 = coef[4]!, a5 = coef[5]!, a6 = coef[6]!, a7 = coef[7]!;
+  const e0 = under[0]!, e1 = under[1]!, e2 = under[2]!, e3 = under[3]!, e4 = under[4]!, e5 = under[5]!, e6 = under[6]!, e7 = under[7]!;
+  const b0 = row[0]!, b1 = row[1]!, b2 = row[2]!, b3 = row[3]!, b4 = row[4]!, b5 = row[5]!, b6 = row[6]!, b7 = row[7]!;
+  const cu = ci + n;
+  for (let j = 0; j < n; j++) {
+    const x0 = B[b0 + j]!, x1 = B[b1 + j]!, x2 = B[b2 + j]!, x3 = B[b3 + j]!;
+    let c = C[ci + j]! + a0 * x0;
+    let d = C[cu + j]! + e0 * x0;
+    c += a1 * x1;
+    d += e1 * x1;
+    c += a2 * x2;
+    d += e2 * x2;
+    c += a3 * x3;
+    d += e3 * x3;
+    const x4 = B[b4 + j]!, x5 = B[b5 + j]!, x6 = B[b6 + j]!, x7 = B[b7 + j]!;
+    c += a4 * x4;
+    d += e4 * x4;
+    c += a5 * x5;
+    d += e5 * x5;
+    c += a6 * x6;
+    d += e6 * x6;
+    C[ci + j] = c + a7 * x7;
+    C[cu + j] = d + e7 * x7;
+  }
+}
+
 /** Four terms from `from` on, as {@link addTerms8}. */
 function addTerms4(C: FloatArray, B: FloatArray, ci: number, n: number, coef: Float64Array, row: Int32Array, from: number): void {
   const a0 = coef[from]!, a1 = coef[from + 1]!, a2 = coef[from + 2]!, a3 = coef[from + 3]!;
@@ -252,6 +287,62 @@ function addTerms4(C: FloatArray, B: FloatArray, ci: number, n: number, coef: Fl
     c += a2 * B[b2 + j]!;
     C[ci + j] = c + a3 * B[b3 + j]!;
   }
+}
+
+/** The terms left in a row's last, partial group: four as one group when there are, then one at a time. */
+function addRest(C: FloatArray, B: FloatArray, ci: number, n: number, coef: Float64Array, row: Int32Array, count: number): void {
+  let t = 0;
+  if (count >= 4) {
+    addTerms4(C, B, ci, n, coef, row, 0);
+    t = 4;
+  }
+  for (; t < count; t++) {
+    const a0 = coef[t]!, b0 = row[t]!;
+    for (let j = 0; j < n; j++) C[ci + j] = C[ci + j]! + a0 * B[b0 + j]!;
+  }
+}
+
+function sameTerms(row: Int32Array, other: Int32Array): boolean {
+  for (let t = 0; t < 8; t++) if (row[t] !== other[t]) return false;
+  return true;
+}
+
+/**
+ * C[i,:] += α op(A)[i,p] B[p,:] for rows i0 and i0 + 1 of C (B not transposed): each row's nonzero
+ * terms in p order, gathered eight at a time (see jsBackend.gemm). While both rows have their
+ * nonzeros at the same p (dense A), their groups go through {@link addTerms8x2} together.
+ */
+function rowPairTerms(A: FloatArray, ai: number, sAi: number, sAp: number, k: number, alpha: number, B: FloatArray, C: FloatArray, ci: number, n: number): void {
+  const coef = GROUP_COEF, row = GROUP_ROW, under = PAIR_COEF, rowUnder = PAIR_ROW;
+  const au = ai + sAi;
+  let count = 0, countUnder = 0;
+  for (let p = 0; p < k; p++) {
+    const a = alpha * A[ai + p * sAp]!;
+    const e = alpha * A[au + p * sAp]!;
+    if (a !== 0) {
+      coef[count] = a;
+      row[count++] = p * n;
+    }
+    if (e !== 0) {
+      under[countUnder] = e;
+      rowUnder[countUnder++] = p * n;
+    }
+    if (count === 8 && countUnder === 8 && sameTerms(row, rowUnder)) {
+      addTerms8x2(C, B, ci, n, coef, under, row);
+      count = countUnder = 0;
+    } else {
+      if (count === 8) {
+        addTerms8(C, B, ci, n, coef, row);
+        count = 0;
+      }
+      if (countUnder === 8) {
+        addTerms8(C, B, ci + n, n, under, rowUnder);
+        countUnder = 0;
+      }
+    }
+  }
+  addRest(C, B, ci, n, coef, row, count);
+  addRest(C, B, ci + n, n, under, rowUnder, countUnder);
 }
 
 /** The reference backend: plain JavaScript loops in a cache-friendly order. */
@@ -273,7 +364,10 @@ export const jsBackend: KernelBackend = {
       const sAp = transA ? m : 1;
       const coef = GROUP_COEF;
       const row = GROUP_ROW;
-      for (let i = 0; i < m; i++) {
+      let i = 0;
+      // Two rows at a time share the loads of B where their terms line up (always, for a dense A).
+      for (; i + 2 <= m; i += 2) rowPairTerms(A, i * sAi, sAi, sAp, k, alpha, B, C, i * n, n);
+      for (; i < m; i++) {
         const ci = i * n;
         const ai = i * sAi;
         let count = 0;
@@ -287,15 +381,7 @@ export const jsBackend: KernelBackend = {
             count = 0;
           }
         }
-        let t = 0;
-        if (count >= 4) {
-          addTerms4(C, B, ci, n, coef, row, 0);
-          t = 4;
-        }
-        for (; t < count; t++) {
-          const a0 = coef[t]!, b0 = row[t]!;
-          for (let j = 0; j < n; j++) C[ci + j] = C[ci + j]! + a0 * B[b0 + j]!;
-        }
+        addRest(C, B, ci, n, coef, row, count);
       }
     } else {
       // B stored n×k: C[i,j] += α Σ_p op(A)[i,p] B[j,p], each dot product summed over p in order;
