@@ -131,6 +131,16 @@ describe('denseStep (recorded programs)', () => {
     });
   }
 
+  it('keeps a small step on the calling thread (the workers compute none of it)', () => {
+    // The Runge network, 64 × (1·50 + 50·50 + 50·1) × 3 ≈ 500 k multiply-adds: below the split threshold.
+    const backend = backends[2];
+    const step = makeStep(backend, 7, 64, [1, 50, 50, 1], ['relu', 'relu', 'linear'], 'float32');
+    const chunks = counters(backend).workerChunks;
+    for (let i = 0; i < 200; i++) expect(backend.denseStep!(step)).toBe(true);
+    expect(counters(backend).workerChunks).toBe(chunks);
+    expect(lists(outputs(step))).toEqual(lists(separately(backend, step)));
+  });
+
   it('records once and follows the step to new arrays', () => {
     const backend = backends[2];
     const step = makeStep(backend, 9, 40, [3, 17, 1], ['relu', 'linear'], 'float32');

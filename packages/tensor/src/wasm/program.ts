@@ -76,7 +76,7 @@ export interface StepPrograms {
   transposes: Program;
   /** Forward pass, output δ and δ of every layer, for ranges of rows (one unit per thread). */
   rows: Program;
-  /** dW = xᵀδ in ranges of its rows, and db = Σ δ (one unit each, larger first). */
+  /** dW = xᵀδ in ranges of its rows, and db = Σ δ (one unit each, larger first; all in one unit for one thread). */
   gradients: Program;
   /** The step's arrays when recorded, in {@link sameStep}'s order. */
   arrays: (FloatArray | null)[];
@@ -179,7 +179,9 @@ export function recordDenseStep(arena: Arena, step: DenseStep, threads: number):
     biasUnit.push([OP_SUM_ROWS, [rows, n, layer.dz.byteOffset, layer.db.byteOffset], [0]]);
   });
   weightUnits.sort((p, q) => q[0] - p[0]);
-  const gradients = writeProgram(arena, [...weightUnits.map(([, unit]) => unit), biasUnit]);
+  const gradientUnits = [...weightUnits.map(([, unit]) => unit), biasUnit];
+  // One thread: one unit, so that the pool never takes a step that was not meant to be split.
+  const gradients = writeProgram(arena, threads === 1 ? [gradientUnits.flat()] : gradientUnits);
   const arrays = [X, Y, ...layers.flatMap((layer) => LAYER_ARRAYS.map((key) => layer[key]))];
   const shape = [rows, ...layers.flatMap((layer) => [layer.inputSize, layer.units, layer.activation])];
   return { transposes, rows: writeProgram(arena, rowUnits), gradients, arrays, shape, transposed };
