@@ -44,7 +44,6 @@ Progress goes to stderr; the report lands in <out>/report.md.`,
         seed: flags.seed,
         outDir,
         png: flags.png,
-        fastBackend: false,
         log: (m) => process.stderr.write(`${m}\n`),
       });
       process.stdout.write(`reproduce: ${ordered.length} part(s) in ${(run.totalMs / 1000).toFixed(1)} s; report: ${run.reportPath}\n`);

@@ -10,7 +10,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('runStudy end to end (test profile)', () => {
   it('runs parts a and b and writes CSV, figures, report section and manifest', async () => {
     const lines: string[] = [];
-    const run = await runStudy({ parts: ['a', 'b'], profile: 'test', seed: 1993, outDir: dir, log: (m) => lines.push(m), png: false, fastBackend: false });
+    const run = await runStudy({ parts: ['a', 'b'], profile: 'test', seed: 1993, outDir: dir, log: (m) => lines.push(m), png: false });
     expect(run.results.map((r) => r.part)).toEqual(['a', 'b']);
     for (const f of ['a/gradient-checks.csv', 'a/activations.svg', 'b/linear-baselines.csv', 'b/ffnn-grid.csv', 'b/runge-data.svg', 'b/runge-predictions.svg', 'report.md', 'manifest.json']) {
       expect(existsSync(join(dir, f)), f).toBe(true);

