@@ -5,7 +5,7 @@
 // already resident), calls one export, and copies results out. Nothing here allocates.
 //
 // Determinism: every element of a gemm result is computed by the same sequence of IEEE operations
-// whichever tile (4×2 vectors, 1×2, 4×1, 1×1 or a partial vector) and whichever thread computes it:
+// whichever tile (4×2 vectors, 1×2, a column of one vector or a partial vector) and whichever thread computes it:
 //   acc = 0; for p = 0..k−1: acc = acc + a[i,p]·b[p,j];  C[i,j] = α·acc (+ β·C[i,j] when β ≠ 0)
 // (a lane of f32x4.mul/add rounds exactly like scalar f32 mul/add; wasm has no implicit FMA), so
 // splitting C over threads cannot change a single bit.
@@ -378,7 +378,6 @@ export function gemmSparseF64(n: i32, pRow: usize, pCol: usize, pVal: usize, pB:
   gemmSparseT<f64>(n, pRow, pCol, pVal, pB, alpha, beta, pC, i0, i1);
 }
 
-/** `out (cols×rows) ← src (rows×cols)ᵀ`, in 4×4-element blocks for cache reuse. */
 /** Transposes the lanes×lanes block at `src` (row stride `ss` bytes) into `out` (row stride `so` bytes). */
 @inline
 function transposeBlock<T>(src: usize, ss: usize, out: usize, so: usize): void {
@@ -620,13 +619,13 @@ function runRecord<T>(op: i32, r: usize): void {
   } else if (op == OP_ADD_ROW_RELU) {
     addRowVectorT<T>(a1, a2, a3, <usize>a4, <usize>load<u32>(r, 20), true, <usize>load<u32>(r, 24));
   } else if (op == OP_RELU_BACKWARD) {
-    reluBackwardT<T>(a1, <usize>load<u32>(r, 8), a3, <usize>a4);
+    reluBackwardT<T>(a1, <usize>a2, a3, <usize>a4);
   } else if (op == OP_SUM_ROWS) {
     sumRowsT<T>(a1, a2, a3, <T>load<f64>(r, 48), <usize>a4);
   } else if (op == OP_COPY) {
     memory.copy(<usize>a4, a3, <usize>a1 * sizeof<T>());
   } else if (op == OP_MSE_DELTA) {
-    mseDeltaT<T>(a1, <usize>load<u32>(r, 8), a3, <usize>a4, load<f64>(r, 48));
+    mseDeltaT<T>(a1, <usize>a2, a3, <usize>a4, load<f64>(r, 48));
   } else {
     unreachable();
   }

@@ -275,7 +275,7 @@ class WasmBackend implements KernelBackend {
     let pOpA = pA;
     if (transA) {
       // A is stored k×m; the CSR kernel reads op(A) row by row.
-      pOpA = scratch + layout.opA;
+      pOpA = scratch;
       (f32 ? this.x.transposeF32 : this.x.transposeF64)(k, m, pA, pOpA);
     }
     const pRow = scratch + layout.row, pCol = scratch + layout.col, pVal = scratch + layout.val;
@@ -470,11 +470,10 @@ class WasmBackend implements KernelBackend {
   }
 }
 
-/** Scratch of the sparse path: op(A) when `transA`, then CSR row starts, column offsets and values (byte offsets). */
+/** Scratch of the sparse path: op(A) at offset 0 when `transA`, then CSR row starts, column offsets and values (byte offsets). */
 interface SparseLayout {
   /** Most nonzeros the path takes: {@link SPARSE_FRACTION} of A. */
   limit: number;
-  opA: number;
   row: number;
   col: number;
   val: number;
@@ -486,7 +485,7 @@ function sparseLayout(m: number, k: number, size: number, transA: boolean): Spar
   const row = transA ? alignUp(m * k * size) : 0;
   const col = row + alignUp((m + 1) * 4);
   const val = col + alignUp(limit * 4);
-  return { limit, opA: 0, row, col, val, bytes: val + alignUp(limit * size) };
+  return { limit, row, col, val, bytes: val + alignUp(limit * size) };
 }
 
 interface Plan {
