@@ -168,7 +168,7 @@ export function jsAdamUpdate(
   const rest2 = 1 - beta2;
   const coupled = !decoupled && weightDecay !== 0;
   if (w instanceof Float32Array) {
-    jsAdamUpdateF32(size, w, g, m, v, stepSize, beta1, beta2, rest1, rest2, eps, bc2Sqrt, weightDecay, coupled, decoupled ? 1 - lr * weightDecay : 1);
+    jsAdamUpdateF32(size, w, g, m, v, stepSize, beta1, beta2, rest1, rest2, eps, bc2Sqrt, weightDecay, coupled, decoupled, 1 - lr * weightDecay);
     return;
   }
   if (decoupled) {
@@ -193,13 +193,13 @@ export function jsAdamUpdate(
  */
 function jsAdamUpdateF32(
   size: number, w: Float32Array, g: FloatArray, m: FloatArray, v: FloatArray, stepSize: number, beta1: number, beta2: number,
-  rest1: number, rest2: number, eps: number, bc2Sqrt: number, weightDecay: number, coupled: boolean, decay: number,
+  rest1: number, rest2: number, eps: number, bc2Sqrt: number, weightDecay: number, coupled: boolean, decoupled: boolean, decay: number,
 ): void {
   const f = Math.fround;
   const s = f(stepSize), b1 = f(beta1), b2 = f(beta2), c1 = f(rest1), c2 = f(rest2), e = f(eps), bc = f(bc2Sqrt), wd = f(weightDecay), dec = f(decay);
   for (let t = 0; t < size; t++) {
     let wt = w[t]!;
-    if (decay !== 1) wt = f(wt * dec);
+    if (decoupled) wt = f(wt * dec);
     let d = f(g[t]!);
     if (coupled) d = f(d + f(wd * wt));
     const mt = f(f(b1 * f(m[t]!)) + f(c1 * d));
@@ -302,6 +302,23 @@ function addRest(C: FloatArray, B: FloatArray, ci: number, n: number, coef: Floa
   }
 }
 
+/** C[i,:] += α op(A)[i,p] B[p,:] for the one row of C at `ci`: its nonzero terms in p order, eight at a time (see jsBackend.gemm). */
+function rowTerms(A: FloatArray, ai: number, sAp: number, k: number, alpha: number, B: FloatArray, C: FloatArray, ci: number, n: number): void {
+  const coef = GROUP_COEF, row = GROUP_ROW;
+  let count = 0;
+  for (let p = 0; p < k; p++) {
+    const a = alpha * A[ai + p * sAp]!;
+    if (a === 0) continue;
+    coef[count] = a;
+    row[count] = p * n;
+    if (++count === 8) {
+      addTerms8(C, B, ci, n, coef, row);
+      count = 0;
+    }
+  }
+  addRest(C, B, ci, n, coef, row, count);
+}
+
 function sameTerms(row: Int32Array, other: Int32Array): boolean {
   for (let t = 0; t < 8; t++) if (row[t] !== other[t]) return false;
   return true;
@@ -362,27 +379,10 @@ export const jsBackend: KernelBackend = {
       // the float32 roundings for a Float32Array C).
       const sAi = transA ? 1 : k;
       const sAp = transA ? m : 1;
-      const coef = GROUP_COEF;
-      const row = GROUP_ROW;
       let i = 0;
       // Two rows at a time share the loads of B where their terms line up (always, for a dense A).
       for (; i + 2 <= m; i += 2) rowPairTerms(A, i * sAi, sAi, sAp, k, alpha, B, C, i * n, n);
-      for (; i < m; i++) {
-        const ci = i * n;
-        const ai = i * sAi;
-        let count = 0;
-        for (let p = 0; p < k; p++) {
-          const a = alpha * A[ai + p * sAp]!;
-          if (a === 0) continue;
-          coef[count] = a;
-          row[count] = p * n;
-          if (++count === 8) {
-            addTerms8(C, B, ci, n, coef, row);
-            count = 0;
-          }
-        }
-        addRest(C, B, ci, n, coef, row, count);
-      }
+      for (; i < m; i++) rowTerms(A, i * sAi, sAp, k, alpha, B, C, i * n, n);
     } else {
       // B stored n×k: C[i,j] += α Σ_p op(A)[i,p] B[j,p], each dot product summed over p in order;
       // four columns at a time share the loads of op(A)[i,p].
