@@ -94,8 +94,9 @@ export function gatherPixels(images: Uint8Array, index: ArrayLike<number>, start
   if (!Number.isInteger(start) || start < 0 || start + out.rows > index.length) {
     throw new ShapeError(`gatherPixels: rows ${start}..${start + out.rows} exceed an index of length ${index.length}`);
   }
-  if (out.size <= STAGING_KEEP && staging.length < out.size) staging = new Uint8Array(out.size);
-  const bytes = out.size <= STAGING_KEEP ? staging : new Uint8Array(out.size);
+  const keep = out.size <= STAGING_KEEP;
+  if (keep && staging.length < out.size) staging = new Uint8Array(out.size);
+  const bytes = keep ? staging : new Uint8Array(out.size);
   for (let r = 0; r < out.rows; r++) {
     const i = index[start + r]!;
     if (!Number.isInteger(i) || i < 0 || i >= count) {
