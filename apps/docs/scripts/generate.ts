@@ -33,8 +33,13 @@ function step<T>(name: string, run: () => T): T {
   return value;
 }
 
-function runCli(cliArgs: string[], inherit = false): { status: number | null; stdout: string } {
+/** Stops the build when the CLI is not built (else every run would show Node's "Cannot find module"). */
+function requireCli(): void {
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`pnpm build\` first`);
+}
+
+function runCli(cliArgs: string[], inherit = false): { status: number | null; stdout: string } {
+  requireCli();
   const r = spawnSync(process.execPath, [cli, ...cliArgs], { cwd: repo, encoding: 'utf8', stdio: inherit ? 'inherit' : 'pipe', env: { ...process.env, COLUMNS: '100' } });
   return { status: r.status, stdout: r.stdout ?? '' };
 }
@@ -102,6 +107,7 @@ if (wants('runs')) {
 
 if (wants('errors')) {
   const t0 = performance.now();
+  requireCli();
   const cwd = mkdtempSync(join(tmpdir(), 'ffnn-docs-errors-'));
   try {
     writeFileSync(join(generated, 'errors-table.md'), await errorTable(cli, cwd));
