@@ -3,6 +3,7 @@ import { Matrix, Rng, dot, norm } from '@ffnn/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS, type ActivationName, activation, leakyRelu } from './activations.js';
+import { Sequential } from './network.js';
 
 const RUNS = 200;
 
@@ -74,6 +75,24 @@ describe('activation values', () => {
     expect(apply('leaky-relu')).toEqual([-8, -0.01, 0, 1, 800]);
     expect(apply('tanh')).toEqual([-1, Math.tanh(-1), 0, Math.tanh(1), 1]);
     expect(apply('linear')).toEqual([-800, -1, 0, 1, 800]);
+  });
+  it('leaky relu with α ≠ 0.01: a = z for z > 0, α·z otherwise, from leakyRelu, activation() and a network layer', () => {
+    for (const alpha of [0, 0.2, 0.3, 0.75]) {
+      const expected = [alpha * -800, alpha * -1, 0, 1, 800];
+      for (const act of [leakyRelu(alpha), activation('leaky-relu', { alpha })]) {
+        const a = out();
+        act.forward(z, a);
+        expect(Array.from(a.data), `α = ${alpha}`).toEqual(expected);
+      }
+      // 2 inputs → 2 leaky units (identity weights) → their sum: ŷ = leaky(−2) + leaky(3) = −2α + 3.
+      for (const net of [
+        new Sequential({ inputSize: 2, layers: [{ units: 2, activation: 'leaky-relu', alpha }, { units: 1, activation: 'linear' }], loss: 'mse' }),
+        Sequential.mlp({ inputSize: 2, hidden: [2], activation: 'leaky-relu', alpha, outputSize: 1, loss: 'mse' }),
+      ]) {
+        net.setParameters([Matrix.from([[1, 0], [0, 1]]), Matrix.zeros(1, 2), Matrix.from([[1], [1]]), Matrix.zeros(1, 1)]);
+        expect(net.predict(Matrix.from([[-2, 3]])).get(0, 0), `network, α = ${alpha}`).toBe(alpha * -2 + 3);
+      }
+    }
   });
   it('softmax is stable for huge logits and sums to one', () => {
     const a = Matrix.zeros(2, 3);

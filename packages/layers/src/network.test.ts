@@ -41,13 +41,19 @@ function distanceFromKinks(net: Sequential, spec: NetworkSpec, X: Matrix): numbe
 describe('whole networks match central differences (float64)', () => {
   // Central differences resolve ∂J/∂θ only to about u·|J|/ε ≈ 1e-16·|J|/1e-6 ≈ 1e-10 (absolute).
   // A parameter tensor whose whole gradient is ~1e-6 (a saturated sigmoid stack) cannot be checked
-  // to 1e-6 *relative* error by any finite-difference scheme, so such draws are skipped (fc.pre)
-  // and the test asserts that at least 200 networks were checked.
-  it('1–3 hidden layers, random widths, activations, losses, λ1/λ2: relative error ≤ 1e-6 on ≥ 200 networks', () => {
+  // to 1e-6 *relative* error by any finite-difference scheme, so such draws are skipped (fc.pre).
+  // fast-check draws again for every skipped case, so the number checked is always numRuns; what can
+  // go wrong is the filter eating a kind of network. The test therefore asserts that most draws are
+  // checked (measured: 400 of 432, 93 %) and that the checked ones still cover every hidden activation,
+  // every loss and both penalties.
+  it('1–3 hidden layers, random widths, activations, losses, λ1/λ2: relative error ≤ 1e-6; ≥ 70 % of draws checked, every kind among them', () => {
     let worst = 0;
     let checked = 0;
+    let drawn = 0;
+    const covered = new Set<string>();
     fc.assert(
       fc.property(arbNetworkSpec({ minHidden: 1, maxHidden: 3, maxUnits: 6, maxBatch: 6 }), (spec) => {
+        drawn++;
         const net = fromSpec(spec);
         const { X, Y } = batchFor(spec);
         fc.pre(distanceFromKinks(net, spec, X) > 1e-4);
@@ -58,11 +64,18 @@ describe('whole networks match central differences (float64)', () => {
         assertGradCheck(report);
         worst = Math.max(worst, report.worstRelError);
         checked++;
+        for (const h of spec.hidden) covered.add(h.activation);
+        covered.add(spec.loss);
+        if (spec.lambda1 > 0) covered.add('λ1');
+        if (spec.lambda2 > 0) covered.add('λ2');
       }),
       { numRuns: 400 },
     );
-    expect(checked).toBeGreaterThanOrEqual(200);
-    console.log(`network gradient check: ${checked} networks, worst relative error ${worst.toExponential(2)}`);
+    console.log(`network gradient check: ${checked} of ${drawn} drawn networks checked, worst relative error ${worst.toExponential(2)}`);
+    expect(checked / drawn).toBeGreaterThanOrEqual(0.7);
+    expect([...covered].sort()).toEqual(
+      ['sigmoid', 'relu', 'leaky-relu', 'tanh', 'linear', 'gelu', 'mse', 'cross-entropy', 'binary-cross-entropy', 'λ1', 'λ2'].sort(),
+    );
   });
 
   it('penalties on biases are differentiated too', () => {
