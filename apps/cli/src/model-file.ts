@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
-import { Sequential, type SequentialJSON, decodeNetwork, encodeNetwork } from '@ffnn/layers';
-import { FfnnError, parseJsonSafely } from '@ffnn/tensor';
+import { type RowSource, Sequential, type SequentialJSON, checkFiniteOutputs, decodeNetwork, encodeNetwork } from '@ffnn/layers';
+import { FfnnError, type Matrix, NumericError, parseJsonSafely } from '@ffnn/tensor';
 import { CliFailure } from './errors.js';
 import { type Features, type Preprocessing, type Task, parseFeatures } from './data.js';
 import { writeFileAtomic } from './io.js';
@@ -107,6 +107,19 @@ export function parseModel(bytes: Uint8Array, path: string): LoadedModel {
   const expectedOutputs = m.task === 'classification' ? m.classes!.length : 1;
   if (network.outputSize !== expectedOutputs) throw new CliFailure(`${path}: the network has ${network.outputSize} outputs, the file describes ${expectedOutputs}`);
   return { model: m as ModelFile, network, features };
+}
+
+/**
+ * The predictions of a loaded model for every row of `X`. Outputs that are not finite (weights that
+ * load but overflow) are a problem of the file, not of training: a one-line failure naming it, exit 1.
+ */
+export function predictFinite(path: string, network: Sequential, X: Matrix | RowSource): Matrix {
+  try {
+    return checkFiniteOutputs(network.predict(X));
+  } catch (error) {
+    if (error instanceof NumericError) throw new CliFailure(`${path}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Checks the fields of a model file; returns its parsed features (`raw` when absent). */
