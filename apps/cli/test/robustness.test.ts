@@ -91,6 +91,11 @@ describe('models from strangers', () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toBe('ffnn: wide.json: layer 1 Dense(1→100000000): W needs 1 × 100000000 = 100000000 numbers, the file holds 6\n');
     }
+    // The features the file lists against the inputs its network declares, before the network is built.
+    craft('inputs.json', (m) => ((m.network as unknown as { inputSize: number }).inputSize = 3));
+    const r = ffnn('evaluate', 'inputs.json');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('ffnn: inputs.json: the network takes 3 inputs but the file lists 1 features\n');
   });
 
   it('weights that load but overflow: evaluate and predict say the outputs are not finite, exit 1, write nothing', () => {
