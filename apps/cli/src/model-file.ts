@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
-import { Sequential, type SequentialJSON, decodeNetwork, encodeNetwork } from '@ffnn/layers';
-import { FfnnError, parseJsonSafely } from '@ffnn/tensor';
+import { type RowSource, Sequential, type SequentialJSON, checkFiniteOutputs, decodeNetwork, encodeNetwork } from '@ffnn/layers';
+import { FfnnError, type Matrix, NumericError, formatValue, parseJsonSafely } from '@ffnn/tensor';
 import { CliFailure } from './errors.js';
 import { type Features, type Preprocessing, type Task, parseFeatures } from './data.js';
 import { writeFileAtomic } from './io.js';
@@ -80,6 +80,8 @@ export function parseModel(bytes: Uint8Array, path: string): LoadedModel {
       if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new CliFailure(`${path}: not an ffnn model file`);
       m = json;
       features = checkFields(path, m);
+      // The features count against the network's declared inputs before the network is built.
+      checkInputCount(path, m, features, (m.network as { inputSize?: unknown } | undefined)?.inputSize);
       network = Sequential.fromJSON(m.network);
     } else {
       const decoded = decodeNetwork(bytes, path);
@@ -100,13 +102,23 @@ export function parseModel(bytes: Uint8Array, path: string): LoadedModel {
     if (error instanceof FfnnError) throw new CliFailure(error.message.startsWith(path) ? error.message : `${path}: ${error.message}`);
     throw new CliFailure(`${path}: not a valid model file (${error instanceof Error ? error.message : String(error)})`);
   }
-  const inputs = inputCount(m, features);
-  if (network.inputSize !== inputs) {
-    throw new CliFailure(`${path}: the network takes ${network.inputSize} inputs but the file lists ${inputs} features${m.features === undefined ? '' : ` (${m.features} of ${m.featureNames!.join(', ')})`}`);
-  }
+  checkInputCount(path, m, features, network.inputSize);
   const expectedOutputs = m.task === 'classification' ? m.classes!.length : 1;
   if (network.outputSize !== expectedOutputs) throw new CliFailure(`${path}: the network has ${network.outputSize} outputs, the file describes ${expectedOutputs}`);
   return { model: m as ModelFile, network, features };
+}
+
+/**
+ * The predictions of a loaded model for every row of `X`. Outputs that are not finite (weights that
+ * load but overflow) are a problem of the file, not of training: a one-line failure naming it, exit 1.
+ */
+export function predictFinite(path: string, network: Sequential, X: Matrix | RowSource): Matrix {
+  try {
+    return checkFiniteOutputs(network.predict(X));
+  } catch (error) {
+    if (error instanceof NumericError) throw new CliFailure(`${path}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Checks the fields of a model file; returns its parsed features (`raw` when absent). */
@@ -139,6 +151,14 @@ function checkFields(path: string, m: Partial<ModelFile>): Features {
     if (!s || !ok(s.mean) || !ok(s.scale)) throw new CliFailure(`${path}: the scaler must have finite mean and scale for each of the ${inputs} features`);
   }
   return features;
+}
+
+/** Fails unless the network's (declared) input count is the number of features the model file describes. */
+function checkInputCount(path: string, m: Partial<ModelFile>, features: Features, inputSize: unknown): void {
+  const inputs = inputCount(m, features);
+  if (inputSize !== inputs) {
+    throw new CliFailure(`${path}: the network takes ${formatValue(inputSize)} inputs but the file lists ${inputs} features${m.features === undefined ? '' : ` (${m.features} of ${m.featureNames!.join(', ')})`}`);
+  }
 }
 
 /** Network inputs of a (checked) model: its columns, or the features computed from them. */

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeNetwork } from '@ffnn/layers';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const bin = new URL('../dist/bin.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-robust-'));
@@ -70,5 +70,41 @@ describe('divergence and bad files', () => {
     expect(r.stderr).toMatch(/^ffnn: truncated\.ffnn: .*truncated\?/);
     const both = ffnn('evaluate', 'small.ffnn', '--data', 'runge', '--n', '50', '--json');
     expect(both.code).toBe(0);
+  });
+});
+
+describe('models from strangers', () => {
+  beforeAll(() => {
+    expect(ffnn('train', '--n', '100', '--hidden', '6', '--epochs', '1', '--quiet', '--save', 'stranger.json').code).toBe(0);
+  });
+  type Model = { network: { layers: { units: number; W: number[]; b: number[] }[] } };
+  const craft = (name: string, edit: (model: Model) => void) => {
+    const model = JSON.parse(readFileSync(join(dir, 'stranger.json'), 'utf8')) as Model;
+    edit(model);
+    writeFileSync(join(dir, name), JSON.stringify(model));
+  };
+
+  it('a width the file does not hold is refused before anything is allocated, naming the layer and both numbers', () => {
+    craft('wide.json', (m) => (m.network.layers[0]!.units = 100_000_000));
+    for (const command of ['evaluate', 'predict']) {
+      const r = ffnn(command, 'wide.json', '--data', 'runge');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe('ffnn: wide.json: layer 1 Dense(1→100000000): W needs 1 × 100000000 = 100000000 numbers, the file holds 6\n');
+    }
+    // The features the file lists against the inputs its network declares, before the network is built.
+    craft('inputs.json', (m) => ((m.network as unknown as { inputSize: number }).inputSize = 3));
+    const r = ffnn('evaluate', 'inputs.json');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('ffnn: inputs.json: the network takes 3 inputs but the file lists 1 features\n');
+  });
+
+  it('weights that load but overflow: evaluate and predict say the outputs are not finite, exit 1, write nothing', () => {
+    craft('huge.json', (m) => m.network.layers.forEach((l) => (l.W.fill(1e308), l.b.fill(1e308))));
+    for (const command of ['evaluate', 'predict']) {
+      const r = ffnn(command, 'huge.json', '--data', 'runge', ...(command === 'predict' ? ['--out', 'huge.csv'] : []));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^ffnn: huge\.json: the model's outputs are not finite: its weights may be corrupt or too large \(row 1, output 1 is -?Infinity\)\n$/);
+    }
+    expect(existsSync(join(dir, 'huge.csv'))).toBe(false);
   });
 });

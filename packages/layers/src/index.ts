@@ -61,5 +61,6 @@ export {
 } from './fit.js';
 export { type RowSource, type Targets, asRowSource } from './sources.js';
 export { unitDiagnostics, type LayerDiagnostics } from './diagnostics.js';
+export { checkFiniteOutputs } from './finite-outputs.js';
 export { encodeNetwork, decodeNetwork, encodeTrainingState, decodeTrainingState } from './serialize.js';
 export { exportOnnx } from './onnx.js';

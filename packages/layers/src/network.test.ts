@@ -179,6 +179,6 @@ describe('Sequential construction', () => {
     expect(() => Sequential.fromJSON(JSON.parse(JSON.stringify(bad).replace('null', '"x"')))).toThrow(/weights must be finite numbers/);
     const short = structuredClone(good);
     short.layers[0]!.W.pop();
-    expect(() => Sequential.fromJSON(short)).toThrow(/layers\[0\].W must hold 2 numbers/);
+    expect(() => Sequential.fromJSON(short)).toThrow(/layer 1 Dense\(1→2\): W needs 1 × 2 = 2 numbers, the file holds 1/);
   });
 });

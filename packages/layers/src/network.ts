@@ -13,6 +13,7 @@ import {
   getBackend,
 } from '@ffnn/tensor';
 import { ACTIVATIONS, type Activation, type ActivationName, activation } from './activations.js';
+import { checkDeclaredSizes, checkInteger } from './declared-sizes.js';
 import { type DenseBuffers, allocateBuffers, checkDenseInput, denseActivationForward, denseBackward } from './dense.js';
 import { dropoutBackward, dropoutForward } from './dropout.js';
 import { INITS, type InitName, defaultInit, initWeights } from './init.js';
@@ -118,10 +119,6 @@ export interface ForwardOptions {
 }
 
 const PREDICT_CHUNK = 1024;
-
-function checkInteger(name: string, v: unknown, min: number): number {
-  return checkNumber(name, v, (x) => Number.isInteger(x) && x >= min, `an integer ≥ ${min}`);
-}
 
 /**
  * A feed-forward network of dense layers: z⁽ˡ⁾ = a⁽ˡ⁻¹⁾W⁽ˡ⁾ + b⁽ˡ⁾, a⁽ˡ⁾ = φ_l(z⁽ˡ⁾), a⁽⁰⁾ = X, ŷ = a⁽ᴸ⁾.
@@ -514,6 +511,8 @@ export class Sequential {
     if (j.format !== 'ffnn.sequential') throw new InvalidOptionError(`network JSON: format must be "ffnn.sequential", got ${JSON.stringify(j.format)}`);
     if (j.version !== 1) throw new InvalidOptionError(`network JSON: unsupported version ${JSON.stringify(j.version)} (this library reads version 1)`);
     if (!Array.isArray(j.layers)) throw new InvalidOptionError('network JSON: layers must be an array');
+    const layers = j.layers;
+    checkDeclaredSizes(j.inputSize, layers, (l) => ({ W: lengthOf(layers[l]!.W), b: lengthOf(layers[l]!.b) }));
     const net = new Sequential({
       inputSize: j.inputSize as number,
       loss: j.loss as LossName,
@@ -565,8 +564,21 @@ export class Sequential {
   }
 }
 
+/**
+ * A layer's weights or biases as read from a file: an array of numbers (JSON), or the typed array a
+ * binary file was decoded into (no copy).
+ */
+function isNumbers(values: unknown): values is ArrayLike<unknown> {
+  return Array.isArray(values) || values instanceof Float64Array || values instanceof Float32Array;
+}
+
+/** Length of a layer's numbers; 0 for anything else (so sizes can be checked before the values). */
+function lengthOf(values: unknown): number {
+  return isNumbers(values) ? values.length : 0;
+}
+
 function setValues(name: string, target: Matrix, values: unknown): void {
-  if (!Array.isArray(values) || values.length !== target.size) {
+  if (!isNumbers(values) || values.length !== target.size) {
     throw new ShapeError(`network JSON: ${name} must hold ${target.size} numbers (${target.shapeString()})`);
   }
   for (let t = 0; t < values.length; t++) {

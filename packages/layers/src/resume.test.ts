@@ -105,7 +105,7 @@ describe('binary network files (safetensors layout)', () => {
     const { tensors, metadata } = decodeSafetensors(bytes);
     const meta = Object.fromEntries(metadata);
     meta['ffnn.network'] = meta['ffnn.network']!.replace('"units":12', '"units":13');
-    expect(() => decodeNetwork(encodeSafetensors(tensors, meta), 'bad.ffnn')).toThrow(/bad\.ffnn: .*layers\[0\]\.W must hold 26 numbers/);
+    expect(() => decodeNetwork(encodeSafetensors(tensors, meta), 'bad.ffnn')).toThrow(/bad\.ffnn: layer 1 Dense\(2→13\): W needs 2 × 13 = 26 numbers, the file holds 24/);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { OptimizerState } from '@ffnn/optim';
 import { DataFormatError, Matrix, decodeSafetensors, encodeSafetensors, parseJsonSafely } from '@ffnn/tensor';
 import type { TrainingState } from './fit.js';
+import { checkDeclaredSizes } from './declared-sizes.js';
 import { Sequential, type SequentialJSON } from './network.js';
 
 /**
@@ -42,25 +43,29 @@ export function decodeNetwork(bytes: Uint8Array, source = '<buffer>'): { network
   if (typeof arch !== 'object' || arch === null || !Array.isArray(arch.layers)) throw new DataFormatError(`${source}: network metadata has no layers`);
   const expected = new Set(arch.layers.flatMap((_, l) => [`W${l + 1}`, `b${l + 1}`]));
   for (const name of tensors.keys()) if (!expected.has(name)) throw new DataFormatError(`${source}: unexpected tensor "${name}"`);
-  const layers = arch.layers.map((layer, l) => {
+  const stored = arch.layers.map((_, l) => {
     const W = tensors.get(`W${l + 1}`);
     const b = tensors.get(`b${l + 1}`);
     if (!W || !b) throw new DataFormatError(`${source}: missing tensor W${l + 1} or b${l + 1}`);
-    return { ...layer, W: Array.from(W.data), b: Array.from(b.data) };
+    return { W, b };
   });
   let network: Sequential;
   try {
+    // The architecture's widths against the tensors present, before the network allocates them.
+    checkDeclaredSizes(arch.inputSize, arch.layers, (l) => ({ W: stored[l]!.W.size, b: stored[l]!.b.size }));
+    let inputs = arch.inputSize;
+    stored.forEach(({ W, b }, l) => {
+      const units = arch.layers[l]!.units;
+      if (W.rows !== inputs || W.cols !== units || b.rows !== 1) {
+        throw new DataFormatError(`W${l + 1} is ${W.rows}×${W.cols} and b${l + 1} ${b.rows}×${b.cols}, the architecture needs ${inputs}×${units} and 1×${units}`);
+      }
+      inputs = units;
+    });
+    const layers = arch.layers.map((layer, l) => ({ ...layer, W: stored[l]!.W.data, b: stored[l]!.b.data }));
     network = Sequential.fromJSON({ ...arch, layers });
   } catch (error) {
     throw new DataFormatError(`${source}: ${(error as Error).message}`);
   }
-  arch.layers.forEach((_, l) => {
-    const W = tensors.get(`W${l + 1}`)!;
-    const layer = network.layers[l]!;
-    if (W.rows !== layer.W.rows || W.cols !== layer.W.cols) {
-      throw new DataFormatError(`${source}: W${l + 1} is ${W.rows}×${W.cols}, the architecture needs ${layer.W.rows}×${layer.W.cols}`);
-    }
-  });
   return { network, metadata };
 }
 

@@ -3,7 +3,7 @@ import { confusionMatrix, mostConfusedPairs } from '@ffnn/datasets';
 import { Matrix } from '@ffnn/tensor';
 import { type Dataset, inputsFor, labelsFor, loadDataset, targetColumn, withFeatures } from '../data.js';
 import { CliFailure } from '../errors.js';
-import { loadModel } from '../model-file.js';
+import { loadModel, predictFinite } from '../model-file.js';
 import { selectBackend } from './train.js';
 import { nonNegInt, positiveInt } from '../options.js';
 import { classificationSummary, regressionSummary } from '../report.js';
@@ -33,7 +33,8 @@ function loadFor(modelPath: string, flags: DataFlags) {
   const data = withFeatures(raw, features);
   const rows = Int32Array.from({ length: data.n }, (_, i) => i);
   const X = inputsFor(data, rows, model.preprocessing, network.dtype);
-  return { model, network, data, rows, X };
+  const yhat = predictFinite(modelPath, network, X);
+  return { model, network, data, rows, X, yhat };
 }
 
 export function registerEvaluate(program: Command): void {
@@ -79,8 +80,7 @@ export function registerEvaluate(program: Command): void {
     .addHelpText('after', '\nExamples:\n  $ ffnn predict model.json --data new.csv --out predictions.csv')
     .action(async (modelPath: string, flags: DataFlags & { out: string }) => {
       await selectBackend();
-      const { model, network, X } = loadFor(modelPath, flags);
-      const yhat = network.predict(X);
+      const { model, yhat } = loadFor(modelPath, flags);
       const lines: string[] = [];
       if (model.task === 'classification') {
         const classes = model.classes!;
