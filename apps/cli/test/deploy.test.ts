@@ -19,7 +19,7 @@ function parses(line: string): void {
     .replace(/\\\n/g, ' ')
     // Substitute the scheduler's variables as it would: index 0 of 4 shards, defaults where given.
     .replace(/\$\{([A-Z_]+):-([^}]*)\}/g, (_, _v: string, d: string) => d)
-    .replace(/\$\{?([A-Z_]+)\}?/g, (_, v: string) => ({ SLURM_ARRAY_TASK_COUNT: '4' } as Record<string, string>)[v] ?? (v.endsWith('_ID') || v.endsWith('_INDEX') ? '0' : 'value'))
+    .replace(/\$\{?([A-Z_]+)\}?/g, (_, v: string) => ({ SLURM_ARRAY_TASK_COUNT: '4', SHARD_COUNT: '4' } as Record<string, string>)[v] ?? (v.endsWith('_ID') || v.endsWith('_INDEX') ? '0' : 'value'))
     .split(/\s+/)
     .filter(Boolean)
     .map((a) => a.replace(/^"|"$/g, ''));
