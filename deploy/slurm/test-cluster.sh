@@ -11,7 +11,15 @@
 # Needs root, Debian (installs slurm-wlm and munge with apt when missing) and a built checkout
 # (`pnpm build`). CI runs it from .ci/run:
 #   deploy/slurm/test-cluster.sh
+# With --run, it runs a command on the cluster instead of the test (in the current folder, with
+# SLURM_CONF and FFNN set), e.g. to time a study sweep:
+#   deploy/slurm/test-cluster.sh --run deploy/slurm/submit.sh sweeps/study-e-full.yaml 2 test.mse
 set -euo pipefail
+run=()
+if [[ ${1:-} == --run ]]; then
+  shift
+  run=("$@")
+fi
 started=$SECONDS
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 here=$repo/deploy/slurm
@@ -155,6 +163,11 @@ pids+=($!)
 idle() { [[ $(sinfo -h -n "$node" -o %T 2>/dev/null) == idle ]]; }
 wait_for 60 "node $node to be idle" idle
 log "cluster up: munged ${pids[0]}, slurmctld ${pids[1]}, slurmd ${pids[2]}; $(sinfo -h -o '%P %D node(s) %c CPUs %T')"
+if ((${#run[@]})); then
+  log "running ${run[*]}"
+  "${run[@]}"
+  exit 0
+fi
 
 # Jobs run where they were submitted; logs/ and results/ go there (as on a cluster's shared disk).
 cd "$tmp/work"
