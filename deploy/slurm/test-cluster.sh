@@ -40,9 +40,13 @@ if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! comm
     policy=/usr/sbin/policy-rc.d
     printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy"
   fi
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 slurm-wlm munge >/dev/null
+  code=0
+  {
+    apt-get update -qq -o DPkg::Lock::Timeout=600 &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 slurm-wlm munge >/dev/null
+  } || code=$?
   [[ -z $policy ]] || rm -f "$policy"
+  ((code == 0)) || fail "apt-get could not install slurm-wlm and munge (exit code $code)"
 fi
 
 # Processes of these daemons that were running before: never ours to stop or to report.
