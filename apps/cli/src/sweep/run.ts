@@ -78,6 +78,10 @@ async function runJobs(jobs: Job[], options: RunOptions, label: string): Promise
           reject(error instanceof Error ? error : new Error(String(error)));
         }
       });
+      // Sending to a worker that has just been killed fails here; its 'exit' below deals with the trial.
+      child.on('error', (error) => {
+        if (child.pid === undefined) reject(error);
+      });
       child.on('exit', (code, signal) => {
         const job = current;
         if (signal && job) {
