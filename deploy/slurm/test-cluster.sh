@@ -32,8 +32,8 @@ fail() {
 [[ -f $repo/apps/cli/dist/bin.js ]] || fail "$repo/apps/cli/dist/bin.js is missing: run pnpm build first"
 export FFNN="node $repo/apps/cli/dist/bin.js"
 
-if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! command -v munged >/dev/null || ! command -v sbatch >/dev/null; then
-  log "installing slurm-wlm and munge"
+if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! command -v munged >/dev/null || ! command -v sbatch >/dev/null || ! command -v ps >/dev/null; then
+  log "installing slurm-wlm, munge and procps"
   # Keep the packages' init scripts from starting daemons this script would not know about.
   policy=
   if [[ ! -e /usr/sbin/policy-rc.d ]]; then
@@ -43,10 +43,10 @@ if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! comm
   code=0
   {
     apt-get update -qq -o DPkg::Lock::Timeout=600 &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 slurm-wlm munge >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 slurm-wlm munge procps >/dev/null
   } || code=$?
   [[ -z $policy ]] || rm -f "$policy"
-  ((code == 0)) || fail "apt-get could not install slurm-wlm and munge (exit code $code)"
+  ((code == 0)) || fail "apt-get could not install slurm-wlm, munge and procps (exit code $code)"
 fi
 
 # Processes of these daemons that were running before: never ours to stop or to report.
