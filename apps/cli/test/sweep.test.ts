@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,7 +58,7 @@ describe('ffnn sweep run / merge / report', () => {
   it('4 shards run in separate processes and merged equal the single-process run exactly', async () => {
     const single = ffnn('sweep', 'run', 'spec.json', '--out', 'single.jsonl', '--workers', '1');
     expect(single.status).toBe(0);
-    expect(single.stdout).toMatch(/ran 8, skipped 0 already finished, 0 failed/);
+    expect(single.stdout).toMatch(/ran 8: 8 finished, 0 diverged, 0 failed; skipped 0 already finished/);
     const codes = await Promise.all([0, 1, 2, 3].map((i) => ffnnAsync('sweep', 'run', 'spec.json', '--out', `shard-${i}.jsonl`, '--shard', `${i}/4`, '--workers', '1')));
     expect(codes).toEqual([0, 0, 0, 0]);
     const merged = ffnn('sweep', 'merge', '--spec', 'spec.json', '--out', 'merged.jsonl', 'shard-0.jsonl', 'shard-1.jsonl', 'shard-2.jsonl', 'shard-3.jsonl');
@@ -74,10 +74,10 @@ describe('ffnn sweep run / merge / report', () => {
     const r = ffnn('sweep', 'run', 'spec.json', '--out', 'partial.jsonl', '--workers', '2');
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/removed a torn last line/);
-    expect(r.stdout).toMatch(/ran 3, skipped 5 already finished/);
+    expect(r.stdout).toMatch(/ran 3: 3 finished, 0 diverged, 0 failed; skipped 5 already finished/);
     expect(sorted('partial.jsonl')).toEqual(sorted('single.jsonl'));
     const again = ffnn('sweep', 'run', 'spec.json', '--out', 'partial.jsonl');
-    expect(again.stdout).toMatch(/ran 0, skipped 8/);
+    expect(again.stdout).toMatch(/ran 0: 0 finished, 0 diverged, 0 failed; skipped 8/);
   }, 300_000);
 
   it('reports missing and duplicate trials when merging', () => {
@@ -105,5 +105,79 @@ describe('ffnn sweep run / merge / report', () => {
     expect(existsSync(`${figure}.svg`) && existsSync(`${figure}.png`)).toBe(true);
     expect(rep.stdout).toContain(`![heatmap](${figure}.svg)`);
     expect(ffnn('sweep', 'run', 'spec.yaml', '--out', 'yaml.jsonl').status).toBe(0);
+  }, 300_000);
+});
+
+describe('ffnn sweep run when a trial diverges or a worker dies', () => {
+  it('counts diverged trials on their own in the summary', () => {
+    writeFileSync(join(dir, 'diverge.yaml'), 'base: { data: runge, n: 200, epochs: 4, hidden: "8", batchSize: 32, optimizer: sgd }\ngrid: { lr: [0.001, 0.003, 0.01, 0.03, 0.1, 0.2, 0.3, 10000] }\n');
+    const r = ffnn('sweep', 'run', 'diverge.yaml', '--out', 'diverge.jsonl', '--workers', '2');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/ran 8: 7 finished, 1 diverged, 0 failed; skipped 0 already finished/);
+    expect(readRecords(join(dir, 'diverge.jsonl')).filter((x) => x.stopReason === 'diverged').map((x) => x.config.lr)).toEqual([10000]);
+  }, 120_000);
+
+  // Trials of a few seconds, so that a worker can be killed while it trains one.
+  writeFileSync(join(dir, 'slow.yaml'), 'base: { data: runge, n: 1000, epochs: 400, hidden: "32,32", batchSize: 16 }\ngrid: { lr: [0.001, 0.003] }\n');
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** Process ids whose parent is `pid` (from /proc). */
+  const childrenOf = (pid: number) =>
+    readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .flatMap((d) => {
+        try {
+          // The command name in field 2 may hold spaces; the parent id is the second field after it.
+          const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid ? [Number(d)] : [];
+        } catch {
+          return [];
+        }
+      });
+  /** Runs `ffnn sweep run slow.yaml --workers 1` and SIGKILLs its first `kills` workers, each 1 s after it started. */
+  const runKilling = async (out: string, kills: number) => {
+    const child = spawn(process.execPath, [bin, 'sweep', 'run', 'slow.yaml', '--out', out, '--workers', '1'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let code: number | null | undefined;
+    child.on('exit', (c) => (code = c));
+    const killed: number[] = [];
+    const seen = new Set<number>();
+    while (code === undefined) {
+      for (const p of childrenOf(child.pid!)) seen.add(p);
+      const worker = [...seen].find((p) => !killed.includes(p));
+      if (killed.length < kills && worker !== undefined) {
+        await sleep(1000);
+        process.kill(worker, 'SIGKILL');
+        killed.push(worker);
+      } else await sleep(50);
+    }
+    const alive = [...seen].filter((p) => existsSync(`/proc/${p}`) && !/\) Z /.test(readFileSync(`/proc/${p}/stat`, 'utf8')));
+    return { code, stdout, stderr, killed, workers: seen.size, alive };
+  };
+
+  it.runIf(process.platform === 'linux')('a worker SIGKILLed mid-trial is replaced and its trial runs again', async () => {
+    const r = await runKilling('killed-once.jsonl', 1);
+    expect(r.stderr).toContain(`its worker process (pid ${r.killed[0]}) was killed by SIGKILL mid-trial; running the trial again in a new worker`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ran 2: 2 finished, 0 diverged, 0 failed/);
+    expect(readRecords(join(dir, 'killed-once.jsonl')).map((x) => x.trial)).toEqual([0, 1]);
+    expect(r.workers).toBe(2);
+    expect(r.alive).toEqual([]); // no worker outlives its sweep
+  }, 300_000);
+
+  it.runIf(process.platform === 'linux')('a trial whose worker is killed twice is failed with the reason, and a rerun completes it', async () => {
+    const r = await runKilling('killed-twice.jsonl', 2);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/ran 2: 1 finished, 0 diverged, 1 failed/);
+    expect(r.stderr).toMatch(/1 trial\(s\) failed: trial 0: its worker process was killed by SIGKILL twice/);
+    expect(readRecords(join(dir, 'killed-twice.jsonl')).map((x) => x.trial)).toEqual([1]);
+    expect(r.workers).toBe(3);
+    expect(r.alive).toEqual([]);
+    const again = ffnn('sweep', 'run', 'slow.yaml', '--out', 'killed-twice.jsonl', '--workers', '1');
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/ran 1: 1 finished, 0 diverged, 0 failed; skipped 1 already finished/);
+    expect(sorted('killed-twice.jsonl')).toEqual(sorted('killed-once.jsonl'));
   }, 300_000);
 });

@@ -48,8 +48,9 @@ A spec (JSON or YAML):
       }
       const t0 = Date.now();
       const log = (s: string) => process.stderr.write(`${s}\n`);
-      const { ran, skipped, failures } = await runSweep(spec, trials, { out: flags.out, bin: process.argv[1]!, log, ...(flags.workers ? { workers: flags.workers } : {}) });
-      process.stdout.write(`sweep ${spec.name ?? specPath}: ran ${ran}, skipped ${skipped} already finished, ${failures.length} failed, in ${((Date.now() - t0) / 1000).toFixed(1)}s → ${flags.out}\n`);
+      const { ran, diverged, skipped, failures } = await runSweep(spec, trials, { out: flags.out, bin: process.argv[1]!, log, ...(flags.workers ? { workers: flags.workers } : {}) });
+      const counts = `${ran - diverged - failures.length} finished, ${diverged} diverged, ${failures.length} failed`;
+      process.stdout.write(`sweep ${spec.name ?? specPath}: ran ${ran}: ${counts}; skipped ${skipped} already finished; in ${((Date.now() - t0) / 1000).toFixed(1)}s → ${flags.out}\n`);
       if (failures.length) throw new CliFailure(`${failures.length} trial(s) failed: ${failures.join('; ')}`);
     });
 

@@ -59,6 +59,8 @@ export async function runTrial(trial: Trial, epochs: number | undefined, rung: n
 
 /** Body of a worker process: trains the trials the parent sends, one at a time. */
 export function workerMain(): void {
+  // The parent disconnects when there is no more work, or is gone (killed): either way, stop.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', (msg: { trial: Trial; epochs?: number; rung: number }) => {
     runTrial(msg.trial, msg.epochs, msg.rung).then(
       (record) => process.send!({ ok: true, record }),
