@@ -44,6 +44,12 @@ describe('schedules by hand', () => {
     expect(lrs('cosine', { totalEpochs: 4 }, 1, [4])).toEqual([0]);
   });
 
+  it('cosine starts at the base rate exactly (the closed form rounds this base one ulp down)', () => {
+    const base = 0.0035721567441198998;
+    const s = createSchedule('cosine', { totalEpochs: 1, minLr: base * 0.11317888773295932 });
+    expect(s.lrAt(0, base)).toBe(base);
+  });
+
   it('cosine decreases from base to min', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1000 }), fc.double({ min: 1e-6, max: 10, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (T, base, frac) => {

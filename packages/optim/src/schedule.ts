@@ -148,6 +148,9 @@ class CosineSchedule extends StatelessSchedule {
   lrAt(epoch: number, baseLr: number): number {
     checkLrAtArgs('cosine schedule', epoch, baseLr);
     if (epoch >= this.totalEpochs) return this.minLr;
+    // Epoch 0 is the base rate itself, as PyTorch's CosineAnnealingLR starts: the closed form
+    // min + (base − min)·2/2 can round one ulp away from base.
+    if (epoch === 0) return baseLr;
     return this.minLr + ((baseLr - this.minLr) * (1 + Math.cos((Math.PI * epoch) / this.totalEpochs))) / 2;
   }
 }
