@@ -1,4 +1,4 @@
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { CliFailure } from '../errors.js';
 import { heatmap } from '../figures/charts.js';
@@ -48,8 +48,8 @@ A spec (JSON or YAML):
       }
       const t0 = Date.now();
       const log = (s: string) => process.stderr.write(`${s}\n`);
-      const { ran, skipped, failures } = await runSweep(spec, trials, { out: flags.out, bin: process.argv[1]!, log, ...(flags.workers ? { workers: flags.workers } : {}) });
-      process.stdout.write(`sweep ${spec.name ?? specPath}: ran ${ran}, skipped ${skipped} already finished, ${failures.length} failed, in ${((Date.now() - t0) / 1000).toFixed(1)}s → ${flags.out}\n`);
+      const { ran, skipped, failures, diverged } = await runSweep(spec, trials, { out: flags.out, bin: process.argv[1]!, log, ...(flags.workers ? { workers: flags.workers } : {}) });
+      process.stdout.write(`sweep ${spec.name ?? specPath}: ran ${ran}, skipped ${skipped} already finished, ${failures.length} failed, ${diverged} diverged, in ${((Date.now() - t0) / 1000).toFixed(1)}s → ${flags.out}\n`);
       if (failures.length) throw new CliFailure(`${failures.length} trial(s) failed: ${failures.join('; ')}`);
     });
 
@@ -98,7 +98,8 @@ A spec (JSON or YAML):
             reverse: mode === 'max',
           });
           // --figure is a path without extension, relative to the working directory or absolute.
-          await renderFigure(dirname(flags.figure), '', basename(flags.figure), spec);
+          const written = await renderFigure(dirname(flags.figure), '', basename(flags.figure), spec);
+          process.stderr.write(`wrote the heatmap to ${[written.svg, written.png].filter(Boolean).map((f) => join(dirname(flags.figure!), f!)).join(' and ')}\n`);
           parts.push('', `![heatmap](${flags.figure}.svg)`);
         }
       }

@@ -62,10 +62,11 @@ async function runJobs(jobs: Job[], options: RunOptions, label: string): Promise
             appendRecord(options.out, msg.record);
             records.push(msg.record);
             const eta = ((Date.now() - started) / done) * (jobs.length - done);
-            options.log(`${label} ${done}/${jobs.length} trial ${msg.record.trial} (${msg.record.id}, ${msg.record.epochs} epochs) in ${msg.record.timing.seconds.toFixed(1)}s · ETA ${Math.round(eta / 1000)}s`);
+            const diverged = msg.record.stopReason === 'diverged' ? ' · DIVERGED (best weights kept)' : '';
+            options.log(`${label}${done}/${jobs.length} done: trial ${msg.record.trial} (${msg.record.id}, ${msg.record.epochs} epoch${msg.record.epochs === 1 ? '' : 's'}) in ${msg.record.timing.seconds.toFixed(1)}s${diverged} · ETA ${Math.round(eta / 1000)}s`);
           } else {
             failures.push(`trial ${msg.trial}: ${msg.error}`);
-            options.log(`${label} ${done}/${jobs.length} trial ${msg.trial} FAILED: ${msg.error}`);
+            options.log(`${label}${done}/${jobs.length} done: trial ${msg.trial} FAILED: ${msg.error}`);
           }
           next();
         };
@@ -85,7 +86,7 @@ async function runJobs(jobs: Job[], options: RunOptions, label: string): Promise
  * runs the rest in parallel worker processes, appending one line per finished trial. With
  * `halving`, runs successive halving rungs instead (not shardable: each rung needs the previous one).
  */
-export async function runSweep(spec: SweepSpec, trials: Trial[], options: RunOptions): Promise<{ ran: number; skipped: number; failures: string[] }> {
+export async function runSweep(spec: SweepSpec, trials: Trial[], options: RunOptions): Promise<{ ran: number; skipped: number; failures: string[]; diverged: number }> {
   for (const t of trials) trainFlags(t.config); // every trial's options are valid before any work starts
   mkdirSync(dirname(options.out) || '.', { recursive: true });
   if (repairResults(options.out)) options.log(`removed a torn last line from ${options.out} (an interrupted write)`);
@@ -99,14 +100,15 @@ export async function runSweep(spec: SweepSpec, trials: Trial[], options: RunOpt
     const epochsOf = (t: Trial) => trainFlags(t.config).epochs;
     const pending = trials.filter((t) => !existing.has(recordKey({ id: t.id, epochs: epochsOf(t) })));
     options.log(`sweep: ${trials.length} trials, ${trials.length - pending.length} already finished, ${pending.length} to run`);
-    const { records, failures } = await runJobs(pending.map((trial) => ({ trial, rung: 0 })), options, 'trial');
-    return { ran: records.length, skipped: trials.length - pending.length, failures };
+    const { records, failures } = await runJobs(pending.map((trial) => ({ trial, rung: 0 })), options, '');
+    return { ran: records.length, skipped: trials.length - pending.length, failures, diverged: divergedOf(records) };
   }
   const h = spec.halving;
   const eta = h.eta ?? 3;
   let survivors = trials;
   let ran = 0;
   let skipped = 0;
+  let diverged = 0;
   const failures: string[] = [];
   for (let rung = 0, epochs = h.minEpochs; survivors.length > 0; rung++, epochs = Math.min(h.maxEpochs, epochs * eta)) {
     const results = new Map<number, TrialRecord>();
@@ -118,8 +120,9 @@ export async function runSweep(spec: SweepSpec, trials: Trial[], options: RunOpt
     }
     skipped += results.size;
     options.log(`halving rung ${rung}: ${survivors.length} trials × ${epochs} epochs (${pending.length} to run)`);
-    const out = await runJobs(pending, options, `rung ${rung}`);
+    const out = await runJobs(pending, options, `rung ${rung}: `);
     ran += out.records.length;
+    diverged += divergedOf(out.records);
     failures.push(...out.failures);
     for (const r of out.records) results.set(r.trial, r);
     if (epochs >= h.maxEpochs || survivors.length === 1) break;
@@ -131,5 +134,10 @@ export async function runSweep(spec: SweepSpec, trials: Trial[], options: RunOpt
       });
     survivors = ranked.slice(0, Math.max(1, Math.ceil(ranked.length / eta)));
   }
-  return { ran, skipped, failures };
+  return { ran, skipped, failures, diverged };
+}
+
+/** Trials that diverged (stopped on NaN/Inf or the loss limit, best weights kept): results, but worth saying. */
+function divergedOf(records: readonly TrialRecord[]): number {
+  return records.filter((r) => r.stopReason === 'diverged').length;
 }
