@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { asciiCurve, formatNumber, plural } from './progress.js';
+import { describe, expect, it, vi } from 'vitest';
+import { Progress, asciiCurve, formatNumber, plural } from './progress.js';
 
 describe('terminal output', () => {
   it('the plot\'s epoch axis never runs two labels together', () => {
@@ -26,5 +26,38 @@ describe('terminal output', () => {
 
   it('counts agree with their nouns', () => {
     expect([plural(1, 'epoch'), plural(2, 'epoch'), plural(0, 'row')]).toEqual(['1 epoch', '2 epochs', '0 rows']);
+  });
+});
+
+describe('progress inside an epoch', () => {
+  const stream = (isTTY: boolean) => {
+    const written: string[] = [];
+    return { written, stream: { isTTY, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream };
+  };
+
+  it('on a terminal, a long epoch shows its batches, redrawn at most 4 times a second', () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const { written, stream: out } = stream(true);
+      const p = new Progress(out, 'train');
+      for (let b = 0; b < 100; b++) {
+        vi.advanceTimersByTime(50); // 50 ms per batch: 5 s for the epoch
+        p.batch({ epoch: 0, batch: b, batches: 100, loss: 0.5 }, 3);
+      }
+      // At 250, 500, …, 4750 ms; the last batch is left to the epoch line.
+      expect(written.length).toBe(19);
+      expect(written[0]).toBe('\r\x1b[2Ktrain epoch 1/3 batch 5/100 loss 0.5000');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('in a log file or with --quiet, batches print nothing', () => {
+    for (const [tty, quiet] of [[false, false], [true, true]] as const) {
+      const { written, stream: out } = stream(tty);
+      const p = new Progress(out, 'train', quiet);
+      for (let b = 0; b < 10; b++) p.batch({ epoch: 0, batch: b, batches: 10, loss: 1 }, 1);
+      expect(written).toEqual([]);
+    }
   });
 });
