@@ -164,7 +164,7 @@ export function registerTrain(program: Command): void {
     .option('--test-rows <rows>', 'evaluate on a seeded subset (stratified for classification) of this many rows of the test part, taken after the split', positiveInt('--test-rows'))
     .option('--test-curves', 'also evaluate the test part after every epoch (test loss and metric per epoch in the result; never used to steer training)')
     .option('--spectral', 'record the largest singular value of every weight matrix, and of its change, after every epoch (power iteration)')
-    .option('--save <model.json>', 'write the trained model with its preprocessing')
+    .option('--save <model.json>', 'write the trained model with its preprocessing: *.json (plain JSON), *.ffnn or *.safetensors (binary)')
     .option('--checkpoint <path>', 'checkpoint file (weights, optimizer and RNG state, history) for --resume; also written on Ctrl-C')
     .option('--checkpoint-every <epochs>', 'write the checkpoint every this many epochs', positiveInt('--checkpoint-every'))
     .option('--resume <checkpoint>', 'continue a run from its checkpoint with the same settings; the result is bit-identical to an uninterrupted run')
