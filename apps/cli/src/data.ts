@@ -32,6 +32,8 @@ export interface Dataset {
   clean: Float64Array | null;
   /** Task inferred from the data (a column of a few integer values is a classification). */
   inferredTask: Task;
+  /** The cells of the `keep` columns as written, by name (CSV only). */
+  kept?: Record<string, string[]>;
 }
 
 /** How raw features are turned into network inputs; stored in saved models. */
@@ -53,6 +55,8 @@ export interface DataOptions {
   columns?: string[];
   /** CSV: features only, no target column needed (predictions for new data). */
   featuresOnly?: boolean;
+  /** CSV: columns to carry through as written (e.g. an id), see {@link Dataset.kept}. */
+  keep?: string[];
 }
 
 /** Loads `runge`, `mnist` or a CSV file (with `--target`). */
@@ -103,7 +107,7 @@ export function loadDataset(options: DataOptions): Dataset {
   const target = options.featuresOnly ? undefined : options.target;
   let csv: ReturnType<typeof readCsv>;
   try {
-    csv = readCsv(options.data, { ...(target === undefined ? {} : { target, textTarget: true }), ...(options.columns ? { columns: options.columns } : {}) });
+    csv = readCsv(options.data, { ...(target === undefined ? {} : { target, textTarget: true }), ...(options.columns ? { columns: options.columns } : {}), ...(options.keep ? { keep: options.keep } : {}) });
   } catch (error) {
     // A saved model's column missing from the data is a problem of the file, not of the command line.
     if (options.columns && error instanceof InvalidOptionError && !/target column/.test(error.message)) throw new CliFailure(error.message);
@@ -127,6 +131,7 @@ export function loadDataset(options: DataOptions): Dataset {
     targetLabels: labels,
     clean: null,
     inferredTask: labels || (integral && distinct.size <= 20 && distinct.size < values.length) ? 'classification' : 'regression',
+    ...(csv.kept ? { kept: csv.kept } : {}),
   };
 }
 

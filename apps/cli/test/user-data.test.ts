@@ -60,6 +60,15 @@ describe('predictions for new data', () => {
     const withInputs = readFileSync(join(dir, 'with.csv'), 'utf8').trim().split('\n');
     expect(withInputs[0]).toBe('row,rooms,area,age,price_predicted');
     expect(withInputs[1]!.startsWith('1,3,120,10,')).toBe(true);
+    // --keep carries other columns through as written (quoted again where they hold a comma).
+    expect(ffnn('predict', 'houses.json', '--data', 'new.csv', '--out', 'kept.csv', '--keep', 'id,note').code).toBe(0);
+    const kept = readFileSync(join(dir, 'kept.csv'), 'utf8').trim().split('\n');
+    expect(kept[0]).toBe('row,id,note,price_predicted');
+    expect(kept[1]).toBe(`1,h1,"near a park, quiet",${lines[1]!.split(',')[1]}`);
+    expect(kept[2]).toBe(`2,h2,x,${lines[2]!.split(',')[1]}`);
+    const runge = ffnn('predict', 'houses.json', '--data', 'runge', '--keep', 'id');
+    expect(runge.code).toBe(2);
+    expect(runge.stderr).toBe('ffnn: --keep copies columns of a CSV file; runge has none to keep\n');
   });
 
   it('a missing feature column is named, with the columns the file has', () => {

@@ -149,6 +149,14 @@ describe('parseCsv: columns and text targets', () => {
     expect(Array.from(t.y!.data)).toEqual([3]);
   });
 
+  it('keep returns columns as written, whatever they hold, beside the features', () => {
+    const r = parseCsv('id,x,note\nh1,1,"a, b"\nh2,2,\n', { columns: ['x'], keep: ['id', 'note', 'x'] });
+    expect(r.X.toArray()).toEqual([[1], [2]]);
+    expect(r.kept).toEqual({ id: ['h1', 'h2'], note: ['a, b', ''], x: ['1', '2'] });
+    expect(parseCsv('a,b\n1,2\n').kept).toBeUndefined();
+    expect(() => parseCsv('a,b\n1,2\n', { source: 'data.csv', keep: ['id'] })).toThrow('data.csv: column "id" not found; available columns: "a", "b"');
+  });
+
   it('columns that are missing, repeated or the target are InvalidOptionErrors naming them', () => {
     expect(() => parseCsv('a,b\n1,2\n', { ...opts, columns: ['a', 'c', 'd'] })).toThrow('data.csv: columns "c", "d" not found; available columns: "a", "b"');
     expect(() => parseCsv('a,b\n1,2\n', { ...opts, columns: ['c'] })).toThrow(InvalidOptionError);

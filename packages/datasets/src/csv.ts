@@ -18,6 +18,8 @@ export interface ParseCsvOptions {
    * comes back as text in `targetLabels` (and `y` is absent). Default false.
    */
   textTarget?: boolean;
+  /** Columns returned as written, whatever they hold (e.g. an id to carry into predictions), in `kept`. */
+  keep?: readonly string[];
 }
 
 /** A parsed numeric table. */
@@ -32,6 +34,8 @@ export interface CsvData {
   targetName?: string;
   /** The target cells as written, when `textTarget` is set and some of them are not numbers. */
   targetLabels?: string[];
+  /** The cells of each `keep` column as written (trimmed, quotes removed), by column name. */
+  kept?: Record<string, string[]>;
 }
 
 // A decimal number as written by people and by NumPy/pandas: no hex, no "Infinity", no "NaN".
@@ -76,7 +80,8 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvData {
     }
   }
   const columns = options.columns ? [...options.columns] : header.filter((_, j) => j !== targetIndex);
-  const missing = columns.filter((c) => !header.includes(c));
+  const keep = options.keep ? [...options.keep] : [];
+  const missing = [...columns, ...keep.filter((c) => !columns.includes(c))].filter((c) => !header.includes(c));
   if (missing.length) {
     throw new InvalidOptionError(`${source}: ${missing.length === 1 ? 'column' : 'columns'} ${missing.map((c) => `"${c}"`).join(', ')} not found; available columns: ${available()}`);
   }
@@ -92,6 +97,8 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvData {
   const values: number[] = [];
   const targetValues: number[] = [];
   const targetCells: { cell: string; line: number }[] = [];
+  const keepIndex = keep.map((c) => header.indexOf(c));
+  const kept: string[][] = keep.map(() => []);
   let n = 0;
   for (ln++; ln < lines.length; ln++) {
     const line = lines[ln]!;
@@ -117,22 +124,24 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvData {
       if (k >= 0) row[k] = parseCell(cell, source, lineNo, header[j]!, true);
     });
     for (const v of row) values.push(v);
+    keepIndex.forEach((j, k) => kept[k]!.push(cells[j]!));
     n++;
   }
 
   const X = new Matrix(n, columns.length, dtype);
   X.data.set(values);
-  if (targetIndex < 0) return { columns, X };
+  const keptOut = options.keep ? { kept: Object.fromEntries(keep.map((c, k) => [c, kept[k]!])) } : {};
+  if (targetIndex < 0) return { columns, X, ...keptOut };
   const targetName = header[targetIndex]!;
   if (options.textTarget) {
     const blank = targetCells.find((t) => t.cell === '');
     if (blank) throw new DataFormatError(`${source}: line ${blank.line}, column "${targetName}": empty cell; every row needs a target`);
-    if (targetCells.some((t) => !NUMBER.test(t.cell) && !NOT_FINITE.test(t.cell))) return { columns, X, targetName, targetLabels: targetCells.map((t) => t.cell) };
+    if (targetCells.some((t) => !NUMBER.test(t.cell) && !NOT_FINITE.test(t.cell))) return { columns, X, targetName, targetLabels: targetCells.map((t) => t.cell), ...keptOut };
     for (const t of targetCells) targetValues.push(parseCell(t.cell, source, t.line, targetName, false));
   }
   const y = new Matrix(n, 1, dtype);
   y.data.set(targetValues);
-  return { columns, X, y, targetName };
+  return { columns, X, y, targetName, ...keptOut };
 }
 
 function parseCell(cell: string, source: string, line: number, column: string, feature: boolean): number {

@@ -3,7 +3,7 @@ import { confusionMatrix, mostConfusedPairs } from '@ffnn/datasets';
 import { Matrix } from '@ffnn/tensor';
 import { type ClassValue, type Dataset, classValues, className, inputsFor, labelsFor, loadDataset, targetColumn, withFeatures } from '../data.js';
 import { formatNumber } from '../progress.js';
-import { CliFailure } from '../errors.js';
+import { CliFailure, UsageError } from '../errors.js';
 import { loadModel } from '../model-file.js';
 import { selectBackend } from './train.js';
 import { nonNegInt, positiveInt } from '../options.js';
@@ -22,7 +22,7 @@ interface DataFlags {
  * Loads a model and the data to apply it to: the model's feature columns, found by name (other
  * columns are ignored), and for `evaluate` the target column too.
  */
-function loadFor(modelPath: string, flags: DataFlags, needsTarget: boolean) {
+function loadFor(modelPath: string, flags: DataFlags & { keep?: string[] }, needsTarget: boolean) {
   const { model, network, features } = loadModel(modelPath);
   const csv = flags.data.toLowerCase().endsWith('.csv');
   const target = flags.target ?? (csv ? model.targetName : undefined);
@@ -30,6 +30,7 @@ function loadFor(modelPath: string, flags: DataFlags, needsTarget: boolean) {
     data: flags.data,
     ...(target && needsTarget ? { target } : {}),
     ...(csv ? { columns: model.featureNames, featuresOnly: !needsTarget } : {}),
+    ...(flags.keep ? { keep: flags.keep } : {}),
     ...(flags.n ? { n: flags.n } : {}),
     seed: flags.seed,
   });
@@ -86,7 +87,8 @@ export function registerEvaluate(program: Command): void {
     .option('--data <source>', 'runge, mnist, or a CSV file with the model\'s feature columns (found by name; other columns, such as a target, are ignored)', 'runge')
     .option('--target <column>', 'not needed: predict reads only the model\'s feature columns (accepted so older scripts keep working)')
     .option('--out <file.csv>', 'output file', 'predictions.csv')
-    .option('--with-inputs', 'also copy the model\'s input columns into the output, after the row number')
+    .option('--keep <columns>', 'CSV: copy these columns (comma-separated, e.g. an id) into the output as written, after the row number', (raw: string) => raw.split(',').map((s) => s.trim()).filter((s) => s !== ''))
+    .option('--with-inputs', 'also copy the model\'s input columns into the output, after the row number (and --keep columns)')
     .option('--seed <n>', 'seed for generated data (runge)', nonNegInt('--seed'), 1993)
     .option('--n <rows>', 'runge: number of points', positiveInt('--n'))
     .addHelpText(
@@ -95,14 +97,18 @@ export function registerEvaluate(program: Command): void {
 Examples:
   $ ffnn predict model.json --data new.csv --out predictions.csv
   $ ffnn predict iris.json --data flowers.csv --with-inputs
+  $ ffnn predict houses.json --data new.csv --keep id,address
 
 The output has one line per data row: "row" (1 for the first data line of the input, blank lines
-not counted), the inputs with --with-inputs, then the prediction: <target>_predicted for regression;
+not counted), the --keep columns, the inputs with --with-inputs, then the prediction: <target>_predicted for regression;
 for classification the predicted class (by name) and the probability of each class, p_<class>.`,
     )
-    .action(async (modelPath: string, flags: DataFlags & { out: string; withInputs?: boolean }) => {
+    .action(async (modelPath: string, flags: DataFlags & { out: string; withInputs?: boolean; keep?: string[] }) => {
+      if (flags.keep && !flags.data.toLowerCase().endsWith('.csv')) throw new UsageError(`--keep copies columns of a CSV file; ${flags.data} has none to keep`);
       await selectBackend();
       const { model, network, raw, X } = loadFor(modelPath, flags, false);
+      const keepNames = flags.keep ?? [];
+      const keptOf = (i: number): string[] => keepNames.map((c) => csvField(raw.kept![c]![i]!));
       const yhat = network.predict(X);
       const inputNames = flags.withInputs ? raw.featureNames : [];
       const inputsOf = (i: number): string[] => {
@@ -113,15 +119,15 @@ for classification the predicted class (by name) and the probability of each cla
       const lines: string[] = [];
       if (model.task === 'classification') {
         const classes = model.classes!;
-        lines.push(['row', ...inputNames, 'prediction', ...classes.map((c) => `p_${className(c)}`)].map(csvField).join(','));
+        lines.push(['row', ...keepNames, ...inputNames, 'prediction', ...classes.map((c) => `p_${className(c)}`)].map(csvField).join(','));
         for (let i = 0; i < yhat.rows; i++) {
           const row = Array.from(yhat.row(i));
           const k = row.indexOf(Math.max(...row));
-          lines.push([String(i + 1), ...inputsOf(i), csvField(className(classes[k]!)), ...row.map((p) => p.toPrecision(6))].join(','));
+          lines.push([String(i + 1), ...keptOf(i), ...inputsOf(i), csvField(className(classes[k]!)), ...row.map((p) => p.toPrecision(6))].join(','));
         }
       } else {
-        lines.push(['row', ...inputNames, `${model.targetName}_predicted`].map(csvField).join(','));
-        for (let i = 0; i < yhat.rows; i++) lines.push([String(i + 1), ...inputsOf(i), String(yhat.data[i])].join(','));
+        lines.push(['row', ...keepNames, ...inputNames, `${model.targetName}_predicted`].map(csvField).join(','));
+        for (let i = 0; i < yhat.rows; i++) lines.push([String(i + 1), ...keptOf(i), ...inputsOf(i), String(yhat.data[i])].join(','));
       }
       writeFileAtomic(flags.out, `${lines.join('\n')}\n`);
       process.stdout.write(`wrote ${yhat.rows} predictions to ${flags.out}\n`);
