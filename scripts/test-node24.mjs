@@ -6,8 +6,11 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const node24 = execFileSync('npx', ['-y', '-p', 'node@24', 'node', '-e', 'process.stdout.write(process.execPath)'], { encoding: 'utf8' }).trim();
-const version = execFileSync(node24, ['--version'], { encoding: 'utf8' }).trim();
+// `pnpm run` passes its own settings as npm_config_* variables (e.g. verify-deps-before-run), which
+// npm does not know and warns about; npx and the tests below get the environment without them.
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_config_')));
+const node24 = execFileSync('npx', ['-y', '-p', 'node@24', 'node', '-e', 'process.stdout.write(process.execPath)'], { encoding: 'utf8', env }).trim();
+const version = execFileSync(node24, ['--version'], { encoding: 'utf8', env }).trim();
 if (!version.startsWith('v24.')) {
   console.error(`expected a Node 24 binary, got ${version} at ${node24}`);
   process.exit(1);
@@ -21,7 +24,7 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
   const { scripts = {} } = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8'));
   if (!scripts.test) continue; // e.g. @ffnn/bench: a benchmark, not tests
   console.log(`\n── @ffnn/${dir} on Node ${version}`);
-  const r = spawnSync(node24, [vitest, 'run', '--config', join(root, 'vitest.config.ts')], { cwd, stdio: 'inherit' });
+  const r = spawnSync(node24, [vitest, 'run', '--config', join(root, 'vitest.config.ts')], { cwd, stdio: 'inherit', env });
   if (r.status !== 0) failed++;
 }
 if (failed) {

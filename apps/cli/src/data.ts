@@ -1,11 +1,14 @@
 import { StandardScaler, gatherPixels, polynomialFeatures, runge, takeRows, trainTestSplit, type StandardScalerJSON } from '@ffnn/datasets';
 import { loadMnist, readCsv } from '@ffnn/datasets/node';
-import type { RowSource } from '@ffnn/layers';
-import { type DType, Matrix } from '@ffnn/tensor';
-import { UsageError } from './errors.js';
+import type { RowSource, Sequential } from '@ffnn/layers';
+import { type DType, InvalidOptionError, Matrix } from '@ffnn/tensor';
+import { CliFailure, UsageError } from './errors.js';
 
 /** Regression or classification. */
 export type Task = 'regression' | 'classification';
+
+/** A class as written in the target column: a number, or a name such as `versicolor`. */
+export type ClassValue = number | string;
 
 /** A loaded data set, before splitting. */
 export interface Dataset {
@@ -21,12 +24,16 @@ export interface Dataset {
   X: Matrix | null;
   /** MNIST pixels, n × 784 bytes. */
   images: Uint8Array | null;
-  /** Numeric target column (regression, or the raw values of a classification column). */
+  /** Numeric target column (regression, or the raw values of a classification column); NaN where {@link targetLabels} holds names; empty without a target (predict). */
   target: Float64Array;
+  /** The target's cells as written when they are class names (`yes`/`no`, species…), else null. */
+  targetLabels: string[] | null;
   /** Noise-free targets, for the Runge function. */
   clean: Float64Array | null;
   /** Task inferred from the data (a column of a few integer values is a classification). */
   inferredTask: Task;
+  /** The cells of the `keep` columns as written, by name (CSV only). */
+  kept?: Record<string, string[]>;
 }
 
 /** How raw features are turned into network inputs; stored in saved models. */
@@ -44,6 +51,12 @@ export interface DataOptions {
   seed: number;
   /** Use only this many rows (seeded, stratified for labels) for quick runs. */
   subset?: number;
+  /** CSV: read only these feature columns (a saved model's); other columns are ignored. */
+  columns?: string[];
+  /** CSV: features only, no target column needed (predictions for new data). */
+  featuresOnly?: boolean;
+  /** CSV: columns to carry through as written (e.g. an id), see {@link Dataset.kept}. */
+  keep?: string[];
 }
 
 /** Loads `runge`, `mnist` or a CSV file (with `--target`). */
@@ -59,6 +72,7 @@ export function loadDataset(options: DataOptions): Dataset {
       X: x,
       images: null,
       target: Float64Array.from(y.data),
+      targetLabels: null,
       clean: Float64Array.from(f.data),
       inferredTask: 'regression',
     };
@@ -81,6 +95,7 @@ export function loadDataset(options: DataOptions): Dataset {
       X: null,
       images,
       target,
+      targetLabels: null,
       clean: null,
       inferredTask: 'classification',
     };
@@ -88,23 +103,35 @@ export function loadDataset(options: DataOptions): Dataset {
   if (!options.data.toLowerCase().endsWith('.csv')) {
     throw new UsageError(`--data must be runge, mnist or a path ending in .csv; got "${options.data}"`);
   }
-  if (!options.target) throw new UsageError(`--target <column> is required with a CSV file (${options.data})`);
-  const csv = readCsv(options.data, { target: options.target });
-  const y = csv.y!;
-  const target = Float64Array.from(y.data);
-  const distinct = new Set(target);
-  const integral = target.every((v) => Number.isInteger(v));
+  if (!options.target && !options.featuresOnly) throw new UsageError(`--target <column> is required with a CSV file (${options.data})`);
+  const target = options.featuresOnly ? undefined : options.target;
+  let csv: ReturnType<typeof readCsv>;
+  try {
+    csv = readCsv(options.data, { ...(target === undefined ? {} : { target, textTarget: true }), ...(options.columns ? { columns: options.columns } : {}), ...(options.keep ? { keep: options.keep } : {}) });
+  } catch (error) {
+    // A saved model's column missing from the data is a problem of the file, not of the command line.
+    if (options.columns && error instanceof InvalidOptionError && !/target column/.test(error.message)) throw new CliFailure(error.message);
+    throw error;
+  }
+  const n = csv.X.rows;
+  if (n === 0) throw new CliFailure(`${options.data}: no data rows, only a header`);
+  const labels = csv.targetLabels ?? null;
+  const values = labels ? new Float64Array(n).fill(NaN) : csv.y ? Float64Array.from(csv.y.data) : new Float64Array(0);
+  const distinct = new Set(values);
+  const integral = values.every((v) => Number.isInteger(v));
   return {
     name: options.data,
-    n: csv.X.rows,
+    n,
     cols: csv.X.cols,
-    featureNames: csv.columns.filter((c) => c !== options.target),
-    targetName: options.target,
+    featureNames: csv.columns,
+    targetName: target ?? '',
     X: csv.X,
     images: null,
-    target,
+    target: values,
+    targetLabels: labels,
     clean: null,
-    inferredTask: integral && distinct.size <= 20 && distinct.size < target.length ? 'classification' : 'regression',
+    inferredTask: labels || (integral && distinct.size <= 20 && distinct.size < values.length) ? 'classification' : 'regression',
+    ...(csv.kept ? { kept: csv.kept } : {}),
   };
 }
 
@@ -163,19 +190,29 @@ export function takeImageRows(images: Uint8Array, index: ArrayLike<number>): Uin
   return out;
 }
 
-/** Class labels 0…K−1 of a classification target, and the original values they stand for. */
-export function encodeLabels(target: Float64Array): { labels: Int32Array; classes: number[] } {
-  const classes = [...new Set(target)].sort((a, b) => a - b);
-  const code = new Map(classes.map((c, i) => [c, i]));
-  return { labels: Int32Array.from(target, (v) => code.get(v)!), classes };
+/** The class of every row: its name when the target holds names, else its number. */
+export function classValues(data: Dataset): ClassValue[] {
+  return data.targetLabels ?? Array.from(data.target);
 }
 
-/** Maps values through known classes; a value the model never saw is an error naming the row. */
-export function labelsFor(target: Float64Array, classes: number[]): Int32Array {
+/** How a class is shown in messages and files. */
+export function className(c: ClassValue): string {
+  return String(c);
+}
+
+/** Class labels 0…K−1 of a classification target, and the original values they stand for (numbers ascending, names in code-point order). */
+export function encodeLabels(values: readonly ClassValue[]): { labels: Int32Array; classes: ClassValue[] } {
+  const classes = [...new Set(values)].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
   const code = new Map(classes.map((c, i) => [c, i]));
-  return Int32Array.from(target, (v, i) => {
-    const k = code.get(v);
-    if (k === undefined) throw new UsageError(`row ${i + 1}: class ${v} was not seen in training (classes: ${classes.join(', ')})`);
+  return { labels: Int32Array.from(values, (v) => code.get(v)!), classes };
+}
+
+/** Maps values through known classes (compared as written, so 1 and "1" agree); a class the model never saw is an error naming the row. */
+export function labelsFor(values: readonly ClassValue[], classes: readonly ClassValue[]): Int32Array {
+  const code = new Map(classes.map((c, i) => [className(c), i]));
+  return Int32Array.from(values, (v, i) => {
+    const k = code.get(className(v));
+    if (k === undefined) throw new CliFailure(`row ${i + 1}: class ${JSON.stringify(v)} was not seen in training (classes: ${classes.map(className).join(', ')})`);
     return k;
   });
 }
@@ -230,6 +267,38 @@ export function inputsFor(data: Dataset, rows: Int32Array, pre: Preprocessing, d
   const out = dtype === 'float32' ? X.clone('float32') : X;
   if (pre.kind === 'standard') return StandardScaler.fromJSON(pre.scaler).transform(out, out);
   return out;
+}
+
+/** Mean and standard deviation of a regression target's training values (std 1 for a constant target). */
+export interface TargetScale {
+  mean: number;
+  std: number;
+}
+
+/** The training targets' mean and (population) standard deviation. */
+export function fitTargetScale(y: Matrix): TargetScale {
+  let s = 0;
+  for (const v of y.data) s += v;
+  const mean = s / y.size;
+  let s2 = 0;
+  for (const v of y.data) s2 += (v - mean) * (v - mean);
+  const std = Math.sqrt(s2 / y.size);
+  return { mean, std: std > 0 ? std : 1 };
+}
+
+/** (y − mean) / std, a new column. */
+export function standardizeTargets(y: Matrix, scale: TargetScale): Matrix {
+  return Matrix.column(Array.from(y.data, (v) => (v - scale.mean) / scale.std));
+}
+
+/**
+ * Folds the target scaling into the linear output layer, so the network itself predicts in the
+ * target's units: ŷ = std·(aW + b) + mean = a(std·W) + (std·b + mean).
+ */
+export function restoreTargetUnits(net: Sequential, scale: TargetScale): void {
+  const out = net.layers[net.layers.length - 1]!;
+  for (let i = 0; i < out.W.size; i++) out.W.data[i] = out.W.data[i]! * scale.std;
+  for (let i = 0; i < out.b.size; i++) out.b.data[i] = out.b.data[i]! * scale.std + scale.mean;
 }
 
 /** A column matrix of target values for the given rows. */

@@ -1,8 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { type RowSource, Sequential, type SequentialJSON, checkFiniteOutputs, decodeNetwork, encodeNetwork } from '@ffnn/layers';
 import { FfnnError, type Matrix, NumericError, formatValue, parseJsonSafely } from '@ffnn/tensor';
-import { CliFailure } from './errors.js';
-import { type Features, type Preprocessing, type Task, parseFeatures } from './data.js';
+import { CliFailure, UsageError } from './errors.js';
+import { type ClassValue, type Features, type Preprocessing, type Task, parseFeatures } from './data.js';
 import { writeFileAtomic } from './io.js';
 
 /**
@@ -26,8 +26,8 @@ export interface ModelFile {
    */
   features?: string;
   targetName: string;
-  /** Original class values, index = network output (classification only). */
-  classes: number[] | null;
+  /** Original class values (numbers, or names such as `versicolor`), index = network output (classification only). */
+  classes: ClassValue[] | null;
   preprocessing: Preprocessing;
   network: SequentialJSON;
   /** How it was trained (flags, seed, versions); informational. */
@@ -38,9 +38,18 @@ export interface ModelFile {
 export const MAX_MODEL_BYTES = 1024 * 1024 * 1024;
 const ALLOWED_FIELDS = new Set(['format', 'version', 'task', 'featureNames', 'features', 'targetName', 'classes', 'preprocessing', 'network', 'training']);
 
-/** Writes a model atomically, as JSON when the path ends in `.json`, else in the binary safetensors layout. */
+/** The encoding a model file name asks for: `.json`, or `.ffnn` / `.safetensors` for the binary layout; anything else is refused. */
+export function modelFormatFor(path: string): 'json' | 'safetensors' {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.json')) return 'json';
+  if (lower.endsWith('.ffnn') || lower.endsWith('.safetensors')) return 'safetensors';
+  const hint = lower.endsWith('.onnx') ? '; for ONNX, save a model and run `ffnn export <model> --format onnx`' : '';
+  throw new UsageError(`--save ${path}: a model file name must end in .json (plain JSON) or .ffnn / .safetensors (binary safetensors layout)${hint}`);
+}
+
+/** Writes a model atomically, as JSON or in the binary safetensors layout (see {@link modelFormatFor}). */
 export function saveModel(path: string, model: ModelFile, network: Sequential): void {
-  if (path.toLowerCase().endsWith('.json')) {
+  if (modelFormatFor(path) === 'json') {
     writeFileAtomic(path, JSON.stringify(model));
     return;
   }
@@ -66,6 +75,7 @@ export function loadModel(path: string): LoadedModel {
 /** Validates model-file bytes (JSON or binary); every problem is a {@link CliFailure} naming `path`. */
 export function parseModel(bytes: Uint8Array, path: string): LoadedModel {
   if (bytes.length === 0) throw new CliFailure(`${path}: empty file, not a model`);
+  if (!looksLikeModel(bytes)) throw new CliFailure(`${path}: not an ffnn model file (expected .json or safetensors)`);
   let m: Partial<ModelFile>;
   let network: Sequential;
   let features: Features;
@@ -121,6 +131,19 @@ export function predictFinite(path: string, network: Sequential, X: Matrix | Row
   }
 }
 
+/**
+ * Whether the bytes can be a model at all, before parsing: JSON starts with `{`; safetensors with
+ * a little-endian u64 header length that fits in the file, then `{`. A CSV, an image or an ONNX
+ * file fails here instead of reporting a nonsensical header size.
+ */
+function looksLikeModel(bytes: Uint8Array): boolean {
+  if (bytes[0] === 0x7b /* { */) return true;
+  if (bytes.length < 9) return false;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerBytes = view.getBigUint64(0, true);
+  return headerBytes >= 2n && headerBytes <= BigInt(bytes.length - 8) && bytes[8] === 0x7b;
+}
+
 /** Checks the fields of a model file; returns its parsed features (`raw` when absent). */
 function checkFields(path: string, m: Partial<ModelFile>): Features {
   const unknown = Object.keys(m).filter((k) => !ALLOWED_FIELDS.has(k));
@@ -130,8 +153,9 @@ function checkFields(path: string, m: Partial<ModelFile>): Features {
   if (m.task !== 'regression' && m.task !== 'classification') throw new CliFailure(`${path}: task must be regression or classification`);
   if (!Array.isArray(m.featureNames) || !m.featureNames.every((s) => typeof s === 'string')) throw new CliFailure(`${path}: featureNames must be a list of strings`);
   if (typeof m.targetName !== 'string') throw new CliFailure(`${path}: targetName must be a string`);
-  if (m.task === 'classification' && (!Array.isArray(m.classes) || m.classes.length < 2 || !m.classes.every((c) => typeof c === 'number' && Number.isFinite(c)))) {
-    throw new CliFailure(`${path}: classes must be a list of at least 2 numbers`);
+  const isClass = (c: unknown) => (typeof c === 'number' && Number.isFinite(c)) || (typeof c === 'string' && c !== '');
+  if (m.task === 'classification' && (!Array.isArray(m.classes) || m.classes.length < 2 || !m.classes.every(isClass))) {
+    throw new CliFailure(`${path}: classes must be a list of at least 2 numbers or names`);
   }
   let features: Features = { kind: 'raw' };
   if (m.features !== undefined) {

@@ -9,9 +9,19 @@ function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
+/** A loss or metric as shown everywhere: 4 decimals from 0.01 to a million, else 4 significant digits with an exponent. */
+export function formatNumber(v: number): string {
+  if (v === 0 || !Number.isFinite(v)) return String(v);
+  return Math.abs(v) >= 0.01 && Math.abs(v) < 1e6 ? v.toFixed(4) : v.toExponential(3);
+}
+
+/** `1 epoch`, `5 epochs`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 function fmt(v: number | undefined): string {
-  if (v === undefined) return '';
-  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(4) : v.toExponential(3);
+  return v === undefined ? '' : formatNumber(v);
 }
 
 /** Progress of a training run: a redrawn bar on a TTY, plain lines (about 20 per run) otherwise. */
@@ -26,6 +36,17 @@ export class Progress {
     private readonly quiet = false,
   ) {
     this.tty = stream.isTTY === true;
+  }
+
+  private lastBatchDraw = 0;
+
+  /** Call after every batch: on a TTY, long epochs show their batches (redrawn at most 4 times a second). */
+  batch(info: { epoch: number; batch: number; batches: number; loss: number }, epochs: number): void {
+    if (this.quiet || !this.tty) return;
+    const now = Date.now();
+    if (now - this.lastBatchDraw < 250 || info.batch + 1 === info.batches) return;
+    this.lastBatchDraw = now;
+    this.stream.write(`\r\x1b[2K${this.label} epoch ${info.epoch + 1}/${epochs} batch ${info.batch + 1}/${info.batches} loss ${fmt(info.loss)}`);
   }
 
   /** Call at the end of every epoch. */
@@ -80,7 +101,10 @@ export function asciiCurve(values: readonly number[], options: { width?: number;
   const label = (v: number) => fmt(v).padStart(10);
   const lines = rows.map((r, i) => `${i === 0 ? label(hi) : i === height - 1 ? label(lo) : ' '.repeat(10)} │${r.join('')}`);
   lines.push(`${' '.repeat(10)} └${'─'.repeat(width)}`);
-  lines.push(`${' '.repeat(12)}epoch 1${' '.repeat(Math.max(1, width - 14 - String(values.length).length))}epoch ${values.length}`);
+  const first = 'epoch 1';
+  const last = `epoch ${values.length}`;
+  const gap = width - first.length - last.length;
+  lines.push(`${' '.repeat(12)}${gap >= 2 ? `${first}${' '.repeat(gap)}${last}` : `epochs 1–${values.length}`}`);
   if (options.title) lines.unshift(`${options.title}${log ? ' (log scale)' : ''}`);
   return lines.join('\n');
 }

@@ -62,7 +62,8 @@ describe('ffnn train / evaluate / predict', () => {
     const p = ffnn('predict', 'model.json', '--data', 'blobs.csv', '--out', 'pred.csv');
     expect(p.code).toBe(0);
     const lines = readFileSync(join(dir, 'pred.csv'), 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('prediction,p_0,p_10,p_20');
+    expect(lines[0]).toBe('row,prediction,p_0,p_10,p_20');
+    expect(lines.slice(1, 4).map((l) => l.split(',')[0])).toEqual(['1', '2', '3']);
     expect(lines).toHaveLength(301);
   });
 

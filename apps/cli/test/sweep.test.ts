@@ -104,8 +104,18 @@ describe('ffnn sweep run / merge / report', () => {
     expect(rep.stdout).toMatch(/\| l2 \\ lr \|/);
     expect(existsSync(`${figure}.svg`) && existsSync(`${figure}.png`)).toBe(true);
     expect(rep.stdout).toContain(`![heatmap](${figure}.svg)`);
+    expect(rep.stderr).toBe(`wrote the heatmap to ${figure}.svg and ${figure}.png\n`);
     expect(ffnn('sweep', 'run', 'spec.yaml', '--out', 'yaml.jsonl').status).toBe(0);
   }, 300_000);
+
+  it('counts a diverged trial in the summary and marks it in the progress', () => {
+    writeFileSync(join(dir, 'blowup.yaml'), 'base: { data: runge, n: 200, hidden: "8", batchSize: 32, epochs: 2 }\ngrid: { lr: [0.001, 1000000] }\n');
+    const r = ffnn('sweep', 'run', 'blowup.yaml', '--out', 'blowup.jsonl', '--workers', '1');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^sweep blowup\.yaml: ran 2: 1 finished, 1 diverged, 0 failed; skipped 0 already finished; in /);
+    expect(r.stderr).toMatch(/^1\/2 done: trial 0 \([0-9a-f]{12}, 2 epochs\) in \d+\.\ds · ETA \d+s$/m);
+    expect(r.stderr).toMatch(/^2\/2 done: trial 1 \([0-9a-f]{12}, 2 epochs\) in \d+\.\ds · DIVERGED \(best weights kept\) · ETA 0s$/m);
+  }, 120_000);
 });
 
 describe('ffnn sweep run when a trial diverges or a worker dies', () => {

@@ -179,13 +179,14 @@ if (wants('results')) {
       else {
         tmp = mkdtempSync(join(tmpdir(), 'ffnn-docs-results-'));
         const profile = process.env.FFNN_DOCS_PROFILE ?? 'quick';
-        console.log(`generate: no results directory; running ffnn reproduce --profile ${profile} --out ${tmp}`);
+        console.log(`generate: no results directory; running ffnn reproduce --profile ${profile} --out ${tmp} (docs profile ${profile}${process.env.FFNN_DOCS_PROFILE ? ', from FFNN_DOCS_PROFILE' : ', the default; FFNN_DOCS_PROFILE was not set'})`);
         const r = runCli(['reproduce', '--profile', profile, '--out', tmp], true);
         if (r.status !== 0) throw new Error(`ffnn reproduce exited with ${r.status}`);
         dir = tmp;
         source = `ffnn reproduce --profile ${profile} (run by the docs build)`;
       }
     }
+    if (dir && !tmp) console.log(`generate: results pages from ${dir} (no ffnn reproduce run, so FFNN_DOCS_PROFILE does not apply)`);
     const out: ResultsOutput = dir ? buildResultsPages(dir, '/results-data') : notGeneratedPage(reason);
     writeResults(out, dir, join(docs, 'results'), join(docs, 'public/results-data'));
     writeFileSync(join(generated, 'results-sidebar.json'), `${JSON.stringify(out.sidebar, null, 2)}\n`);

@@ -83,7 +83,9 @@ describe('parseCsv: errors name source, line and column', () => {
   });
 
   it('non-numeric, empty, NaN and infinite cells', () => {
-    expect(message(() => parseCsv('a,b\n1,2\n3,abc\n', opts))).toBe('data.csv: line 3, column "b": not a number: "abc"');
+    expect(message(() => parseCsv('a,b\n1,2\n3,abc\n', opts))).toBe(
+      'data.csv: line 3, column "b": not a number: "abc"; text columns cannot be features: encode it as numbers (e.g. one 0/1 column per category) or remove the column',
+    );
     expect(message(() => parseCsv('a,b\n1,\n', opts))).toBe('data.csv: line 2, column "b": empty cell; every cell must be a number');
     expect(message(() => parseCsv('a,b\n , 2\n', opts))).toMatch(/line 2, column "a": empty cell/);
     expect(message(() => parseCsv('a,b\nNaN,2\n', opts))).toBe(
@@ -99,7 +101,7 @@ describe('parseCsv: errors name source, line and column', () => {
   });
 
   it('line numbers count blank lines and the header position', () => {
-    expect(message(() => parseCsv('\n\na\n1\n\nx\n', opts))).toBe('data.csv: line 6, column "a": not a number: "x"');
+    expect(message(() => parseCsv('\n\na\n1\n\nx\n', opts))).toMatch(/^data\.csv: line 6, column "a": not a number: "x"; text columns/);
   });
 
   it('bad quotes', () => {
@@ -131,6 +133,56 @@ describe('parseCsv: errors name source, line and column', () => {
 
   it('default source is <string>', () => {
     expect(() => parseCsv('a\nq\n')).toThrow(/^<string>: line 2, column "a"/);
+  });
+});
+
+describe('parseCsv: columns and text targets', () => {
+  const opts = { source: 'data.csv' };
+
+  it('columns picks features by name, in the given order, and never parses the others', () => {
+    const r = parseCsv('id,b,note,a,y\n7,2,"hello, world",1,3\n8,5,x,4,6\n', { columns: ['a', 'b'] });
+    expect(r.columns).toEqual(['a', 'b']);
+    expect(r.X.toArray()).toEqual([[1, 2], [4, 5]]);
+    expect(r.y).toBeUndefined();
+    const t = parseCsv('b,a,y\n2,1,3\n', { columns: ['a', 'b'], target: 'y' });
+    expect(t.X.toArray()).toEqual([[1, 2]]);
+    expect(Array.from(t.y!.data)).toEqual([3]);
+  });
+
+  it('keep returns columns as written, whatever they hold, beside the features', () => {
+    const r = parseCsv('id,x,note\nh1,1,"a, b"\nh2,2,\n', { columns: ['x'], keep: ['id', 'note', 'x'] });
+    expect(r.X.toArray()).toEqual([[1], [2]]);
+    expect(r.kept).toEqual({ id: ['h1', 'h2'], note: ['a, b', ''], x: ['1', '2'] });
+    expect(parseCsv('a,b\n1,2\n').kept).toBeUndefined();
+    expect(() => parseCsv('a,b\n1,2\n', { source: 'data.csv', keep: ['id'] })).toThrow('data.csv: column "id" not found; available columns: "a", "b"');
+  });
+
+  it('columns that are missing, repeated or the target are InvalidOptionErrors naming them', () => {
+    expect(() => parseCsv('a,b\n1,2\n', { ...opts, columns: ['a', 'c', 'd'] })).toThrow('data.csv: columns "c", "d" not found; available columns: "a", "b"');
+    expect(() => parseCsv('a,b\n1,2\n', { ...opts, columns: ['c'] })).toThrow(InvalidOptionError);
+    expect(() => parseCsv('a,b\n1,2\n', { ...opts, columns: ['a', 'a'] })).toThrow('data.csv: column "a" is listed twice in columns');
+    expect(() => parseCsv('a,b\n1,2\n', { ...opts, columns: ['a', 'b'], target: 'b' })).toThrow('data.csv: column "b" is the target; it cannot also be a feature');
+  });
+
+  it('textTarget returns class names as written when a target cell is not a number', () => {
+    const r = parseCsv('x,species\n1,setosa\n2," virginica "\n3,1\n', { target: 'species', textTarget: true });
+    expect(r.y).toBeUndefined();
+    expect(r.targetLabels).toEqual(['setosa', 'virginica', '1']);
+    expect(r.X.toArray()).toEqual([[1], [2], [3]]);
+  });
+
+  it('textTarget keeps a numeric target numeric, and NaN or an empty cell stays an error', () => {
+    const r = parseCsv('x,y\n1,0\n2,1\n', { target: 'y', textTarget: true });
+    expect(Array.from(r.y!.data)).toEqual([0, 1]);
+    expect(r.targetLabels).toBeUndefined();
+    expect(message(() => parseCsv('x,y\n1,0\n2,NaN\n', { ...opts, target: 'y', textTarget: true }))).toBe(
+      'data.csv: line 3, column "y": NaN is not allowed; every cell must be a finite number',
+    );
+    expect(message(() => parseCsv('x,y\n1,yes\n2,\n', { ...opts, target: 'y', textTarget: true }))).toBe('data.csv: line 3, column "y": empty cell; every row needs a target');
+  });
+
+  it('without textTarget a word in the target is an error without the feature hint', () => {
+    expect(message(() => parseCsv('x,y\n1,yes\n', { ...opts, target: 'y' }))).toBe('data.csv: line 2, column "y": not a number: "yes"');
   });
 });
 

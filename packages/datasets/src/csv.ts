@@ -8,6 +8,18 @@ export interface ParseCsvOptions {
   target?: string;
   /** Element type of `X` and `y`. Default `'float64'`. */
   dtype?: DType;
+  /**
+   * The feature columns to read, in this order. Other columns (besides the target) are skipped
+   * without being parsed, so they may hold anything. Default: every column but the target.
+   */
+  columns?: readonly string[];
+  /**
+   * Accept class names in the target column: when some target cell is not a number, the column
+   * comes back as text in `targetLabels` (and `y` is absent). Default false.
+   */
+  textTarget?: boolean;
+  /** Columns returned as written, whatever they hold (e.g. an id to carry into predictions), in `kept`. */
+  keep?: readonly string[];
 }
 
 /** A parsed numeric table. */
@@ -20,10 +32,16 @@ export interface CsvData {
   y?: Matrix;
   /** The target's name, when `target` was given. */
   targetName?: string;
+  /** The target cells as written, when `textTarget` is set and some of them are not numbers. */
+  targetLabels?: string[];
+  /** The cells of each `keep` column as written (trimmed, quotes removed), by column name. */
+  kept?: Record<string, string[]>;
 }
 
 // A decimal number as written by people and by NumPy/pandas: no hex, no "Infinity", no "NaN".
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// NaN and infinities are bad numbers, not class names.
+const NOT_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
 
 /**
  * Parses a numeric CSV table: a header line of column names, then one line per row of numbers.
@@ -36,7 +54,7 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  *
  * @throws DataFormatError naming `source`, the line and the column for a ragged row, an empty,
  *   NaN, infinite or non-numeric cell, a bad quote, or a missing/duplicate header name.
- * @throws InvalidOptionError listing the available columns when `target` is not one of them.
+ * @throws InvalidOptionError listing the available columns when `target` or one of `columns` is not one of them.
  */
 export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvData {
   const source = options.source ?? '<string>';
@@ -53,18 +71,34 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvData {
     if (header.indexOf(name) !== j) throw new DataFormatError(`${source}: line ${headerLine}: duplicate column name "${name}"`);
   });
 
+  const available = () => header.map((h) => `"${h}"`).join(', ');
   let targetIndex = -1;
   if (options.target !== undefined) {
     targetIndex = header.indexOf(options.target);
     if (targetIndex < 0) {
-      throw new InvalidOptionError(
-        `${source}: target column "${options.target}" not found; available columns: ${header.map((h) => `"${h}"`).join(', ')}`,
-      );
+      throw new InvalidOptionError(`${source}: target column "${options.target}" not found; available columns: ${available()}`);
     }
   }
+  const columns = options.columns ? [...options.columns] : header.filter((_, j) => j !== targetIndex);
+  const keep = options.keep ? [...options.keep] : [];
+  const missing = [...columns, ...keep.filter((c) => !columns.includes(c))].filter((c) => !header.includes(c));
+  if (missing.length) {
+    throw new InvalidOptionError(`${source}: ${missing.length === 1 ? 'column' : 'columns'} ${missing.map((c) => `"${c}"`).join(', ')} not found; available columns: ${available()}`);
+  }
+  columns.forEach((c, k) => {
+    if (columns.indexOf(c) !== k) throw new InvalidOptionError(`${source}: column "${c}" is listed twice in columns`);
+    if (c === options.target) throw new InvalidOptionError(`${source}: column "${c}" is the target; it cannot also be a feature`);
+  });
+  // slot[j]: position in X of file column j, or -1 when it is not read.
+  const slot = new Int32Array(header.length).fill(-1);
+  columns.forEach((c, k) => (slot[header.indexOf(c)] = k));
 
   const p = header.length;
   const values: number[] = [];
+  const targetValues: number[] = [];
+  const targetCells: { cell: string; line: number }[] = [];
+  const keepIndex = keep.map((c) => header.indexOf(c));
+  const kept: string[][] = keep.map(() => []);
   let n = 0;
   for (ln++; ln < lines.length; ln++) {
     const line = lines[ln]!;
@@ -78,29 +112,49 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvData {
           : `extra field after column "${header[p - 1]}"`;
       throw new DataFormatError(`${source}: line ${lineNo}: ${cells.length} fields, expected ${p} (${where})`);
     }
-    cells.forEach((cell, j) => values.push(parseCell(cell, source, lineNo, header[j]!)));
+    // Cells are checked in file order, so the first bad cell of a row is the one reported.
+    const row = new Array<number>(columns.length);
+    cells.forEach((cell, j) => {
+      if (j === targetIndex) {
+        if (options.textTarget) targetCells.push({ cell, line: lineNo });
+        else targetValues.push(parseCell(cell, source, lineNo, header[j]!, false));
+        return;
+      }
+      const k = slot[j]!;
+      if (k >= 0) row[k] = parseCell(cell, source, lineNo, header[j]!, true);
+    });
+    for (const v of row) values.push(v);
+    keepIndex.forEach((j, k) => kept[k]!.push(cells[j]!));
     n++;
   }
 
-  const columns = header.filter((_, j) => j !== targetIndex);
   const X = new Matrix(n, columns.length, dtype);
-  const y = targetIndex >= 0 ? new Matrix(n, 1, dtype) : undefined;
-  for (let i = 0; i < n; i++) {
-    let c = 0;
-    for (let j = 0; j < p; j++) {
-      const v = values[i * p + j]!;
-      if (j === targetIndex) y!.data[i] = v;
-      else X.data[i * columns.length + c++] = v;
-    }
+  X.data.set(values);
+  const keptOut = options.keep ? { kept: Object.fromEntries(keep.map((c, k) => [c, kept[k]!])) } : {};
+  if (targetIndex < 0) return { columns, X, ...keptOut };
+  const targetName = header[targetIndex]!;
+  if (options.textTarget) {
+    const blank = targetCells.find((t) => t.cell === '');
+    if (blank) throw new DataFormatError(`${source}: line ${blank.line}, column "${targetName}": empty cell; every row needs a target`);
+    if (targetCells.some((t) => !NUMBER.test(t.cell) && !NOT_FINITE.test(t.cell))) return { columns, X, targetName, targetLabels: targetCells.map((t) => t.cell), ...keptOut };
+    for (const t of targetCells) targetValues.push(parseCell(t.cell, source, t.line, targetName, false));
   }
-  return y === undefined ? { columns, X } : { columns, X, y, targetName: header[targetIndex]! };
+  const y = new Matrix(n, 1, dtype);
+  y.data.set(targetValues);
+  return { columns, X, y, targetName, ...keptOut };
 }
 
-function parseCell(cell: string, source: string, line: number, column: string): number {
+function parseCell(cell: string, source: string, line: number, column: string, feature: boolean): number {
   const where = `${source}: line ${line}, column "${column}"`;
   if (cell === '') throw new DataFormatError(`${where}: empty cell; every cell must be a number`);
   if (/^[+-]?nan$/i.test(cell)) throw new DataFormatError(`${where}: NaN is not allowed; every cell must be a finite number`);
-  if (!NUMBER.test(cell)) throw new DataFormatError(`${where}: not a number: ${JSON.stringify(cell)}`);
+  if (!NUMBER.test(cell)) {
+    // A word (not a mistyped number) in a feature column: say what to do with a text column.
+    const hint = feature && /[a-df-z_]/i.test(cell) && !NOT_FINITE.test(cell)
+      ? '; text columns cannot be features: encode it as numbers (e.g. one 0/1 column per category) or remove the column'
+      : '';
+    throw new DataFormatError(`${where}: not a number: ${JSON.stringify(cell)}${hint}`);
+  }
   const v = Number(cell);
   if (!Number.isFinite(v)) throw new DataFormatError(`${where}: ${cell} overflows to ${v}; every cell must be finite`);
   return v;

@@ -174,6 +174,27 @@ describe('fit', () => {
     expect(net.parameters().every((p) => p.data.every(Number.isFinite))).toBe(true);
   });
 
+  it('lossLimit turns a finite blow-up into a divergence and keeps the best weights', () => {
+    const { x, y } = runge(200, 0.05, 8);
+    const make = () => Sequential.mlp({ inputSize: 1, hidden: [8], outputSize: 1, loss: 'mse', seed: 1 });
+    // Adam with η = 1 runs away on this net but stays finite for a while; without a limit it finishes.
+    const free = make().fit(x, y, { optimizer: 'adam', lr: 1, epochs: 3 });
+    expect(free.stopReason).toBe('completed');
+    const worst = Math.max(...free.loss);
+    expect(worst).toBeGreaterThan(10);
+    const net = make();
+    const initial = net.parameters().map((p) => Array.from(p.data));
+    const h = net.fit(x, y, { optimizer: 'adam', lr: 1, epochs: 3, lossLimit: 10, onNonFinite: 'stop' });
+    expect(h.stopReason).toBe('diverged');
+    expect(h.divergence!.message).toMatch(/^training diverged: the loss reached \d\.\d{3}e\+\d+, above the limit 1\.000e\+1, in epoch \d, batch \d+ of 4 \(learning rate 1\)/);
+    // It blew up within the first epoch, so the initial weights are the best ones.
+    expect(h.bestEpoch).toBe(-1);
+    expect(h.restoredBest).toBe(true);
+    expect(net.parameters().map((p) => Array.from(p.data))).toEqual(initial);
+    expect(() => make().fit(x, y, { optimizer: 'adam', lr: 1, epochs: 3, lossLimit: 10 })).toThrow(NumericError);
+    expect(() => make().fit(x, y, { lossLimit: 0 })).toThrow(/lossLimit must be a positive number, got 0/);
+  });
+
   it('accepts an optimizer instance and a schedule, and validates its options', () => {
     const { x, y } = runge(100, 0.05, 9);
     const opt = createOptimizer('momentum', { lr: 0.01 });

@@ -67,6 +67,12 @@ export interface FitOptions {
   restoreBestWeights?: boolean;
   /** What to do when a loss or gradient becomes NaN/±Infinity: throw (default) or stop and keep the best weights. */
   onNonFinite?: 'throw' | 'stop';
+  /**
+   * A batch loss above this counts as a divergence, handled like a non-finite one (`onNonFinite`):
+   * a finite blow-up (e.g. a learning rate far too large) stops training instead of running on
+   * with useless weights. Default: no limit.
+   */
+  lossLimit?: number;
   /** Progress hooks. */
   callbacks?: FitCallbacks;
   /** Save a {@link TrainingState} every `everyEpochs` epochs (and when stopped by `signal`). */
@@ -261,6 +267,7 @@ function* trainingSteps(net: Sequential, X: Matrix | RowSource, y: Targets, opti
   if (onNonFinite !== 'throw' && onNonFinite !== 'stop') {
     throw new InvalidOptionError(`onNonFinite must be one of throw, stop; got ${JSON.stringify(onNonFinite)}`);
   }
+  const lossLimit = options.lossLimit === undefined ? Infinity : checkNumber('lossLimit', options.lossLimit, (v) => v > 0, 'a positive number');
   if (options.checkpoint) {
     checkNumber('checkpoint.everyEpochs', options.checkpoint.everyEpochs, (v) => Number.isInteger(v) && v >= 1, 'an integer ≥ 1');
   }
@@ -404,10 +411,11 @@ function* trainingSteps(net: Sequential, X: Matrix | RowSource, y: Targets, opti
       source.gather(order, start, Xb);
       targets.gather(order, start, Yb);
       const loss = net.computeGradients(Xb, Yb, { training: true, rng });
-      const bad = !Number.isFinite(loss) ? 'the loss' : firstNonFinite(grads, gradientLabels);
+      const bad = !Number.isFinite(loss) ? 'the loss' : loss > lossLimit ? 'the loss' : firstNonFinite(grads, gradientLabels);
       if (bad) {
+        const what = !Number.isFinite(loss) ? `became ${String(loss)}` : loss > lossLimit ? `reached ${loss.toExponential(3)}, above the limit ${lossLimit.toExponential(3)},` : 'became non-finite';
         const message =
-          `training diverged: ${bad} became ${Number.isFinite(loss) ? 'non-finite' : String(loss)} in epoch ${epoch + 1}, batch ${b + 1} of ${batches}` +
+          `training diverged: ${bad} ${what} in epoch ${epoch + 1}, batch ${b + 1} of ${batches}` +
           ` (learning rate ${optimizer.lr}); try a lower learning rate`;
         if (onNonFinite === 'throw') throw new NumericError(message);
         history.divergence = { epoch, batch: b, message };

@@ -10,9 +10,9 @@ import { selectBackend } from './train.js';
 export function registerReproduce(program: Command): void {
   program
     .command('reproduce')
-    .description('rerun the study (parts a–g of STUDY.md): CSV tables, SVG/PNG figures, report.md and manifest.json')
+    .description('rerun the study (parts a–g, described on the docs page "the study"): CSV tables, SVG/PNG figures, report.md and manifest.json')
     .argument('[parts...]', `parts to run, any of ${PARTS.join(' ')} (default: all)`)
-    .option('--profile <name>', `quick (every part in ≤ 5 minutes on 2 cores), full (STUDY.md's settings, hours) or test (seconds)`, 'quick')
+    .option('--profile <name>', `quick (every part in ≤ 5 minutes on 2 cores), full (the report's settings, hours) or test (seconds)`, 'quick')
     .option('--out <dir>', 'output directory', 'results')
     .option('--seed <n>', 'seed of data, splits, initial weights and shuffling', nonNegInt('--seed'), 1993)
     .option('--no-png', 'write SVG figures only')

@@ -1,4 +1,4 @@
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { CliFailure } from '../errors.js';
 import { heatmap } from '../figures/charts.js';
@@ -99,7 +99,8 @@ A spec (JSON or YAML):
             reverse: mode === 'max',
           });
           // --figure is a path without extension, relative to the working directory or absolute.
-          await renderFigure(dirname(flags.figure), '', basename(flags.figure), spec);
+          const written = await renderFigure(dirname(flags.figure), '', basename(flags.figure), spec);
+          process.stderr.write(`wrote the heatmap to ${[written.svg, written.png].filter(Boolean).map((f) => join(dirname(flags.figure!), f!)).join(' and ')}\n`);
           parts.push('', `![heatmap](${flags.figure}.svg)`);
         }
       }

@@ -1,15 +1,22 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import { takeRows } from '@ffnn/datasets';
-import { type ActivationName, type History, Sequential, type TrainingState, decodeTrainingState, encodeTrainingState, unitDiagnostics } from '@ffnn/layers';
+import { type ActivationName, type EpochInfo, type History, type RowSource, Sequential, type TrainingState, decodeTrainingState, encodeTrainingState, unitDiagnostics } from '@ffnn/layers';
 import { type OptimizerName, createOptimizer, parseSchedule } from '@ffnn/optim';
 import { type DType, FfnnError, Matrix, NumericError, getBackend, jsBackend, setBackend, useFastestBackend } from '@ffnn/tensor';
 import {
   type Dataset,
+  type TargetScale,
   type Task,
+  classValues,
+  className,
   encodeLabels,
   featuresLabel,
   fitPreprocessing,
+  fitTargetScale,
+  restoreTargetUnits,
+  standardizeTargets,
   inputsFor,
   loadDataset,
   parseFeatures,
@@ -23,9 +30,9 @@ import {
 } from '../data.js';
 import { CliFailure, Interrupted, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
-import { saveModel, type ModelFile } from '../model-file.js';
+import { modelFormatFor, saveModel, type ModelFile } from '../model-file.js';
 import { HIDDEN_ACTIVATIONS, OPTIMIZER_NAMES, fraction, nonNegInt, nonNegative, numberFlag, parseHidden, positive, positiveInt } from '../options.js';
-import { Progress, asciiCurve } from '../progress.js';
+import { Progress, asciiCurve, formatNumber, plural } from '../progress.js';
 import { classificationSummary, regressionSummary } from '../report.js';
 import { type SpectralRow, spectralTracker } from '../spectral.js';
 import { VERSION } from '../version.js';
@@ -50,6 +57,8 @@ export interface TrainFlags {
   save?: string;
   json?: boolean;
   standardize: boolean;
+  /** Regression: standardize the target on the training part (`--no-standardize-target` sets false; absent in checkpoints made before the flag, which did not). */
+  standardizeTarget?: boolean;
   testSize: number;
   n?: number;
   noise?: number;
@@ -61,6 +70,8 @@ export interface TrainFlags {
   testCurves?: boolean;
   spectral?: boolean;
   quiet?: boolean;
+  /** A batch loss above this many times the larger of the initial weights' and the mean predictor's loss is a divergence; 0: no limit (absent in older checkpoints: no limit). */
+  lossLimit?: number;
   checkpoint?: string;
   checkpointEvery?: number;
   resume?: string;
@@ -128,7 +139,7 @@ export function registerTrain(program: Command): void {
     .option('--data <source>', 'runge, mnist, or a CSV file with a header', 'runge')
     .option('--target <column>', 'target column of a CSV file')
     .addOption(new Option('--task <task>', 'regression or classification (inferred when omitted)').choices(['regression', 'classification']))
-    .option('--hidden <widths>', 'hidden layer widths, comma-separated ("none" for no hidden layer)', parseHidden, [50, 50])
+    .addOption(new Option('--hidden <widths>', 'hidden layer widths, comma-separated ("none" for no hidden layer)').argParser(parseHidden).default([50, 50], '50,50'))
     .addOption(new Option('--activation <name>', 'hidden activation').choices(HIDDEN_ACTIVATIONS).default('relu'))
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZER_NAMES).default('adam'))
     .option('--lr <rate>', 'learning rate (default: the optimizer\'s, 1e-3 for adam)', positive('--lr'))
@@ -138,11 +149,13 @@ export function registerTrain(program: Command): void {
     .option('--l1 <lambda>', 'L1 penalty λ1·Σ|w| on weights', nonNegative('--l1'), 0)
     .option('--l2 <lambda>', 'L2 penalty (λ2/2)·Σw² on weights', nonNegative('--l2'), 0)
     .option('--dropout <rate>', 'dropout rate on hidden layers, in [0, 1)', numberFlag('--dropout', (v) => v >= 0 && v < 1, 'a number in [0, 1)'), 0)
+    .option('--loss-limit <factor>', 'stop as diverged (keeping the best weights) when a batch loss exceeds this many times the larger of the initial weights\' and the mean predictor\'s loss; 0: no limit', nonNegative('--loss-limit'), 1000)
     .option('--early-stopping <patience>', 'stop after this many epochs without improvement on a 10% validation split', positiveInt('--early-stopping'))
     .option('--seed <n>', 'seed of data, split, initial weights and shuffling', nonNegInt('--seed'), 1993)
     .addOption(new Option('--dtype <type>', 'float type of weights').choices(['float64', 'float32']).default('float64'))
     .option('--test-size <fraction>', 'held-out test fraction (stratified for classification)', fraction('--test-size'), 0.2)
     .option('--no-standardize', 'do not standardize features (fitted on the training part by default)')
+    .option('--no-standardize-target', 'regression: do not standardize the target (by default it is fitted on the training part; metrics, predictions and saved models are in the target\'s own units either way)')
     .option('--n <rows>', 'runge: number of points', positiveInt('--n'))
     .option('--noise <sigma>', 'runge: noise standard deviation', nonNegative('--noise'))
     .option('--subset <rows>', 'use a seeded (stratified) subset of this many rows, for quick runs (taken before the split)', positiveInt('--subset'))
@@ -151,14 +164,14 @@ export function registerTrain(program: Command): void {
     .option('--test-rows <rows>', 'evaluate on a seeded subset (stratified for classification) of this many rows of the test part, taken after the split', positiveInt('--test-rows'))
     .option('--test-curves', 'also evaluate the test part after every epoch (test loss and metric per epoch in the result; never used to steer training)')
     .option('--spectral', 'record the largest singular value of every weight matrix, and of its change, after every epoch (power iteration)')
-    .option('--save <model.json>', 'write the trained model with its preprocessing')
+    .option('--save <model.json>', 'write the trained model with its preprocessing: *.json (plain JSON), *.ffnn or *.safetensors (binary)')
     .option('--checkpoint <path>', 'checkpoint file (weights, optimizer and RNG state, history) for --resume; also written on Ctrl-C')
     .option('--checkpoint-every <epochs>', 'write the checkpoint every this many epochs', positiveInt('--checkpoint-every'))
     .option('--resume <checkpoint>', 'continue a run from its checkpoint with the same settings; the result is bit-identical to an uninterrupted run')
     .addOption(new Option('--backend <name>', 'kernels: wasm (WebAssembly SIMD with threads) or js (plain JavaScript); default $FFNN_BACKEND or wasm').choices(BACKEND_NAMES))
     .option('--threads <n>', 'threads of the wasm backend (default: all cores; results do not depend on it)', positiveInt('--threads'))
     .option('--json', 'print the result as JSON on stdout (progress goes to stderr)')
-    .option('--quiet', 'no progress output')
+    .option('--quiet', 'no progress output: only the results (with --json, only the JSON)')
     .addHelpText(
       'after',
       `
@@ -212,11 +225,17 @@ function readCheckpoint(path: string): { state: TrainingState; flags: TrainFlags
 }
 
 /** Runs `ffnn train` (optionally continuing from a checkpoint). */
-export async function train(flags: TrainFlags, resume?: TrainingState, options: { allowDivergence?: boolean } = {}): Promise<TrainResult> {
+export async function train(flags: TrainFlags, resume?: TrainingState, options: { allowDivergence?: boolean; silent?: boolean } = {}): Promise<TrainResult> {
   const started = Date.now();
+  const stream = flags.json ? process.stderr : process.stdout;
+  // Progress and set-up lines go with --quiet; results stay (unless --json says where they go).
   const log = (s: string) => {
-    if (!flags.quiet) (flags.json ? process.stderr : process.stdout).write(`${s}\n`);
+    if (!flags.quiet && !options.silent) stream.write(`${s}\n`);
   };
+  const report = (s: string) => {
+    if (!options.silent && !(flags.quiet && flags.json)) stream.write(`${s}\n`);
+  };
+  if (flags.save) modelFormatFor(flags.save);
   const hidden = flags.hidden;
   const schedule = flags.schedule ? parseSchedule(flags.schedule) : undefined;
   if (flags.testCurves && flags.earlyStopping) {
@@ -227,15 +246,20 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
   const loaded = loadDataset({ data: flags.data, ...(flags.target ? { target: flags.target } : {}), ...(flags.n ? { n: flags.n } : {}), ...(flags.noise !== undefined ? { noise: flags.noise } : {}), seed: flags.seed });
   let data: Dataset = withFeatures(loaded, features);
   const task = flags.task ?? data.inferredTask;
-  let encoded = task === 'classification' ? encodeLabels(data.target) : null;
+  if (task === 'regression' && data.targetLabels) {
+    throw new UsageError(`--task regression needs numbers in ${data.targetName}, but it holds names such as ${JSON.stringify(data.targetLabels.find((v) => Number.isNaN(Number(v))))}; drop --task to train a classifier`);
+  }
+  let encoded = task === 'classification' ? encodeLabels(classValues(data)) : null;
   if (task === 'classification' && encoded!.classes.length < 2) throw new UsageError(`--task classification needs at least 2 classes in ${data.targetName}`);
   if (flags.subset !== undefined && flags.subset < data.n) {
     data = restrict(data, subsetIndices(data.n, flags.subset, flags.seed, encoded?.labels));
-    encoded = task === 'classification' ? encodeLabels(data.target) : null;
+    encoded = task === 'classification' ? encodeLabels(classValues(data)) : null;
   }
+  checkRows(data, flags, Math.ceil(flags.testSize * data.n), data.n - Math.ceil(flags.testSize * data.n));
   let { train: trainRows, test: testRows } = split(data.n, flags.testSize, flags.seed, encoded?.labels);
   if (flags.trainRows !== undefined) trainRows = subsetOfPart(trainRows, flags.trainRows, flags.seed, encoded?.labels);
   if (flags.testRows !== undefined) testRows = subsetOfPart(testRows, flags.testRows, flags.seed, encoded?.labels);
+  checkRows(data, flags, testRows.length, trainRows.length);
   const pre = fitPreprocessing(data, trainRows, flags.standardize);
   const Xtrain = inputsFor(data, trainRows, pre, flags.dtype);
   const Xtest = inputsFor(data, testRows, pre, flags.dtype);
@@ -245,6 +269,9 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
   }
   const ytrain = encoded ? Int32Array.from(trainRows, (i) => encoded.labels[i]!) : targetColumn(data.target, trainRows);
   const ytest = encoded ? Int32Array.from(testRows, (i) => encoded.labels[i]!) : targetColumn(data.target, testRows);
+  // The network learns (y − mean)/std of the training targets; its output layer is rescaled after training.
+  const targetScale = !encoded && flags.standardizeTarget === true ? fitTargetScale(ytrain as Matrix) : null;
+  const fitTargets = (y: typeof ytrain) => (targetScale ? standardizeTargets(y as Matrix, targetScale) : y);
   const outputs = encoded ? encoded.classes.length : 1;
   const net = Sequential.mlp({
     inputSize: data.cols,
@@ -261,9 +288,13 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
   const optimizer = createOptimizer(flags.optimizer, flags.lr === undefined ? {} : { lr: flags.lr });
   const backend = getBackend();
   log(`ffnn ${VERSION} · ${data.name}: ${trainRows.length} train / ${testRows.length} test rows · ${task}`);
+  if (encoded) log(`classes of ${data.targetName} (network output order): ${encoded.classes.map(className).join(', ')}`);
+  if (targetScale) log(`target ${data.targetName} standardized on the training part (mean ${formatNumber(targetScale.mean)}, std ${formatNumber(targetScale.std)}); metrics and predictions are in its own units`);
   log(`${net.summary()}`);
-  log(`optimizer ${flags.optimizer} (lr ${optimizer.lr}) · batch ${flags.batchSize} · ${flags.epochs} epochs · backend ${backendLabel(backend)}`);
-  const progress = new Progress(flags.json ? process.stderr : process.stdout, 'train', flags.quiet);
+  log(`optimizer ${flags.optimizer} (lr ${optimizer.lr}) · batch ${flags.batchSize} · ${plural(flags.epochs, 'epoch')} · backend ${backendLabel(backend)}`);
+  const progress = new Progress(stream, 'train', flags.quiet || options.silent);
+  const lossScale = flags.lossLimit ? Math.max(initialLoss(net, Xtrain, fitTargets(ytrain), flags.dtype), meanPredictorLoss(fitTargets(ytrain), outputs)) : 0;
+  const lossLimit = flags.lossLimit && lossScale > 0 && Number.isFinite(lossScale) ? flags.lossLimit * lossScale : undefined;
   const checkpointPath = flags.checkpoint ?? `${flags.save ?? 'ffnn-train'}.ckpt`;
   const storedFlags: Record<string, unknown> = { ...flags };
   delete storedFlags.resume;
@@ -279,21 +310,23 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
   tracker?.onStart(net);
   let history: History;
   try {
-    history = await net.fitAsync(Xtrain, ytrain, {
+    history = await net.fitAsync(Xtrain, fitTargets(ytrain), {
     optimizer,
     epochs: flags.epochs,
     batchSize: flags.batchSize,
     seed: flags.seed,
     ...(schedule ? { schedule } : {}),
     ...(flags.earlyStopping ? { validationSplit: 0.1, earlyStopping: { patience: flags.earlyStopping } } : {}),
-    ...(flags.testCurves ? { validationData: { X: Xtest, y: ytest } } : {}),
+    ...(flags.testCurves ? { validationData: { X: Xtest, y: fitTargets(ytest) } } : {}),
     callbacks: {
+      onBatchEnd: (info) => progress.batch(info, flags.epochs),
       onEpochEnd: (info) => {
         tracker?.onEpochEnd(net, info.epoch);
-        progress.epoch(info, history0(net));
+        progress.epoch(targetScale ? inTargetUnits(info, targetScale) : info, history0(net));
       },
     },
     onNonFinite: 'stop',
+    ...(lossLimit === undefined ? {} : { lossLimit }),
     signal: controller.signal,
     checkpoint: {
       everyEpochs: flags.checkpointEvery ?? Number.MAX_SAFE_INTEGER,
@@ -310,6 +343,10 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
   }
   if (history.stopReason !== 'completed') progress.end();
   if (history.stopReason === 'early-stopping') log(`early stopping after epoch ${history.loss.length}; restored the weights of epoch ${history.bestEpoch + 1}`);
+  if (targetScale) {
+    restoreTargetUnits(net, targetScale);
+    history = historyInTargetUnits(history, targetScale);
+  }
   if (history.loss.length > 1) log(`\n${asciiCurve(history.loss, { title: `training loss (${task === 'classification' ? 'cross-entropy' : 'MSE'}) per epoch` })}\n`);
 
   const summarize = (X: typeof Xtrain, rows: Int32Array, y: typeof ytrain) =>
@@ -319,7 +356,7 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
   const probe = Xtrain instanceof Matrix ? firstRows(Xtrain, 2000) : gatherFirst(Xtrain, 2000, flags.dtype);
   const diagnostics = unitDiagnostics(net, probe);
   for (const [name, m] of [['train', trainMetrics], ['test', testMetrics]] as const) {
-    log(`${name.padEnd(5)} ${Object.entries(m).map(([k, v]) => `${k} ${formatMetric(v)}`).join(' · ')}`);
+    report(`${name.padEnd(5)} ${Object.entries(m).map(([k, v]) => `${k} ${formatMetric(v)}`).join(' · ')}`);
   }
   for (const d of diagnostics) {
     if (d.deadFraction !== null) log(`layer ${d.layer} (${d.activation}): ${(100 * d.deadFraction).toFixed(1)}% dead units`);
@@ -349,11 +386,11 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
       classes: encoded ? encoded.classes : null,
       preprocessing: pre,
       network: net.toJSON(),
-      training: { ...flags, ffnn: VERSION, backend: backend.name },
+      training: { ...reproducingFlags(flags), ffnn: VERSION, backend: backend.name },
     };
     saveModel(flags.save, model, net);
     result.savedTo = flags.save;
-    log(`saved the model to ${flags.save}${history.stopReason === 'diverged' ? ' (the best weights before the divergence)' : ''}`);
+    report(`saved the model to ${flags.save}${history.stopReason === 'diverged' ? ' (the best weights before the divergence)' : ''}`);
   }
   if (history.stopReason === 'diverged' && !options.allowDivergence) {
     if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -363,12 +400,64 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
   return result;
 }
 
+/**
+ * The flags that reproduce a model, for its `training` record: no output paths or switches
+ * (--save, --checkpoint, --json…), and a data file by its name, not where it sat on this machine.
+ */
+export function reproducingFlags(flags: TrainFlags): Record<string, unknown> {
+  const kept: Record<string, unknown> = Object.fromEntries(Object.entries(flags).filter(([k, v]) => v !== undefined && !RESUMABLE_OVERRIDES.has(k)));
+  if (kept.data !== 'runge' && kept.data !== 'mnist') kept.data = basename(String(flags.data));
+  return kept;
+}
+
+/** An epoch's MSE numbers (loss and metric), computed on the standardized target, in the target's units: × std². */
+function inTargetUnits(info: EpochInfo, scale: TargetScale): EpochInfo {
+  const v = scale.std ** 2;
+  return { ...info, loss: info.loss * v, metric: info.metric * v, ...(info.valLoss === undefined ? {} : { valLoss: info.valLoss * v, valMetric: info.valMetric! * v }) };
+}
+
+/** The history's MSE curves in the target's units (see {@link inTargetUnits}). */
+function historyInTargetUnits(history: History, scale: TargetScale): History {
+  const times = (a: number[]) => a.map((x) => x * scale.std ** 2);
+  return { ...history, loss: times(history.loss), metric: times(history.metric), valLoss: times(history.valLoss), valMetric: times(history.valMetric) };
+}
+
+/** The data loss of the initial weights on (at most 2000 of) the training rows. */
+function initialLoss(net: Sequential, X: Matrix | RowSource, y: Matrix | Int32Array, dtype: DType): number {
+  const k = Math.min(2000, X.rows);
+  const Xk = X instanceof Matrix ? firstRows(X, k) : gatherFirst(X, k, dtype);
+  const yk = y instanceof Matrix ? firstRows(y, k) : y.subarray(0, k);
+  return net.evaluate(Xk, yk).loss;
+}
+
+/** The loss of predicting without the inputs: the targets' variance (MSE), or the entropy of the class frequencies (cross-entropy). */
+function meanPredictorLoss(y: Matrix | Int32Array, classes: number): number {
+  if (y instanceof Matrix) {
+    let s = 0, s2 = 0;
+    for (const v of y.data) {
+      s += v;
+      s2 += v * v;
+    }
+    return Math.max(0, s2 / y.size - (s / y.size) ** 2);
+  }
+  const counts = new Array<number>(classes).fill(0);
+  for (const c of y) counts[c]!++;
+  return counts.reduce((h, c) => (c === 0 ? h : h - (c / y.length) * Math.log(c / y.length)), 0);
+}
+
 function history0(net: Sequential): string {
   return net.isClassifier ? 'acc' : 'mse';
 }
 
-function formatMetric(v: number): string {
-  return Math.abs(v) >= 0.01 ? v.toFixed(4) : v.toExponential(3);
+const formatMetric = formatNumber;
+
+/** Metrics need two rows in each part (R² of one row is undefined): say so in the user's terms. */
+function checkRows(data: Dataset, flags: TrainFlags, test: number, train: number): void {
+  if (test >= 2 && train >= 2) return;
+  const shrunk = flags.subset !== undefined || flags.trainRows !== undefined || flags.testRows !== undefined;
+  const message = `${data.name}: ${plural(data.n, 'row')}${flags.subset !== undefined ? ` (--subset ${flags.subset})` : ''} leave ${plural(train, 'training row')} and ${plural(test, 'test row')} (--test-size ${flags.testSize}${flags.trainRows !== undefined ? `, --train-rows ${flags.trainRows}` : ''}${flags.testRows !== undefined ? `, --test-rows ${flags.testRows}` : ''}); training and scoring need at least 2 rows in each part`;
+  if (shrunk) throw new UsageError(`${message}: ask for more rows`);
+  throw new CliFailure(`${message}: the data needs more rows`);
 }
 
 function firstRows(X: Matrix, k: number): Matrix {
@@ -390,6 +479,7 @@ function restrict(data: Dataset, rows: Int32Array): Dataset {
     X: data.X ? takeRows(data.X, rows) : null,
     images: data.images ? takeImageRows(data.images, rows) : null,
     target: Float64Array.from(rows, (i) => data.target[i]!),
+    targetLabels: data.targetLabels ? Array.from(rows, (i) => data.targetLabels![i]!) : null,
     clean: data.clean ? Float64Array.from(rows, (i) => data.clean![i]!) : null,
   };
 }

@@ -7,6 +7,13 @@ import { writeFileAtomic } from '../io.js';
 import type { StudySettings } from './profiles.js';
 import type { PartId, StudyContext, Table } from './types.js';
 
+/**
+ * `ffnn train` options every grid of the study passes, so its protocol stays the report's whatever
+ * the command's defaults: the target as it is (the report does not standardize y) and no loss limit
+ * (a run that blows up is one of the grid's results, recorded as it ran).
+ */
+export const STUDY_TRAIN_PROTOCOL = { standardizeTarget: false, lossLimit: 0 } as const;
+
 /** The Runge data of parts b–e: split, scaled inputs, polynomial features, noisy and clean targets. */
 export interface RungeSetup {
   /** Raw x of the training and test rows (n × 1). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { spectralTracker } from '../spectral.js';
 import { runTrial } from '../sweep/worker.js';
 import { expandTrials } from '../sweep/spec.js';
-import { rungeSetup, trainNet } from './common.js';
+import { STUDY_TRAIN_PROTOCOL, rungeSetup, trainNet } from './common.js';
 import { mnistStudyData, pixelSource, subset } from './mnist.js';
 import { rungeNet, studyBSpec } from './part-b.js';
 import { studyFSpec } from './part-f.js';
@@ -18,7 +18,7 @@ describe('the study grids and ffnn sweep are one machinery', () => {
       {
         index: 0,
         id: 'cell',
-        config: { data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed, hidden: '8,8', activation: 'relu', optimizer: 'adam', epochs: 3, batchSize: 64, l1: 1e-4, l2: 1e-3, lr: 0.01 },
+        config: { ...STUDY_TRAIN_PROTOCOL, data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed, hidden: '8,8', activation: 'relu', optimizer: 'adam', epochs: 3, batchSize: 64, l1: 1e-4, l2: 1e-3, lr: 0.01 },
       },
       undefined,
       0,

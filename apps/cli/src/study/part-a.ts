@@ -64,7 +64,7 @@ export async function partA(ctx: StudyContext): Promise<PartResult> {
   const commentary = [
     `${rows.length} parameter tensors were checked against central differences; the largest relative error is ${fmt(worst)} (${worstRow?.component ?? '–'}, ${worstRow?.parameter ?? '–'}), ` +
       (failed.length === 0
-        ? `so every analytical gradient agrees with its numerical estimate to within the tolerance ${fmt(tolerance)} (STUDY.md expects ≤ 1e-7 away from ReLU kinks; inputs of ReLU units are kept ≥ 0.05 from the kink).`
+        ? `so every analytical gradient agrees with its numerical estimate to within the tolerance ${fmt(tolerance)} (the study expects ≤ 1e-7 away from ReLU kinks; inputs of ReLU units are kept ≥ 0.05 from the kink).`
         : `and ${failed.length} tensors exceed the tolerance ${fmt(tolerance)}: ${failed.map((r) => `${r.component} ${r.parameter}`).join(', ')}.`),
     `The convention is σ′(z) evaluated at the pre-activation z (the derivative is computed from z and the cached output a = σ(z), e.g. σ′(z) = a(1 − a)); the report's Algorithm 1 and eq. (11) disagree on this (σ′(z) vs σ′(a)), and the gradient checks above confirm the σ′(z) form.`,
   ];

@@ -6,7 +6,7 @@ import { type Datum, lineChart, pointsAndLines } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
 import type { TrialRecord } from '../sweep/results.js';
 import type { SweepSpec } from '../sweep/spec.js';
-import { argmin, fmt, hiddenLabel, mseOf, r2Of, rungeSetup, trainNet, writeTable } from './common.js';
+import { STUDY_TRAIN_PROTOCOL, argmin, fmt, hiddenLabel, mseOf, r2Of, rungeSetup, trainNet, writeTable } from './common.js';
 import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
 import { type StudySettings, settingsFor } from './profiles.js';
 import type { Difference, MethodResult, PartResult, StudyContext, Table } from './types.js';
@@ -121,7 +121,7 @@ export function studyBSpec(s: StudySettings, seed: number): SweepSpec {
   const { hidden, optimizers, lrs, epochs, polyInputs } = s.b;
   return {
     name: 'study-b',
-    base: { data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed, activation: 'relu', epochs, batchSize: 64, testCurves: true },
+    base: { ...STUDY_TRAIN_PROTOCOL, data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed, activation: 'relu', epochs, batchSize: 64, testCurves: true },
     grid: { features: polyInputs ? ['raw', `poly:${s.runge.degree}`] : ['raw'], hidden: hidden.map((h) => h.join(',')), optimizer: optimizers, lr: lrs },
   };
 }
@@ -130,7 +130,7 @@ export function studyBSpec(s: StudySettings, seed: number): SweepSpec {
 export function studyBWidthSpec(s: StudySettings, seed: number, optimizer: string, lr: number): SweepSpec {
   return {
     name: 'study-b-width',
-    base: { data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed, activation: 'relu', optimizer, lr, epochs: s.b.epochs, batchSize: 64, testCurves: true },
+    base: { ...STUDY_TRAIN_PROTOCOL, data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed, activation: 'relu', optimizer, lr, epochs: s.b.epochs, batchSize: 64, testCurves: true },
     grid: { hidden: s.b.widths.map((w) => `${w},${w}`) },
   };
 }

@@ -1,6 +1,6 @@
 import { type Datum, barChart, heatmap, lineChart } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
-import { argmin, fmt, pct, writeTable } from './common.js';
+import { STUDY_TRAIN_PROTOCOL, argmin, fmt, pct, writeTable } from './common.js';
 import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
 import { settingsFor } from './profiles.js';
 import type { PartResult, StudyContext } from './types.js';
@@ -31,7 +31,7 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
   const shapes = depths.flatMap((depth) => widths.map((width) => ({ depth, width, hidden: Array.from({ length: depth }, () => width).join(',') })));
   const records = await runGrid(ctx, 'd', {
     name: 'study-d',
-    base: { data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed: ctx.seed, optimizer, lr, epochs, batchSize: 64, testCurves: true },
+    base: { ...STUDY_TRAIN_PROTOCOL, data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed: ctx.seed, optimizer, lr, epochs, batchSize: 64, testCurves: true },
     grid: { activation: activations, hidden: shapes.map((h) => h.hidden) },
   });
   const cells: Cell[] = records.map((r) => {

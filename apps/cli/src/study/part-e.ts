@@ -1,6 +1,6 @@
 import { type Datum, heatmap } from '../figures/charts.js';
 import { renderFigure } from '../figures/render.js';
-import { argmin, fmt, hiddenLabel, rungeSetup, writeTable } from './common.js';
+import { STUDY_TRAIN_PROTOCOL, argmin, fmt, hiddenLabel, rungeSetup, writeTable } from './common.js';
 import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
 import { linearBaselines } from './part-b.js';
 import { type StudySettings, settingsFor } from './profiles.js';
@@ -16,7 +16,7 @@ export function studyESpec(s: StudySettings, seed: number): SweepSpec {
   const { lambdas, lrs, hidden, optimizer, epochs } = s.e;
   return {
     name: 'study-e',
-    base: { data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed, hidden: hidden.join(','), activation: 'relu', optimizer, epochs, batchSize: 64 },
+    base: { ...STUDY_TRAIN_PROTOCOL, data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed, hidden: hidden.join(','), activation: 'relu', optimizer, epochs, batchSize: 64 },
     grid: { l1: lambdas, l2: lambdas, lr: lrs },
   };
 }

@@ -3,7 +3,7 @@ import { LogisticRegression } from '@ffnn/linear-models';
 import { type Datum, confusionChart, lineChart } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
 import type { SweepSpec } from '../sweep/spec.js';
-import { argmin, fmt, pct, seconds, stepLogger, trainNet, writeTable } from './common.js';
+import { STUDY_TRAIN_PROTOCOL, argmin, fmt, pct, seconds, stepLogger, trainNet, writeTable } from './common.js';
 import { nonFiniteOf, runGrid, trainingTimes } from './grid.js';
 import { crossEntropyOf, mnistStudyData, pixelMatrix, pixelSource, subset } from './mnist.js';
 import { type StudySettings, settingsFor } from './profiles.js';
@@ -20,6 +20,7 @@ export function studyFSpec(s: StudySettings, seed: number): SweepSpec {
   return {
     name: 'study-f',
     base: {
+      ...STUDY_TRAIN_PROTOCOL,
       data: 'mnist',
       seed,
       activation: 'relu',
@@ -137,8 +138,8 @@ export async function partF(ctx: StudyContext): Promise<PartResult> {
       `retrained on ${finalTrain.n} images for ${s.finalEpochs} epochs it reaches **${pct(ffnnAcc)}** test accuracy (cross-entropy ${fmt(ffnnLoss)}) in ${seconds(final.timeMs)}, ` +
       `vs **${pct(logregAcc)}** for multinomial logistic regression (${lrTrain.n} images, ${seconds(logregMs)}).`,
     reached97
-      ? `The best FFNN of this profile reaches the ≥ 97% accuracy STUDY.md asks of it.`
-      : `The best FFNN of this profile stays below the 97% STUDY.md asks for (${pct(ffnnAcc)}); more epochs or training images (the full profile) are needed within this time budget.`,
+      ? `The best FFNN of this profile reaches the ≥ 97% accuracy the study asks of it.`
+      : `The best FFNN of this profile stays below the 97% the study asks for (${pct(ffnnAcc)}); more epochs or training images (the full profile) are needed within this time budget.`,
     `Most-confused pairs of the FFNN: ${pairsF.map((p) => `${p.trueLabel}→${p.predicted} (${p.count})`).join(', ')}; of logistic regression: ${pairsL.map((p) => `${p.trueLabel}→${p.predicted} (${p.count})`).join(', ')}.`,
   ];
   const differences: Difference[] = [

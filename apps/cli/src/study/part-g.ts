@@ -3,7 +3,7 @@ import { type Datum, heatmap, lineChart } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
 import type { SpectralRow } from '../spectral.js';
 import type { SweepSpec } from '../sweep/spec.js';
-import { argmin, fmt, pct, seconds, writeTable } from './common.js';
+import { STUDY_TRAIN_PROTOCOL, argmin, fmt, pct, seconds, writeTable } from './common.js';
 import { nonFiniteOf, runGrid, trainingTimes } from './grid.js';
 import { mnistStudyData, subset } from './mnist.js';
 import { type StudySettings, settingsFor } from './profiles.js';
@@ -28,7 +28,7 @@ export function studyGSpec(s: StudySettings, seed: number): SweepSpec {
   const g = s.g;
   return {
     name: 'study-g',
-    base: { data: 'mnist', seed, hidden: '100', activation: 'relu', optimizer: 'adam', epochs: g.epochs, batchSize: 64, ...(g.testRows > 0 ? { testRows: g.testRows } : {}), testCurves: true },
+    base: { ...STUDY_TRAIN_PROTOCOL, data: 'mnist', seed, hidden: '100', activation: 'relu', optimizer: 'adam', epochs: g.epochs, batchSize: 64, ...(g.testRows > 0 ? { testRows: g.testRows } : {}), testCurves: true },
     // The grid's subset is a one-value grid key, not a base option, so the list's runs can use all rows.
     grid: { lr: g.lrs, l2: g.lambda2s, ...(g.rows > 0 ? { trainRows: [g.rows] } : {}) },
     list: STUDY_G_OPTIMIZERS.map((o) => ({ optimizer: o.name, lr: o.lr, epochs: g.optimizerEpochs, ...(g.optimizerRows > 0 ? { trainRows: g.optimizerRows } : {}), spectral: true })),

@@ -1,7 +1,7 @@
 import type { OptimizerName } from '@ffnn/optim';
 import type { ProfileName } from './types.js';
 
-/** Every knob of the study; `full` holds STUDY.md's settings. */
+/** Every knob of the study; `full` holds the report's settings. */
 export interface StudySettings {
   runge: { n: number; sigma: number; degree: number };
   b: {

@@ -66,7 +66,7 @@ export function renderReport(results: readonly PartResult[], meta: ReportMeta): 
   if (meta.profile !== 'full') {
     out.push(
       `> The **${meta.profile}** profile runs reduced epochs, grids and MNIST subsets (see each part's settings) so that the whole study ` +
-        'finishes in minutes; `ffnn reproduce --profile full` uses the settings of STUDY.md (hours). Numbers from the two profiles are not interchangeable.',
+        'finishes in minutes; `ffnn reproduce --profile full` uses the settings of the report (hours). Numbers from the two profiles are not interchangeable.',
       '',
     );
   }

@@ -4,7 +4,7 @@ import type { FigureFile } from '../figures/render.js';
 export const PARTS = ['a', 'b', 'c', 'd', 'e', 'f', 'g'] as const;
 export type PartId = (typeof PARTS)[number];
 
-/** `full` = STUDY.md's settings; `quick` = every part in ≤ 5 minutes on 2 cores; `test` = seconds, for tests. */
+/** `full` = the report's settings; `quick` = every part in ≤ 5 minutes on 2 cores; `test` = seconds, for tests. */
 export const PROFILES = ['quick', 'full', 'test'] as const;
 export type ProfileName = (typeof PROFILES)[number];
 

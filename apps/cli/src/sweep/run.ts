@@ -63,10 +63,11 @@ async function runJobs(jobs: Job[], options: RunOptions, label: string): Promise
           appendRecord(options.out, msg.record);
           records.push(msg.record);
           const eta = ((Date.now() - started) / done) * (jobs.length - done);
-          options.log(`${label} ${done}/${jobs.length} trial ${msg.record.trial} (${msg.record.id}, ${msg.record.epochs} epochs) in ${msg.record.timing.seconds.toFixed(1)}s · ETA ${Math.round(eta / 1000)}s`);
+          const diverged = msg.record.stopReason === 'diverged' ? ' · DIVERGED (best weights kept)' : '';
+          options.log(`${label}${done}/${jobs.length} done: trial ${msg.record.trial} (${msg.record.id}, ${msg.record.epochs} epoch${msg.record.epochs === 1 ? '' : 's'}) in ${msg.record.timing.seconds.toFixed(1)}s${diverged} · ETA ${Math.round(eta / 1000)}s`);
         } else {
           failures.push(`trial ${msg.trial}: ${msg.error}`);
-          options.log(`${label} ${done}/${jobs.length} trial ${msg.trial} FAILED: ${msg.error}`);
+          options.log(`${label}${done}/${jobs.length} done: trial ${msg.trial} FAILED: ${msg.error}`);
         }
         next();
       };
@@ -89,11 +90,11 @@ async function runJobs(jobs: Job[], options: RunOptions, label: string): Promise
           if (!rerun.has(job)) {
             rerun.add(job);
             queue.unshift(job);
-            options.log(`${label} trial ${trial}: its worker process (pid ${child.pid}) was killed by ${signal} mid-trial; running the trial again in a new worker`);
+            options.log(`${label}trial ${trial}: its worker process (pid ${child.pid}) was killed by ${signal} mid-trial; running the trial again in a new worker`);
           } else {
             done++;
             failures.push(`trial ${trial}: its worker process was killed by ${signal} twice`);
-            options.log(`${label} ${done}/${jobs.length} trial ${trial} FAILED: its worker process was killed by ${signal} twice; a rerun of the sweep runs it again`);
+            options.log(`${label}${done}/${jobs.length} done: trial ${trial} FAILED: its worker process was killed by ${signal} twice; a rerun of the sweep runs it again`);
           }
           resolve(queue.length > 0 ? worker() : undefined);
         } else if (code === 0 || code === null) resolve();
@@ -135,7 +136,7 @@ export async function runSweep(spec: SweepSpec, trials: Trial[], options: RunOpt
     const epochsOf = (t: Trial) => trainFlags(t.config).epochs;
     const pending = trials.filter((t) => !existing.has(recordKey({ id: t.id, epochs: epochsOf(t) })));
     options.log(`sweep: ${trials.length} trials, ${trials.length - pending.length} already finished, ${pending.length} to run`);
-    const { records, failures } = await runJobs(pending.map((trial) => ({ trial, rung: 0 })), options, 'trial');
+    const { records, failures } = await runJobs(pending.map((trial) => ({ trial, rung: 0 })), options, '');
     return { ran: records.length + failures.length, diverged: divergedIn(records), skipped: trials.length - pending.length, failures };
   }
   const h = spec.halving;
@@ -155,7 +156,7 @@ export async function runSweep(spec: SweepSpec, trials: Trial[], options: RunOpt
     }
     skipped += results.size;
     options.log(`halving rung ${rung}: ${survivors.length} trials × ${epochs} epochs (${pending.length} to run)`);
-    const out = await runJobs(pending, options, `rung ${rung}`);
+    const out = await runJobs(pending, options, `rung ${rung}: `);
     ran += out.records.length + out.failures.length;
     diverged += divergedIn(out.records);
     failures.push(...out.failures);

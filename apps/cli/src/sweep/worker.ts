@@ -37,7 +37,7 @@ export async function runTrial(trial: Trial, epochs: number | undefined, rung: n
   const flags = { ...trainFlags(config), quiet: true };
   const started = Date.now();
   // A diverging trial is a result of the sweep (stopReason `diverged`, best weights kept), not a failure.
-  const result = await train(flags, undefined, { allowDivergence: true });
+  const result = await train(flags, undefined, { allowDivergence: true, silent: true });
   return {
     trial: trial.index,
     id: trial.id,
