@@ -103,5 +103,8 @@ export function splitByModule(body: string, modules: Map<string, ApiModule>): { 
 
 /** In `$…$` and `$$…$$` math, undoes the comment sanitizer's Markdown escapes (`\{`, `\}`, `\_`, `\*`), which TeX would print. */
 export function unescapeMath(md: string): string {
-  return md.replace(/(\$\$?)((?:[^$\\\n]|\\.)+?)\1/g, (_, d: string, tex: string) => `${d}${tex.replace(/\\([{}_*])/g, '$1')}${d}`);
+  const clean = (tex: string) => tex.replace(/\\([{}_*])/g, '$1');
+  return md
+    .replace(/\$\$([\s\S]+?)\$\$/g, (_, tex: string) => `$$${clean(tex)}$$`)
+    .replace(/(^|[^$])\$((?:[^$\\\n]|\\.)+?)\$(?!\$)/g, (_, pre: string, tex: string) => `${pre}$${clean(tex)}$`);
 }

@@ -68,5 +68,6 @@ describe('API reference pages per module', () => {
 
   it('undoes the sanitizer inside math only', () => {
     expect(unescapeMath('a \\{b\\} $z^\\{(l)\\} = \\frac\\{1\\}\\{2\\}$ and $$x_\\{i\\}$$')).toBe('a \\{b\\} $z^{(l)} = \\frac{1}{2}$ and $$x_{i}$$');
+    expect(unescapeMath('$$\nJ = \\sum\\_l \\{a\\}\n$$\n\nthen $y\\_\\{i\\}$ \\_')).toBe('$$\nJ = \\sum_l {a}\n$$\n\nthen $y_{i}$ \\_');
   });
 });

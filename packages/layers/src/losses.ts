@@ -40,7 +40,10 @@ export function mseGradient(a: Matrix, y: Matrix, da: Matrix): void {
 }
 
 /**
- * $L = -\frac{1}{m} \sum_i \sum_k y_{ik} \log \operatorname{softmax}(z)_{ik} = \frac{1}{m} \sum_i \big[\sum_k y_{ik} \operatorname{lse}(z_i) - \sum_k y_{ik} z_{ik}\big]$,
+ * $$
+ * L = -\frac{1}{m} \sum_i \sum_k y_{ik} \log \operatorname{softmax}(z)_{ik} = \frac{1}{m} \sum_i \Big[\sum_k y_{ik} \operatorname{lse}(z_i) - \sum_k y_{ik} z_{ik}\Big],
+ * $$
+ *
  * with $\operatorname{lse}(z_i) = m_i + \log \sum_k e^{z_{ik} - m_i}$, $m_i = \max_k z_{ik}$ (log-sum-exp, stable for any logits).
  */
 export function crossEntropyValue(z: Matrix, y: Matrix): number {

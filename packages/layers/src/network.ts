@@ -158,7 +158,10 @@ function checkInteger(name: string, v: unknown, min: number): number {
  * A feed-forward network of dense layers:
  * $z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}$, $a^{(l)} = \varphi_l(z^{(l)})$, $a^{(0)} = X$, $\hat y = a^{(L)}$.
  * Rows are samples. The objective of a batch of m rows is
- * $J = \mathcal L(\hat y, y) + \lambda_1 \sum_l \lVert W^{(l)} \rVert_1 + \frac{\lambda_2}{2} \sum_l \lVert W^{(l)} \rVert_F^2$.
+ *
+ * $$
+ * J = \mathcal L(\hat y, y) + \lambda_1 \sum_l \lVert W^{(l)} \rVert_1 + \frac{\lambda_2}{2} \sum_l \lVert W^{(l)} \rVert_F^2 .
+ * $$
  *
  * @example
  * ```ts

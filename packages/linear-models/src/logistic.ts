@@ -63,7 +63,10 @@ function encodeLabels(where: string, y: ClassLabels, n: number): { classes: Int3
  * `LogisticRegression(multi_class='multinomial', solver='lbfgs', C)`:
  *
  * minimize over W (K × p), b (K): $C \sum_i \mathrm{CE}_i + \tfrac12 \lVert W \rVert_F^2$, with
- * $\mathrm{CE}_i = -\log \operatorname{softmax}(W x_i + b)_{y_i} = \operatorname{logsumexp}(z_i) - z_{i, y_i}$
+ *
+ * $$
+ * \mathrm{CE}_i = -\log \operatorname{softmax}(W x_i + b)_{y_i} = \operatorname{logsumexp}(z_i) - z_{i, y_i}
+ * $$
  *
  * The intercept is not penalized. Solved by {@link lbfgs} to `‖∇‖∞ ≤ tol`. Dividing by C·n gives the
  * mean-cross-entropy form `(1/n)Σ CE_i + λ‖W‖²` of a softmax network with L2 penalty: `λ = 1/(2Cn)`,
