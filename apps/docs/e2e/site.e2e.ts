@@ -83,7 +83,7 @@ describe('the built docs site', () => {
     }
     console.log(`${all.length} pages visited`);
     expect(problems).toEqual([]);
-  });
+  }, 600_000); // ~100 pages (the API reference has a page per module)
 
   it('renders math', async () => {
     for (const path of ['/theory/losses.html', '/theory/optimizers.html']) {
@@ -125,9 +125,17 @@ describe('the built docs site', () => {
         loaded++;
       }
       if (n > 0 && !shot) {
-        await p.page.locator('.vp-doc img').first().scrollIntoViewIfNeeded();
+        const first = p.page.locator('.vp-doc img').first();
+        await first.scrollIntoViewIfNeeded();
         await p.page.screenshot({ path: join(shots, 'results.png') });
         shot = true;
+        // Click-to-zoom: the figure opens at least as large as it was shown, and Escape closes it.
+        const shown = (await first.boundingBox())!.width;
+        await first.click();
+        const zoomed = p.page.getByTestId('zoom').locator('img');
+        await expect.poll(async () => (await zoomed.boundingBox())?.width ?? 0).toBeGreaterThanOrEqual(shown);
+        await p.page.keyboard.press('Escape');
+        await expect.poll(() => p.page.getByTestId('zoom').count()).toBe(0);
       }
       expect(p.errors, path).toEqual([]);
       await p.page.close();
