@@ -5,6 +5,15 @@ import { type DefaultTheme, defineConfig } from 'vitepress';
 
 const docs = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** The repository's web address: `repository` of the root package.json (a string or `{ url }`), else the project's GitHub. */
+export function repositoryUrl(): string {
+  const pkg = JSON.parse(readFileSync(join(docs, '../../package.json'), 'utf8')) as { repository?: string | { url?: string } };
+  const raw = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
+  if (!raw) return 'https://github.com/ffnn/ffnn';
+  const url = raw.replace(/^git\+/, '').replace(/\.git$/, '').replace(/^github:/, 'https://github.com/');
+  return /^[\w.-]+\/[\w.-]+$/.test(url) ? `https://github.com/${url}` : url;
+}
+
 /** Sidebar entries written by scripts/generate.ts (results pages, API reference); empty before the first generate. */
 function generatedSidebar(name: 'results' | 'api'): DefaultTheme.SidebarItem[] {
   const file = join(docs, '.generated', `${name}-sidebar.json`);
@@ -14,7 +23,11 @@ function generatedSidebar(name: 'results' | 'api'): DefaultTheme.SidebarItem[] {
 const guides: DefaultTheme.SidebarItem[] = [
   {
     text: 'Start',
-    items: [{ text: 'Getting started', link: '/getting-started' }],
+    items: [
+      { text: 'What is ffnn, and the study', link: '/study' },
+      { text: 'Getting started', link: '/getting-started' },
+      { text: 'CLI reference', link: '/cli' },
+    ],
   },
   {
     text: 'Guides',
@@ -47,6 +60,13 @@ const theory: DefaultTheme.SidebarItem[] = [
   },
 ];
 
+const explainItems: DefaultTheme.NavItemWithLink[] = [
+  { text: 'Activations and their derivatives', link: '/explain/activations' },
+  { text: 'One backpropagation, step by step', link: '/explain/backprop' },
+  { text: 'Optimizers on a loss surface', link: '/explain/optimizers' },
+];
+const explain: DefaultTheme.SidebarItem = { text: 'Interactive explanations', items: explainItems };
+
 export default defineConfig({
   title: 'ffnn',
   description: 'Feed-forward neural networks from first principles, in TypeScript.',
@@ -60,20 +80,25 @@ export default defineConfig({
   themeConfig: {
     logo: '/favicon.svg',
     nav: [
+      { text: 'The study', link: '/study' },
       { text: 'Guide', link: '/getting-started' },
       { text: 'Theory', link: '/theory/' },
       { text: 'Results', link: '/results/' },
-      { text: 'Playground', items: [{ text: 'Runge regression', link: '/playground/runge' }, { text: 'MNIST digits', link: '/playground/mnist' }] },
+      { text: 'Playground', items: [{ text: 'Runge regression', link: '/playground/runge' }, { text: 'MNIST digits', link: '/playground/mnist' }, ...explainItems] },
       { text: 'API', link: '/api/' },
       { text: 'Changelog', link: '/changelog' },
     ],
+    socialLinks: [{ icon: 'github', link: repositoryUrl(), ariaLabel: 'Source repository' }],
     sidebar: {
+      '/study': guides,
+      '/cli': guides,
       '/getting-started': guides,
       '/guides/': guides,
-      '/theory/': theory,
+      '/theory/': [...theory, explain],
       '/results/': [{ text: 'Results', items: generatedSidebar('results') }],
       '/api/': [{ text: 'API reference', items: generatedSidebar('api') }],
-      '/playground/': [{ text: 'Playground', items: [{ text: 'Runge regression', link: '/playground/runge' }, { text: 'MNIST digits', link: '/playground/mnist' }] }],
+      '/playground/': [{ text: 'Playground', items: [{ text: 'Runge regression', link: '/playground/runge' }, { text: 'MNIST digits', link: '/playground/mnist' }] }, explain],
+      '/explain/': [explain, ...theory],
     },
     outline: { level: [2, 3] },
     search: { provider: 'local' },

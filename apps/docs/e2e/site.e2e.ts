@@ -83,7 +83,7 @@ describe('the built docs site', () => {
     }
     console.log(`${all.length} pages visited`);
     expect(problems).toEqual([]);
-  });
+  }, 600_000); // ~100 pages (the API reference has a page per module)
 
   it('renders math', async () => {
     for (const path of ['/theory/losses.html', '/theory/optimizers.html']) {
@@ -125,9 +125,17 @@ describe('the built docs site', () => {
         loaded++;
       }
       if (n > 0 && !shot) {
-        await p.page.locator('.vp-doc img').first().scrollIntoViewIfNeeded();
+        const first = p.page.locator('.vp-doc img').first();
+        await first.scrollIntoViewIfNeeded();
         await p.page.screenshot({ path: join(shots, 'results.png') });
         shot = true;
+        // Click-to-zoom: the figure opens at least as large as it was shown, and Escape closes it.
+        const shown = (await first.boundingBox())!.width;
+        await first.click();
+        const zoomed = p.page.getByTestId('zoom').locator('img');
+        await expect.poll(async () => (await zoomed.boundingBox())?.width ?? 0).toBeGreaterThanOrEqual(shown);
+        await p.page.keyboard.press('Escape');
+        await expect.poll(() => p.page.getByTestId('zoom').count()).toBe(0);
       }
       expect(p.errors, path).toEqual([]);
       await p.page.close();
@@ -148,8 +156,14 @@ describe('the built docs site', () => {
       const href = await link.evaluate((a) => (a as HTMLAnchorElement).pathname);
       const p = await open(href);
       await expect(p.page.locator('.vp-doc h1').first().textContent()).resolves.toContain(`@ffnn/${name}`);
-      // A real reference: at least one documented class, function or interface heading.
-      expect(await p.page.locator('.vp-doc h3').count(), `@ffnn/${name} entries`).toBeGreaterThan(2);
+      // One page per source module, listed on the package's page; each is a real reference with documented entries.
+      const modules = await p.page.locator('.vp-doc h3 a[href]').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).pathname));
+      expect(modules.length, `@ffnn/${name} modules`).toBeGreaterThan(0);
+      const m = await open(modules[0]!);
+      await expect(m.page.locator('.vp-doc h1').first().textContent()).resolves.toContain(`@ffnn/${name}`);
+      expect(await m.page.locator('.vp-doc h3').count(), `@ffnn/${name} ${modules[0]} entries`).toBeGreaterThan(0);
+      expect(m.errors).toEqual([]);
+      await m.page.close();
       expect(p.errors).toEqual([]);
       await p.page.close();
     }
@@ -176,6 +190,71 @@ describe('the built docs site', () => {
     await expect(status.textContent()).resolves.toContain(last < 0.01 ? last.toExponential(3) : last.toFixed(4));
     await page.getByTestId('fit-chart').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'playground-runge.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('activation explorer: the backward pass and the live central difference agree, except at the ReLU kink', async () => {
+    const { page, errors } = await open('/explain/activations.html');
+    const readout = page.getByTestId('act-readout');
+    await expect.poll(() => readout.getAttribute('data-rel-error'), { timeout: 30_000 }).not.toBeNull();
+    // tanh at z₀ = 1: tanh′(1) = 1 − tanh²(1).
+    expect(Number(await readout.getAttribute('data-analytic'))).toBeCloseTo(1 - Math.tanh(1) ** 2, 12);
+    expect(Number(await readout.getAttribute('data-rel-error'))).toBeLessThan(1e-8);
+    await page.getByTestId('act-name').selectOption('relu');
+    await page.getByTestId('act-z0').fill('0');
+    await expect.poll(async () => Number(await readout.getAttribute('data-numeric'))).toBeCloseTo(0.5, 8);
+    expect(Number(await readout.getAttribute('data-analytic'))).toBe(0);
+    await page.getByTestId('act-z0').fill('2.5');
+    await expect.poll(async () => Number(await readout.getAttribute('data-analytic'))).toBe(1);
+    expect(Number(await readout.getAttribute('data-rel-error'))).toBeLessThan(1e-8);
+    // The chart is drawn: some pixels of the canvas are not transparent.
+    const painted = await page.getByTestId('act-chart').evaluate((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
+      return n;
+    });
+    expect(painted).toBeGreaterThan(1000);
+    await page.screenshot({ path: join(shots, 'explain-activations.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('backprop step-through: steps appear one at a time and the gradients pass gradCheck', async () => {
+    const { page, errors } = await open('/explain/backprop.html');
+    const status = page.getByTestId('bp-status');
+    await expect.poll(async () => Number(await status.getAttribute('data-total')), { timeout: 30_000 }).toBeGreaterThan(5);
+    const total = Number(await status.getAttribute('data-total'));
+    await expect(page.getByTestId('bp-step').count()).resolves.toBe(1);
+    await page.getByTestId('bp-next').click();
+    await expect(page.getByTestId('bp-step').count()).resolves.toBe(2);
+    await page.getByTestId('bp-all').click();
+    await expect(page.getByTestId('bp-step').count()).resolves.toBe(total);
+    expect(await page.getByTestId('bp-step').last().getAttribute('data-pass')).toBe('check');
+    expect(Number(await page.getByTestId('bp-check').getAttribute('data-worst'))).toBeLessThan(1e-7);
+    await page.getByTestId('bp-hidden').selectOption('sigmoid');
+    await expect(page.getByTestId('bp-step').count()).resolves.toBe(1);
+    await page.screenshot({ path: join(shots, 'explain-backprop.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('optimizer paths: every optimizer goes downhill, a larger SGD rate diverges', async () => {
+    const { page, errors } = await open('/explain/optimizers.html');
+    const row = (o: string) => page.getByTestId(`opt-row-${o}`);
+    await expect.poll(() => row('adam').getAttribute('data-loss'), { timeout: 30_000 }).not.toBeNull();
+    for (const o of ['sgd', 'momentum', 'rmsprop', 'adam']) {
+      expect(Number(await row(o).getAttribute('data-loss')), o).toBeLessThan(Number(await row(o).getAttribute('data-start-loss')) / 2);
+      expect(Number(await row(o).getAttribute('data-steps')), o).toBe(100);
+    }
+    await page.getByTestId('opt-lr-sgd').fill('0.25');
+    await expect.poll(async () => Number(await row('sgd').getAttribute('data-loss'))).toBeGreaterThan(1);
+    await page.getByTestId('opt-surface').selectOption('rosenbrock');
+    await expect.poll(async () => Number(await row('adam').getAttribute('data-steps'))).toBe(1000);
+    expect(Number(await row('adam').getAttribute('data-loss'))).toBeLessThan(0.01);
+    await page.screenshot({ path: join(shots, 'explain-optimizers.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });

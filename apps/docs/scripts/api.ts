@@ -3,6 +3,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { Application, type TypeDocOptions } from 'typedoc';
 import type { PluginOptions } from 'typedoc-plugin-markdown';
+import { anchorOf, barrelModules, splitByModule, symbolName, unescapeMath } from './api-split.js';
 
 interface Pkg {
   dir: string;
@@ -30,9 +31,11 @@ export async function generateApi(repo: string, outDir: string): Promise<{ text:
   rmSync(outDir, { recursive: true, force: true });
   const list = packages(repo);
   const sidebar: { text: string; link?: string; collapsed?: boolean; items?: { text: string; link: string }[] }[] = [{ text: 'Overview', link: '/api/' }];
+  const undocumented: string[] = [];
+  const counts: Record<string, number> = {};
   for (const p of list) {
     const short = p.name.replace(/^@ffnn\//, '');
-    const items: { text: string; link: string }[] = [];
+    const items: { text: string; link: string; collapsed: boolean; items: { text: string; link: string }[] }[] = [];
     for (const entry of p.entries) {
     const sub = entry === 'src/index.ts' ? '' : entry.replace(/^src\//, '').replace(/\.ts$/, '');
     const name = sub ? `${p.name}/${sub}` : p.name;
@@ -60,19 +63,44 @@ export async function generateApi(repo: string, outDir: string): Promise<{ text:
       disableSources: true,
       skipErrorChecking: true,
       logLevel: 'Warn',
+      // Every export, and every property and method of an exported class or interface, needs a doc comment.
+      validation: { notExported: false, invalidLink: true, notDocumented: true },
     };
     const app = await Application.bootstrapWithPlugins(options);
     const project = await app.convert();
     if (!project) throw new Error(`TypeDoc could not convert ${name}`);
+    const before = undocumented.length;
+    const warn = app.logger.validationWarning.bind(app.logger);
+    app.logger.validationWarning = (message) => {
+      if (/does not have any documentation/.test(String(message))) undocumented.push(`${name}: ${String(message)}`);
+      else warn(message);
+    };
+    app.validate(project);
+    counts[name] = undocumented.length - before;
+    if (app.logger.hasErrors()) throw new Error(`TypeDoc validation of ${name} failed (see the messages above)`);
     await app.generateOutputs(project);
     const file = join(out, 'index.md');
     if (!existsSync(file)) throw new Error(`TypeDoc wrote no ${file}`);
-    // One page per entry point, titled by its import path.
-    const body = readFileSync(file, 'utf8').replace(/^# .*\n+/, '');
-    writeFileSync(file, `# ${name}\n\n${p.description && !sub ? `${p.description}\n\n` : ''}\`\`\`ts\nimport { … } from '${name}';\n\`\`\`\n\n${body}`);
-    items.push({ text: name, link: `/api/${short}/${sub ? `${sub}/` : ''}` });
+    // One page per source module of the entry point's barrel, and an index page titled by the import path.
+    const body = unescapeMath(readFileSync(file, 'utf8').replace(/^# .*\n+/, ''));
+    const { preamble, pages } = splitByModule(body, barrelModules(readFileSync(join(p.dir, entry), 'utf8')));
+    const base = `/api/${short}/${sub ? `${sub}/` : ''}`;
+    const index = [`# ${name}`, '', p.description && !sub ? p.description : '', '', '```ts', `import { … } from '${name}';`, '```', '', preamble, '', '## Modules', ''];
+    const moduleItems: { text: string; link: string }[] = [];
+    for (const [page, m] of pages) {
+      writeFileSync(join(out, `${page}.md`), `# ${name}: ${m.module.path}\n\n\`\`\`ts\nimport { ${m.symbols.map(symbolName).join(', ')} } from '${name}';\n\`\`\`\n\n${m.markdown}`);
+      index.push(`### [${m.module.path}](./${page})`, '', m.symbols.map((s) => `[\`${s}\`](./${page}#${anchorOf(s)})`).join(' · '), '');
+      moduleItems.push({ text: m.module.path, link: `${base}${page}` });
+    }
+    writeFileSync(file, index.join('\n').replace(/\n{3,}/g, '\n\n'));
+    items.push({ text: name, link: base, collapsed: true, items: moduleItems });
     }
     sidebar.push(...items);
+  }
+  console.log(`API reference: undocumented exports ${Object.entries(counts).map(([n, c]) => `${n} ${c}`).join(', ')} (total ${undocumented.length})`);
+  if (undocumented.length > 0) {
+    // The reference is generated from the doc comments: an export without one is a page that says nothing.
+    throw new Error(`${undocumented.length} exported members have no doc comment:\n  ${undocumented.join('\n  ')}`);
   }
   const index = [
     '# API reference',

@@ -9,11 +9,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '@ffnn/tensor';
 import { buildResultsPages, notGeneratedPage, writeResults, type ResultsOutput } from '../src/report/generate.js';
+import { RungeTrainer } from '../src/playground/runge.js';
 import { generateApi } from './api.js';
 import { errorTable } from './errors.js';
 import { changelogMarkdown } from './changelog.js';
@@ -51,18 +52,23 @@ function hasCommand(command: string): boolean {
   return r.status === 0 && r.stdout.startsWith(`Usage: ffnn ${command}`);
 }
 
+/** How long a run shown on a page took, measured when the site was built. */
+function tookLine(seconds: number): string {
+  return `<p class="run-time">This took ${seconds < 10 ? seconds.toFixed(1) : seconds.toFixed(0)} s on the machine that built this site (${cpus().length} CPU core${cpus().length === 1 ? '' : 's'}).</p>\n`;
+}
+
 mkdirSync(generated, { recursive: true });
 
 if (wants('cli')) {
   step('ffnn --help texts', () => {
-    const commands = ['', 'train', 'evaluate', 'predict', 'gradcheck', 'reproduce', 'sweep'];
+    const commands = ['', 'train', 'evaluate', 'predict', 'gradcheck', 'reproduce', 'export', 'sweep'];
     const blocks: string[] = [];
     const available: string[] = [];
     for (const c of commands) {
       const r = runCli(c ? [c, '--help'] : ['--help']);
       if (c && !hasCommand(c)) continue;
       if (c) available.push(c);
-      blocks.push(`### \`ffnn ${c ? `${c} ` : ''}--help\`\n\n\`\`\`text\n${r.stdout.trimEnd()}\n\`\`\`\n`);
+      blocks.push(`## ${c ? `\`ffnn ${c}\`` : '`ffnn`'}\n\n\`\`\`text\n$ ffnn ${c ? `${c} ` : ''}--help\n${r.stdout.trimEnd()}\n\`\`\`\n`);
     }
     writeFileSync(join(generated, 'cli-help.md'), blocks.join('\n'));
     writeFileSync(join(generated, 'cli-commands.json'), `${JSON.stringify(available)}\n`);
@@ -93,12 +99,22 @@ if (wants('runs')) {
         ['gradcheck', ['gradcheck']],
       ];
       for (const [name, cliArgs] of runs) {
+        const t0 = performance.now();
         const r = spawnSync(process.execPath, [cli, ...cliArgs], { cwd, encoding: 'utf8', env: { ...process.env, COLUMNS: '100' } });
+        const seconds = (performance.now() - t0) / 1000;
         if (r.status !== 0) throw new Error(`ffnn ${cliArgs.join(' ')} exited with ${r.status}: ${r.stderr}`);
         let text = `$ ffnn ${cliArgs.join(' ')}\n${r.stdout.trimEnd()}`;
         if (name === 'predict-runge') text += `\n$ cat predictions.csv\n${readFileSync(join(cwd, 'predictions.csv'), 'utf8').trimEnd()}`;
         writeFileSync(join(generated, `run-${name}.md`), `\`\`\`text\n${text}\n\`\`\`\n`);
+        writeFileSync(join(generated, `run-${name}.time.md`), tookLine(seconds));
       }
+      // The first example of Getting started, run as a reader would run it (`npx tsx first-network.ts`).
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, ['--import', 'tsx', join(docs, 'examples/first-network.ts')], { cwd: docs, encoding: 'utf8' });
+      const seconds = (performance.now() - t0) / 1000;
+      if (r.status !== 0) throw new Error(`examples/first-network.ts exited with ${r.status}: ${r.stderr}`);
+      writeFileSync(join(generated, 'run-first-network.md'), `\`\`\`text\n$ npx tsx first-network.ts\n${r.stdout.trimEnd()}\n\`\`\`\n`);
+      writeFileSync(join(generated, 'run-first-network.time.md'), tookLine(seconds));
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }
@@ -115,6 +131,23 @@ if (wants('errors')) {
     rmSync(cwd, { recursive: true, force: true });
   }
   console.log(`generate: error messages (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+}
+
+if (wants('playground')) {
+  // The playground runs on the fastest backend the browser has; so do its measurements here (same bits on every backend).
+  await (await import('@ffnn/tensor')).useFastestBackend();
+  step('Runge playground measurements', () => {
+    // What the playground's "things to try" lead to, measured with its own trainer at its defaults.
+    const defaults = { activation: 'relu' as const, optimizer: 'adam' as const, lr: 0.01, epochs: 200 };
+    const rows = ['| hidden layers | train MSE | test MSE (noisy targets) | test MSE (clean f) |', '| --- | ---: | ---: | ---: |'];
+    for (const hidden of [[5], [50, 50], [200, 200]]) {
+      const t = new RungeTrainer({ hidden, ...defaults });
+      while (!t.done) t.step(50);
+      const e = (v: number) => v.toExponential(3);
+      rows.push(`| \`${hidden.join(', ')}\` | ${e(t.trainLoss.at(-1)!)} | ${e(t.testMse.at(-1)!)} | ${e(t.testMseClean.at(-1)!)} |`);
+    }
+    writeFileSync(join(generated, 'playground-runge-widths.md'), `${rows.join('\n')}\n`);
+  });
 }
 
 if (wants('status')) {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildResultsPages, csvToMarkdown, formatCell, localTargets, notGeneratedPage, rewriteLinks, splitSections, writeResults } from '../src/report/generate.js';
+import { buildResultsPages, csvToMarkdown, figureSize, figuresToHtml, formatCell, localTargets, notGeneratedPage, rewriteLinks, splitSections, writeResults } from '../src/report/generate.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -13,7 +13,7 @@ function fixture(): string {
   dirs.push(dir);
   mkdirSync(join(dir, 'b'));
   mkdirSync(join(dir, 'd'));
-  writeFileSync(join(dir, 'b/data.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
+  writeFileSync(join(dir, 'b/data.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="320"/>');
   writeFileSync(join(dir, 'b/grid.csv'), 'hidden,lr,test_mse\n"50,50",0.001,0.00251234567\n');
   writeFileSync(join(dir, 'b/extra.png'), 'png');
   writeFileSync(join(dir, 'd/gap.csv'), 'activation,gap\nrelu,1\n');
@@ -52,6 +52,23 @@ describe('results pages from a reproduce directory', () => {
     expect(rewriteLinks(md, '.', '/r')).toBe('![f on [−5, 5]](/r/b/x.svg) [t](/r/b/t.csv) [w](https://e.org) [s](#a) <img src="/r/d/y.png">');
   });
 
+  it('sizes figures as drawn: SVG width/height, a 2× PNG at half its pixels, and prefers the SVG of a PNG', () => {
+    const dir = fixture();
+    expect(figureSize(dir, 'b/data.svg')).toEqual({ width: 640, height: 320 });
+    const png = Buffer.alloc(24);
+    png.write('\x89PNG', 0, 'latin1');
+    png.writeUInt32BE(1300, 16);
+    png.writeUInt32BE(600, 20);
+    writeFileSync(join(dir, 'b/data.png'), png);
+    writeFileSync(join(dir, 'b/only.png'), png);
+    expect(figureSize(dir, 'b/only.png')).toEqual({ width: 650, height: 300 });
+    expect(figureSize(dir, 'b/extra.png')).toBeNull(); // not a PNG at all: no size is made up
+    const html = figuresToHtml('![A plot](b/data.png)\n\n![B](b/only.png) ![C](https://e.org/c.png) ![D](b/missing.png)', dir, '/r');
+    expect(html).toContain('<img src="/r/b/data.svg" alt="A plot" width="640" height="320"');
+    expect(html).toContain('<img src="/r/b/only.png" alt="B" width="650" height="300"');
+    expect(html).toContain('![C](https://e.org/c.png) ![D](b/missing.png)');
+  });
+
   it('renders CSV tables with quoted cells and readable numbers', () => {
     expect(csvToMarkdown('a,b\n"x,y",0.00251234567\n').table).toBe('| a | b |\n| --- | --- |\n| x,y | 0.00251235 |');
     expect(formatCell('0.0000123456')).toBe('1.235e-5');
@@ -65,7 +82,9 @@ describe('results pages from a reproduce directory', () => {
     const out = buildResultsPages(dir, '/results-data');
     expect(out.pages.map((p) => p.slug)).toEqual(['index', 'b-regression', 'where-our-numbers-differ', 'files-d']);
     const b = out.pages[1]!.markdown;
-    expect(b).toContain('![data](/results-data/b/data.svg)');
+    // A figure at its drawn size (640 px wide), not a Markdown image squeezed into the column.
+    expect(b).toContain('<span class="results-figure" style="--figure-width: 640px"><img src="/results-data/b/data.svg" alt="data" width="640" height="320" data-natural-width="640"');
+    expect(b).toMatch(/^---\naside: false\npageClass: results-page\n---/);
     expect(b).toContain('::: v-pre'); // report text is not compiled as a Vue template
     expect(b).toContain('/results-data/b/extra.png'); // not referenced by the report, still shown on its part's page
     expect(b).not.toContain('### Grid'); // grid.csv is linked by the report, so it is not repeated

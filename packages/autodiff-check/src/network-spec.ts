@@ -30,7 +30,12 @@ export interface NetworkSpec {
   /** Number of input features. */
   inputSize: number;
   /** Hidden layers, input side first: `units` ≥ 1 neurons each, with `activation` (never softmax). */
-  hidden: { units: number; activation: ActivationName }[];
+  hidden: {
+    /** Units of the hidden layer. */
+    units: number;
+    /** Activation of the hidden layer. */
+    activation: ActivationName;
+  }[];
   /** Number of outputs. */
   outputSize: number;
   /** Activation of the output layer. */

@@ -27,7 +27,12 @@ export interface MnistData {
 /** A train/test split of MNIST; `indices` number images 0…69,999 as train (0…59,999) then test. */
 export interface MnistSplit extends MnistData {
   /** Which original images went where, for reproducibility. */
-  indices: { train: Int32Array; test: Int32Array };
+  indices: {
+    /** Indices (into the 70,000 images, training set first) of the training images. */
+    train: Int32Array;
+    /** Indices (into the 70,000 images, training set first) of the test images. */
+    test: Int32Array;
+  };
 }
 
 /** The standard split: the original 60,000 training and 10,000 test images (no copy). */

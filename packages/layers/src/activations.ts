@@ -12,10 +12,13 @@ export const ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'relu', 'leaky
  * read both `z` and `a` (sigmoid and tanh use `a`, ReLU uses `z`: the choice the report left open).
  */
 export interface Activation {
+  /** Which activation this is. */
   readonly name: ActivationName;
   /** Leaky-ReLU slope for z ≤ 0 (only for `leaky-relu`). */
   readonly alpha?: number;
+  /** a = φ(z), element-wise (softmax: row-wise), written into `a`. */
   forward(z: Matrix, a: Matrix): void;
+  /** dz = ∂L/∂z from da = ∂L/∂a, written into `dz` (softmax: the full Jacobian-vector product of each row). */
   backward(z: Matrix, a: Matrix, da: Matrix, dz: Matrix): void;
 }
 
@@ -93,7 +96,7 @@ export function linearBackward(_z: Matrix, _a: Matrix, da: Matrix, dz: Matrix): 
   if (dz.data !== da.data) dz.data.set(da.data);
 }
 
-/** a_ik = e^(z_ik − m_i) / Σ_j e^(z_ij − m_i), m_i = max_j z_ij (shifting by the row max keeps e^x ≤ 1). */
+/** $a_{ik} = e^{z_{ik} - m_i} / \sum_j e^{z_{ij} - m_i}$, $m_i = \max_j z_{ij}$ (shifting by the row max keeps every exponential ≤ 1). */
 export function softmaxForward(z: Matrix, a: Matrix): void {
   const n = z.cols, zs = z.data, as = a.data;
   for (let i = 0; i < z.rows; i++) {
@@ -109,7 +112,7 @@ export function softmaxForward(z: Matrix, a: Matrix): void {
     for (let j = 0; j < n; j++) as[r + j] = as[r + j]! / s;
   }
 }
-/** dz_ik = a_ik (da_ik − Σ_j da_ij a_ij)  (the Jacobian a(δ − a) applied row by row) */
+/** $dz_{ik} = a_{ik} \big(da_{ik} - \sum_j da_{ij} a_{ij}\big)$ (the softmax Jacobian applied row by row) */
 export function softmaxBackward(_z: Matrix, a: Matrix, da: Matrix, dz: Matrix): void {
   const n = a.cols, as = a.data, das = da.data, dzs = dz.data;
   for (let i = 0; i < a.rows; i++) {

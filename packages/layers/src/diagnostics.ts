@@ -3,8 +3,11 @@ import type { Sequential } from './network.js';
 
 /** Unit health of one hidden layer over a probe set of inputs. */
 export interface LayerDiagnostics {
+  /** Position of the layer in the network, 1-based (1 is the first hidden layer). */
   layer: number;
+  /** The layer's activation. */
   activation: string;
+  /** Units of the layer. */
   units: number;
   /** ReLU family: fraction of units with z ≤ 0 on every probe row ("dead": no gradient ever flows). */
   deadFraction: number | null;

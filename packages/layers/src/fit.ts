@@ -5,8 +5,11 @@ import { type RowSource, type TargetSource, type Targets, asRowSource, asTargetS
 
 /** What one batch reports to {@link FitCallbacks.onBatchEnd}. */
 export interface BatchInfo {
+  /** Epoch in progress, 0-based. */
   epoch: number;
+  /** This batch's index within the epoch, 0-based. */
   batch: number;
+  /** Number of batches per epoch. */
   batches: number;
   /** Data loss of this batch. */
   loss: number;
@@ -14,19 +17,29 @@ export interface BatchInfo {
 
 /** What one epoch reports to {@link FitCallbacks.onEpochEnd}. */
 export interface EpochInfo {
+  /** The epoch that just ended, 0-based. */
   epoch: number;
+  /** Number of epochs the run was asked for. */
   epochs: number;
+  /** Mean training data loss of the epoch (as {@link History.loss}). */
   loss: number;
+  /** Training metric of the epoch: accuracy for classifiers, MSE for regression. */
   metric: number;
+  /** Validation loss after the epoch, when there is validation data. */
   valLoss?: number;
+  /** Validation metric after the epoch, when there is validation data. */
   valMetric?: number;
+  /** Learning rate used in the epoch. */
   lr: number;
+  /** Wall time of the epoch, ms (training and validation). */
   timeMs: number;
 }
 
 /** Progress hooks (e.g. for progress bars). Returning `false` from `onEpochEnd` stops training. */
 export interface FitCallbacks {
+  /** Called after every optimizer step. */
   onBatchEnd?(info: BatchInfo): void;
+  /** Called after every epoch (after validation); returning `false` stops training (`stopReason` `callback`). */
   onEpochEnd?(info: EpochInfo): void | boolean;
 }
 
@@ -55,7 +68,12 @@ export interface FitOptions {
   /** Seed of shuffling, the validation split and dropout masks. Default: the network's seed. */
   seed?: number;
   /** Held-out data evaluated after every epoch. */
-  validationData?: { X: Matrix | RowSource; y: Targets };
+  validationData?: {
+    /** Validation inputs, one row per sample. */
+    X: Matrix | RowSource;
+    /** Validation targets, in the form the training targets take. */
+    y: Targets;
+  };
   /** Fraction of the training rows held out for validation, taken after a seeded shuffle (not the last rows). */
   validationSplit?: number;
   /** Stop when the monitored loss has not improved for `patience` epochs. */
@@ -76,7 +94,12 @@ export interface FitOptions {
   /** Progress hooks. */
   callbacks?: FitCallbacks;
   /** Save a {@link TrainingState} every `everyEpochs` epochs (and when stopped by `signal`). */
-  checkpoint?: { everyEpochs: number; save(state: TrainingState): void };
+  checkpoint?: {
+    /** Save after every this many epochs (an integer ≥ 1). */
+    everyEpochs: number;
+    /** Receives each snapshot; it may write it to a file (for example with `encodeTrainingState`). */
+    save(state: TrainingState): void;
+  };
   /** Continue from a saved {@link TrainingState}: the result is bit-identical to an uninterrupted run. */
   resume?: TrainingState;
   /** When aborted, training stops at the next batch boundary (history.stopReason `interrupted`) and a checkpoint is saved. */
@@ -88,7 +111,9 @@ export interface FitOptions {
  * RNG state, position in the epoch, history and early-stopping bookkeeping.
  */
 export interface TrainingState {
+  /** Marks the object as a training state. */
   format: 'ffnn.training-state';
+  /** Version of this layout. */
   version: 1;
   /** Epoch in progress (0-based). */
   epoch: number;
@@ -96,22 +121,45 @@ export interface TrainingState {
   batch: number;
   /** Row order of the epoch in progress (mid-epoch only). */
   order: number[] | null;
+  /** Sum of batch loss × batch rows so far in the epoch in progress. */
   lossSum: number;
+  /** Sum of batch metric × batch rows so far in the epoch in progress. */
   metricSum: number;
+  /** State of the random generator of shuffling and dropout. */
   rng: RngState;
+  /** The optimizer's state (learning rate, step count, slots). */
   optimizer: OptimizerState;
+  /** The optimizer's initial learning rate, which the schedule scales. */
   baseLr: number;
+  /** The schedule's state, or null without a schedule. */
   schedule: Record<string, number> | null;
+  /** The history of the epochs completed so far. */
   history: History;
+  /** Lowest monitored loss so far, or null before the first epoch. */
   bestValue: number | null;
+  /** Epochs since the best one (early stopping's count). */
   sinceBest: number;
+  /** Monitored loss of the last completed epoch, or null before the first. */
   lastMonitored: number | null;
   /** Current weights (order of `Sequential.parameters()`). */
   params: Matrix[];
   /** Best-so-far weights, when kept. */
   best: Matrix[] | null;
   /** Settings that must not change between a checkpoint and its resumption. */
-  fingerprint: { rows: number; batchSize: number; epochs: number; seed: number; parameterCount: number; validationRows: number };
+  fingerprint: {
+    /** Training rows. */
+    rows: number;
+    /** Mini-batch size. */
+    batchSize: number;
+    /** Epochs of the run. */
+    epochs: number;
+    /** Seed of shuffling and dropout. */
+    seed: number;
+    /** Number of trainable values of the network. */
+    parameterCount: number;
+    /** Validation rows (0 without validation). */
+    validationRows: number;
+  };
 }
 
 /** Per-epoch record of a {@link fit}. */
@@ -137,7 +185,14 @@ export interface History {
   /** Whether the best epoch's weights were restored at the end. */
   restoredBest: boolean;
   /** Set when training stopped on a non-finite loss or gradient. */
-  divergence?: { epoch: number; batch: number; message: string };
+  divergence?: {
+    /** Epoch of the non-finite value, 0-based. */
+    epoch: number;
+    /** Batch of the non-finite value, 0-based. */
+    batch: number;
+    /** What became non-finite, and where. */
+    message: string;
+  };
 }
 
 /** Evaluation of a network on a data set. */
@@ -146,6 +201,7 @@ export interface Evaluation {
   loss: number;
   /** Accuracy for classifiers, MSE for regression. */
   metric: number;
+  /** Which metric `metric` is. */
   metricName: 'accuracy' | 'mse';
 }
 

@@ -13,8 +13,11 @@ export const LOSSES: readonly LossName[] = ['mse', 'cross-entropy', 'binary-cros
  * logits (log-sum-exp) and never take log(0).
  */
 export interface Loss {
+  /** Which loss this is. */
   readonly name: LossName;
+  /** The mean loss of a batch, from the output layer's pre-activation `z` (for stable log-sum-exp) or activation `a`, and the targets `y`. */
   value(z: Matrix, a: Matrix, y: Matrix): number;
+  /** ∂L/∂a of the mean loss, written into `da`. */
   gradient(a: Matrix, y: Matrix, da: Matrix): void;
 }
 
@@ -37,8 +40,11 @@ export function mseGradient(a: Matrix, y: Matrix, da: Matrix): void {
 }
 
 /**
- * L = −(1/m) Σ_i Σ_k y_ik log softmax(z)_ik = (1/m) Σ_i [Σ_k y_ik · lse(z_i) − Σ_k y_ik z_ik],
- * with lse(z_i) = m_i + log Σ_k e^(z_ik − m_i) (log-sum-exp, stable for any logits).
+ * $$
+ * L = -\frac{1}{m} \sum_i \sum_k y_{ik} \log \operatorname{softmax}(z)_{ik} = \frac{1}{m} \sum_i \Big[\sum_k y_{ik} \operatorname{lse}(z_i) - \sum_k y_{ik} z_{ik}\Big],
+ * $$
+ *
+ * with $\operatorname{lse}(z_i) = m_i + \log \sum_k e^{z_{ik} - m_i}$, $m_i = \max_k z_{ik}$ (log-sum-exp, stable for any logits).
  */
 export function crossEntropyValue(z: Matrix, y: Matrix): number {
   assertSameShape('cross-entropy', z, y);

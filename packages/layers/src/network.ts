@@ -76,10 +76,15 @@ export interface MlpOptions extends Omit<SequentialOptions, 'layers'> {
 
 /** A trainable dense layer: weights, biases, gradients and per-batch-size buffers. */
 export interface DenseLayer {
+  /** Number of inputs (rows of `W`). */
   readonly inputSize: number;
+  /** Number of units (columns of `W`). */
   readonly units: number;
+  /** The layer's activation φ. */
   readonly activation: Activation;
+  /** Inverted-dropout rate on the layer's output during training (0: none). */
   readonly dropout: number;
+  /** How the weights were initialised. */
   readonly init: InitName;
   /** Weights, inputSize × units. */
   readonly W: Matrix;
@@ -97,17 +102,43 @@ interface LayerState extends DenseLayer {
 
 /** Serialized network (see {@link Sequential.toJSON}); numbers round-trip exactly through JSON. */
 export interface SequentialJSON {
+  /** Marks the object as a network. */
   format: 'ffnn.sequential';
+  /** Version of this layout. */
   version: 1;
+  /** Element type of the weights. */
   dtype: DType;
+  /** Number of input features. */
   inputSize: number;
+  /** The loss the network trains with. */
   loss: LossName;
+  /** L1 penalty weight λ₁. */
   lambda1: number;
+  /** L2 penalty weight λ₂. */
   lambda2: number;
+  /** Whether the penalties apply to biases too. */
   penalizeBias: boolean;
+  /** Whether MSE on a softmax output was allowed. */
   allowMseOnSoftmax: boolean;
+  /** Seed of the weight initialisation. */
   seed: number;
-  layers: { units: number; activation: ActivationName; alpha?: number; dropout: number; init: InitName; W: number[]; b: number[] }[];
+  /** The layers, input side first. */
+  layers: {
+    /** Number of units. */
+    units: number;
+    /** The layer's activation. */
+    activation: ActivationName;
+    /** Leaky-ReLU slope, for `leaky-relu`. */
+    alpha?: number;
+    /** Inverted-dropout rate. */
+    dropout: number;
+    /** How the weights were initialised. */
+    init: InitName;
+    /** Weights, row-major, inputs × units. */
+    W: number[];
+    /** Biases, one per unit. */
+    b: number[];
+  }[];
 }
 
 /** Options of a forward pass. */
@@ -121,9 +152,13 @@ export interface ForwardOptions {
 const PREDICT_CHUNK = 1024;
 
 /**
- * A feed-forward network of dense layers: z⁽ˡ⁾ = a⁽ˡ⁻¹⁾W⁽ˡ⁾ + b⁽ˡ⁾, a⁽ˡ⁾ = φ_l(z⁽ˡ⁾), a⁽⁰⁾ = X, ŷ = a⁽ᴸ⁾.
+ * A feed-forward network of dense layers:
+ * $z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}$, $a^{(l)} = \varphi_l(z^{(l)})$, $a^{(0)} = X$, $\hat y = a^{(L)}$.
  * Rows are samples. The objective of a batch of m rows is
- * J = loss(ŷ, y) + λ₁ Σ_l ‖W⁽ˡ⁾‖₁ + (λ₂/2) Σ_l ‖W⁽ˡ⁾‖².
+ *
+ * $$
+ * J = \mathcal L(\hat y, y) + \lambda_1 \sum_l \lVert W^{(l)} \rVert_1 + \frac{\lambda_2}{2} \sum_l \lVert W^{(l)} \rVert_F^2 .
+ * $$
  *
  * @example
  * ```ts
@@ -133,14 +168,23 @@ const PREDICT_CHUNK = 1024;
  * ```
  */
 export class Sequential {
+  /** Number of input features. */
   readonly inputSize: number;
+  /** Number of outputs (units of the last layer). */
   readonly outputSize: number;
+  /** The loss `fit` minimises (plus the penalties). */
   readonly loss: Loss;
+  /** L1 penalty weight λ₁ of λ₁ Σ|w|. */
   readonly lambda1: number;
+  /** L2 penalty weight λ₂ of (λ₂/2) Σw². */
   readonly lambda2: number;
+  /** Whether the penalties apply to biases too. */
   readonly penalizeBias: boolean;
+  /** Element type of weights and activations. */
   readonly dtype: DType;
+  /** Seed of the weight initialisation. */
   readonly seed: number;
+  /** Whether MSE on a softmax output is allowed. */
   readonly allowMseOnSoftmax: boolean;
   private readonly state: LayerState[];
   /** Per batch size: the layers' buffers as one {@link DenseStep} (for backends that run it in one call). */
@@ -290,7 +334,12 @@ export class Sequential {
    * Pre-activations z and activations a of every layer for `X` in inference mode (copies), for
    * diagnostics such as the fraction of dead ReLU units or saturated sigmoid units.
    */
-  inspect(X: Matrix): { z: Matrix; a: Matrix }[] {
+  inspect(X: Matrix): {
+    /** Pre-activation x·W + b of the layer. */
+    z: Matrix;
+    /** Activation φ(z) of the layer. */
+    a: Matrix;
+  }[] {
     this.forward(X);
     return this.state.map((layer) => {
       const buf = this.buffersFor(layer, X.rows);

@@ -35,7 +35,15 @@ function parseJson(source: string, what: string, text: string | undefined): unkn
 }
 
 /** Decodes {@link encodeNetwork} bytes, validating architecture, shapes and values. */
-export function decodeNetwork(bytes: Uint8Array, source = '<buffer>'): { network: Sequential; metadata: Map<string, string> } {
+export function decodeNetwork(
+  bytes: Uint8Array,
+  source = '<buffer>',
+): {
+  /** The network, with its weights. */
+  network: Sequential;
+  /** The file's string metadata (format, version, and whatever the writer added). */
+  metadata: Map<string, string>;
+} {
   const { tensors, metadata } = decodeSafetensors(bytes, source);
   if (metadata.get('format') !== 'ffnn.sequential') throw new DataFormatError(`${source}: not an ffnn network file (format is ${JSON.stringify(metadata.get('format') ?? null)})`);
   if (metadata.get('version') !== '1') throw new DataFormatError(`${source}: unsupported network file version ${JSON.stringify(metadata.get('version'))} (this library reads version 1)`);
@@ -85,7 +93,15 @@ export function encodeTrainingState(state: TrainingState, metadata: Record<strin
 }
 
 /** Decodes {@link encodeTrainingState} bytes. */
-export function decodeTrainingState(bytes: Uint8Array, source = '<buffer>'): { state: TrainingState; metadata: Map<string, string> } {
+export function decodeTrainingState(
+  bytes: Uint8Array,
+  source = '<buffer>',
+): {
+  /** The training state, ready for `fit`'s `resume`. */
+  state: TrainingState;
+  /** The file's string metadata (format, version, and whatever the writer added). */
+  metadata: Map<string, string>;
+} {
   const { tensors, metadata } = decodeSafetensors(bytes, source);
   if (metadata.get('format') !== 'ffnn.training-state') throw new DataFormatError(`${source}: not an ffnn checkpoint (format is ${JSON.stringify(metadata.get('format') ?? null)})`);
   if (metadata.get('version') !== '1') throw new DataFormatError(`${source}: unsupported checkpoint version ${JSON.stringify(metadata.get('version'))}`);

@@ -5,7 +5,9 @@ import { InvalidOptionError, Matrix, ShapeError, gatherRows } from '@ffnn/tensor
  * (e.g. MNIST pixels kept as bytes and scaled per batch).
  */
 export interface RowSource {
+  /** Number of rows (samples). */
   readonly rows: number;
+  /** Number of columns (features) of every row. */
   readonly cols: number;
   /** Writes rows `index[start] … index[start + out.rows − 1]` into `out`. */
   gather(index: ArrayLike<number>, start: number, out: Matrix): void;

@@ -133,7 +133,16 @@ export class LinearGD extends LinearRegressor {
  * const { model, history } = fitLinearGD(X, y, { optimizer: createOptimizer('adam', { lr: 0.01 }), lambda: 1e-3, epochs: 500 });
  * ```
  */
-export function fitLinearGD(X: Matrix, y: Matrix, options: LinearGDOptions): { model: LinearGD; history: GDHistory } {
+export function fitLinearGD(
+  X: Matrix,
+  y: Matrix,
+  options: LinearGDOptions,
+): {
+  /** The fitted model. */
+  model: LinearGD;
+  /** Its loss per epoch. */
+  history: GDHistory;
+} {
   const model = new LinearGD(options).fit(X, y);
   return { model, history: model.history };
 }

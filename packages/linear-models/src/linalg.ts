@@ -178,7 +178,16 @@ export function defaultRcond(n: number, p: number): number {
  * `s_i ≤ rcond · s_max` are treated as zero (pseudo-inverse), like `scipy.linalg.lstsq`/`numpy.linalg.lstsq`.
  * Returns `x` (length p) and the effective rank.
  */
-export function lstsq(A: Matrix, b: ArrayLike<number>, rcond = defaultRcond(A.rows, A.cols)): { x: Float64Array; rank: number } {
+export function lstsq(
+  A: Matrix,
+  b: ArrayLike<number>,
+  rcond = defaultRcond(A.rows, A.cols),
+): {
+  /** The minimum-norm solution, length p. */
+  x: Float64Array;
+  /** Effective rank: singular values above the cutoff. */
+  rank: number;
+} {
   const f = svd(A);
   const cutoff = rcond * (f.s[0] ?? 0);
   return solveSvd(f, b, (s) => (s > cutoff && s > 0 ? 1 / s : 0));
@@ -188,7 +197,16 @@ export function lstsq(A: Matrix, b: ArrayLike<number>, rcond = defaultRcond(A.ro
  * `x = V·diag(φ(s))·Uᵀ·b` for a filter `φ` of the singular values: `1/s` gives least squares,
  * `s/(s² + α)` gives ridge. Also returns the number of nonzero filter factors.
  */
-export function solveSvd(f: ThinSvd, b: ArrayLike<number>, phi: (s: number) => number): { x: Float64Array; rank: number } {
+export function solveSvd(
+  f: ThinSvd,
+  b: ArrayLike<number>,
+  phi: (s: number) => number,
+): {
+  /** The filtered solution, length p. */
+  x: Float64Array;
+  /** Number of nonzero filter factors φ(s_i). */
+  rank: number;
+} {
   const { U, s, V } = f;
   const k = s.length;
   const n = U.rows;

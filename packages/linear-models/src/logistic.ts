@@ -21,8 +21,11 @@ export interface LogisticRegressionOptions {
 
 /** JSON form of a fitted {@link LogisticRegression}. */
 export interface LogisticRegressionJSON {
+  /** Which model this is. */
   model: 'LogisticRegression';
+  /** Version of this layout. */
   version: 1;
+  /** The options the model was fitted with, defaults filled in. */
   options: Required<LogisticRegressionOptions>;
   /** Sorted class labels. */
   classes: number[];
@@ -59,8 +62,11 @@ function encodeLabels(where: string, y: ClassLabels, n: number): { classes: Int3
  * Multinomial logistic regression (softmax) with an L2 penalty, scikit-learn's
  * `LogisticRegression(multi_class='multinomial', solver='lbfgs', C)`:
  *
- * minimize over W (K × p), b (K):  C · Σ_i CE_i + ½‖W‖²_F,
- * CE_i = −log softmax(W·x_i + b)_{y_i} = logsumexp(z_i) − z_{i,y_i}
+ * minimize over W (K × p), b (K): $C \sum_i \mathrm{CE}_i + \tfrac12 \lVert W \rVert_F^2$, with
+ *
+ * $$
+ * \mathrm{CE}_i = -\log \operatorname{softmax}(W x_i + b)_{y_i} = \operatorname{logsumexp}(z_i) - z_{i, y_i}
+ * $$
  *
  * The intercept is not penalized. Solved by {@link lbfgs} to `‖∇‖∞ ≤ tol`. Dividing by C·n gives the
  * mean-cross-entropy form `(1/n)Σ CE_i + λ‖W‖²` of a softmax network with L2 penalty: `λ = 1/(2Cn)`,

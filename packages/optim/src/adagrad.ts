@@ -18,7 +18,16 @@ export interface AdaGradOptions {
 }
 
 /** Hyperparameters of {@link AdaGrad} as stored in its state. */
-export type AdaGradHyper = { lrDecay: number; weightDecay: number; initialAccumulator: number; eps: number };
+export type AdaGradHyper = {
+  /** Decay of the rate: step t uses lr / (1 + (t − 1)·lrDecay). */
+  lrDecay: number;
+  /** Coupled L2 penalty λ added to the gradient. */
+  weightDecay: number;
+  /** Starting value of the accumulated squared gradients. */
+  initialAccumulator: number;
+  /** ε added to the root of the accumulator in the denominator. */
+  eps: number;
+};
 
 const KEYS = ['lr', 'lrDecay', 'weightDecay', 'initialAccumulator', 'eps'] as const;
 

@@ -18,7 +18,16 @@ export interface AdamOptions {
 }
 
 /** Hyperparameters of {@link Adam} and {@link AdamW} as stored in their state. */
-export type AdamHyper = { beta1: number; beta2: number; eps: number; weightDecay: number };
+export type AdamHyper = {
+  /** Decay β₁ of the first-moment (mean) estimate. */
+  beta1: number;
+  /** Decay β₂ of the second-moment (uncentred variance) estimate. */
+  beta2: number;
+  /** ε added to the root of the bias-corrected second moment in the denominator. */
+  eps: number;
+  /** L2 penalty λ: coupled (added to the gradient) for Adam, decoupled (applied to the weights) for AdamW. */
+  weightDecay: number;
+};
 
 const KEYS = ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] as const;
 

@@ -12,12 +12,19 @@ export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'momentum', 'ne
 
 /** The options {@link createOptimizer} accepts for each name. */
 export interface OptimizerOptionsMap {
+  /** Plain stochastic gradient descent ({@link SGD}). */
   sgd: SGDOptions;
+  /** SGD with heavy-ball momentum (default 0.9). */
   momentum: SGDOptions;
+  /** SGD with Nesterov momentum (default 0.9). */
   nesterov: SGDOptions;
+  /** {@link AdaGrad}. */
   adagrad: AdaGradOptions;
+  /** {@link RMSprop}. */
   rmsprop: RMSpropOptions;
+  /** {@link Adam}. */
   adam: AdamOptions;
+  /** {@link AdamW}: Adam with decoupled weight decay. */
   adamw: AdamWOptions;
 }
 

@@ -39,11 +39,17 @@ const STATE_KEYS = ['lastEpoch', 'lr', 'best', 'hasBest', 'numBadEpochs', 'coold
  */
 export class PlateauSchedule implements Schedule {
   readonly name = 'plateau';
+  /** Factor the rate is multiplied by on a plateau. */
   readonly factor: number;
+  /** Epochs without improvement tolerated before the rate drops. */
   readonly patience: number;
+  /** Relative improvement that counts: `metric < best·(1 − threshold)`. */
   readonly threshold: number;
+  /** Floor of the rate. */
   readonly minLr: number;
+  /** Epochs after a reduction during which bad epochs are not counted. */
   readonly cooldown: number;
+  /** A reduction smaller than this is skipped. */
   readonly eps: number;
   #lastEpoch = -1;
   #lr = 0;

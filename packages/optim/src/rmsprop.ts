@@ -19,7 +19,14 @@ export interface RMSpropOptions {
 }
 
 /** Hyperparameters of {@link RMSprop} as stored in its state. */
-export type RMSpropHyper = { beta: number; eps: number; weightDecay: number };
+export type RMSpropHyper = {
+  /** Decay β of the running mean of squared gradients (PyTorch's `alpha`). */
+  beta: number;
+  /** ε added to the root of the running mean in the denominator. */
+  eps: number;
+  /** Coupled L2 penalty λ added to the gradient. */
+  weightDecay: number;
+};
 
 const KEYS = ['lr', 'beta', 'eps', 'weightDecay'] as const;
 

@@ -50,10 +50,15 @@ export interface CosineScheduleOptions {
 
 /** The options {@link createSchedule} accepts for each name. */
 export interface ScheduleOptionsMap {
+  /** The rate stays at its base value. */
   constant: ConstantScheduleOptions;
+  /** The rate is multiplied by a factor every few epochs. */
   step: StepScheduleOptions;
+  /** The rate is multiplied by a factor every epoch. */
   exponential: ExponentialScheduleOptions;
+  /** The rate follows half a cosine from its base value down to a floor. */
   cosine: CosineScheduleOptions;
+  /** The rate drops when the monitored loss stops improving ({@link PlateauSchedule}). */
   plateau: PlateauScheduleOptions;
 }
 

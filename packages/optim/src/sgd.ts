@@ -18,7 +18,16 @@ export interface SGDOptions {
 }
 
 /** Hyperparameters of {@link SGD} as stored in its state. */
-export type SGDHyper = { momentum: number; dampening: number; nesterov: boolean; weightDecay: number };
+export type SGDHyper = {
+  /** Momentum factor μ (0 for plain SGD). */
+  momentum: number;
+  /** Dampening d of the gradient added to the momentum buffer. */
+  dampening: number;
+  /** Whether the step uses Nesterov momentum. */
+  nesterov: boolean;
+  /** Coupled L2 penalty λ added to the gradient. */
+  weightDecay: number;
+};
 
 const KEYS = ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay'] as const;
 

@@ -5,8 +5,11 @@ export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmspr
 
 /** One state slot of one parameter, as plain JSON: `data` is row-major with `rows * cols` values. */
 export interface SlotState {
+  /** Rows of the parameter the slot belongs to. */
   rows: number;
+  /** Columns of the parameter the slot belongs to. */
   cols: number;
+  /** The slot's values, row-major. */
   data: number[];
 }
 

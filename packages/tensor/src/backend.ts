@@ -92,7 +92,9 @@ export interface KernelBackend {
 
 /** One layer of a {@link DenseStep}: `z = x·W + b`, `a = φ(z)` over the batch's rows. */
 export interface DenseStepLayer {
+  /** Number of inputs (rows of W). */
   inputSize: number;
+  /** Number of units (columns of W). */
   units: number;
   /** φ; other activations take the separate kernels. */
   activation: 'relu' | 'linear';
@@ -120,11 +122,13 @@ export interface DenseStepLayer {
  * repeated steps: a backend may prepare it once (see {@link KernelBackend.denseStep}).
  */
 export interface DenseStep {
+  /** Rows (samples) of the batch. */
   rows: number;
   /** rows × the first layer's inputSize */
   X: FloatArray;
   /** rows × the last layer's units */
   Y: FloatArray;
+  /** The layers, input side first. */
   layers: DenseStepLayer[];
 }
 

@@ -153,7 +153,13 @@ export class Rng {
   }
 
   /** Shuffles `a` in place (Fisher–Yates) and returns it. */
-  shuffle<T extends { length: number; [i: number]: unknown }>(a: T): T {
+  shuffle<
+    T extends {
+      /** Number of elements. */
+      length: number;
+      [i: number]: unknown;
+    },
+  >(a: T): T {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = a[i];

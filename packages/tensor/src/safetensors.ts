@@ -22,7 +22,9 @@ export interface SafetensorsLimits {
 
 /** A decoded file: tensors in file order, and the string metadata. */
 export interface SafetensorsContent {
+  /** The tensors by name, in file order. */
   tensors: Map<string, Matrix>;
+  /** The `__metadata__` strings of the header. */
   metadata: Map<string, string>;
 }
 

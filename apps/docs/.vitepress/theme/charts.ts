@@ -1,6 +1,7 @@
 /** Small canvas charts for the playground: axes with ticks and labels, lines, points and a legend. */
 
-interface Frame {
+/** A chart's drawing area inside its canvas (CSS px). */
+export interface Frame {
   ctx: CanvasRenderingContext2D;
   left: number;
   top: number;
@@ -8,12 +9,13 @@ interface Frame {
   height: number;
 }
 
-function cssVar(name: string, fallback: string): string {
+export function cssVar(name: string, fallback: string): string {
   const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   return v || fallback;
 }
 
-function setup(canvas: HTMLCanvasElement, heightPx: number): Frame {
+/** Sizes the canvas for the device's pixel ratio at `heightPx` CSS px tall and clears it. */
+export function setup(canvas: HTMLCanvasElement, heightPx: number): Frame {
   const dpr = window.devicePixelRatio || 1;
   const cssWidth = canvas.clientWidth || 600;
   canvas.style.height = `${heightPx}px`;
@@ -27,7 +29,8 @@ function setup(canvas: HTMLCanvasElement, heightPx: number): Frame {
   return { ctx, left, top, width: cssWidth - left - right, height: heightPx - top - bottom };
 }
 
-function niceTicks(lo: number, hi: number, count = 5): number[] {
+/** Round tick values covering [lo, hi]. */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
   const span = hi - lo;
   const raw = span / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
@@ -37,7 +40,8 @@ function niceTicks(lo: number, hi: number, count = 5): number[] {
   return ticks;
 }
 
-function axes(f: Frame, xTicks: { v: number; label: string; px: number }[], yTicks: { v: number; label: string; px: number }[], xLabel: string, yLabel: string): void {
+/** Grid, tick labels, frame and axis titles. */
+export function axes(f: Frame, xTicks: { v: number; label: string; px: number }[], yTicks: { v: number; label: string; px: number }[], xLabel: string, yLabel: string): void {
   const { ctx, left, top, width, height } = f;
   const fg = cssVar('--vp-c-text-2', '#555');
   const grid = cssVar('--vp-c-divider', '#ddd');
@@ -75,7 +79,8 @@ function axes(f: Frame, xTicks: { v: number; label: string; px: number }[], yTic
   ctx.restore();
 }
 
-function legend(f: Frame, items: { label: string; color: string; dot?: boolean }[]): void {
+/** A one-line legend above the plot. */
+export function legend(f: Frame, items: { label: string; color: string; dot?: boolean; dash?: number[] }[]): void {
   const { ctx, left, top } = f;
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
@@ -89,10 +94,12 @@ function legend(f: Frame, items: { label: string; color: string; dot?: boolean }
       ctx.fill();
     } else {
       ctx.lineWidth = 2.5;
+      ctx.setLineDash(it.dash ?? []);
       ctx.beginPath();
       ctx.moveTo(x, top - 14);
       ctx.lineTo(x + 16, top - 14);
       ctx.stroke();
+      ctx.setLineDash([]);
     }
     ctx.fillStyle = cssVar('--vp-c-text-1', '#222');
     ctx.fillText(it.label, x + 21, top - 14);
@@ -136,10 +143,23 @@ export function drawFitChart(canvas: HTMLCanvasElement, d: { trainX: ArrayLike<n
   ]);
 }
 
-/** Loss curves per epoch on a log scale. */
-export function drawLossChart(canvas: HTMLCanvasElement, epochs: number, series: { label: string; values: number[]; color: string }[]): void {
+/** One curve of {@link drawLossChart}: `dash` as for `setLineDash`, `width` in CSS px (default 2). */
+export interface LossSeries {
+  label: string;
+  values: number[];
+  color: string;
+  dash?: number[];
+  width?: number;
+}
+
+/**
+ * Loss curves per epoch on a log scale, drawn in reverse order so the first series lies on top (curves
+ * that coincide stay visible: dashed ones underneath show through); `floor` draws a labelled
+ * horizontal reference line.
+ */
+export function drawLossChart(canvas: HTMLCanvasElement, epochs: number, series: LossSeries[], floor?: { value: number; label: string }): void {
   const f = setup(canvas, 260);
-  const all = series.flatMap((s) => s.values).filter((v) => v > 0 && Number.isFinite(v));
+  const all = [...series.flatMap((s) => s.values), ...(floor ? [floor.value] : [])].filter((v) => v > 0 && Number.isFinite(v));
   const lo = all.length ? Math.floor(Math.log10(Math.min(...all))) : -4;
   const hi = all.length ? Math.ceil(Math.log10(Math.max(...all))) : 0;
   const top = hi === lo ? hi + 1 : hi;
@@ -155,12 +175,28 @@ export function drawLossChart(canvas: HTMLCanvasElement, epochs: number, series:
     'MSE (log scale)',
   );
   const { ctx } = f;
-  for (const s of series) {
+  if (floor) {
+    ctx.strokeStyle = cssVar('--vp-c-text-3', '#999');
+    ctx.lineWidth = 1;
+    ctx.setLineDash([2, 3]);
+    ctx.beginPath();
+    ctx.moveTo(f.left, py(floor.value));
+    ctx.lineTo(f.left + f.width, py(floor.value));
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillStyle = cssVar('--vp-c-text-2', '#555');
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'bottom';
+    ctx.fillText(floor.label, f.left + f.width - 4, py(floor.value) - 2);
+  }
+  for (const s of [...series].reverse()) {
     ctx.strokeStyle = s.color;
-    ctx.lineWidth = 2;
+    ctx.lineWidth = s.width ?? 2;
+    ctx.setLineDash(s.dash ?? []);
     ctx.beginPath();
     s.values.forEach((v, i) => (i === 0 ? ctx.moveTo(px(i + 1), py(v)) : ctx.lineTo(px(i + 1), py(v))));
     ctx.stroke();
   }
-  legend(f, series.map((s) => ({ label: s.label, color: s.color })));
+  ctx.setLineDash([]);
+  legend(f, series.map((s) => ({ label: s.label, color: s.color, dash: s.dash })));
 }

@@ -173,11 +173,63 @@ function humanName(file: string): string {
   return base.replace(/[-_]+/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
 }
 
+/**
+ * The size (CSS px) at which a figure of the results directory reads as drawn: an SVG's `width` and
+ * `height`; a PNG's pixels halved, since `ffnn reproduce` renders its PNGs at 2×. Null when unknown.
+ */
+export function figureSize(dir: string, file: string): { width: number; height: number } | null {
+  const path = join(dir, file);
+  if (!existsSync(path)) return null;
+  const ext = extname(file).toLowerCase();
+  if (ext === '.svg') {
+    const root = /<svg\b[^>]*>/i.exec(readFileSync(path, 'utf8').slice(0, 4000))?.[0] ?? '';
+    const attr = (name: string) => Number(new RegExp(`\\s${name}\\s*=\\s*"\\s*([\\d.]+)(?:px)?\\s*"`).exec(root)?.[1] ?? NaN);
+    const [width, height] = [attr('width'), attr('height')];
+    return width > 0 && height > 0 ? { width, height } : null;
+  }
+  if (ext === '.png') {
+    const b = readFileSync(path);
+    if (b.length < 24 || b.toString('latin1', 1, 4) !== 'PNG') return null;
+    return { width: b.readUInt32BE(16) / 2, height: b.readUInt32BE(20) / 2 };
+  }
+  return null;
+}
+
+/** Escapes text for an HTML attribute. */
+function attrText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+/**
+ * A figure at the size it was drawn: never shrunk below 80% of it (tick labels stay legible), the
+ * box scrolls sideways where the column is narrower, and a click opens it full size (theme script).
+ * An SVG sibling of a PNG is preferred: it is sharp at every zoom.
+ */
+export function figureHtml(dir: string, file: string, alt: string, assetsBase: string): string {
+  const svg = file.replace(/\.png$/i, '.svg');
+  const shown = svg !== file && existsSync(join(dir, svg)) ? svg : file;
+  const url = `${assetsBase}/${encodeURI(shown)}`;
+  const size = figureSize(dir, shown);
+  const style = size ? ` style="--figure-width: ${size.width}px"` : '';
+  const dims = size ? ` width="${Math.round(size.width)}" height="${Math.round(size.height)}" data-natural-width="${size.width}"` : '';
+  return `<span class="results-figure"${style}><img src="${url}" alt="${attrText(alt)}"${dims} loading="lazy" decoding="async" data-zoomable /></span>`;
+}
+
+/** Replaces Markdown images of local figure files in `md` (relative to the results dir) by {@link figureHtml}. */
+export function figuresToHtml(md: string, dir: string, assetsBase: string): string {
+  return md.replace(new RegExp(`!(${LINK_TEXT.source.slice(2)})\\(\\s*<?([^)\\s>]+)>?(?:\\s+"[^"]*")?\\s*\\)`, 'g'), (whole: string, text: string, target: string) => {
+    if (/^(?:[a-z]+:|#|\/)/i.test(target)) return whole;
+    const file = posix.normalize(decodeURI(target.split('#')[0]!));
+    if (!FIGURE.has(extname(file).toLowerCase()) || !existsSync(join(dir, file))) return whole;
+    return figureHtml(dir, file, text.slice(1, -1), assetsBase);
+  });
+}
+
 /** Markdown for a figure or table file of the results directory that the report itself does not show. */
 function assetBlock(dir: string, file: string, assetsBase: string): string {
   const url = `${assetsBase}/${encodeURI(file)}`;
   const ext = extname(file).toLowerCase();
-  if (FIGURE.has(ext)) return `### ${humanName(file)}\n\n<figure class="results-figure">\n  <img src="${url}" alt="${humanName(file)}" loading="lazy" />\n  <figcaption><code>${file}</code></figcaption>\n</figure>`;
+  if (FIGURE.has(ext)) return `### ${humanName(file)}\n\n${figureHtml(dir, file, humanName(file), assetsBase)}\n\n<small><code>${file}</code></small>`;
   if (ext === '.csv') {
     const { table, rows, shown } = csvToMarkdown(readFileSync(join(dir, file), 'utf8'));
     const more = rows > shown ? ` (first ${shown} of ${rows} rows)` : '';
@@ -185,6 +237,9 @@ function assetBlock(dir: string, file: string, assetsBase: string): string {
   }
   return `### ${humanName(file)}\n\n<a href="${url}" target="_blank"><code>${file}</code></a>`;
 }
+
+/** Front matter of every results page: no outline column, so tables and figures get the width (theme CSS `.results-page`). */
+const WIDE = '---\naside: false\npageClass: results-page\n---\n\n';
 
 /** Vue would treat `{{ … }}` in page text as template code; generated text is shown as written. */
 function vPre(md: string): string {
@@ -242,7 +297,7 @@ export function buildResultsPages(dir: string, assetsBase: string): ResultsOutpu
       const top = f.includes('/') ? f.split('/')[0]! : null;
       if (top && !owner.has(top)) owner.set(top, pages.length);
     }
-    pages.push({ slug, title: s.heading, markdown: `# ${s.heading}\n\n${vPre(rewriteLinks(s.body, '.', assetsBase))}\n` });
+    pages.push({ slug, title: s.heading, markdown: `${WIDE}# ${s.heading}\n\n${vPre(rewriteLinks(figuresToHtml(s.body, dir, assetsBase), '.', assetsBase))}\n` });
   }
 
   // Tables and figures the report does not show go to the page of their part (or a page of their own).
@@ -263,18 +318,18 @@ export function buildResultsPages(dir: string, assetsBase: string): ResultsOutpu
       let slug = slugify(top === '.' ? 'other-files' : `files-${top}`);
       while (used.has(slug)) slug = `${slug}-2`;
       used.add(slug);
-      pages.push({ slug, title: heading, markdown: `# ${heading}\n\n${vPre(blocks)}\n` });
+      pages.push({ slug, title: heading, markdown: `${WIDE}# ${heading}\n\n${vPre(blocks)}\n` });
     }
   }
 
   const differ = pages.find((p) => /differ/i.test(p.title));
   const index = [
-    `# ${title ?? 'Results'}`,
+    `${WIDE}# ${title ?? 'Results'}`,
     '',
     'These pages are generated from the output of `ffnn reproduce` when the site was built: the report, its tables and',
     'figures, and the run manifest. Nothing on them is typed by hand.',
     '',
-    preamble ? vPre(rewriteLinks(preamble, '.', assetsBase)) : '',
+    preamble ? vPre(rewriteLinks(figuresToHtml(preamble, dir, assetsBase), '.', assetsBase)) : '',
     '',
     '## Pages',
     '',

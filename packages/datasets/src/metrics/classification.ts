@@ -56,7 +56,10 @@ export interface ClassScores {
 /** Result of {@link classificationReport}. */
 export interface ClassificationReport {
   /** Scores of class 0, 1, …, numClasses−1. */
-  perClass: (ClassScores & { label: number })[];
+  perClass: (ClassScores & {
+    /** The class these scores are for. */
+    label: number;
+  })[];
   /** Overall accuracy. */
   accuracy: number;
   /** Unweighted mean of the per-class scores (every class counts, even with zero support). */
@@ -101,8 +104,11 @@ export function classificationReport(
 
 /** One off-diagonal cell of a confusion matrix. */
 export interface ConfusedPair {
+  /** The true class (row of the confusion matrix). */
   trueLabel: number;
+  /** The class predicted instead (column). */
   predicted: number;
+  /** How many samples of `trueLabel` were predicted as `predicted`. */
   count: number;
 }
 

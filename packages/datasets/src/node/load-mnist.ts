@@ -13,9 +13,13 @@ export interface LoadMnistOptions {
 
 /** The four MNIST file names, without `.gz`. */
 export const MNIST_FILES = {
+  /** The 60,000 training images (IDX3). */
   trainImages: 'train-images-idx3-ubyte',
+  /** Their labels (IDX1). */
   trainLabels: 'train-labels-idx1-ubyte',
+  /** The 10,000 test images (IDX3). */
   testImages: 't10k-images-idx3-ubyte',
+  /** Their labels (IDX1). */
   testLabels: 't10k-labels-idx1-ubyte',
 } as const;
 

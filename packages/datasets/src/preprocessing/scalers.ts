@@ -12,12 +12,19 @@ export interface StandardScalerOptions {
 
 /** Saved state of a fitted {@link StandardScaler}. */
 export interface StandardScalerJSON {
+  /** Which scaler this is. */
   kind: 'StandardScaler';
+  /** Whether the mean is subtracted. */
   withMean: boolean;
+  /** Whether columns are divided by their scale. */
   withStd: boolean;
+  /** Column means of the fitted data. */
   mean: number[];
+  /** Column population variances (ddof = 0) of the fitted data. */
   variance: number[];
+  /** Divisors `transform` uses: √variance, 1 for constant columns. */
   scale: number[];
+  /** Rows of the fitted data. */
   nSamples: number;
 }
 
@@ -176,12 +183,19 @@ export interface MinMaxScalerOptions {
 
 /** Saved state of a fitted {@link MinMaxScaler}. */
 export interface MinMaxScalerJSON {
+  /** Which scaler this is. */
   kind: 'MinMaxScaler';
+  /** The interval [low, high] columns are mapped onto. */
   featureRange: [number, number];
+  /** Column minima of the fitted data. */
   dataMin: number[];
+  /** Column maxima of the fitted data. */
   dataMax: number[];
+  /** Per-column factor of `z = x · scale + min`. */
   scale: number[];
+  /** Per-column offset of `z = x · scale + min`. */
   min: number[];
+  /** Rows of the fitted data. */
   nSamples: number;
 }
 
