@@ -5,11 +5,11 @@ import { type DefaultTheme, defineConfig } from 'vitepress';
 
 const docs = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The repository's web address: `repository` of the root package.json (a string or `{ url }`), else the project's GitHub. */
+/** The repository's web address: `repository` of the root package.json (a string or `{ url }`), the one place it is written. */
 export function repositoryUrl(): string {
   const pkg = JSON.parse(readFileSync(join(docs, '../../package.json'), 'utf8')) as { repository?: string | { url?: string } };
   const raw = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
-  if (!raw) return 'https://github.com/ffnn/ffnn';
+  if (!raw) throw new Error('docs: the root package.json has no repository field (the nav links to it)');
   const url = raw.replace(/^git\+/, '').replace(/\.git$/, '').replace(/^github:/, 'https://github.com/');
   return /^[\w.-]+\/[\w.-]+$/.test(url) ? `https://github.com/${url}` : url;
 }
