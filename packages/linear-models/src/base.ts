@@ -1,3 +1,4 @@
+import { r2 } from '@ffnn/datasets';
 import { DataFormatError, Matrix, StateError } from '@ffnn/tensor';
 import { checkColumns, checkDesign, checkTarget } from './validate.js';
 
@@ -13,24 +14,6 @@ export interface LinearRegressorJSON<Name extends string = string, Options = unk
   coef: number[];
   /** The fitted intercept (0 when `fitIntercept` is false). */
   intercept: number;
-}
-
-/**
- * Coefficient of determination `R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)²`; like scikit-learn, a constant `y`
- * gives 1 for a perfect prediction and 0 otherwise.
- */
-export function r2Score(y: ArrayLike<number>, yHat: ArrayLike<number>): number {
-  const n = y.length;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += y[i]!;
-  mean /= n;
-  let ssRes = 0, ssTot = 0;
-  for (let i = 0; i < n; i++) {
-    ssRes += (y[i]! - yHat[i]!) ** 2;
-    ssTot += (y[i]! - mean) ** 2;
-  }
-  if (ssTot === 0) return ssRes === 0 ? 1 : 0;
-  return 1 - ssRes / ssTot;
 }
 
 /** Centred copies of X and y, as scikit-learn's `_preprocess_data` makes them for the intercept. */
@@ -112,11 +95,11 @@ export abstract class LinearRegressor {
     return out;
   }
 
-  /** R² of `predict(X)` against `y` (see {@link r2Score}). */
+  /** R² of `predict(X)` against `y` (`r2` of `@ffnn/datasets`, scikit-learn's `r2_score`). */
   score(X: Matrix, y: Matrix): number {
     const yHat = this.predict(X);
     checkTarget(`${this.modelName}.score`, X, y);
-    return r2Score(y.data, yHat.data);
+    return r2(y.data, yHat.data);
   }
 
   /** Stores fitted parameters (used by `fit` and `fromJSON`). */

@@ -1,5 +1,5 @@
 /** @ffnn/linear-models: OLS, Ridge, Lasso, gradient-descent fits and multinomial logistic regression. */
-export { LinearRegressor, r2Score, type LinearRegressorJSON } from './base.js';
+export { LinearRegressor, type LinearRegressorJSON } from './base.js';
 export { LinearRegression, type LinearRegressionOptions } from './ols.js';
 export { Ridge, type RidgeOptions } from './ridge.js';
 export { Lasso, lassoPath, coordinateDescent, type LassoOptions, type LassoSelection, type LassoPath, type CoordinateDescentResult } from './lasso.js';

@@ -77,4 +77,10 @@ describe('LinearRegression', () => {
     const ssTot = Array.from(y.data).reduce((a, v) => a + (v - mean) ** 2, 0);
     expect(m.score(X, y)).toBeCloseTo(1 - ssRes / ssTot, 14);
   });
+
+  it('score on a single sample is a typed error, not a silent 0 or 1 (R² needs two)', () => {
+    const m = new LinearRegression().fit(Matrix.from([[0], [1], [2]]), Matrix.column([1, 3, 5]));
+    expect(() => m.score(Matrix.from([[4]]), Matrix.column([9]))).toThrow(DataFormatError);
+    expect(() => m.score(Matrix.from([[4]]), Matrix.column([9]))).toThrow(/r2: needs at least 2 samples, got 1/);
+  });
 });

@@ -130,26 +130,6 @@ export function trainNet(
   };
 }
 
-/** Mean squared error between two columns. */
-export function mseOf(a: Matrix, b: Matrix): number {
-  let s = 0;
-  for (let i = 0; i < a.data.length; i++) s += (a.data[i]! - b.data[i]!) ** 2;
-  return s / a.data.length;
-}
-
-/** R² of predictions against targets. */
-export function r2Of(y: Matrix, yhat: Matrix): number {
-  let mean = 0;
-  for (const v of y.data) mean += v;
-  mean /= y.data.length;
-  let ssRes = 0, ssTot = 0;
-  for (let i = 0; i < y.data.length; i++) {
-    ssRes += (y.data[i]! - yhat.data[i]!) ** 2;
-    ssTot += (y.data[i]! - mean) ** 2;
-  }
-  return 1 - ssRes / ssTot;
-}
-
 /** A column matrix from numbers. */
 export function column(values: ArrayLike<number>): Matrix {
   return Matrix.column(Array.from(values));

@@ -1,3 +1,4 @@
+import { mse, r2 } from '@ffnn/datasets';
 import type { Sequential } from '@ffnn/layers';
 import { Lasso, LinearRegression, Ridge } from '@ffnn/linear-models';
 import type { OptimizerName } from '@ffnn/optim';
@@ -6,7 +7,7 @@ import { type Datum, lineChart, pointsAndLines } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
 import type { TrialRecord } from '../sweep/results.js';
 import type { SweepSpec } from '../sweep/spec.js';
-import { STUDY_TRAIN_PROTOCOL, argmin, fmt, hiddenLabel, mseOf, r2Of, rungeSetup, trainNet, writeTable } from './common.js';
+import { STUDY_TRAIN_PROTOCOL, argmin, fmt, hiddenLabel, rungeSetup, trainNet, writeTable } from './common.js';
 import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
 import { type StudySettings, settingsFor } from './profiles.js';
 import type { Difference, MethodResult, PartResult, StudyContext, Table } from './types.js';
@@ -45,10 +46,10 @@ export function linearBaselines(setup: ReturnType<typeof rungeSetup>, ridgeAlpha
       optimizer: method === 'Lasso' ? 'coordinate descent' : 'closed form',
       lr: null,
       alpha,
-      trainMse: mseOf(setup.yTrain, predTrain),
-      testMse: mseOf(setup.yTest, predTest),
-      testMseClean: mseOf(setup.fTest, predTest),
-      testR2: r2Of(setup.yTest, predTest),
+      trainMse: mse(setup.yTrain, predTrain),
+      testMse: mse(setup.yTest, predTest),
+      testMseClean: mse(setup.fTest, predTest),
+      testR2: r2(setup.yTest, predTest),
       timeMs,
       epochs: null,
       nonFinite: null,
@@ -99,10 +100,10 @@ export function rungeNet(
     optimizer,
     lr,
     alpha: null,
-    trainMse: mseOf(setup.yTrain, predTrain),
-    testMse: mseOf(setup.yTest, predTest),
-    testMseClean: mseOf(setup.fTest, predTest),
-    testR2: r2Of(setup.yTest, predTest),
+    trainMse: mse(setup.yTrain, predTrain),
+    testMse: mse(setup.yTest, predTest),
+    testMseClean: mse(setup.fTest, predTest),
+    testR2: r2(setup.yTest, predTest),
     timeMs: r.timeMs,
     epochs: r.history.loss.length,
     nonFinite: r.nonFinite,

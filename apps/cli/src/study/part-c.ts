@@ -1,10 +1,11 @@
+import { mse } from '@ffnn/datasets';
 import { Sequential, fit } from '@ffnn/layers';
 import type { Matrix } from '@ffnn/tensor';
 import { join } from 'node:path';
 import type { Datum } from '../figures/charts.js';
 import { renderFigure } from '../figures/render.js';
 import { writeFileAtomic } from '../io.js';
-import { fmt, mseOf, rungeSetup, writeTable } from './common.js';
+import { fmt, rungeSetup, writeTable } from './common.js';
 import { settingsFor } from './profiles.js';
 import reference from './reference/runge-reference.json' with { type: 'json' };
 import type { PartResult, StudyContext } from './types.js';
@@ -73,7 +74,7 @@ export async function partC(ctx: StudyContext): Promise<PartResult> {
   const t = performance.now();
   const history = fit(net, setup.polyTrain, setup.yTrain, { epochs, batchSize: 64, optimizer: 'sgd', lr, seed: ctx.seed, validationData: { X: setup.polyTest, y: setup.yTest }, onNonFinite: 'stop' });
   const timeMs = performance.now() - t;
-  const ourTest = mseOf(setup.yTest, net.predict(setup.polyTest));
+  const ourTest = mse(setup.yTest, net.predict(setup.polyTest));
 
   const ref = reference as Reference;
   const matches = close(ref.fingerprint.xTrainSum, fingerprint.xTrainSum) && close(ref.fingerprint.yTrainSum, fingerprint.yTrainSum) && close(ref.fingerprint.w1Sum, fingerprint.w1Sum);
