@@ -44,6 +44,8 @@ Progress goes to stderr; the report lands in <out>/report.md.`,
         seed: flags.seed,
         outDir,
         png: flags.png,
+        // Grid trials run in worker processes of this same entry script, as `ffnn sweep run` does.
+        workerBin: process.argv[1]!,
         log: (m) => process.stderr.write(`${m}\n`),
       });
       process.stdout.write(`reproduce: ${ordered.length} part(s) in ${(run.totalMs / 1000).toFixed(1)} s; report: ${run.reportPath}\n`);

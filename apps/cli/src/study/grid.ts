@@ -9,20 +9,20 @@ import type { PartId, StudyContext } from './types.js';
 
 /**
  * Runs a grid of the study through the sweep machinery (`ffnn sweep`): the same trial expansion,
- * the same `ffnn train` pipeline per trial, worker processes when the CLI's entry script is known
- * (in-process otherwise, e.g. under a test runner), and the same JSON-lines records, kept in
- * `<out>/<part>/<file>` (`sweep.jsonl` unless a part runs several grids). Records come back in the spec's trial order. Because a trial is an
- * `ffnn train` run, `ffnn sweep run` with the same spec on many machines (--shard) produces the
- * identical numbers.
+ * the same `ffnn train` pipeline per trial and the same JSON-lines records, kept in
+ * `<out>/<part>/<file>` (`sweep.jsonl` unless a part runs several grids). The trials run in worker
+ * processes of `ctx.workerBin` when the caller names the CLI's entry script (`ffnn reproduce`
+ * does), else one after another in this process (a library call, a test). Records come back in
+ * the spec's trial order. Because a trial is an `ffnn train` run, `ffnn sweep run` with the same
+ * spec on many machines (--shard) produces the identical numbers.
  */
 export async function runGrid(ctx: StudyContext, part: PartId, spec: SweepSpec, file = 'sweep.jsonl'): Promise<TrialRecord[]> {
   const trials = expandTrials(spec);
   const out = join(ctx.outDir, part, file);
   mkdirSync(join(ctx.outDir, part), { recursive: true });
   if (existsSync(out)) rmSync(out); // a fresh run of the part: never mix in a previous run's records
-  const bin = process.argv[1];
-  if (bin !== undefined && /[\\/]bin\.js$/.test(bin) && existsSync(bin)) {
-    const { failures } = await runSweep(spec, trials, { out, bin, log: (line) => ctx.log(`[${part}] ${line}`) });
+  if (ctx.workerBin !== undefined) {
+    const { failures } = await runSweep(spec, trials, { out, bin: ctx.workerBin, log: (line) => ctx.log(`[${part}] ${line}`) });
     if (failures.length) throw new Error(`part ${part}: ${failures.length} grid trial(s) failed: ${failures.join('; ')}`);
   } else {
     for (const t of trials) {

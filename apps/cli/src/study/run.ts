@@ -26,6 +26,8 @@ export interface RunStudyOptions {
   outDir: string;
   log: (message: string) => void;
   png?: boolean;
+  /** The `ffnn` entry script the grids' worker processes run (`ffnn reproduce` passes its own); absent: every trial runs in this process. */
+  workerBin?: string;
 }
 
 /** What {@link runStudy} wrote. */
@@ -75,7 +77,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyRun> {
   for (const part of options.parts) {
     const t = performance.now();
     options.log(`[${part}] starting (total elapsed ${((t - started) / 1000).toFixed(1)} s)`);
-    const ctx: StudyContext = { profile: options.profile, seed: options.seed, outDir: options.outDir, log: options.log, png: options.png ?? true, previous };
+    const ctx: StudyContext = { profile: options.profile, seed: options.seed, outDir: options.outDir, log: options.log, png: options.png ?? true, previous, ...(options.workerBin === undefined ? {} : { workerBin: options.workerBin }) };
     const result = await RUNNERS[part](ctx);
     result.timeMs = performance.now() - t;
     results.push(result);

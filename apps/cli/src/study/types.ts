@@ -72,4 +72,6 @@ export interface StudyContext {
   png: boolean;
   /** Results of parts already run in this invocation (part g summarises them). */
   previous: Partial<Record<PartId, PartResult>>;
+  /** The `ffnn` entry script that grid trials fork as worker processes; absent: grids run their trials in this process. */
+  workerBin?: string;
 }
