@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { takeRows } from '@ffnn/datasets';
 import { type ActivationName, type EpochInfo, type History, type RowSource, Sequential, type TrainingState, decodeTrainingState, encodeTrainingState, unitDiagnostics } from '@ffnn/layers';
 import { type OptimizerName, createOptimizer, parseSchedule } from '@ffnn/optim';
@@ -31,10 +31,11 @@ import {
 import { CliFailure, Interrupted, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
 import { modelFormatFor, saveModel, type ModelFile } from '../model-file.js';
-import { HIDDEN_ACTIVATIONS, OPTIMIZER_NAMES, fraction, nonNegInt, nonNegative, numberFlag, parseHidden, positive, positiveInt } from '../options.js';
+import { positiveInt } from '../options.js';
 import { Progress, asciiCurve, formatNumber, plural } from '../progress.js';
 import { classificationSummary, regressionSummary } from '../report.js';
 import { type SpectralRow, spectralTracker } from '../spectral.js';
+import { BACKEND_NAMES, commanderOptions } from '../train-options.js';
 import { VERSION } from '../version.js';
 
 export interface TrainFlags {
@@ -90,8 +91,7 @@ function defaultBackend(): string {
   return process.env.FFNN_BACKEND ?? 'wasm';
 }
 
-/** Backends `--backend` / `FFNN_BACKEND` can name. */
-export const BACKEND_NAMES = ['wasm', 'js'] as const;
+export { BACKEND_NAMES };
 
 /** How a backend is shown to users, e.g. `wasm-simd (2 threads)` or `js (1 thread)`. */
 export function backendLabel(backend: { name: string; threads: number }): string {
@@ -133,45 +133,9 @@ export interface TrainResult {
 }
 
 export function registerTrain(program: Command): void {
-  program
-    .command('train')
-    .description('train a network on runge, mnist or a CSV file and report train and test metrics')
-    .option('--data <source>', 'runge, mnist, or a CSV file with a header', 'runge')
-    .option('--target <column>', 'target column of a CSV file')
-    .addOption(new Option('--task <task>', 'regression or classification (inferred when omitted)').choices(['regression', 'classification']))
-    .addOption(new Option('--hidden <widths>', 'hidden layer widths, comma-separated ("none" for no hidden layer)').argParser(parseHidden).default([50, 50], '50,50'))
-    .addOption(new Option('--activation <name>', 'hidden activation').choices(HIDDEN_ACTIVATIONS).default('relu'))
-    .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZER_NAMES).default('adam'))
-    .option('--lr <rate>', 'learning rate (default: the optimizer\'s, 1e-3 for adam)', positive('--lr'))
-    .option('--schedule <spec>', 'learning-rate schedule: constant, step:<every>:<gamma>, exponential:<gamma>, cosine:<epochs>, plateau:<patience>:<factor>')
-    .option('--epochs <n>', 'passes over the training data', nonNegInt('--epochs'), 100)
-    .option('--batch-size <n>', 'mini-batch size', positiveInt('--batch-size'), 64)
-    .option('--l1 <lambda>', 'L1 penalty λ1·Σ|w| on weights', nonNegative('--l1'), 0)
-    .option('--l2 <lambda>', 'L2 penalty (λ2/2)·Σw² on weights', nonNegative('--l2'), 0)
-    .option('--dropout <rate>', 'dropout rate on hidden layers, in [0, 1)', numberFlag('--dropout', (v) => v >= 0 && v < 1, 'a number in [0, 1)'), 0)
-    .option('--loss-limit <factor>', 'stop as diverged (keeping the best weights) when a batch loss exceeds this many times the larger of the initial weights\' and the mean predictor\'s loss; 0: no limit', nonNegative('--loss-limit'), 1000)
-    .option('--early-stopping <patience>', 'stop after this many epochs without improvement on a 10% validation split', positiveInt('--early-stopping'))
-    .option('--seed <n>', 'seed of data, split, initial weights and shuffling', nonNegInt('--seed'), 1993)
-    .addOption(new Option('--dtype <type>', 'float type of weights').choices(['float64', 'float32']).default('float64'))
-    .option('--test-size <fraction>', 'held-out test fraction (stratified for classification)', fraction('--test-size'), 0.2)
-    .option('--no-standardize', 'do not standardize features (fitted on the training part by default)')
-    .option('--no-standardize-target', 'regression: do not standardize the target (by default it is fitted on the training part; metrics, predictions and saved models are in the target\'s own units either way)')
-    .option('--n <rows>', 'runge: number of points', positiveInt('--n'))
-    .option('--noise <sigma>', 'runge: noise standard deviation', nonNegative('--noise'))
-    .option('--subset <rows>', 'use a seeded (stratified) subset of this many rows, for quick runs (taken before the split)', positiveInt('--subset'))
-    .option('--features <spec>', 'inputs: raw (the data\'s columns) or poly:<degree> ([1, x, …, x^degree] of a single column, then standardized like any features)', (raw: string) => featuresLabel(parseFeatures(raw)), 'raw')
-    .option('--train-rows <rows>', 'train on a seeded subset (stratified for classification) of this many rows of the training part, taken after the split', positiveInt('--train-rows'))
-    .option('--test-rows <rows>', 'evaluate on a seeded subset (stratified for classification) of this many rows of the test part, taken after the split', positiveInt('--test-rows'))
-    .option('--test-curves', 'also evaluate the test part after every epoch (test loss and metric per epoch in the result; never used to steer training)')
-    .option('--spectral', 'record the largest singular value of every weight matrix, and of its change, after every epoch (power iteration)')
-    .option('--save <model.json>', 'write the trained model with its preprocessing: *.json (plain JSON), *.ffnn or *.safetensors (binary)')
-    .option('--checkpoint <path>', 'checkpoint file (weights, optimizer and RNG state, history) for --resume; also written on Ctrl-C')
-    .option('--checkpoint-every <epochs>', 'write the checkpoint every this many epochs', positiveInt('--checkpoint-every'))
-    .option('--resume <checkpoint>', 'continue a run from its checkpoint with the same settings; the result is bit-identical to an uninterrupted run')
-    .addOption(new Option('--backend <name>', 'kernels: wasm (WebAssembly SIMD with threads) or js (plain JavaScript); default $FFNN_BACKEND or wasm').choices(BACKEND_NAMES))
-    .option('--threads <n>', 'threads of the wasm backend (default: all cores; results do not depend on it)', positiveInt('--threads'))
-    .option('--json', 'print the result as JSON on stdout (progress goes to stderr)')
-    .option('--quiet', 'no progress output: only the results (with --json, only the JSON)')
+  const cmd = program.command('train').description('train a network on runge, mnist or a CSV file and report train and test metrics');
+  for (const option of commanderOptions()) cmd.addOption(option);
+  cmd
     .addHelpText(
       'after',
       `

@@ -5,7 +5,7 @@ import { cpus } from 'node:os';
 import { CliFailure } from '../errors.js';
 import { type TrialRecord, appendRecord, metricOf, readRecords, recordKey, repairResults } from './results.js';
 import type { SweepSpec, Trial } from './spec.js';
-import { trainFlags } from './worker.js';
+import { trialFlags } from '../train-options.js';
 
 /** Options of {@link runSweep}. */
 export interface RunOptions {
@@ -123,7 +123,7 @@ const divergedIn = (records: TrialRecord[]) => records.filter((r) => r.stopReaso
  * `halving`, runs successive halving rungs instead (not shardable: each rung needs the previous one).
  */
 export async function runSweep(spec: SweepSpec, trials: Trial[], options: RunOptions): Promise<SweepOutcome> {
-  for (const t of trials) trainFlags(t.config); // every trial's options are valid before any work starts
+  for (const t of trials) trialFlags(t.config); // every trial's options are valid before any work starts
   mkdirSync(dirname(options.out) || '.', { recursive: true });
   if (repairResults(options.out)) options.log(`removed a torn last line from ${options.out} (an interrupted write)`);
   const existing = new Map<string, TrialRecord>();
@@ -133,7 +133,7 @@ export async function runSweep(spec: SweepSpec, trials: Trial[], options: RunOpt
     if (!(error instanceof CliFailure) || !/cannot read/.test(error.message)) throw error;
   }
   if (!spec.halving) {
-    const epochsOf = (t: Trial) => trainFlags(t.config).epochs;
+    const epochsOf = (t: Trial) => trialFlags(t.config).epochs;
     const pending = trials.filter((t) => !existing.has(recordKey({ id: t.id, epochs: epochsOf(t) })));
     options.log(`sweep: ${trials.length} trials, ${trials.length - pending.length} already finished, ${pending.length} to run`);
     const { records, failures } = await runJobs(pending.map((trial) => ({ trial, rung: 0 })), options, '');

@@ -1,40 +1,12 @@
-import { Command } from 'commander';
-import { type TrainFlags, registerTrain, train } from '../commands/train.js';
-import { UsageError } from '../errors.js';
-import type { OptionValue, Trial } from './spec.js';
+import { train } from '../commands/train.js';
+import { trialFlags } from '../train-options.js';
+import type { Trial } from './spec.js';
 import type { TrialRecord } from './results.js';
-
-const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-
-/** Turns a trial configuration into validated `ffnn train` flags (with the command's defaults). */
-export function trainFlags(config: Record<string, OptionValue>): TrainFlags {
-  const program = new Command().exitOverride();
-  registerTrain(program);
-  const cmd = program.commands[0]!;
-  let captured: TrainFlags | undefined;
-  let message = '';
-  for (const c of [program, cmd]) c.exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined, outputError: (s) => (message = s.trim()) });
-  cmd.action((flags: TrainFlags) => {
-    captured = flags;
-  });
-  const argv: string[] = [];
-  for (const [k, v] of Object.entries(config)) {
-    if (v === true) argv.push(`--${kebab(k)}`);
-    else if (v === false) argv.push(`--no-${kebab(k)}`);
-    else argv.push(`--${kebab(k)}`, String(v));
-  }
-  try {
-    program.parse(['node', 'ffnn', 'train', ...argv]);
-  } catch (error) {
-    throw new UsageError(`trial options ${JSON.stringify(config)}: ${message || (error as Error).message}`);
-  }
-  return captured!;
-}
 
 /** Trains one trial and returns its record. */
 export async function runTrial(trial: Trial, epochs: number | undefined, rung: number): Promise<TrialRecord> {
   const config = epochs === undefined ? trial.config : { ...trial.config, epochs };
-  const flags = { ...trainFlags(config), quiet: true };
+  const flags = { ...trialFlags(config), quiet: true };
   const started = Date.now();
   // A diverging trial is a result of the sweep (stopReason `diverged`, best weights kept), not a failure.
   const result = await train(flags, undefined, { allowDivergence: true, silent: true });
