@@ -6,7 +6,10 @@ import { type ActivationName, type EpochInfo, type History, type RowSource, Sequ
 import { type OptimizerName, createOptimizer, parseSchedule } from '@ffnn/optim';
 import { type DType, FfnnError, Matrix, NumericError, getBackend, jsBackend, setBackend, useFastestBackend } from '@ffnn/tensor';
 import {
+  type ClassValue,
   type Dataset,
+  type Features,
+  type Preprocessing,
   type TargetScale,
   type Task,
   classValues,
@@ -206,35 +209,8 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
     throw new UsageError('--test-curves and --early-stopping cannot be combined: early stopping monitors a validation split of the training rows, never the test rows; drop one of them');
   }
   if (flags.spectral && resume) throw new UsageError('--spectral cannot continue from a checkpoint (the singular values of the epochs before it are not in it); rerun without --resume');
-  const features = parseFeatures(flags.features ?? 'raw');
-  const loaded = loadDataset({ data: flags.data, ...(flags.target ? { target: flags.target } : {}), ...(flags.n ? { n: flags.n } : {}), ...(flags.noise !== undefined ? { noise: flags.noise } : {}), seed: flags.seed });
-  let data: Dataset = withFeatures(loaded, features);
-  const task = flags.task ?? data.inferredTask;
-  if (task === 'regression' && data.targetLabels) {
-    throw new UsageError(`--task regression needs numbers in ${data.targetName}, but it holds names such as ${JSON.stringify(data.targetLabels.find((v) => Number.isNaN(Number(v))))}; drop --task to train a classifier`);
-  }
-  let encoded = task === 'classification' ? encodeLabels(classValues(data)) : null;
-  if (task === 'classification' && encoded!.classes.length < 2) throw new UsageError(`--task classification needs at least 2 classes in ${data.targetName}`);
-  if (flags.subset !== undefined && flags.subset < data.n) {
-    data = restrict(data, subsetIndices(data.n, flags.subset, flags.seed, encoded?.labels));
-    encoded = task === 'classification' ? encodeLabels(classValues(data)) : null;
-  }
-  checkRows(data, flags, Math.ceil(flags.testSize * data.n), data.n - Math.ceil(flags.testSize * data.n));
-  let { train: trainRows, test: testRows } = split(data.n, flags.testSize, flags.seed, encoded?.labels);
-  if (flags.trainRows !== undefined) trainRows = subsetOfPart(trainRows, flags.trainRows, flags.seed, encoded?.labels);
-  if (flags.testRows !== undefined) testRows = subsetOfPart(testRows, flags.testRows, flags.seed, encoded?.labels);
-  checkRows(data, flags, testRows.length, trainRows.length);
-  const pre = fitPreprocessing(data, trainRows, flags.standardize);
-  const Xtrain = inputsFor(data, trainRows, pre, flags.dtype);
-  const Xtest = inputsFor(data, testRows, pre, flags.dtype);
-  if (Xtrain instanceof Matrix && pre.kind === 'none') {
-    const warning = standardizationWarning(Xtrain, data.featureNames);
-    if (warning) process.stderr.write(`${warning}\n`);
-  }
-  const ytrain = encoded ? Int32Array.from(trainRows, (i) => encoded.labels[i]!) : targetColumn(data.target, trainRows);
-  const ytest = encoded ? Int32Array.from(testRows, (i) => encoded.labels[i]!) : targetColumn(data.target, testRows);
-  // The network learns (y − mean)/std of the training targets; its output layer is rescaled after training.
-  const targetScale = !encoded && flags.standardizeTarget === true ? fitTargetScale(ytrain as Matrix) : null;
+  const prepared = prepareData(flags);
+  const { data, task, encoded, trainRows, testRows, Xtrain, Xtest, ytrain, ytest, targetScale } = prepared;
   const fitTargets = (y: typeof ytrain) => (targetScale ? standardizeTargets(y as Matrix, targetScale) : y);
   const outputs = encoded ? encoded.classes.length : 1;
   const net = Sequential.mlp({
@@ -313,12 +289,7 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
   }
   if (history.loss.length > 1) log(`\n${asciiCurve(history.loss, { title: `training loss (${task === 'classification' ? 'cross-entropy' : 'MSE'}) per epoch` })}\n`);
 
-  const summarize = (X: typeof Xtrain, rows: Int32Array, y: typeof ytrain) =>
-    encoded ? classificationSummary(net, X, y as Int32Array) : regressionSummary(net, X, y as Matrix, data.clean ? targetColumn(data.clean, rows) : null);
-  const trainMetrics = summarize(Xtrain, trainRows, ytrain);
-  const testMetrics = summarize(Xtest, testRows, ytest);
-  const probe = Xtrain instanceof Matrix ? firstRows(Xtrain, 2000) : gatherFirst(Xtrain, 2000, flags.dtype);
-  const diagnostics = unitDiagnostics(net, probe);
+  const { train: trainMetrics, test: testMetrics, diagnostics } = scoreNetwork(net, prepared, flags.dtype);
   for (const [name, m] of [['train', trainMetrics], ['test', testMetrics]] as const) {
     report(`${name.padEnd(5)} ${Object.entries(m).map(([k, v]) => `${k} ${formatMetric(v)}`).join(' · ')}`);
   }
@@ -340,19 +311,7 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
     seconds: (Date.now() - started) / 1000,
   };
   if (flags.save) {
-    const model: ModelFile = {
-      format: 'ffnn.model',
-      version: 1,
-      task,
-      featureNames: loaded.featureNames,
-      ...(features.kind === 'raw' ? {} : { features: featuresLabel(features) }),
-      targetName: data.targetName,
-      classes: encoded ? encoded.classes : null,
-      preprocessing: pre,
-      network: net.toJSON(),
-      training: { ...reproducingFlags(flags), ffnn: VERSION, backend: backend.name },
-    };
-    saveModel(flags.save, model, net);
+    saveTrainedModel(flags.save, net, prepared, flags, backend.name);
     result.savedTo = flags.save;
     report(`saved the model to ${flags.save}${history.stopReason === 'diverged' ? ' (the best weights before the divergence)' : ''}`);
   }
@@ -362,6 +321,90 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
     throw new NumericError(`${history.divergence!.message}; ${kept}`);
   }
   return result;
+}
+
+/** The data of a run, split and preprocessed: what the network trains and is scored on. */
+export interface PreparedData {
+  /** The data as loaded (its feature names go into a saved model). */
+  loaded: Dataset;
+  features: Features;
+  /** The data the run uses: with its input features, and its --subset. */
+  data: Dataset;
+  task: Task;
+  /** Classification: labels as class indices, and the classes in network output order. */
+  encoded: { labels: Int32Array; classes: ClassValue[] } | null;
+  trainRows: Int32Array;
+  testRows: Int32Array;
+  pre: Preprocessing;
+  Xtrain: Matrix | RowSource;
+  Xtest: Matrix | RowSource;
+  ytrain: Matrix | Int32Array;
+  ytest: Matrix | Int32Array;
+  /** Regression with a standardized target: its training mean and std. */
+  targetScale: TargetScale | null;
+}
+
+/** Loads the data of `flags`, takes its subset, splits it and fits the preprocessing on the training part. */
+export function prepareData(flags: TrainFlags): PreparedData {
+  const features = parseFeatures(flags.features ?? 'raw');
+  const loaded = loadDataset({ data: flags.data, ...(flags.target ? { target: flags.target } : {}), ...(flags.n ? { n: flags.n } : {}), ...(flags.noise !== undefined ? { noise: flags.noise } : {}), seed: flags.seed });
+  let data: Dataset = withFeatures(loaded, features);
+  const task = flags.task ?? data.inferredTask;
+  if (task === 'regression' && data.targetLabels) {
+    throw new UsageError(`--task regression needs numbers in ${data.targetName}, but it holds names such as ${JSON.stringify(data.targetLabels.find((v) => Number.isNaN(Number(v))))}; drop --task to train a classifier`);
+  }
+  let encoded = task === 'classification' ? encodeLabels(classValues(data)) : null;
+  if (task === 'classification' && encoded!.classes.length < 2) throw new UsageError(`--task classification needs at least 2 classes in ${data.targetName}`);
+  if (flags.subset !== undefined && flags.subset < data.n) {
+    data = restrict(data, subsetIndices(data.n, flags.subset, flags.seed, encoded?.labels));
+    encoded = task === 'classification' ? encodeLabels(classValues(data)) : null;
+  }
+  checkRows(data, flags, Math.ceil(flags.testSize * data.n), data.n - Math.ceil(flags.testSize * data.n));
+  let { train: trainRows, test: testRows } = split(data.n, flags.testSize, flags.seed, encoded?.labels);
+  if (flags.trainRows !== undefined) trainRows = subsetOfPart(trainRows, flags.trainRows, flags.seed, encoded?.labels);
+  if (flags.testRows !== undefined) testRows = subsetOfPart(testRows, flags.testRows, flags.seed, encoded?.labels);
+  checkRows(data, flags, testRows.length, trainRows.length);
+  const pre = fitPreprocessing(data, trainRows, flags.standardize);
+  const Xtrain = inputsFor(data, trainRows, pre, flags.dtype);
+  const Xtest = inputsFor(data, testRows, pre, flags.dtype);
+  if (Xtrain instanceof Matrix && pre.kind === 'none') {
+    const warning = standardizationWarning(Xtrain, data.featureNames);
+    if (warning) process.stderr.write(`${warning}\n`);
+  }
+  const ytrain = encoded ? Int32Array.from(trainRows, (i) => encoded.labels[i]!) : targetColumn(data.target, trainRows);
+  const ytest = encoded ? Int32Array.from(testRows, (i) => encoded.labels[i]!) : targetColumn(data.target, testRows);
+  // The network learns (y − mean)/std of the training targets; its output layer is rescaled after training.
+  const targetScale = !encoded && flags.standardizeTarget === true ? fitTargetScale(ytrain as Matrix) : null;
+  return { loaded, features, data, task, encoded, trainRows, testRows, pre, Xtrain, Xtest, ytrain, ytest, targetScale };
+}
+
+/** Train and test metrics of a trained network, and its units' diagnostics on (at most 2000) training rows. */
+export function scoreNetwork(net: Sequential, prepared: PreparedData, dtype: DType): { train: Record<string, number>; test: Record<string, number>; diagnostics: ReturnType<typeof unitDiagnostics> } {
+  const { data, encoded, Xtrain, Xtest, trainRows, testRows, ytrain, ytest } = prepared;
+  const summarize = (X: typeof Xtrain, rows: Int32Array, y: typeof ytrain) =>
+    encoded ? classificationSummary(net, X, y as Int32Array) : regressionSummary(net, X, y as Matrix, data.clean ? targetColumn(data.clean, rows) : null);
+  const train = summarize(Xtrain, trainRows, ytrain);
+  const test = summarize(Xtest, testRows, ytest);
+  const probe = Xtrain instanceof Matrix ? firstRows(Xtrain, 2000) : gatherFirst(Xtrain, 2000, dtype);
+  return { train, test, diagnostics: unitDiagnostics(net, probe) };
+}
+
+/** Writes a trained network with its preprocessing and the flags that reproduce it (see {@link saveModel}). */
+export function saveTrainedModel(path: string, net: Sequential, prepared: PreparedData, flags: TrainFlags, backendName: string): void {
+  const { loaded, features, data, task, encoded, pre } = prepared;
+  const model: ModelFile = {
+    format: 'ffnn.model',
+    version: 1,
+    task,
+    featureNames: loaded.featureNames,
+    ...(features.kind === 'raw' ? {} : { features: featuresLabel(features) }),
+    targetName: data.targetName,
+    classes: encoded ? encoded.classes : null,
+    preprocessing: pre,
+    network: net.toJSON(),
+    training: { ...reproducingFlags(flags), ffnn: VERSION, backend: backendName },
+  };
+  saveModel(path, model, net);
 }
 
 /**
