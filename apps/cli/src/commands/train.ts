@@ -212,19 +212,7 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
   const prepared = prepareData(flags);
   const { data, task, encoded, trainRows, testRows, Xtrain, Xtest, ytrain, ytest, targetScale } = prepared;
   const fitTargets = (y: typeof ytrain) => (targetScale ? standardizeTargets(y as Matrix, targetScale) : y);
-  const outputs = encoded ? encoded.classes.length : 1;
-  const net = Sequential.mlp({
-    inputSize: data.cols,
-    hidden,
-    activation: flags.activation,
-    outputSize: encoded && outputs === 2 ? 2 : outputs,
-    loss: task === 'classification' ? 'cross-entropy' : 'mse',
-    lambda1: flags.l1,
-    lambda2: flags.l2,
-    dropout: flags.dropout,
-    dtype: flags.dtype,
-    seed: flags.seed,
-  });
+  const net = buildNetwork(flags, prepared);
   const optimizer = createOptimizer(flags.optimizer, flags.lr === undefined ? {} : { lr: flags.lr });
   const backend = getBackend();
   log(`ffnn ${VERSION} · ${data.name}: ${trainRows.length} train / ${testRows.length} test rows · ${task}`);
@@ -233,50 +221,39 @@ export async function train(flags: TrainFlags, resume?: TrainingState, options: 
   log(`${net.summary()}`);
   log(`optimizer ${flags.optimizer} (lr ${optimizer.lr}) · batch ${flags.batchSize} · ${plural(flags.epochs, 'epoch')} · backend ${backendLabel(backend)}`);
   const progress = new Progress(stream, 'train', flags.quiet || options.silent);
-  const lossScale = flags.lossLimit ? Math.max(initialLoss(net, Xtrain, fitTargets(ytrain), flags.dtype), meanPredictorLoss(fitTargets(ytrain), outputs)) : 0;
-  const lossLimit = flags.lossLimit && lossScale > 0 && Number.isFinite(lossScale) ? flags.lossLimit * lossScale : undefined;
+  const lossLimit = flags.lossLimit ? absoluteLossLimit(flags.lossLimit, net, Xtrain, fitTargets(ytrain), flags.dtype) : undefined;
   const checkpointPath = flags.checkpoint ?? `${flags.save ?? 'ffnn-train'}.ckpt`;
   const storedFlags: Record<string, unknown> = { ...flags };
   delete storedFlags.resume;
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nstopping at the next batch boundary (Ctrl-C again to quit at once)…\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
   if (resume) log(`resuming from ${flags.resume ?? checkpointPath} at epoch ${resume.epoch + 1}${resume.batch ? `, batch ${resume.batch + 1}` : ''}`);
   const tracker = flags.spectral ? spectralTracker() : null;
   tracker?.onStart(net);
-  let history: History;
-  try {
-    history = await net.fitAsync(Xtrain, fitTargets(ytrain), {
-    optimizer,
-    epochs: flags.epochs,
-    batchSize: flags.batchSize,
-    seed: flags.seed,
-    ...(schedule ? { schedule } : {}),
-    ...(flags.earlyStopping ? { validationSplit: 0.1, earlyStopping: { patience: flags.earlyStopping } } : {}),
-    ...(flags.testCurves ? { validationData: { X: Xtest, y: fitTargets(ytest) } } : {}),
-    callbacks: {
-      onBatchEnd: (info) => progress.batch(info, flags.epochs),
-      onEpochEnd: (info) => {
-        tracker?.onEpochEnd(net, info.epoch);
-        progress.epoch(targetScale ? inTargetUnits(info, targetScale) : info, history0(net));
+  let history = await stoppableByCtrlC((signal) =>
+    net.fitAsync(Xtrain, fitTargets(ytrain), {
+      optimizer,
+      epochs: flags.epochs,
+      batchSize: flags.batchSize,
+      seed: flags.seed,
+      ...(schedule ? { schedule } : {}),
+      ...(flags.earlyStopping ? { validationSplit: 0.1, earlyStopping: { patience: flags.earlyStopping } } : {}),
+      ...(flags.testCurves ? { validationData: { X: Xtest, y: fitTargets(ytest) } } : {}),
+      callbacks: {
+        onBatchEnd: (info) => progress.batch(info, flags.epochs),
+        onEpochEnd: (info) => {
+          tracker?.onEpochEnd(net, info.epoch);
+          progress.epoch(targetScale ? inTargetUnits(info, targetScale) : info, history0(net));
+        },
       },
-    },
-    onNonFinite: 'stop',
-    ...(lossLimit === undefined ? {} : { lossLimit }),
-    signal: controller.signal,
-    checkpoint: {
-      everyEpochs: flags.checkpointEvery ?? Number.MAX_SAFE_INTEGER,
-      save: (state) => writeFileAtomic(checkpointPath, encodeTrainingState(state, { 'ffnn.cli-flags': JSON.stringify(storedFlags) })),
-    },
-    ...(resume ? { resume } : {}),
-  });
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+      onNonFinite: 'stop',
+      ...(lossLimit === undefined ? {} : { lossLimit }),
+      signal,
+      checkpoint: {
+        everyEpochs: flags.checkpointEvery ?? Number.MAX_SAFE_INTEGER,
+        save: (state) => writeFileAtomic(checkpointPath, encodeTrainingState(state, { 'ffnn.cli-flags': JSON.stringify(storedFlags) })),
+      },
+      ...(resume ? { resume } : {}),
+    }),
+  );
   if (history.stopReason === 'interrupted') {
     progress.end();
     throw new Interrupted(`interrupted; wrote the checkpoint ${checkpointPath} — continue with: ffnn train --resume ${checkpointPath}`);
@@ -376,6 +353,46 @@ export function prepareData(flags: TrainFlags): PreparedData {
   // The network learns (y − mean)/std of the training targets; its output layer is rescaled after training.
   const targetScale = !encoded && flags.standardizeTarget === true ? fitTargetScale(ytrain as Matrix) : null;
   return { loaded, features, data, task, encoded, trainRows, testRows, pre, Xtrain, Xtest, ytrain, ytest, targetScale };
+}
+
+/** The network of a run: an MLP with the flags' widths, activation, penalties, dropout and seed, and the task's output layer and loss. */
+export function buildNetwork(flags: TrainFlags, prepared: PreparedData): Sequential {
+  const { data, task, encoded } = prepared;
+  const outputs = encoded ? encoded.classes.length : 1;
+  return Sequential.mlp({
+    inputSize: data.cols,
+    hidden: flags.hidden,
+    activation: flags.activation,
+    outputSize: encoded && outputs === 2 ? 2 : outputs,
+    loss: task === 'classification' ? 'cross-entropy' : 'mse',
+    lambda1: flags.l1,
+    lambda2: flags.l2,
+    dropout: flags.dropout,
+    dtype: flags.dtype,
+    seed: flags.seed,
+  });
+}
+
+/** `--loss-limit factor` as a loss: factor × the larger of the initial weights' and the mean predictor's loss (undefined when that scale is 0 or not finite). */
+function absoluteLossLimit(factor: number, net: Sequential, X: Matrix | RowSource, y: Matrix | Int32Array, dtype: DType): number | undefined {
+  const scale = Math.max(initialLoss(net, X, y, dtype), meanPredictorLoss(y, net.outputSize));
+  return scale > 0 && Number.isFinite(scale) ? factor * scale : undefined;
+}
+
+/** Runs `work` with Ctrl-C aborting its signal (training stops at the next batch boundary); a second Ctrl-C quits at once. */
+async function stoppableByCtrlC<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping at the next batch boundary (Ctrl-C again to quit at once)…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }
 
 /** Train and test metrics of a trained network, and its units' diagnostics on (at most 2000) training rows. */
