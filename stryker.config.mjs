@@ -6,7 +6,7 @@
 // they point at the sandbox's (mutated) sources, and a test that imports `@ffnn/optim` sees the mutant
 // just like one that imports `./adam.js`.
 const scopes = {
-  optim: { dir: 'packages/optim', mutate: ['packages/optim/src/**/*.ts'] },
+  optim: { dir: 'packages/optim', mutate: ['packages/optim/src/**/*.ts', '!packages/optim/src/test-util.ts'] },
   'linear-models': { dir: 'packages/linear-models', mutate: ['packages/linear-models/src/**/*.ts', '!packages/linear-models/src/testing.ts'] },
   datasets: { dir: 'packages/datasets', mutate: ['packages/datasets/src/**/*.ts'] },
   'autodiff-check': { dir: 'packages/autodiff-check', mutate: ['packages/autodiff-check/src/**/*.ts'] },
