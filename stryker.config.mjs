@@ -26,7 +26,7 @@ export default {
   packageManager: 'pnpm',
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
-  vitest: { configFile: 'vitest.config.ts', dir: scope.dir },
+  vitest: { configFile: 'vitest.mutation.config.ts', dir: scope.dir },
   mutate: [...scope.mutate, '!**/*.test.ts'],
   coverageAnalysis: 'perTest',
   // Two test-runner processes: the machines this runs on have two cores (run it under `nice`).

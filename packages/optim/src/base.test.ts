@@ -254,6 +254,13 @@ describe('hyperparameter messages name the optimizer and the option', () => {
     expect(createOptimizer('momentum', { dampening: 0 }).getState().hyper.dampening).toBe(0);
   });
 
+  it('step errors carry the optimizer\'s label', () => {
+    const labels: Record<OptimizerName, string> = { sgd: 'SGD', momentum: 'SGD', nesterov: 'SGD', adagrad: 'AdaGrad', rmsprop: 'RMSprop', adam: 'Adam', adamw: 'AdamW' };
+    for (const name of OPTIMIZER_NAMES) {
+      expect(() => make(name).step([Matrix.zeros(1, 1)], [])).toThrow(`${labels[name]}.step: got 1 params but 0 grads`);
+    }
+  });
+
   it('says which SGD variant the options describe', () => {
     expect(() => createOptimizer('nesterov', { nesterov: false })).toThrow(
       'optimizer "nesterov": options {"nesterov":false} describe "momentum"; "momentum" needs momentum > 0 and nesterov false, "nesterov" needs momentum > 0 and nesterov true',
