@@ -40,3 +40,16 @@ describe('regression metrics', () => {
     expect(() => r2([1], [1])).toThrow(/at least 2 samples/);
   });
 });
+
+describe('regression metrics: by hand and messages', () => {
+  it('R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)² for a non-centred target', () => {
+    // ȳ = 2.5, Σ(y − ȳ)² = 5, Σ(y − ŷ)² = 1.
+    expect(r2([1, 2, 3, 4], [1, 2, 3, 5])).toBeCloseTo(0.8, 14);
+  });
+
+  it('shapes must match in rows and in columns; messages name the metric', () => {
+    expect(() => mse(Matrix.zeros(2, 1), Matrix.zeros(2, 2))).toThrow(ShapeError);
+    expect(() => mse(Matrix.zeros(2, 1), Matrix.zeros(2, 2))).toThrow('mse: yTrue is 2×1 but yPred is 2×2');
+    expect(() => mse([], [])).toThrow('mse: needs at least 1 samples, got 0');
+  });
+});
