@@ -146,6 +146,12 @@ describe('readCsv', () => {
     const missing = join(dir, 'missing.csv');
     expect(() => readCsv(missing)).toThrow(FfnnError);
     expect(() => readCsv(missing)).toThrow(`cannot read ${missing}`);
+    try {
+      readCsv(missing);
+    } catch (e) {
+      expect((e as FfnnError).code).toBe('E_IO');
+      expect(((e as Error).cause as NodeJS.ErrnoException).code).toBe('ENOENT');
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { DataFormatError, InvalidOptionError, Matrix, ShapeError, StateError } from '@ffnn/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MinMaxScaler, StandardScaler } from './scalers.js';
+import { MinMaxScaler, StandardScaler, type StandardScalerJSON } from './scalers.js';
 
 const X = Matrix.from([
   [1, 10, 5],
@@ -222,7 +222,7 @@ describe('scalers: state, messages and edges', () => {
 
   it('StandardScaler.fromJSON keeps withMean and withStd and validates every field', () => {
     const s = new StandardScaler({ withMean: false, withStd: false }).fit(rows);
-    const r = StandardScaler.fromJSON(JSON.parse(JSON.stringify(s.toJSON())));
+    const r = StandardScaler.fromJSON(JSON.parse(JSON.stringify(s.toJSON())) as StandardScalerJSON);
     expect([r.withMean, r.withStd]).toEqual([false, false]);
     expect(Array.from(r.transform(rows).data)).toEqual(Array.from(rows.data));
     const only = StandardScaler.fromJSON(new StandardScaler({ withMean: false }).fit(rows).toJSON());
