@@ -134,3 +134,12 @@ describe('pixels: argument checks and defaults', () => {
     expect(mnistStratifiedSplit(tiny(20, 10), { seed: 1993 }).indices).toEqual(split.indices);
   });
 });
+
+describe('mnistStratifiedSplit passes its options on', () => {
+  it('testFraction and seed reach the split', () => {
+    expect(mnistStratifiedSplit(tiny(20, 10), { testFraction: 0.5 }).test.n).toBe(15);
+    const a = mnistStratifiedSplit(tiny(20, 10), { seed: 4 }).indices.test;
+    const b = mnistStratifiedSplit(tiny(20, 10), { seed: 5 }).indices.test;
+    expect(Array.from(a)).not.toEqual(Array.from(b));
+  });
+});
