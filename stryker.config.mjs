@@ -42,4 +42,6 @@ export default {
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
   timeoutMS: 10_000,
+  // The initial run of instrumented code takes minutes for linear-models and layers on a busy machine.
+  dryRunTimeoutMinutes: 40,
 };
