@@ -242,6 +242,7 @@ describe('hyperparameter messages name the optimizer and the option', () => {
     ['rmsprop', { lr: 0 }, 'RMSprop: lr must be a finite number > 0, got 0'],
     ['rmsprop', { beta: 1 }, 'RMSprop: beta must be in [0, 1), got 1'],
     ['momentum', { dampening: 1.5 }, 'SGD: dampening must be in [0, 1], got 1.5'],
+    ['momentum', { dampening: -0.5 }, 'SGD: dampening must be in [0, 1], got -0.5'],
   ] as const)('%s %o', (name, options, message) => {
     expect(() => createOptimizer(name, options as never)).toThrow(InvalidOptionError);
     expect(() => createOptimizer(name, options as never)).toThrow(message);
