@@ -7,10 +7,13 @@
  * (`computeGradients` + `optimizer.step`, exactly what `fit` does per batch) with the fixture's batch
  * order, or — for cases marked `replay: "fit"` — trained by `Sequential.fit` itself, whose batch order
  * the generator reproduces with a Python port of our `Rng` (checked here permutation by permutation).
+ * Cases with dropout train in training mode: the generator draws each batch's masks from the same
+ * port of `fit`'s Rng stream and multiplies them into torch's hidden outputs, so the comparison is exact.
  */
 import { readFileSync } from 'node:fs';
 import { Adam, type Optimizer, RMSprop, SGD } from '@ffnn/optim';
 import { Matrix, Rng } from '@ffnn/tensor';
+import { dropoutForward } from './dropout.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ActivationName } from './activations.js';
 import type { LossName } from './losses.js';
@@ -33,7 +36,7 @@ interface Case {
   name: string;
   rows: number;
   inputSize: number;
-  layers: { units: number; activation: ActivationName }[];
+  layers: { units: number; activation: ActivationName; dropout?: number }[];
   loss: LossName;
   lambda1: number;
   lambda2: number;
@@ -49,6 +52,8 @@ interface Case {
   stepLoss: number[];
   epochLoss: number[];
   testMse?: number[];
+  /** Dropout cases: per step, per layer with dropout > 0, the mask as 0 (dropped) / 1 (kept), row-major. */
+  masks?: string[][];
 }
 
 interface SmallCase extends Case {
@@ -96,7 +101,7 @@ function makeOptimizer(spec: OptimizerSpec): Optimizer {
 function makeNet(c: Case): Sequential {
   const net = new Sequential({
     inputSize: c.inputSize,
-    layers: c.layers.map((l) => ({ units: l.units, activation: l.activation })),
+    layers: c.layers.map((l) => ({ units: l.units, activation: l.activation, ...(l.dropout === undefined ? {} : { dropout: l.dropout }) })),
     loss: c.loss,
     lambda1: c.lambda1,
     lambda2: c.lambda2,
@@ -289,6 +294,17 @@ describe('PyTorch trajectory parity: fixtures', () => {
     expect(cases.some((c) => c.lambda2 > 0)).toBe(true);
     expect(cases.some((c) => c.replay === 'fit')).toBe(true);
     expect(cases.some((c) => c.rows % c.batchSize !== 0)).toBe(true);
+    // Dropout in training, on every hidden layer and on one only, with each case dropping and keeping units.
+    const dropoutCases = cases.filter((c) => c.layers.some((l) => (l.dropout ?? 0) > 0));
+    expect(dropoutCases.length).toBeGreaterThanOrEqual(3);
+    expect(dropoutCases.every((c) => c.replay === 'fit' && c.masks?.length === c.stepLoss.length)).toBe(true);
+    expect(dropoutCases.some((c) => c.layers.slice(0, -1).every((l) => (l.dropout ?? 0) > 0))).toBe(true);
+    expect(dropoutCases.some((c) => c.layers.some((l) => l.dropout === 0))).toBe(true);
+    for (const c of dropoutCases) {
+      const bits = c.masks!.flat().join('');
+      expect(bits).toMatch(/0/);
+      expect(bits).toMatch(/1/);
+    }
     for (const c of [...cases, runge.case]) {
       expect(c.order).toHaveLength(c.epochs);
       for (const order of c.order) expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: c.rows }, (_, i) => i));
@@ -296,8 +312,27 @@ describe('PyTorch trajectory parity: fixtures', () => {
     }
   });
 
-  it("the generator's port of Rng gives fit's batch order (the same permutations as our Rng)", () => {
-    for (const c of [...small.cases, runge.case].filter((k) => k.replay === 'fit')) {
+  it("the generator's port of Rng gives fit's batch order and dropout masks (the same draws as our Rng)", () => {
+    for (const c of small.cases.filter((k) => k.masks !== undefined)) {
+      const rng = new Rng(c.fitSeed!);
+      let step = 0;
+      for (const order of c.order) {
+        expect(Array.from(rng.permutation(c.rows))).toEqual(order);
+        for (let start = 0; start < c.rows; start += c.batchSize) {
+          const rows = Math.min(c.batchSize, c.rows - start);
+          const drawn = c.layers
+            .filter((l) => (l.dropout ?? 0) > 0)
+            .map((l) => {
+              const mask = Matrix.zeros(rows, l.units);
+              dropoutForward(Matrix.full(rows, l.units, 1), l.dropout!, rng, mask, Matrix.zeros(rows, l.units));
+              return Array.from(mask.data, (m) => (m === 0 ? '0' : '1')).join('');
+            });
+          expect(drawn, `${c.name}: masks of step ${step + 1}`).toEqual(c.masks![step]);
+          step++;
+        }
+      }
+    }
+    for (const c of [...small.cases, runge.case].filter((k) => k.replay === 'fit' && k.masks === undefined)) {
       const rng = new Rng(c.fitSeed!);
       for (const order of c.order) expect(Array.from(rng.permutation(c.rows))).toEqual(order);
     }

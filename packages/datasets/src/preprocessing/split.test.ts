@@ -69,6 +69,27 @@ describe('trainTestSplit', () => {
     expect(Array.from(train).filter((i) => labels[i] === 7).length).toBe(60);
   });
 
+  it('stratified split: the seed decides which rows of each class go to test, every row equally likely', () => {
+    // Classes 0, 1, 2 with 30, 20, 10 rows, interleaved; 20 % test gives 6, 4 and 2 test rows per class.
+    const n = 60;
+    const labels = Array.from({ length: n }, (_, i) => (i % 6 < 3 ? 0 : i % 6 < 5 ? 1 : 2));
+    const seeds = 200;
+    const timesInTest = new Array<number>(n).fill(0);
+    const testRowsOf = (seed: number, c: number) =>
+      sorted(trainTestSplit(n, { testFraction: 0.2, seed, stratify: labels }).test).filter((i) => labels[i] === c);
+    for (let seed = 0; seed < seeds; seed++) {
+      for (const c of [0, 1, 2]) for (const i of testRowsOf(seed, c)) timesInTest[i]!++;
+    }
+    // Each row is a test row in Binomial(200, 0.2) of the seeds: mean 40, sd 5.7. Outside [15, 70]
+    // is beyond 4.4 sd; a split taking the first rows of each class gives 200 and 0.
+    for (let i = 0; i < n; i++) {
+      expect(timesInTest[i], `row ${i} (class ${labels[i]}) in the test part for ${timesInTest[i]} of ${seeds} seeds`).toBeGreaterThanOrEqual(15);
+      expect(timesInTest[i], `row ${i} (class ${labels[i]}) in the test part for ${timesInTest[i]} of ${seeds} seeds`).toBeLessThanOrEqual(70);
+    }
+    // Within each class, another seed picks other rows.
+    for (const c of [0, 1, 2]) expect(testRowsOf(1, c), `class ${c}`).not.toEqual(testRowsOf(2, c));
+  });
+
   it('rejects bad fractions and labels', () => {
     for (const f of [0, 1, -0.1, 1.5, NaN]) {
       expect(() => trainTestSplit(10, { testFraction: f })).toThrow(InvalidOptionError);
