@@ -106,5 +106,20 @@ describe('classification metrics: messages and ties', () => {
       [2, 1, 2],
       [1, 2, 1],
     ]);
+    // Larger counts after smaller ones in row order: the sort must move them, keeping ties in (t, p) order.
+    const big = [
+      [0, 1, 3, 1, 2],
+      [3, 0, 1, 2, 1],
+      [1, 3, 0, 1, 2],
+      [2, 1, 3, 0, 1],
+      [1, 2, 1, 3, 0],
+    ];
+    const expected = big
+      .flatMap((row, t) => row.map((count, p) => ({ t, p, count })))
+      .filter((c) => c.t !== c.p && c.count > 0)
+      .sort((x, y) => y.count - x.count || x.t - y.t || x.p - y.p)
+      .map((c) => [c.t, c.p, c.count]);
+    expect(expected.slice(0, 3)).toEqual([[0, 2, 3], [1, 0, 3], [2, 1, 3]]);
+    expect(mostConfusedPairs(big, 20).map((p) => [p.trueLabel, p.predicted, p.count])).toEqual(expected);
   });
 });
