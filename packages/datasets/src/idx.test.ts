@@ -182,6 +182,9 @@ describe('IDX: edges found by mutation testing', () => {
       expect(() => encodeIdx([d], new Uint8Array(0))).toThrow(`encodeIdx: dimension ${d} is not an unsigned 32-bit integer`);
     }
     expect(() => encodeIdx([2, 3], new Uint8Array(5))).toThrow('encodeIdx: dimensions 2×3 need 6 bytes, data has 5');
+    // The ends of the uint32 range are dimensions (0xffffffff then fails on the data length only).
+    expect(Array.from(parseIdx(encodeIdx([0], new Uint8Array(0))).dims)).toEqual([0]);
+    expect(() => encodeIdx([0xffffffff], new Uint8Array(0))).toThrow('encodeIdx: dimensions 4294967295 need 4294967295 bytes, data has 0');
     expect(encodeIdx([255].concat(new Array<number>(254).fill(1)), new Uint8Array(255)).length).toBe(4 + 4 * 255 + 255);
   });
 });
