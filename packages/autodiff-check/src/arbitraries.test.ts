@@ -197,6 +197,8 @@ describe('arbitraries: messages and bounds', () => {
     expect(() => arbMatrix(1, 1, { min: NaN })).toThrow('arbMatrix min must be a finite number, got NaN');
     expect(() => arbMatrix(1, 1, { max: Infinity })).toThrow('arbMatrix max must be a finite number, got Infinity');
     expect(() => arbMatrix(1, 1, { min: 2, max: 1 })).toThrow('arbMatrix: min 2 exceeds max 1');
+    expect(() => arbMatrix(1, 1, { dtype: 'int8' as never })).toThrow('arbMatrix dtype must be one of float64, float32; got "int8"');
+    expect(() => arbMatrix(1, 1, { awayFromZero: -1 })).toThrow('arbMatrix awayFromZero must be a non-negative finite number, got -1');
   });
 
   it('a large minCols raises the default maxCols to it', () => {
