@@ -184,3 +184,47 @@ function roundUp32(x: number): number {
   u[0] = f > 0 ? u[0]! + 1 : f < 0 ? u[0]! - 1 : 1;
   return a[0]!;
 }
+
+describe('arbitraries: messages and bounds', () => {
+  it('name the option and the value', () => {
+    expect(() => arbShape({ minRows: -1 })).toThrow('arbShape minRows must be a non-negative integer, got -1');
+    expect(() => arbShape({ maxRows: 1.5 })).toThrow('arbShape maxRows must be a non-negative integer, got 1.5');
+    expect(() => arbShape({ minCols: -1 })).toThrow('arbShape minCols must be a non-negative integer, got -1');
+    expect(() => arbShape({ maxCols: -1 })).toThrow('arbShape maxCols must be a non-negative integer, got -1');
+    expect(() => arbShape({ minRows: 3, maxRows: 2 })).toThrow('arbShape: minRows 3 exceeds maxRows 2');
+    expect(() => arbShape({ minCols: 3, maxCols: 2 })).toThrow('arbShape: minCols 3 exceeds maxCols 2');
+    expect(() => arbMatrix(-1, 1)).toThrow('arbMatrix: rows must be a non-negative integer, got -1');
+    expect(() => arbMatrix(1, 1, { min: NaN })).toThrow('arbMatrix min must be a finite number, got NaN');
+    expect(() => arbMatrix(1, 1, { max: Infinity })).toThrow('arbMatrix max must be a finite number, got Infinity');
+    expect(() => arbMatrix(1, 1, { min: 2, max: 1 })).toThrow('arbMatrix: min 2 exceeds max 1');
+    expect(() => arbMatrix(1, 1, { dtype: 'int8' as never })).toThrow('arbMatrix dtype must be one of float64, float32; got "int8"');
+    expect(() => arbMatrix(1, 1, { awayFromZero: -1 })).toThrow('arbMatrix awayFromZero must be a non-negative finite number, got -1');
+  });
+
+  it('a large minCols raises the default maxCols to it', () => {
+    const shapes = fc.sample(arbShape({ minCols: 9 }), { numRuns: 50, seed: 2 });
+    expect(shapes.every(([, c]) => c === 9)).toBe(true);
+  });
+
+  it('never draws NaN or ±Infinity, also over the widest finite range', () => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const max = dtype === 'float32' ? 3.4028234663852886e38 : Number.MAX_VALUE;
+      const values = fc.sample(arbMatrix(4, 4, { min: -max, max, dtype }), { numRuns: 300, seed: 3 }).flatMap((m) => Array.from(m.data));
+      expect(values.every(Number.isFinite)).toBe(true);
+    }
+  });
+
+  it('float32 bounds between float32 values round inwards, from either side of zero', () => {
+    for (const [min, max] of [[0.1, 0.2], [-0.2, -0.1], [-0.3, 0.3]] as const) {
+      const values = fc.sample(arbMatrix(3, 3, { min, max, dtype: 'float32' }), { numRuns: 200, seed: 4 }).flatMap((m) => Array.from(m.data));
+      expect(values.every((v) => v >= min && v <= max && Math.fround(v) === v)).toBe(true);
+    }
+  });
+});
+
+describe('arbMatrix: a float32 bound that is a float32 value is kept', () => {
+  it('min = max = 0.5 draws 0.5', () => {
+    const values = fc.sample(arbMatrix(1, 2, { min: 0.5, max: 0.5, dtype: 'float32' }), { numRuns: 5, seed: 1 }).flatMap((m) => Array.from(m.data));
+    expect(values).toEqual(new Array<number>(10).fill(0.5));
+  });
+});

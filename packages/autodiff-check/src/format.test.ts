@@ -76,3 +76,15 @@ describe('assertGradCheck', () => {
     expect(error.name).toBe('GradCheckFailedError');
   });
 });
+
+describe('formatGradCheckTable: edges', () => {
+  it('an error equal to the tolerance is shown as ≤, and names keep their leading spaces', () => {
+    const first = failingReport();
+    const report: GradCheckReport = { ...first, tolerance: first.worstRelError };
+    expect(formatGradCheckTable(report).split('\n')[0]).toContain(`≤ tolerance ${first.worstRelError.toExponential(2)}`);
+    const spaced = gradCheck(loss, [W, b], [cos(W), cos(b)], { names: ['  W1', 'bias1'] });
+    const lines = formatGradCheckTable(spaced).split('\n');
+    expect(lines[2]!.startsWith('  W1 ')).toBe(true);
+    expect(lines.every((line) => line === line.trimEnd())).toBe(true);
+  });
+});

@@ -344,3 +344,54 @@ describe('gradCheck input validation', () => {
     expect(() => gradCheck(() => big.data[0]!, [big], [Matrix.full(1, 1, 1)])).toThrow(/does not change param\[0\]\[0, 0\]/);
   });
 });
+
+describe('gradCheck: options, shapes and the worst entry', () => {
+  const W = Matrix.from([[0.3, -0.7]]);
+
+  it('messages name the option', () => {
+    expect(() => gradCheck(sinLoss(W), [W], [cosGrad(W)], { epsilon: 0 })).toThrow('gradCheck epsilon must be a positive finite number, got 0');
+    expect(() => gradCheck(sinLoss(W), [W], [cosGrad(W)], { tolerance: -1 })).toThrow('gradCheck tolerance must be a non-negative finite number, got -1');
+    expect(gradCheck(sinLoss(W), [W], [cosGrad(W)], { tolerance: 0 }).tolerance).toBe(0);
+    expect(() => gradCheck(sinLoss(W), [W], [cosGrad(W)], { names: [1] as never })).toThrow('gradCheck names must be an array of 1 strings (one per param), got [1]');
+    expect(() => gradCheck(sinLoss(W), [W, W], [cosGrad(W), cosGrad(W)], { names: ['a', 1] as never })).toThrow(InvalidOptionError);
+    expect(() => gradCheck(sinLoss(W), [W], [])).toThrow('gradCheck: 1 params but 0 grads; expected one gradient per parameter');
+  });
+
+  it('a gradient differing in rows only or columns only is rejected', () => {
+    const A = Matrix.zeros(2, 3);
+    expect(() => gradCheck(() => 0, [A], [Matrix.zeros(1, 3)])).toThrow(ShapeError);
+    expect(() => gradCheck(() => 0, [A], [Matrix.zeros(2, 1)])).toThrow(ShapeError);
+  });
+
+  it('names the side of the step when loss() turns non-finite', () => {
+    const x = Matrix.from([[0]]);
+    const loss = (): number => (x.data[0]! < 0 ? NaN : x.data[0]!);
+    expect(() => gradCheck(loss, [x], [Matrix.from([[1]])])).toThrow(/= 0 − 1e-6; it must be finite$/);
+  });
+
+  it('passes at a relative error equal to the tolerance', () => {
+    const r = gradCheck(sinLoss(W), [W], [cosGrad(W)]);
+    const exact = gradCheck(sinLoss(W), [W], [cosGrad(W)], { tolerance: r.entries[0]!.relError });
+    expect(exact.passed).toBe(true);
+  });
+
+  it('the worst entry is the first of the largest errors, and a NaN one beats every number', () => {
+    const a = Matrix.from([[0.2]]);
+    const b = Matrix.from([[0.4]]);
+    const c = Matrix.from([[0.6]]);
+    const loss = (): number => Math.sin(a.data[0]!) + Math.sin(b.data[0]!) + Math.sin(c.data[0]!);
+    const g = (m: Matrix, wrong: number): Matrix => Matrix.from([[Math.cos(m.data[0]!) + wrong]]);
+    // b and c are equally wrong (same value, same wrong gradient): the worst is the first of them.
+    const c2 = Matrix.from([[0.4]]);
+    const twin = (): number => Math.sin(b.data[0]!) + Math.sin(c2.data[0]!); // x + y = y + x exactly
+    const tie = gradCheck(twin, [b, c2], [g(b, 1), g(c2, 1)], { names: ['b', 'c'] });
+    expect(tie.entries[1]!.relError).toBe(tie.entries[0]!.relError);
+    expect(tie.worst!.name).toBe('b');
+    const nan = gradCheck(loss, [a, b, c], [g(a, 0), g(b, NaN), g(c, 5)], { names: ['a', 'b', 'c'] });
+    expect(nan.worst!.name).toBe('b');
+    expect(Number.isNaN(nan.worstRelError)).toBe(true);
+    expect(nan.entries[1]!.maxAbsError).toBeNaN();
+    const first = gradCheck(loss, [a, b, c], [g(a, NaN), g(b, NaN), g(c, 0)], { names: ['a', 'b', 'c'] });
+    expect(first.worst!.name).toBe('a');
+  });
+});

@@ -127,3 +127,36 @@ describe('arbNetworkSpec', () => {
     for (const opts of bad) expect(() => arbNetworkSpec(opts), JSON.stringify(opts)).toThrow(InvalidOptionError);
   });
 });
+
+describe('arbNetworkSpec: messages and draws', () => {
+  it('name the option and the value', () => {
+    const cases: [NetworkSpecOptions, string][] = [
+      [{ minHidden: -1 }, 'arbNetworkSpec minHidden must be a non-negative integer, got -1'],
+      [{ maxHidden: -1 }, 'arbNetworkSpec maxHidden must be a non-negative integer, got -1'],
+      [{ maxHidden: 1.5 }, 'arbNetworkSpec maxHidden must be a non-negative integer, got 1.5'],
+      [{ minHidden: 3, maxHidden: 2 }, 'arbNetworkSpec: minHidden 3 exceeds maxHidden 2'],
+      [{ maxUnits: 0 }, 'arbNetworkSpec maxUnits must be a positive integer, got 0'],
+      [{ maxInput: 0 }, 'arbNetworkSpec maxInput must be a positive integer, got 0'],
+      [{ maxOutput: 0 }, 'arbNetworkSpec maxOutput must be a positive integer, got 0'],
+      [{ maxBatch: 0 }, 'arbNetworkSpec maxBatch must be a positive integer, got 0'],
+      [{ activations: [] }, `arbNetworkSpec activations must be a non-empty array of ${ACTIVATION_NAMES.join(', ')}`],
+      [{ activations: ['nope' as never] }, `arbNetworkSpec activations[] must be one of ${ACTIVATION_NAMES.join(', ')}; got "nope"`],
+      [{ activations: ['softmax'] }, 'arbNetworkSpec activations: softmax cannot be a hidden activation; allow at least one other'],
+      [{ losses: [] }, `arbNetworkSpec losses must be a non-empty array of ${LOSS_NAMES.join(', ')}`],
+      [{ maxOutput: 1 }, 'arbNetworkSpec: cross-entropy needs outputSize ≥ 2, but maxOutput is 1'],
+    ];
+    for (const [opts, message] of cases) {
+      expect(() => arbNetworkSpec(opts)).toThrow(InvalidOptionError);
+      expect(() => arbNetworkSpec(opts)).toThrow(message);
+    }
+  });
+
+  it('draws every allowed loss, and both λ = 0 and λ in [1e-4, 1e-1]', () => {
+    const specs = fc.sample(arbNetworkSpec(), { numRuns: 300, seed: 11 });
+    expect(new Set(specs.map((s) => s.loss))).toEqual(new Set(LOSS_NAMES));
+    const lambdas = specs.flatMap((s) => [s.lambda1, s.lambda2]);
+    expect(lambdas.some((l) => l === 0)).toBe(true);
+    expect(lambdas.some((l) => l >= 1e-4 && l <= 1e-1)).toBe(true);
+    expect(lambdas.every((l) => l === 0 || (l >= 1e-4 && l <= 1e-1))).toBe(true);
+  });
+});

@@ -198,6 +198,12 @@ describe('readCsv', () => {
     const missing = join(dir, 'missing.csv');
     expect(() => readCsv(missing)).toThrow(FfnnError);
     expect(() => readCsv(missing)).toThrow(`cannot read ${missing}`);
+    try {
+      readCsv(missing);
+    } catch (e) {
+      expect((e as FfnnError).code).toBe('E_IO');
+      expect(((e as Error).cause as NodeJS.ErrnoException).code).toBe('ENOENT');
+    }
   });
 });
 
@@ -230,5 +236,30 @@ describe('parseCsv fuzz', () => {
       }),
       { numRuns: 4000 },
     );
+  });
+});
+
+describe('parseCsv: edges found by mutation testing', () => {
+  it('drops a byte-order mark, skips blank lines of spaces, takes the first column as target', () => {
+    expect(parseCsv('\uFEFFa,b\n1,2').columns).toEqual(['a', 'b']);
+    const r = parseCsv('t,x\n1,2\n   \n3,4\n', { target: 't' });
+    expect(r.columns).toEqual(['x']);
+    expect(Array.from(r.y!.data)).toEqual([1, 3]);
+    expect(Array.from(r.X.data)).toEqual([2, 4]);
+    expect(r.targetName).toBe('t');
+    expect('y' in parseCsv('a\n1')).toBe(false);
+    expect('targetName' in parseCsv('a\n1')).toBe(false);
+  });
+
+  it('reads quoted fields with tabs around them, trimmed inside', () => {
+    expect(parseCsv('\t"a"\t, " b " ,c\n1,2,3').columns).toEqual(['a', 'b', 'c']);
+    expect(() => parseCsv(',b\n1,2')).toThrow('<string>: line 1: column 1 has an empty name');
+  });
+
+  it('tells NaN from other words, signed NaN included', () => {
+    expect(() => parseCsv('a\nxnan')).toThrow('<string>: line 2, column "a": not a number: "xnan"');
+    expect(() => parseCsv('a\nnano')).toThrow('<string>: line 2, column "a": not a number: "nano"');
+    expect(() => parseCsv('a\n+NaN')).toThrow('<string>: line 2, column "a": NaN is not allowed; every cell must be a finite number');
+    expect(Array.from(parseCsv('a\n.25\n-.5').X.data)).toEqual([0.25, -0.5]);
   });
 });

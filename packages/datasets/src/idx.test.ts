@@ -150,3 +150,41 @@ describe('parseIdx', () => {
     );
   });
 });
+
+describe('IDX: edges found by mutation testing', () => {
+  it('gzip needs both magic bytes', () => {
+    expect(isGzip(Uint8Array.from([0x1f, 0x8b]))).toBe(true);
+    expect(isGzip(Uint8Array.from([0x1f, 0x00]))).toBe(false);
+    expect(isGzip(Uint8Array.from([0x00, 0x8b]))).toBe(false);
+  });
+
+  it('names the buffer by default, and keeps the gunzip error as the cause', () => {
+    expect(() => parseIdx(Uint8Array.from([1, 0, 8, 1]))).toThrow('<buffer>: not an IDX file: magic starts with 0x01 0x00, expected 0x00 0x00');
+    expect(() => parseIdx(Uint8Array.from([0, 1, 8, 1]))).toThrow('<buffer>: not an IDX file: magic starts with 0x00 0x01, expected 0x00 0x00');
+    const boom = new Error('boom');
+    try {
+      parseIdx(Uint8Array.from([0x1f, 0x8b, 0, 0]), 'f.gz', { gunzip: () => { throw boom; } });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as Error).message).toBe('f.gz: invalid gzip data (boom)');
+      expect((e as Error).cause).toBe(boom);
+    }
+  });
+
+  it('a header of exactly its length parses (dimension 0: no data)', () => {
+    expect(parseIdx(Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 0])).dims).toEqual([0]);
+  });
+
+  it('encodeIdx names what is wrong', () => {
+    expect(() => encodeIdx([], new Uint8Array(0))).toThrow('encodeIdx: need 1 to 255 dimensions, got 0');
+    expect(() => encodeIdx(new Array<number>(256).fill(1), new Uint8Array(1))).toThrow('encodeIdx: need 1 to 255 dimensions, got 256');
+    for (const d of [-1, 1.5, 2 ** 32]) {
+      expect(() => encodeIdx([d], new Uint8Array(0))).toThrow(`encodeIdx: dimension ${d} is not an unsigned 32-bit integer`);
+    }
+    expect(() => encodeIdx([2, 3], new Uint8Array(5))).toThrow('encodeIdx: dimensions 2×3 need 6 bytes, data has 5');
+    // The ends of the uint32 range are dimensions (0xffffffff then fails on the data length only).
+    expect(Array.from(parseIdx(encodeIdx([0], new Uint8Array(0))).dims)).toEqual([0]);
+    expect(() => encodeIdx([0xffffffff], new Uint8Array(0))).toThrow('encodeIdx: dimensions 4294967295 need 4294967295 bytes, data has 0');
+    expect(encodeIdx([255].concat(new Array<number>(254).fill(1)), new Uint8Array(255)).length).toBe(4 + 4 * 255 + 255);
+  });
+});

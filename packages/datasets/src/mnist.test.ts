@@ -87,3 +87,59 @@ describe('MNIST splits', () => {
     expect(mnistStratifiedSplit(data, { seed: 4 }).indices).toEqual(split.indices);
   });
 });
+
+describe('pixels: argument checks and defaults', () => {
+  const images = Uint8Array.from({ length: 12 }, (_, k) => k);
+
+  it('gatherPixels names each bad argument', () => {
+    expect(() => gatherPixels(images, [0], 0, new Matrix(1, 0))).toThrow('gatherPixels: output has 0 columns; it needs one per pixel');
+    expect(() => gatherPixels(images, [0, 1], 1, new Matrix(2, 4))).toThrow('gatherPixels: rows 1..3 exceed an index of length 2');
+    expect(() => gatherPixels(images, [0, 1], -1, new Matrix(1, 4))).toThrow('gatherPixels: rows -1..0 exceed an index of length 2');
+    expect(() => gatherPixels(images, [0, 1], 0.5, new Matrix(1, 4))).toThrow('gatherPixels: rows 0.5..1.5 exceed an index of length 2');
+    expect(() => gatherPixels(images, [-1], 0, new Matrix(1, 4))).toThrow('gatherPixels: image index -1 is outside 0..2');
+    expect(() => gatherPixels(images, [0.5], 0, new Matrix(1, 4))).toThrow('gatherPixels: image index 0.5 is outside 0..2');
+    // The last rows of the index may be used exactly.
+    expect(Array.from(gatherPixels(images, [0, 2], 1, new Matrix(1, 4)).data)).toEqual([8, 9, 10, 11].map((v) => v / 255));
+  });
+
+  it('PixelBatcher checks its options and start, and defaults to float64', () => {
+    expect(() => new PixelBatcher(images, { batchSize: 0, pixels: 4 })).toThrow('PixelBatcher: batchSize must be an integer ≥ 1, got 0');
+    expect(() => new PixelBatcher(images, { batchSize: 1, pixels: 0 })).toThrow('PixelBatcher: pixels must be an integer ≥ 1, got 0');
+    const batcher = new PixelBatcher(images, { batchSize: 2, pixels: 4 });
+    expect(batcher.batch([2, 1, 0], 0).dtype).toBe('float64');
+    expect(() => batcher.batch([2, 1, 0], 3)).toThrow('PixelBatcher.batch: start must be an integer in 0..2, got 3');
+    expect(() => batcher.batch([2, 1, 0], -1)).toThrow('PixelBatcher.batch: start must be an integer in 0..2, got -1');
+    expect(() => batcher.batch([2, 1, 0], 1.5)).toThrow('PixelBatcher.batch: start must be an integer in 0..2, got 1.5');
+  });
+
+  it('toMatrix of all images, of a ragged buffer, and its pixels check', () => {
+    expect(() => toMatrix(images, undefined, { pixels: 0 })).toThrow('toMatrix: pixels must be an integer ≥ 1, got 0');
+    const all = toMatrix(images, undefined, { pixels: 4 });
+    expect([all.rows, all.cols]).toEqual([3, 4]);
+    expect(Array.from(all.data)).toEqual(Array.from(images, (v) => v / 255));
+    // 12 bytes of 5-pixel images: gatherPixels refuses the ragged buffer.
+    expect(() => toMatrix(images, undefined, { pixels: 5 })).toThrow('gatherPixels: 12 pixels is not a whole number of 5-pixel images');
+  });
+
+  it('the standard split numbers train images 0… and test images after them', () => {
+    const split = mnistStandardSplit(tiny(3, 2));
+    expect(Array.from(split.indices.train)).toEqual([0, 1, 2]);
+    expect(Array.from(split.indices.test)).toEqual([3, 4]);
+  });
+
+  it('the stratified split defaults to a 20 % test part', () => {
+    const split = mnistStratifiedSplit(tiny(20, 10));
+    expect(split.test.n).toBe(6);
+    expect(split.train.n).toBe(24);
+    expect(mnistStratifiedSplit(tiny(20, 10), { seed: 1993 }).indices).toEqual(split.indices);
+  });
+});
+
+describe('mnistStratifiedSplit passes its options on', () => {
+  it('testFraction and seed reach the split', () => {
+    expect(mnistStratifiedSplit(tiny(20, 10), { testFraction: 0.5 }).test.n).toBe(15);
+    const a = mnistStratifiedSplit(tiny(20, 10), { seed: 4 }).indices.test;
+    const b = mnistStratifiedSplit(tiny(20, 10), { seed: 5 }).indices.test;
+    expect(Array.from(a)).not.toEqual(Array.from(b));
+  });
+});

@@ -87,3 +87,22 @@ describe('runge', () => {
     expect(() => runge({ seed: 0.5 })).toThrow(InvalidOptionError);
   });
 });
+
+describe('runge: options and the linspace end point', () => {
+  it('linspace ends exactly on the interval end even where low + (n − 1)·step rounds past it', () => {
+    expect(0.3 + 6 * ((0.9 - 0.3) / 6)).not.toBe(0.9);
+    const { x } = runge({ n: 7, interval: [0.3, 0.9], sampling: 'linspace', sigma: 0 });
+    expect(x.data[0]).toBe(0.3);
+    expect(x.data[6]).toBe(0.9);
+    expect(x.data[5]).toBeCloseTo(0.8, 15);
+  });
+
+  it('messages name the option and the value', () => {
+    expect(() => runge({ sigma: -1 })).toThrow('runge: sigma must be a finite number ≥ 0, got -1');
+    expect(() => runge({ interval: [0] as never })).toThrow('runge: interval must be [low, high], got [0]');
+    expect(() => runge({ interval: 'ab' as never })).toThrow('runge: interval must be [low, high], got "ab"');
+    expect(() => runge({ interval: [NaN, 1] })).toThrow('runge: interval[0] must be a finite number, got NaN');
+    expect(() => runge({ interval: [1, 0] })).toThrow('runge: interval[1] must be a finite number > interval[0] = 1, got 0');
+    expect(() => runge({ dtype: 'int8' as never })).toThrow('runge: dtype must be one of float64, float32; got "int8"');
+  });
+});

@@ -113,6 +113,10 @@ describe('setState validation', () => {
     ['a non-finite slot value', (s) => ({ ...s, slots: { ...s.slots, expAvg: [{ rows: 3, cols: 2, data: [0, 0, null, 0, 0, 0] }, s.slots.expAvg![1]] } }), /state.slots.expAvg\[0\].data\[2\] must be a finite number, got null/],
     ['data of the wrong length', (s) => ({ ...s, slots: { ...s.slots, expAvg: [{ rows: 2, cols: 2, data: [1, 2, 3] }, s.slots.expAvg![1]] } }), /state.slots.expAvg\[0\].data must be an array of 4 numbers \(2×2\)/],
     ['slots of different shapes', (s) => ({ ...s, slots: { ...s.slots, expAvgSq: [{ rows: 2, cols: 3, data: [0, 0, 0, 0, 0, 0] }, s.slots.expAvgSq![1]] } }), /state.slots.expAvgSq\[0\] is 2×3 but state.slots.expAvg\[0\] is 3×2/],
+    ['slots differing in rows only', (s) => ({ ...s, slots: { ...s.slots, expAvgSq: [{ rows: 1, cols: 2, data: [0, 0] }, s.slots.expAvgSq![1]] } }), /state.slots.expAvgSq\[0\] is 1×2 but state.slots.expAvg\[0\] is 3×2/],
+    ['slots differing in columns only', (s) => ({ ...s, slots: { ...s.slots, expAvgSq: [{ rows: 3, cols: 1, data: [0, 0, 0] }, s.slots.expAvgSq![1]] } }), /state.slots.expAvgSq\[0\] is 3×1 but state.slots.expAvg\[0\] is 3×2/],
+    ['a negative row count', (s) => ({ ...s, slots: { ...s.slots, expAvg: [{ rows: -1, cols: 2, data: [] }, s.slots.expAvg![1]] } }), /Adam.setState: state.slots.expAvg\[0\].rows must be an integer ≥ 0, got -1/],
+    ['a fractional column count', (s) => ({ ...s, slots: { ...s.slots, expAvg: [{ rows: 3, cols: 0.5, data: [] }, s.slots.expAvg![1]] } }), /Adam.setState: state.slots.expAvg\[0\].cols must be an integer ≥ 0, got 0.5/],
     ['slots of different counts', (s) => ({ ...s, slots: { ...s.slots, expAvgSq: [s.slots.expAvgSq![0]] } }), /state.slots.expAvgSq has 1 entries but state.slots.expAvg has 2/],
     ['slots at t = 0', (s) => ({ ...s, t: 0 }), /state.t is 0 but state.slots.expAvg has 2 entries/],
     ['not an object', () => 'adam', /Adam.setState: state must be an object, got "adam"/],
@@ -146,7 +150,9 @@ describe('step: shapes', () => {
 
     opt.step([W, b], [Matrix.full(3, 2, 1), Matrix.full(1, 2, 1)]);
     const before = opt.getState();
-    expect(() => opt.step([W], [Matrix.zeros(3, 2)])).toThrow(/Adam.step: got 1 params, but the optimizer state holds 2/);
+    expect(() => opt.step([W], [Matrix.zeros(3, 2)])).toThrow(
+      'Adam.step: got 1 params, but the optimizer state holds 2 (params are keyed by position; call reset() to start over)',
+    );
     expect(() => opt.step([b, W], [Matrix.zeros(1, 2), Matrix.zeros(3, 2)])).toThrow(
       'Adam.step: params[0] is 1×2, but its state was built for 3×2',
     );
@@ -207,5 +213,58 @@ describe('lr, t and reset', () => {
     const opt = createOptimizer('adam');
     opt.step([], []);
     expect(opt.t).toBe(1);
+  });
+});
+
+describe('state slots by name', () => {
+  it('each optimizer keeps the slots PyTorch names, and plain SGD keeps none', () => {
+    const slots = (name: OptimizerName): string[] => {
+      const opt = make(name);
+      const { params, grads } = problem(2, 'float64', 1);
+      opt.step(params, grads[0]!);
+      return Object.keys(opt.getState().slots);
+    };
+    expect(slots('sgd')).toEqual([]);
+    expect(slots('momentum')).toEqual(['momentumBuffer']);
+    expect(slots('nesterov')).toEqual(['momentumBuffer']);
+    expect(slots('adagrad')).toEqual(['sum']);
+    expect(slots('rmsprop')).toEqual(['squareAvg']);
+    expect(slots('adam')).toEqual(['expAvg', 'expAvgSq']);
+    expect(slots('adamw')).toEqual(['expAvg', 'expAvgSq']);
+  });
+});
+
+describe('hyperparameter messages name the optimizer and the option', () => {
+  it.each([
+    ['adagrad', { weightDecay: -1 }, 'AdaGrad: weightDecay must be a finite number ≥ 0, got -1'],
+    ['adagrad', { lrDecay: -1 }, 'AdaGrad: lrDecay must be a finite number ≥ 0, got -1'],
+    ['rmsprop', { weightDecay: -1 }, 'RMSprop: weightDecay must be a finite number ≥ 0, got -1'],
+    ['rmsprop', { lr: 0 }, 'RMSprop: lr must be a finite number > 0, got 0'],
+    ['rmsprop', { beta: 1 }, 'RMSprop: beta must be in [0, 1), got 1'],
+    ['momentum', { dampening: 1.5 }, 'SGD: dampening must be in [0, 1], got 1.5'],
+    ['momentum', { dampening: -0.5 }, 'SGD: dampening must be in [0, 1], got -0.5'],
+  ] as const)('%s %o', (name, options, message) => {
+    expect(() => createOptimizer(name, options as never)).toThrow(InvalidOptionError);
+    expect(() => createOptimizer(name, options as never)).toThrow(message);
+  });
+
+  it('accepts the closed ends of [0, 1) and [0, 1]', () => {
+    expect(createOptimizer('rmsprop', { beta: 0 }).getState().hyper.beta).toBe(0);
+    expect(createOptimizer('adam', { beta1: 0 }).getState().hyper.beta1).toBe(0);
+    expect(createOptimizer('momentum', { dampening: 1 }).getState().hyper.dampening).toBe(1);
+    expect(createOptimizer('momentum', { dampening: 0 }).getState().hyper.dampening).toBe(0);
+  });
+
+  it('step errors carry the optimizer\'s label', () => {
+    const labels: Record<OptimizerName, string> = { sgd: 'SGD', momentum: 'SGD', nesterov: 'SGD', adagrad: 'AdaGrad', rmsprop: 'RMSprop', adam: 'Adam', adamw: 'AdamW' };
+    for (const name of OPTIMIZER_NAMES) {
+      expect(() => make(name).step([Matrix.zeros(1, 1)], [])).toThrow(`${labels[name]}.step: got 1 params but 0 grads`);
+    }
+  });
+
+  it('says which SGD variant the options describe', () => {
+    expect(() => createOptimizer('nesterov', { nesterov: false })).toThrow(
+      'optimizer "nesterov": options {"nesterov":false} describe "momentum"; "momentum" needs momentum > 0 and nesterov false, "nesterov" needs momentum > 0 and nesterov true',
+    );
   });
 });

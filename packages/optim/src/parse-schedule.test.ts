@@ -49,3 +49,33 @@ describe('parseSchedule', () => {
     );
   });
 });
+
+describe('parseSchedule: numbers and failures', () => {
+  it('reads signed, leading-dot, exponent and spaced numbers', () => {
+    expect(parseSchedule('step:+10').lrAt(10, 1)).toBe(0.1);
+    expect(parseSchedule('exponential:.25').lrAt(1, 1)).toBe(0.25);
+    expect(parseSchedule('exponential: 0.5 ').lrAt(1, 1)).toBe(0.5);
+    expect(parseSchedule('step:1e1').lrAt(10, 1)).toBe(0.1);
+    expect(parseSchedule('cosine:10:1e-10').lrAt(10, 1)).toBe(1e-10);
+  });
+
+  it('a non-string spec fails with the list of forms', () => {
+    expect(() => parseSchedule(42 as never)).toThrow(InvalidOptionError);
+    expect(() => parseSchedule(42 as never)).toThrow(/schedule 42: must be a string; valid forms: /);
+  });
+
+  it('keeps the schedule\'s own error as the cause, and no cause for a parse error', () => {
+    const caught = (spec: string): InvalidOptionError => {
+      try {
+        parseSchedule(spec);
+      } catch (error) {
+        return error as InvalidOptionError;
+      }
+      throw new Error(`${spec} parsed`);
+    };
+    const bad = caught('exponential:2');
+    expect(bad.cause).toBeInstanceOf(InvalidOptionError);
+    expect(bad.message).toContain((bad.cause as Error).message);
+    expect('cause' in caught('exponential:x')).toBe(false);
+  });
+});

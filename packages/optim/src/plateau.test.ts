@@ -81,3 +81,63 @@ describe('plateau (ReduceLROnPlateau, min mode, rel threshold)', () => {
     expect(() => s.setState(state as Record<string, number>)).toThrow(message);
   });
 });
+
+describe('plateau: edges', () => {
+  it('is named plateau, and starts at the base rate on whatever epoch it is first asked', () => {
+    const s = new PlateauSchedule({ patience: 0 });
+    expect(s.name).toBe('plateau');
+    expect(s.lrAt(3, 0.1, 5)).toBe(0.1);
+    // The first call counts its metric: 6 is no improvement on 5, and patience 0 reduces at once.
+    expect(s.lrAt(4, 0.1, 6)).toBeCloseTo(0.01, 15);
+  });
+
+  it('an epoch without a metric is not a bad epoch', () => {
+    const s = new PlateauSchedule({ patience: 0 });
+    expect([0, 1, 2, 3].map((e) => s.lrAt(e, 1))).toEqual([1, 1, 1, 1]);
+  });
+
+  it('with threshold 0, an equal metric is no improvement', () => {
+    expect(run({ patience: 0, threshold: 0, factor: 0.5 }, 1, [2, 2])).toEqual([1, 1, 0.5]);
+    expect(run({ patience: 0, threshold: 0, factor: 0.5 }, 1, [2, 1.999])).toEqual([1, 1, 1]);
+  });
+
+  it('a reduction of exactly eps is skipped', () => {
+    expect(run({ patience: 0, factor: 0.5, eps: 0.5 }, 1, [2, 3])).toEqual([1, 1, 1]);
+    expect(run({ patience: 0, factor: 0.5, eps: 0.4999 }, 1, [2, 3])).toEqual([1, 1, 0.5]);
+  });
+
+  it('factor must lie strictly inside (0, 1); messages name the option', () => {
+    expect(() => new PlateauSchedule({ factor: 0 })).toThrow('plateau schedule: factor must be in (0, 1), got 0');
+    expect(() => new PlateauSchedule({ factor: 1 })).toThrow('plateau schedule: factor must be in (0, 1), got 1');
+    expect(() => new PlateauSchedule({ minLr: -1 })).toThrow('plateau schedule: minLr must be a finite number ≥ 0, got -1');
+    expect(() => new PlateauSchedule({ eps: -1 })).toThrow('plateau schedule: eps must be a finite number ≥ 0, got -1');
+  });
+
+  it('restores a state that has no best yet, and one at epoch 0 that has', () => {
+    const fresh = new PlateauSchedule({ patience: 0 });
+    fresh.lrAt(0, 0.1);
+    const noBest = new PlateauSchedule({ patience: 0 });
+    noBest.setState(fresh.getState());
+    expect(noBest.getState()).toEqual({ lastEpoch: 0, lr: 0.1, best: 0, hasBest: 0, numBadEpochs: 0, cooldownCounter: 0 });
+    // No best: 5 is an improvement, so the rate stays.
+    expect(noBest.lrAt(1, 0.1, 5)).toBe(0.1);
+
+    const withBest = new PlateauSchedule({ patience: 0 });
+    withBest.setState({ lastEpoch: 0, lr: 0.1, best: 5, hasBest: 1, numBadEpochs: 0, cooldownCounter: 0 });
+    // The restored best (5) is kept: 6 is a bad epoch and patience 0 reduces.
+    expect(withBest.lrAt(1, 0.1, 6)).toBeCloseTo(0.01, 15);
+  });
+
+  it('setState messages name the state key', () => {
+    const good = { lastEpoch: 1, lr: 0.1, best: 5, hasBest: 1, numBadEpochs: 0, cooldownCounter: 0 };
+    const s = new PlateauSchedule();
+    const cases: [Record<string, number>, string][] = [
+      [{ ...good, lr: -1 }, 'plateau schedule.setState: state.lr must be a finite number ≥ 0, got -1'],
+      [{ ...good, best: NaN }, 'plateau schedule.setState: state.best must be a finite number, got NaN'],
+      [{ ...good, hasBest: 2 }, 'plateau schedule.setState: state.hasBest must be 0 or 1, got 2'],
+      [{ ...good, numBadEpochs: -1 }, 'plateau schedule.setState: state.numBadEpochs must be an integer ≥ 0, got -1'],
+      [{ ...good, cooldownCounter: 0.5 }, 'plateau schedule.setState: state.cooldownCounter must be an integer ≥ 0, got 0.5'],
+    ];
+    for (const [state, message] of cases) expect(() => s.setState(state)).toThrow(message);
+  });
+});

@@ -109,3 +109,12 @@ describe('schedule options and arguments', () => {
     }
   });
 });
+
+describe('schedule messages', () => {
+  it('name the schedule and the unknown key', () => {
+    expect(() => createSchedule('step', { stepSize: 1, foo: 1 } as never)).toThrow('step schedule: unknown option "foo"; known: stepSize, gamma');
+    expect(() => createSchedule('exponential', { foo: 1 } as never)).toThrow('exponential schedule: unknown option "foo"; known: gamma');
+    expect(() => createSchedule('cosine', { foo: 1 } as never)).toThrow('cosine schedule: unknown option "foo"; known: totalEpochs, minLr');
+    expect(() => createSchedule('step', { stepSize: 1 }).setState({ a: 1 })).toThrow('step schedule.setState: unknown state key "a"; known: none');
+  });
+});

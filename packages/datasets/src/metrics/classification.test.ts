@@ -77,3 +77,49 @@ describe('mostConfusedPairs', () => {
     expect(() => mostConfusedPairs([[1, -1], [0, 1]], 1)).toThrow(/counts must be non-negative integers/);
   });
 });
+
+describe('classification metrics: messages and ties', () => {
+  it('name the function and the offending input', () => {
+    expect(() => accuracy([0, 1], [0])).toThrow('accuracy: yTrue has 2 labels but yPred has 1');
+    expect(() => accuracy([], [])).toThrow('accuracy: no samples');
+    expect(() => confusionMatrix([0], [0], 0)).toThrow('confusionMatrix: numClasses must be an integer ≥ 1, got 0');
+    expect(() => confusionMatrix([0, 1], [0], 2)).toThrow('confusionMatrix: yTrue has 2 labels but yPred has 1');
+    expect(() => confusionMatrix([0, 1], [0, 2], 2)).toThrow('confusionMatrix: yPred: element 1 is 2; labels must be integers in 0..1');
+    expect(() => classificationReport([], [], 2)).toThrow(DataFormatError);
+    expect(() => classificationReport([], [], 2)).toThrow('classificationReport: no samples');
+    expect(() => mostConfusedPairs([[0]], -1)).toThrow('mostConfusedPairs: k must be an integer ≥ 0, got -1');
+    expect(() => mostConfusedPairs([[0, 1], [1]], 1)).toThrow(ShapeError);
+    expect(() => mostConfusedPairs([[0, 1], [1]], 1)).toThrow('mostConfusedPairs: row 1 has 1 entries; the matrix must be 2×2');
+  });
+
+  it('mostConfusedPairs breaks ties by true label, then by predicted label', () => {
+    const cm = [
+      [0, 2, 2],
+      [2, 0, 1],
+      [2, 2, 0],
+    ];
+    expect(mostConfusedPairs(cm, 10).map((p) => [p.trueLabel, p.predicted, p.count])).toEqual([
+      [0, 1, 2],
+      [0, 2, 2],
+      [1, 0, 2],
+      [2, 0, 2],
+      [2, 1, 2],
+      [1, 2, 1],
+    ]);
+    // Larger counts after smaller ones in row order: the sort must move them, keeping ties in (t, p) order.
+    const big = [
+      [0, 1, 3, 1, 2],
+      [3, 0, 1, 2, 1],
+      [1, 3, 0, 1, 2],
+      [2, 1, 3, 0, 1],
+      [1, 2, 1, 3, 0],
+    ];
+    const expected = big
+      .flatMap((row, t) => row.map((count, p) => ({ t, p, count })))
+      .filter((c) => c.t !== c.p && c.count > 0)
+      .sort((x, y) => y.count - x.count || x.t - y.t || x.p - y.p)
+      .map((c) => [c.t, c.p, c.count]);
+    expect(expected.slice(0, 3)).toEqual([[0, 2, 3], [1, 0, 3], [2, 1, 3]]);
+    expect(mostConfusedPairs(big, 20).map((p) => [p.trueLabel, p.predicted, p.count])).toEqual(expected);
+  });
+});

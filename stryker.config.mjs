@@ -1,0 +1,47 @@
+// Mutation testing (StrykerJS + vitest), one package at a time: `pnpm mutation <package>`.
+// See docs/mutation.md for how to read the report and the equivalent mutants we keep.
+//
+// Stryker copies the repository into a sandbox and runs the root vitest.config.ts there. Its aliases
+// (`@ffnn/x` → packages/x/src) are computed from the config file's own location, so inside the sandbox
+// they point at the sandbox's (mutated) sources, and a test that imports `@ffnn/optim` sees the mutant
+// just like one that imports `./adam.js`.
+const scopes = {
+  optim: { dir: 'packages/optim', mutate: ['packages/optim/src/**/*.ts', '!packages/optim/src/test-util.ts'] },
+  'linear-models': { dir: 'packages/linear-models', mutate: ['packages/linear-models/src/**/*.ts', '!packages/linear-models/src/testing.ts'] },
+  datasets: { dir: 'packages/datasets', mutate: ['packages/datasets/src/**/*.ts'] },
+  'autodiff-check': { dir: 'packages/autodiff-check', mutate: ['packages/autodiff-check/src/**/*.ts'] },
+  layers: { dir: 'packages/layers', mutate: ['packages/layers/src/**/*.ts'] },
+  // The JavaScript backend of tensor; src/wasm/ drives the AssemblyScript kernels (see docs/mutation.md).
+  tensor: { dir: 'packages/tensor', mutate: ['packages/tensor/src/**/*.ts', '!packages/tensor/src/wasm/**'] },
+  // The CLI's data handling and commands. The study and sweep code are out of scope.
+  cli: { dir: 'apps/cli', mutate: ['apps/cli/src/data.ts', 'apps/cli/src/commands/*.ts'] },
+};
+
+const name = process.env.FFNN_MUTATION_PACKAGE ?? '';
+const scope = scopes[name];
+if (!scope) throw new Error(`FFNN_MUTATION_PACKAGE must be one of ${Object.keys(scopes).join(', ')}; got "${name}"`);
+const out = `reports/mutation/${name}`;
+
+export default {
+  packageManager: 'pnpm',
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  vitest: { configFile: 'vitest.mutation.config.ts', dir: scope.dir },
+  mutate: [...scope.mutate, '!**/*.test.ts'],
+  coverageAnalysis: 'perTest',
+  // Two test-runner processes: the machines this runs on have two cores (run it under `nice`).
+  concurrency: Number(process.env.FFNN_MUTATION_CONCURRENCY ?? 2),
+  incremental: true,
+  incrementalFile: `${out}/incremental.json`,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: `${out}/index.html` },
+  jsonReporter: { fileName: `${out}/report.json` },
+  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
+  // Only what the tests need goes into the sandbox: the packages' sources and fixtures, the CLI.
+  ignorePatterns: ['apps/docs', 'deploy', 'sweeps', 'reports', 'results', '**/dist', '.turbo', '**/.turbo', 'packages/bench'],
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+  timeoutMS: 10_000,
+  // The initial run of instrumented code takes minutes for linear-models and layers on a busy machine.
+  dryRunTimeoutMinutes: 40,
+};
