@@ -203,14 +203,15 @@ describe('wasm gemm', () => {
     }
   });
 
-  it('splits large Adam updates over threads with the reference bits (f32 and f64, Adam, + L2, AdamW)', async () => {
+  it('splits large Adam updates over threads with the reference bits (f32 and f64, Adam, + L2, AdamW, default and other β1, β2, ε)', async () => {
     const three = await createWasmBackend({ threads: 3 });
     try {
       const stats = (b: unknown) => b as { parallelCalls: number };
       const before = stats(two).parallelCalls;
       const rng = new Rng(17);
       for (const dtype of ['float32', 'float64'] as const) {
-        for (const [weightDecay, decoupled] of [[0, false], [0.01, false], [0.01, true]] as const) {
+        // Each decay case with its own β1, β2, ε (the defaults once), so a split path that dropped one fails.
+        for (const [weightDecay, decoupled, beta1, beta2, eps] of [[0, false, 0.9, 0.999, 1e-8], [0.01, false, 0.5, 0.9, 1e-3], [0.01, true, 0.95, 0.99, 0.1]] as const) {
           const size = 20011; // not a multiple of the chunk blocks
           const w0 = random(rng, size, dtype);
           const runs = [jsBackend, two, three].map((backend) => {
@@ -220,8 +221,8 @@ describe('wasm gemm', () => {
           });
           for (let step = 1; step <= 3; step++) {
             const g = random(rng, size, dtype);
-            jsAdamUpdate(size, runs[0]!.w, g, runs[0]!.m, runs[0]!.v, 1e-3, 0.9, 0.999, 1e-8, step, weightDecay, decoupled);
-            for (const r of runs.slice(1)) r.backend.adamUpdate!(size, r.w, g, r.m, r.v, 1e-3, 0.9, 0.999, 1e-8, step, weightDecay, decoupled);
+            jsAdamUpdate(size, runs[0]!.w, g, runs[0]!.m, runs[0]!.v, 1e-3, beta1, beta2, eps, step, weightDecay, decoupled);
+            for (const r of runs.slice(1)) r.backend.adamUpdate!(size, r.w, g, r.m, r.v, 1e-3, beta1, beta2, eps, step, weightDecay, decoupled);
           }
           for (const r of runs.slice(1)) {
             expect(sameBits(r.w, runs[0]!.w)).toBe(true);
@@ -400,10 +401,12 @@ describe('wasm row-vector and fused kernels', () => {
     );
   });
 
-  it('adamUpdate equals the reference bit for bit over several steps (Adam, Adam + L2, AdamW)', () => {
+  it('adamUpdate equals the reference bit for bit over several steps (Adam, Adam + L2, AdamW; default and other β1, β2, ε)', () => {
     const decays = fc.constantFrom<[number, boolean]>([0, false], [0.05, false], [0.05, true]);
+    // Non-default moments and ε too: a kernel that ignored one of them would agree at the defaults.
+    const betas = fc.constantFrom<[number, number, number]>([0.9, 0.999, 1e-8], [0.5, 0.9, 1e-3], [0.95, 0.99, 0.1]);
     fc.assert(
-      fc.property(shape, fc.constantFrom(1e-3, 1e-2), decays, ({ m, n, seed, dtype, resident }, lr, [weightDecay, decoupled]) => {
+      fc.property(shape, fc.constantFrom(1e-3, 1e-2), decays, betas, ({ m, n, seed, dtype, resident }, lr, [weightDecay, decoupled], [beta1, beta2, eps]) => {
         const rng = new Rng(seed);
         const size = m * n;
         const w = alloc(resident, rng, size, dtype);
@@ -411,8 +414,8 @@ describe('wasm row-vector and fused kernels', () => {
         const w2 = w.slice(), m2 = allocate(dtype, size), v2 = allocate(dtype, size);
         for (let step = 1; step <= 3; step++) {
           const g = random(rng, size, dtype);
-          jsAdamUpdate(size, w2, g, m2, v2, lr, 0.9, 0.999, 1e-8, step, weightDecay, decoupled);
-          two.adamUpdate!(size, w, g, m1, v1, lr, 0.9, 0.999, 1e-8, step, weightDecay, decoupled);
+          jsAdamUpdate(size, w2, g, m2, v2, lr, beta1, beta2, eps, step, weightDecay, decoupled);
+          two.adamUpdate!(size, w, g, m1, v1, lr, beta1, beta2, eps, step, weightDecay, decoupled);
         }
         expect(sameBits(w, w2)).toBe(true);
         expect(sameBits(m1, m2)).toBe(true);
