@@ -127,8 +127,9 @@ describe('ffnn sweep run when a trial diverges or a worker dies', () => {
     expect(readRecords(join(dir, 'diverge.jsonl')).filter((x) => x.stopReason === 'diverged').map((x) => x.config.lr)).toEqual([10000]);
   }, 120_000);
 
-  // Trials of a few seconds, so that a worker can be killed while it trains one.
-  writeFileSync(join(dir, 'slow.yaml'), 'base: { data: runge, n: 1000, epochs: 400, hidden: "32,32", batchSize: 16 }\ngrid: { lr: [0.001, 0.003] }\n');
+  // Trials of several seconds even on a quiet machine (400 epochs took 0.5 s there, so a kill 1 s after a
+  // worker started found its first trial already finished), so that a worker is killed while it trains one.
+  writeFileSync(join(dir, 'slow.yaml'), 'base: { data: runge, n: 1000, epochs: 4000, hidden: "32,32", batchSize: 16 }\ngrid: { lr: [0.001, 0.003] }\n');
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   /** Process ids whose parent is `pid` (from /proc). */
   const childrenOf = (pid: number) =>
