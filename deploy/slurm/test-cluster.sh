@@ -176,9 +176,10 @@ fi
 # Jobs run where they were submitted; logs/ and results/ go there (as on a cluster's shared disk).
 cd "$tmp/work"
 cat >ci-sweep.yaml <<'EOF'
-# 8 trials of a few seconds each (long enough to be killed mid-trial).
+# 8 trials of about 2 s each on a quiet machine (200 epochs took 0.3 s there, and the cancel below came
+# after the trials had finished), so a task is cancelled mid-trial; load only makes them longer.
 name: ci-sweep
-base: { data: runge, n: 1000, epochs: 200, hidden: "32,32", batchSize: 16, seed: 7 }
+base: { data: runge, n: 1000, epochs: 1200, hidden: "32,32", batchSize: 16, seed: 7 }
 grid:
   lr: [0.001, 0.003, 0.01, 0.03]
   l2: [0, 0.0001]
@@ -223,7 +224,7 @@ merge=$(sed -n 's/^merge job \([0-9]*\):.*/\1/p' <<<"$out")
 task_log=logs/ffnn-sweep-${array}_2.out
 training() { grep -q 'to run' "$task_log" 2>/dev/null; }
 wait_for 120 "task ${array}_2 to start training" training
-sleep 1
+sleep 0.5
 scancel "${array}_2"
 log "  cancelled task ${array}_2 with $(records "$results/shard-2.jsonl") of its 2 trials finished"
 wait_for 120 "array job $array" gone "$array"
