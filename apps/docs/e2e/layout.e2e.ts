@@ -8,24 +8,21 @@
  * - Legibility: a figure drawn at width w (its `data-natural-width`, else the image's own width) is
  *   never rendered narrower than 0.75·w; the charts' 11 px labels would fall below 8 px.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveStatic } from './serve.js';
+import { openSite } from './serve.js';
 
 const docs = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(docs, '.vitepress/dist');
-const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** Smallest rendered/drawn width ratio of a figure. */
 const LEGIBLE_SCALE = 0.75;
 
 let context: BrowserContext;
 let base: string;
 let close: () => Promise<void>;
-let profile: string;
 
 function pages(): string[] {
   return readdirSync(dist, { recursive: true, encoding: 'utf8' })
@@ -35,24 +32,11 @@ function pages(): string[] {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(dist, 'index.html'))) throw new Error(`${dist} has no build: run \`pnpm docs:build\` first`);
-  if (!existsSync(executablePath)) throw new Error(`no chromium at ${executablePath} (apt-get install -y chromium, or set CHROMIUM)`);
-  const served = await serveStatic(dist);
-  base = served.url;
-  close = served.close;
-  profile = mkdtempSync(join(tmpdir(), 'ffnn-docs-layout-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  ({ base, context, close } = await openSite(dist, 'ffnn-docs-layout-'));
 });
 
 afterAll(async () => {
-  await context?.close();
   await close?.();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 /** What sticks out and which figures are too small on the open page (runs in the browser). */

@@ -3,23 +3,20 @@
  * every page renders without console errors, math renders, a results figure loads, the API reference
  * lists every package, and the playground trains. Screenshots go to apps/docs/test-output/.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveStatic } from './serve.js';
+import { openSite } from './serve.js';
 
 const docs = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(docs, '.vitepress/dist');
 const shots = join(docs, 'test-output');
-const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 let context: BrowserContext;
 let base: string;
 let close: () => Promise<void>;
-let profile: string;
 
 /** Every HTML page of the built site, as a URL path. */
 function pages(): string[] {
@@ -46,26 +43,13 @@ async function open(path: string): Promise<{ page: Page; errors: string[] }> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(dist, 'index.html'))) throw new Error(`${dist} has no build: run \`pnpm docs:build\` first`);
-  if (!existsSync(executablePath)) throw new Error(`no chromium at ${executablePath} (apt-get install -y chromium, or set CHROMIUM)`);
   rmSync(shots, { recursive: true, force: true });
   mkdirSync(shots, { recursive: true });
-  const served = await serveStatic(dist);
-  base = served.url;
-  close = served.close;
-  profile = mkdtempSync(join(tmpdir(), 'ffnn-docs-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  ({ base, context, close } = await openSite(dist, 'ffnn-docs-chromium-'));
 });
 
 afterAll(async () => {
-  await context?.close();
   await close?.();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 describe('the built docs site', () => {
