@@ -1,4 +1,4 @@
-import { type FloatArray, getBackend, jsBackend } from '@ffnn/tensor';
+import { type AdamStepScalars, type FloatArray, getBackend } from '@ffnn/tensor';
 import { BaseOptimizer, definedOnly } from './base.js';
 import type { OptimizerName } from './types.js';
 import { checkKeys, nonNegative, positive, unitInterval } from './validate.js';
@@ -32,6 +32,83 @@ export type AdamHyper = {
 const KEYS = ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] as const;
 
 /**
+ * The scalars of one Adam/AdamW step, the same for every parameter (see {@link adamScalars}). The
+ * kernel that runs {@link adamStep} receives them and computes nothing else.
+ */
+export type AdamScalars = AdamStepScalars;
+
+/**
+ * The scalars of step `t` (t = 1, 2, …), computed once per step in float64 with PyTorch 1.13's
+ * expressions (`_single_tensor_adam`: `step_size = lr / bias_correction1`,
+ * `bias_correction2_sqrt = sqrt(bias_correction2)`; AdamW's `param.mul_(1 - lr * weight_decay)`):
+ *
+ * ```text
+ * stepSize = η / (1 − β1ᵗ)        bc2Sqrt = √(1 − β2ᵗ)
+ * rest1 = 1 − β1,  rest2 = 1 − β2  decay = 1 − η·λ      (AdamW)
+ * ```
+ *
+ * `coupled` (Adam with λ ≠ 0: λ·p joins the gradient) and `decoupled` (AdamW: p is scaled by
+ * `decay` first) say which weight decay {@link adamStep} applies.
+ */
+export function adamScalars(lr: number, hyper: AdamHyper, t: number, decoupled: boolean): AdamScalars {
+  const { beta1, beta2, eps, weightDecay } = hyper;
+  return {
+    stepSize: lr / (1 - beta1 ** t),
+    bc2Sqrt: Math.sqrt(1 - beta2 ** t),
+    beta1,
+    rest1: 1 - beta1,
+    beta2,
+    rest2: 1 - beta2,
+    eps,
+    weightDecay,
+    decay: 1 - lr * weightDecay,
+    coupled: !decoupled && weightDecay !== 0,
+    decoupled,
+  };
+}
+
+const exact = (x: number): number => x;
+
+/**
+ * One Adam/AdamW step over `size` elements of the parameters `w` (gradient `g`, moments `m`, `v`),
+ * in place: the loop of PyTorch 1.13's `_single_tensor_adam`, in the same operation order. This is
+ * the one statement of the update; with {@link adamScalars}' scalars `s`, for each element:
+ *
+ * ```text
+ * w ← w·decay                                (decoupled: AdamW)
+ * d ← g + λ·w                                (coupled: Adam with λ ≠ 0; else d = g)
+ * m ← β1·m + rest1·d
+ * v ← β2·v + (rest2·d)·d
+ * w ← w − (stepSize·m) / (√v / bc2Sqrt + ε)
+ * ```
+ *
+ * Float32 parameters get float32 arithmetic: every operation, and every scalar once, rounded to
+ * float32 (`r`), as PyTorch computes on float32 tensors (PyTorch may fuse a multiply-add; we never
+ * do, so every backend gives the same bits). Float64 parameters: `r` is the identity.
+ *
+ * A faster backend may run this as a compiled kernel (`KernelBackend.adamStep` in @ffnn/tensor,
+ * e.g. WebAssembly SIMD): the same operations in the same order, which `adam-kernel.test.ts` pins
+ * to this function bit for bit. The update reads the moments as stored (rounded to their arrays).
+ */
+export function adamStep(size: number, w: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, s: AdamScalars): void {
+  const r = w instanceof Float32Array ? Math.fround : exact;
+  const stepSize = r(s.stepSize), bc2Sqrt = r(s.bc2Sqrt), eps = r(s.eps);
+  const beta1 = r(s.beta1), rest1 = r(s.rest1), beta2 = r(s.beta2), rest2 = r(s.rest2);
+  const lambda = r(s.weightDecay), decay = r(s.decay);
+  const { coupled, decoupled } = s;
+  for (let t = 0; t < size; t++) {
+    let wt = w[t]!;
+    if (decoupled) wt = r(wt * decay);
+    let d = r(g[t]!);
+    if (coupled) d = r(d + r(lambda * wt));
+    m[t] = r(r(beta1 * r(m[t]!)) + r(rest1 * d));
+    v[t] = r(r(beta2 * r(v[t]!)) + r(r(rest2 * d) * d));
+    const denom = r(r(r(Math.sqrt(v[t]!)) / bc2Sqrt) + eps);
+    w[t] = r(wt - r(r(stepSize * m[t]!) / denom));
+  }
+}
+
+/**
  * The Adam family, in the operation order of PyTorch 1.13's single-tensor (`foreach=False`) path.
  * PyTorch 1.13 updates the first moment with `exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)`,
  * i.e. `β1·m + (1 − β1)·g`; the algebraically equal `exp_avg.lerp_(grad, 1 - beta1)` arrived only in
@@ -40,6 +117,7 @@ const KEYS = ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] as const;
 export abstract class AdamFamily extends BaseOptimizer<AdamHyper> {
   /** Weight decay applied to the parameter (AdamW) instead of the gradient (Adam). */
   protected abstract readonly decoupled: boolean;
+  #scalars: AdamScalars | undefined;
 
   protected constructor(label: string, options: AdamOptions, defaultWeightDecay: number) {
     const o = definedOnly(checkKeys(label, 'options', options, KEYS));
@@ -55,16 +133,17 @@ export abstract class AdamFamily extends BaseOptimizer<AdamHyper> {
     return parseAdamHyper(this.label, raw);
   }
 
+  protected override beginStep(): void {
+    this.#scalars = adamScalars(this.lr, this.hyper, this.t, this.decoupled);
+  }
+
   /**
-   * The update is the backend's `adamUpdate` kernel (WebAssembly SIMD when installed), whose
-   * reference `jsAdamUpdate` in @ffnn/tensor is the loop of PyTorch 1.13's `_single_tensor_adam`:
-   * every backend gives the same bits.
+   * {@link adamStep}, as the installed backend's compiled kernel when it has one that takes these
+   * buffers (it returns false otherwise), else in JavaScript: the same bits either way.
    */
   protected update(i: number, p: FloatArray, g: FloatArray): void {
-    const { beta1, beta2, eps, weightDecay } = this.hyper;
-    const backend = getBackend();
-    const kernel = backend.adamUpdate ? backend : jsBackend;
-    kernel.adamUpdate!(p.length, p, g, this.slot(0, i), this.slot(1, i), this.lr, beta1, beta2, eps, this.t, weightDecay, this.decoupled);
+    const m = this.slot(0, i), v = this.slot(1, i), s = this.#scalars!;
+    if (getBackend().adamStep?.(p.length, p, g, m, v, s) !== true) adamStep(p.length, p, g, m, v, s);
   }
 }
 

@@ -2,7 +2,7 @@ export type { Optimizer, OptimizerName, OptimizerState, SlotState } from './type
 export { SGD, type SGDOptions, type SGDHyper } from './sgd.js';
 export { AdaGrad, type AdaGradOptions, type AdaGradHyper } from './adagrad.js';
 export { RMSprop, type RMSpropOptions, type RMSpropHyper } from './rmsprop.js';
-export { Adam, type AdamOptions, type AdamHyper } from './adam.js';
+export { Adam, adamStep, adamScalars, type AdamOptions, type AdamHyper, type AdamScalars } from './adam.js';
 export { AdamW, type AdamWOptions } from './adamw.js';
 export { createOptimizer, OPTIMIZER_NAMES, type OptimizerOptionsMap } from './create.js';
 export {

@@ -647,13 +647,11 @@ export function runProgramF64(p: usize, from: i32, to: i32): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Adam (Kingma & Ba 2015, Algorithm 1) in the operation order of PyTorch 1.13's single-tensor path,
-// in the parameters' precision (f64 parameters: f64x2; f32 parameters: f32x4, every operation rounded
-// to f32, as the JavaScript backend's float32 reference):
-//   w ← w·decay (AdamW, when decay ≠ 1);  d ← g + λ·w (coupled L2, when λ ≠ 0)
-//   m ← β1·m + (1−β1)·d;  v ← β2·v + (1−β2)·d·d;  w ← w − stepSize·m / (√v / bc2Sqrt + ε)
-// stepSize = lr/(1 − β1ᵗ) and bc2Sqrt = √(1 − β2ᵗ) are computed by the caller (in f64; the f32
-// kernel rounds them, and β1, β2, 1 − β1, 1 − β2, ε, λ, decay, to f32 once).
+// Adam/AdamW: the compiled form of @ffnn/optim's `adamStep` (packages/optim/src/adam.ts, where the
+// update and its scalars are stated and documented), the same operations in the same order, on
+// f64x2 or on f32x4 with every scalar rounded to f32 once (as `adamStep`'s `r`). The caller passes
+// the scalars `adamScalars` computed; `mode` is 0 (no weight decay), 1 (coupled: d ← g + λ·w) or
+// 2 (decoupled: w ← w·decay first). optim's adam-kernel.test.ts checks both give the same bits.
 
 /** The Adam step on one vector at byte offset `o` (`r` = the lane count), or on one element (`r` = 1). */
 @inline
@@ -685,35 +683,35 @@ function adamLoop<T>(
   for (; t < size; t++) adamStep<T>(1, <usize>t * sizeof<T>(), pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, coupled, decoupled);
 }
 
-/** Adam over `size` elements, the hyperparameters already in the parameters' type. */
+/** Adam over `size` elements, the scalars already in the parameters' type. */
 @inline
 function adamT<T>(
-  size: i32, pw: usize, pg: usize, pm: usize, pv: usize, stepSize: T, beta1: T, rest1: T, beta2: T, rest2: T, eps: T,
-  bc2Sqrt: T, weightDecay: T, decay: T, decoupled: bool,
+  size: i32, pw: usize, pg: usize, pm: usize, pv: usize, stepSize: T, bc2Sqrt: T, beta1: T, rest1: T, beta2: T, rest2: T,
+  eps: T, weightDecay: T, decay: T, mode: i32,
 ): void {
   const vs = v128.splat<T>(stepSize), b1 = v128.splat<T>(beta1), c1 = v128.splat<T>(rest1);
   const b2 = v128.splat<T>(beta2), c2 = v128.splat<T>(rest2), ve = v128.splat<T>(eps), vb = v128.splat<T>(bc2Sqrt);
   const wd = v128.splat<T>(weightDecay), vd = v128.splat<T>(decay);
   // Specialised loops: the common case (no weight decay) carries no decay arithmetic.
-  if (decoupled) adamLoop<T>(size, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, false, true);
-  else if (weightDecay != 0) adamLoop<T>(size, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, true, false);
+  if (mode == 2) adamLoop<T>(size, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, false, true);
+  else if (mode == 1) adamLoop<T>(size, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, true, false);
   else adamLoop<T>(size, pw, pg, pm, pv, vs, b1, c1, b2, c2, ve, vb, wd, vd, false, false);
 }
 
 export function adamF64(
-  size: i32, pw: usize, pg: usize, pm: usize, pv: usize, stepSize: f64, beta1: f64, beta2: f64, eps: f64,
-  bc2Sqrt: f64, weightDecay: f64, decay: f64, decoupled: i32,
+  size: i32, pw: usize, pg: usize, pm: usize, pv: usize, stepSize: f64, bc2Sqrt: f64, beta1: f64, rest1: f64, beta2: f64,
+  rest2: f64, eps: f64, weightDecay: f64, decay: f64, mode: i32,
 ): void {
-  adamT<f64>(size, pw, pg, pm, pv, stepSize, beta1, 1 - beta1, beta2, 1 - beta2, eps, bc2Sqrt, weightDecay, decay, decoupled != 0);
+  adamT<f64>(size, pw, pg, pm, pv, stepSize, bc2Sqrt, beta1, rest1, beta2, rest2, eps, weightDecay, decay, mode);
 }
 
 export function adamF32(
-  size: i32, pw: usize, pg: usize, pm: usize, pv: usize, stepSize: f64, beta1: f64, beta2: f64, eps: f64,
-  bc2Sqrt: f64, weightDecay: f64, decay: f64, decoupled: i32,
+  size: i32, pw: usize, pg: usize, pm: usize, pv: usize, stepSize: f64, bc2Sqrt: f64, beta1: f64, rest1: f64, beta2: f64,
+  rest2: f64, eps: f64, weightDecay: f64, decay: f64, mode: i32,
 ): void {
   adamT<f32>(
-    size, pw, pg, pm, pv, <f32>stepSize, <f32>beta1, <f32>(1 - beta1), <f32>beta2, <f32>(1 - beta2), <f32>eps, <f32>bc2Sqrt,
-    <f32>weightDecay, <f32>decay, decoupled != 0,
+    size, pw, pg, pm, pv, <f32>stepSize, <f32>bc2Sqrt, <f32>beta1, <f32>rest1, <f32>beta2, <f32>rest2, <f32>eps,
+    <f32>weightDecay, <f32>decay, mode,
   );
 }
 

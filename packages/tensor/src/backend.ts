@@ -35,7 +35,7 @@ export interface KernelBackend {
   sumRows(m: number, n: number, A: FloatArray, beta: number, out: FloatArray): void;
 
   // Optional members: callers use them when present and fall back to the JavaScript backend's
-  // version otherwise (see `biasReluForward`, `reluBackward`, `adamUpdate` in @ffnn/tensor).
+  // version otherwise (see `biasReluForward`, `reluBackward` in @ffnn/tensor).
 
   /**
    * Fused bias + ReLU forward: `z[i, j] = A[i, j] + b[j]`, `a[i, j] = z[i, j] > 0 ? z[i, j] : 0`
@@ -45,27 +45,13 @@ export interface KernelBackend {
   /** ReLU backward mask `dz[t] = z[t] > 0 ? da[t] : 0` over `size` elements (`dz` may alias `da`). */
   reluBackward?(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void;
   /**
-   * One Adam/AdamW step (Kingma & Ba 2015; Loshchilov & Hutter 2019) over `size` parameters, in the
-   * operation order of PyTorch 1.13's single-tensor path, in the parameters' precision (float64, or
-   * float32 with every operation rounded to float32 and no fused multiply-add):
-   * `w ← w·(1 − lr·λ)` (only when `decoupled`), `d ← g + λ·w` (only when not `decoupled` and λ ≠ 0),
-   * `m ← β1·m + (1−β1)·d`, `v ← β2·v + (1−β2)·d·d`, `w ← w − (lr/(1−β1ᵗ))·m / (√v/√(1−β2ᵗ) + ε)`
-   * where `t = step ≥ 1` counts the updates made so far including this one and λ = `weightDecay`.
+   * A compiled form of @ffnn/optim's `adamStep` (the Adam/AdamW update, stated and documented there,
+   * with the per-step scalars its caller computed): the same operations in the same order, so the
+   * same bits, over `size` elements of `w`, `g`, `m`, `v`. Returns false, having written nothing,
+   * when it cannot take these buffers (e.g. mixed dtypes); the caller then runs `adamStep` itself.
+   * The JavaScript backend has none: its Adam is optim's function.
    */
-  adamUpdate?(
-    size: number,
-    w: FloatArray,
-    g: FloatArray,
-    m: FloatArray,
-    v: FloatArray,
-    lr: number,
-    beta1: number,
-    beta2: number,
-    eps: number,
-    step: number,
-    weightDecay: number,
-    decoupled: boolean,
-  ): void;
+  adamStep?(size: number, w: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, scalars: AdamStepScalars): boolean;
   /** Whether every one of the first `size` elements of `x` is finite (no NaN, no ±Infinity). */
   allFinite?(size: number, x: FloatArray): boolean;
   /** `out[t] = src[t] / divisor` for the first `size` bytes of `src`, rounded to `out`'s dtype (e.g. pixels / 255). */
@@ -132,6 +118,35 @@ export interface DenseStep {
   layers: DenseStepLayer[];
 }
 
+/**
+ * The per-step scalars of {@link KernelBackend.adamStep}, each defined (and computed) by
+ * @ffnn/optim's `adamScalars`: the kernel only reads them.
+ */
+export interface AdamStepScalars {
+  /** Multiplies the first moment in the parameter update. */
+  readonly stepSize: number;
+  /** Divides the root of the second moment. */
+  readonly bc2Sqrt: number;
+  /** Multiplies the old first moment. */
+  readonly beta1: number;
+  /** Multiplies the gradient added to the first moment. */
+  readonly rest1: number;
+  /** Multiplies the old second moment. */
+  readonly beta2: number;
+  /** Multiplies the squared gradient added to the second moment. */
+  readonly rest2: number;
+  /** Added to the denominator. */
+  readonly eps: number;
+  /** λ, multiplying w when `coupled`. */
+  readonly weightDecay: number;
+  /** Multiplies w when `decoupled`. */
+  readonly decay: number;
+  /** Whether λ·w joins the gradient (Adam's L2 penalty). */
+  readonly coupled: boolean;
+  /** Whether w is scaled by `decay` first (AdamW). */
+  readonly decoupled: boolean;
+}
+
 /** Reference fused bias + ReLU forward (see {@link KernelBackend.addRowVectorRelu}). */
 export function jsAddRowVectorRelu(m: number, n: number, A: FloatArray, b: FloatArray, z: FloatArray, a: FloatArray): void {
   for (let i = 0; i < m; i++) {
@@ -149,70 +164,6 @@ export function jsAddRowVectorRelu(m: number, n: number, A: FloatArray, b: Float
 /** Reference ReLU backward mask (see {@link KernelBackend.reluBackward}). */
 export function jsReluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void {
   for (let t = 0; t < size; t++) dz[t] = z[t]! > 0 ? da[t]! : 0;
-}
-
-/** Reference Adam/AdamW step (see {@link KernelBackend.adamUpdate}); the loop of PyTorch 1.13's `_single_tensor_adam`. */
-export function jsAdamUpdate(
-  size: number,
-  w: FloatArray,
-  g: FloatArray,
-  m: FloatArray,
-  v: FloatArray,
-  lr: number,
-  beta1: number,
-  beta2: number,
-  eps: number,
-  step: number,
-  weightDecay = 0,
-  decoupled = false,
-): void {
-  const stepSize = lr / (1 - beta1 ** step);
-  const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
-  const rest1 = 1 - beta1;
-  const rest2 = 1 - beta2;
-  const coupled = !decoupled && weightDecay !== 0;
-  if (w instanceof Float32Array) {
-    jsAdamUpdateF32(size, w, g, m, v, stepSize, beta1, beta2, rest1, rest2, eps, bc2Sqrt, weightDecay, coupled, decoupled, 1 - lr * weightDecay);
-    return;
-  }
-  if (decoupled) {
-    const decay = 1 - lr * weightDecay;
-    for (let t = 0; t < size; t++) w[t] = w[t]! * decay;
-  }
-  for (let t = 0; t < size; t++) {
-    let d = g[t]!;
-    if (coupled) d = d + weightDecay * w[t]!;
-    m[t] = beta1 * m[t]! + rest1 * d;
-    v[t] = beta2 * v[t]! + rest2 * d * d;
-    // The stored (possibly float32-rounded) moments are what the update reads.
-    const denom = Math.sqrt(v[t]!) / bc2Sqrt + eps;
-    w[t] = w[t]! - (stepSize * m[t]!) / denom;
-  }
-}
-
-/**
- * The float32 Adam step: the same operations in the same order, every one rounded to float32 (the
- * hyperparameters too), as PyTorch computes on float32 tensors (PyTorch may fuse a multiply-add; we
- * never do, so every backend gives the same bits).
- */
-function jsAdamUpdateF32(
-  size: number, w: Float32Array, g: FloatArray, m: FloatArray, v: FloatArray, stepSize: number, beta1: number, beta2: number,
-  rest1: number, rest2: number, eps: number, bc2Sqrt: number, weightDecay: number, coupled: boolean, decoupled: boolean, decay: number,
-): void {
-  const f = Math.fround;
-  const s = f(stepSize), b1 = f(beta1), b2 = f(beta2), c1 = f(rest1), c2 = f(rest2), e = f(eps), bc = f(bc2Sqrt), wd = f(weightDecay), dec = f(decay);
-  for (let t = 0; t < size; t++) {
-    let wt = w[t]!;
-    if (decoupled) wt = f(wt * dec);
-    let d = f(g[t]!);
-    if (coupled) d = f(d + f(wd * wt));
-    const mt = f(f(b1 * f(m[t]!)) + f(c1 * d));
-    const vt = f(f(b2 * f(v[t]!)) + f(f(c2 * d) * d));
-    m[t] = mt;
-    v[t] = vt;
-    const denom = f(f(f(Math.sqrt(vt)) / bc) + e);
-    w[t] = f(wt - f(f(s * mt) / denom));
-  }
 }
 
 /** Reference finiteness check (see {@link KernelBackend.allFinite}). */
@@ -480,7 +431,6 @@ export const jsBackend: KernelBackend = {
   },
   addRowVectorRelu: jsAddRowVectorRelu,
   reluBackward: jsReluBackward,
-  adamUpdate: jsAdamUpdate,
   allFinite: jsAllFinite,
 };
 

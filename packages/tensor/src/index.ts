@@ -46,9 +46,9 @@ export {
   type MatmulOptions,
 } from './ops.js';
 export {
-  jsBackend, getBackend, setBackend, withBackend, allocateMatrix, type KernelBackend, type DenseStep, type DenseStepLayer,
+  jsBackend, getBackend, setBackend, withBackend, allocateMatrix, type KernelBackend, type AdamStepScalars, type DenseStep, type DenseStepLayer,
 } from './backend.js';
-export { biasReluForward, reluBackward, adamUpdate, bytesToFloat, type AdamStep } from './fused.js';
+export { biasReluForward, reluBackward, bytesToFloat } from './fused.js';
 export {
   createWasmBackend,
   createWasmBackendSync,

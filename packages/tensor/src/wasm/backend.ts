@@ -1,5 +1,5 @@
 import {
-  type DenseStep, getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, type KernelBackend, setBackend,
+  type AdamStepScalars, type DenseStep, getBackend, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, type KernelBackend, setBackend,
 } from '../backend.js';
 import { InvalidOptionError, StateError, formatValue } from '../errors.js';
 import type { DType, FloatArray } from '../matrix.js';
@@ -64,9 +64,14 @@ type SparseKernel = (
 ) => void;
 
 type AdamKernel = (
-  size: number, pw: number, pg: number, pm: number, pv: number, stepSize: number, beta1: number, beta2: number,
-  eps: number, bc2Sqrt: number, weightDecay: number, decay: number, decoupled: number,
+  size: number, pw: number, pg: number, pm: number, pv: number, stepSize: number, bc2Sqrt: number, beta1: number, rest1: number,
+  beta2: number, rest2: number, eps: number, weightDecay: number, decay: number, mode: number,
 ) => void;
+
+/** The weight decay an Adam kernel applies (see assembly/kernels.ts): none, Adam's coupled L2, AdamW's decoupled. */
+function adamMode(s: AdamStepScalars): number {
+  return s.decoupled ? 2 : s.coupled ? 1 : 0;
+}
 
 /**
  * Multiply-adds below which a product stays on one thread. Workers poll for jobs while a step runs
@@ -361,15 +366,9 @@ class WasmBackend implements KernelBackend {
     this.copyOut(dz, size, pdz);
   }
 
-  adamUpdate(
-    size: number, w: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray,
-    lr: number, beta1: number, beta2: number, eps: number, step: number, weightDecay = 0, decoupled = false,
-  ): void {
+  adamStep(size: number, w: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, s: AdamStepScalars): boolean {
     this.check();
-    if (!sameDtype(g, w) || !sameDtype(m, w) || !sameDtype(v, w)) {
-      jsAdamUpdate(size, w, g, m, v, lr, beta1, beta2, eps, step, weightDecay, decoupled);
-      return;
-    }
+    if (!sameDtype(g, w) || !sameDtype(m, w) || !sameDtype(v, w)) return false;
     const f32 = w instanceof Float32Array;
     const bytes = alignUp(size * (f32 ? 4 : 8));
     const base = this.arena.scratch(4 * bytes);
@@ -377,23 +376,23 @@ class WasmBackend implements KernelBackend {
     const pg = this.place(g, size, base + bytes, true);
     const pm = this.place(m, size, base + 2 * bytes, true);
     const pv = this.place(v, size, base + 3 * bytes, true);
-    // Same expressions as the JavaScript backend, so the scalars agree bit for bit.
-    const stepSize = lr / (1 - beta1 ** step);
-    const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
-    const decay = 1 - lr * weightDecay;
     if (this.pool === undefined || size < MIN_SPLIT_ADAM || !this.offer()) {
-      (f32 ? this.x.adamF32 : this.x.adamF64)(size, pw, pg, pm, pv, stepSize, beta1, beta2, eps, bc2Sqrt, weightDecay, decay, decoupled ? 1 : 0);
+      (f32 ? this.x.adamF32 : this.x.adamF64)(
+        size, pw, pg, pm, pv, s.stepSize, s.bc2Sqrt, s.beta1, s.rest1, s.beta2, s.rest2, s.eps, s.weightDecay, s.decay, adamMode(s),
+      );
     } else {
       // Elementwise, so cutting it into ranges cannot change a bit.
       const a = this.pool.ints, f = this.pool.floats;
-      a[0] = size; a[1] = pw; a[2] = pg; a[3] = pm; a[4] = pv; a[5] = decoupled ? 1 : 0;
-      f[0] = stepSize; f[1] = beta1; f[2] = beta2; f[3] = eps; f[4] = bc2Sqrt; f[5] = weightDecay; f[6] = decay;
+      a[0] = size; a[1] = pw; a[2] = pg; a[3] = pm; a[4] = pv; a[5] = adamMode(s);
+      f[0] = s.stepSize; f[1] = s.bc2Sqrt; f[2] = s.beta1; f[3] = s.rest1; f[4] = s.beta2; f[5] = s.rest2; f[6] = s.eps; f[7] = s.weightDecay;
+      f[8] = s.decay;
       const blocks = Math.ceil(size / ADAM_BLOCK);
       this.pool.run(f32 ? OP_ADAM_F32 : OP_ADAM_F64, blocks, Math.min(blocks, 2 * this.threads));
     }
     this.copyOut(w, size, pw);
     this.copyOut(m, size, pm);
     this.copyOut(v, size, pv);
+    return true;
   }
 
   /**

@@ -30,14 +30,14 @@ const UNITS = 8; // units of work of the job, cut into CHUNKS ranges
 const CHUNKS = 9;
 /**
  * First integer argument (gemm: n, k, pA, sAi, sAp, pB, pC, m, byRows, width; sparse gemm: n, pRow,
- * pCol, pVal, pB, pC; adam: size, pw, pg, pm, pv, decoupled; program: its address).
+ * pCol, pVal, pB, pC; adam: size, pw, pg, pm, pv, mode; program: its address).
  */
 const ARGS = 10;
 const INT_ARGS = 12;
-/** Float64 index of the first float argument (gemm, sparse gemm: α, β; adam: stepSize, β1, β2, ε, bc2Sqrt, λ, decay). */
+/** Float64 index of the first float argument (gemm, sparse gemm: α, β; adam: stepSize, bc2Sqrt, β1, 1 − β1, β2, 1 − β2, ε, λ, decay). */
 const FARGS = 12;
-const FLOAT_ARGS = 8;
-const SLEEP = 40; // never written (after the float arguments): workers sleep on it with a timeout
+const FLOAT_ARGS = 9;
+const SLEEP = 42; // never written (after the float arguments): workers sleep on it with a timeout
 export const CONTROL_BYTES = 192;
 
 export const OP_GEMM_F32 = 1;
@@ -110,7 +110,7 @@ function drain(i32: Int32Array, f64: Float64Array, x: Record<string, unknown>, t
         const adam = (op === 3 ? x.adamF32 : x.adamF64) as (...args: number[]) => void;
         adam(
           last - first, (i32[a + 1]! >>> 0) + off, (i32[a + 2]! >>> 0) + off, (i32[a + 3]! >>> 0) + off, (i32[a + 4]! >>> 0) + off,
-          f64[f]!, f64[f + 1]!, f64[f + 2]!, f64[f + 3]!, f64[f + 4]!, f64[f + 5]!, f64[f + 6]!, i32[a + 5]!,
+          f64[f]!, f64[f + 1]!, f64[f + 2]!, f64[f + 3]!, f64[f + 4]!, f64[f + 5]!, f64[f + 6]!, f64[f + 7]!, f64[f + 8]!, i32[a + 5]!,
         );
       }
     } catch {
