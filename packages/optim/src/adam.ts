@@ -1,4 +1,4 @@
-import { type AdamStepScalars, type FloatArray, getBackend } from '@ffnn/tensor';
+import { type AdamStepScalars, type FloatArray, kernels } from '@ffnn/tensor';
 import { BaseOptimizer, definedOnly } from './base.js';
 import type { OptimizerName } from './types.js';
 import { checkKeys, nonNegative, positive, unitInterval } from './validate.js';
@@ -143,7 +143,7 @@ export abstract class AdamFamily extends BaseOptimizer<AdamHyper> {
    */
   protected update(i: number, p: FloatArray, g: FloatArray): void {
     const m = this.slot(0, i), v = this.slot(1, i), s = this.#scalars!;
-    if (getBackend().adamStep?.(p.length, p, g, m, v, s) !== true) adamStep(p.length, p, g, m, v, s);
+    if (kernels().adamStep?.(p.length, p, g, m, v, s) !== true) adamStep(p.length, p, g, m, v, s);
   }
 }
 

@@ -1,8 +1,8 @@
-import { type DType, type FloatArray, type Matrix, InvalidOptionError, ShapeError, allocate, dtypeOf, formatValue, getBackend } from '@ffnn/tensor';
+import { type DType, type FloatArray, type Matrix, InvalidOptionError, ShapeError, dtypeOf, formatValue, kernels } from '@ffnn/tensor';
 
 /** A zeroed slot in memory the installed backend reads without copying (e.g. WebAssembly memory), else a plain array. */
 function allocateSlot(dtype: DType, length: number): FloatArray {
-  return getBackend().allocate?.(dtype, length) ?? allocate(dtype, length);
+  return kernels().allocate(dtype, length);
 }
 import type { Optimizer, OptimizerName, OptimizerState, SlotState } from './types.js';
 import { checkKeys, integerAtLeast, nonNegative } from './validate.js';

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsBackend } from './backend.js';
+import { type KernelBackend, allocateMatrix, backendInfo, getBackend, jsBackend, kernels, setBackend, withBackend } from './backend.js';
+import { InvalidOptionError } from './errors.js';
+import { biasReluForward, reluBackward } from './fused.js';
+import { Matrix } from './matrix.js';
+import { isFinite, matmul } from './ops.js';
 import { Rng } from './rng.js';
 
 describe('jsBackend.gemm', () => {
@@ -93,5 +97,69 @@ describe('jsBackend.gemm', () => {
     const C = new Float64Array(1);
     jsBackend.gemm(false, false, 1, 1, 6, 1, A, B, 0, C);
     expect(C[0]).toBe(10);
+  });
+});
+
+describe('kernels(): the one fallback to JavaScript', () => {
+  /** A backend with only the core kernels (jsBackend's) and a ReLU mask of its own that counts its calls. */
+  function minimal(): KernelBackend & { reluCalls: number } {
+    return {
+      name: 'minimal',
+      threads: 1,
+      reluCalls: 0,
+      gemm: (...args: Parameters<KernelBackend['gemm']>) => jsBackend.gemm(...args),
+      addRowVector: (...args: Parameters<KernelBackend['addRowVector']>) => jsBackend.addRowVector(...args),
+      sumRows: (...args: Parameters<KernelBackend['sumRows']>) => jsBackend.sumRows(...args),
+      reluBackward(size, z, da, dz) {
+        this.reluCalls++;
+        for (let t = 0; t < size; t++) dz[t] = z[t]! > 0 ? da[t]! : 0;
+      },
+    };
+  }
+
+  it('serves a backend\'s own kernels and jsBackend\'s for the optional ones it lacks, and says which', () => {
+    const backend = minimal();
+    withBackend(backend, () => {
+      expect(backendInfo()).toEqual({ name: 'minimal', threads: 1, jsFallbacks: ['addRowVectorRelu', 'allFinite', 'scaleBytes', 'allocate'] });
+      const z = Matrix.from([[1, -2, 3]]), da = Matrix.from([[4, 5, 6]]), dz = Matrix.zeros(1, 3);
+      reluBackward(z, da, dz);
+      expect(backend.reluCalls).toBe(1);
+      expect(Array.from(dz.data)).toEqual([4, 0, 6]);
+      const a = Matrix.zeros(1, 3);
+      biasReluForward(z, Matrix.from([[1, 1, 1]]), Matrix.zeros(1, 3), a);
+      expect(Array.from(a.data)).toEqual([2, 0, 4]);
+      expect(isFinite(Matrix.from([[1, Number.NaN]]))).toBe(false);
+      expect(allocateMatrix(2, 3, 'float32').data).toEqual(new Float32Array(6));
+      expect(kernels().adamStep).toBeUndefined();
+      expect(getBackend()).toBe(backend);
+    });
+    expect(getBackend()).toBe(jsBackend);
+    expect(backendInfo()).toEqual({ name: 'js', threads: 1, jsFallbacks: [] });
+  });
+
+  it('follows the installed backend through setBackend and withBackend (restored after a throw)', () => {
+    const backend = minimal();
+    const C = Matrix.zeros(1, 1);
+    expect(() => withBackend(backend, () => {
+      matmul(Matrix.from([[2]]), Matrix.from([[3]]), C);
+      throw new Error('inside');
+    })).toThrow('inside');
+    expect(C.get(0, 0)).toBe(6);
+    expect(backendInfo().name).toBe('js');
+    const previous = setBackend(backend);
+    try {
+      expect(previous).toBe(jsBackend);
+      reluBackward(Matrix.from([[1]]), Matrix.from([[1]]), Matrix.zeros(1, 1));
+      expect(backend.reluCalls).toBe(1);
+    } finally {
+      setBackend(previous);
+    }
+  });
+
+  it('refuses a backend without a name or a core kernel, naming them', () => {
+    const noSumRows = { ...minimal(), sumRows: undefined };
+    expect(() => setBackend(noSumRows as unknown as KernelBackend)).toThrow(InvalidOptionError);
+    expect(() => setBackend(noSumRows as unknown as KernelBackend)).toThrow(/gemm, addRowVector, sumRows/);
+    expect(getBackend()).toBe(jsBackend);
   });
 });

@@ -1,11 +1,12 @@
 import { InvalidOptionError } from './errors.js';
-import { type DType, type FloatArray, Matrix } from './matrix.js';
+import { type DType, type FloatArray, Matrix, allocate } from './matrix.js';
 
 /**
  * The kernels that dominate training, over flat row-major buffers with explicit sizes. The
  * JavaScript backend ({@link jsBackend}) is the reference ("oracle"); a faster backend (e.g.
  * WebAssembly SIMD) implements the same interface and is installed with {@link setBackend}.
  * Every kernel must be deterministic: the same inputs give the same bits on every call.
+ * Callers reach the installed backend's kernels through {@link kernels}.
  */
 export interface KernelBackend {
   /** Short name shown to users, e.g. `"js"` or `"wasm-simd"`. */
@@ -34,8 +35,8 @@ export interface KernelBackend {
   /** Column sums `out[j] = β·out[j] + Σ_i A[i, j]` of an `m×n` matrix. */
   sumRows(m: number, n: number, A: FloatArray, beta: number, out: FloatArray): void;
 
-  // Optional members: callers use them when present and fall back to the JavaScript backend's
-  // version otherwise (see `biasReluForward`, `reluBackward` in @ffnn/tensor).
+  // Optional kernels: when a backend lacks one, `kernels()` serves jsBackend's instead (decided
+  // once, when the backend is installed; `backendInfo().jsFallbacks` lists them).
 
   /**
    * Fused bias + ReLU forward: `z[i, j] = A[i, j] + b[j]`, `a[i, j] = z[i, j] > 0 ? z[i, j] : 0`
@@ -429,12 +430,52 @@ export const jsBackend: KernelBackend = {
       for (let j = 0; j < n; j++) out[j] = out[j]! + A[r + j]!;
     }
   },
-  addRowVectorRelu: jsAddRowVectorRelu,
-  reluBackward: jsReluBackward,
-  allFinite: jsAllFinite,
+  ...references(),
 };
 
+/** Optional kernels that jsBackend has, so every installed backend gets one (its own or jsBackend's). */
+type Filled = 'addRowVectorRelu' | 'reluBackward' | 'allFinite' | 'scaleBytes' | 'allocate';
+
+const CORE = ['gemm', 'addRowVector', 'sumRows'] as const;
+
+const FILLED: readonly Filled[] = ['addRowVectorRelu', 'reluBackward', 'allFinite', 'scaleBytes', 'allocate'];
+
+/** The JavaScript references of the optional kernels. */
+function references(): Required<Pick<KernelBackend, Filled>> {
+  return { addRowVectorRelu: jsAddRowVectorRelu, reluBackward: jsReluBackward, allFinite: jsAllFinite, scaleBytes: jsScaleBytes, allocate };
+}
+
+/**
+ * The kernels of the installed backend, as {@link kernels} returns them: the core kernels, every
+ * optional kernel (the backend's own, else jsBackend's), and `adamStep` only where the backend
+ * has it (a compiled form of @ffnn/optim's `adamStep`, which has no JavaScript copy here).
+ */
+export type Kernels = Pick<KernelBackend, 'gemm' | 'addRowVector' | 'sumRows' | 'adamStep'> & Required<Pick<KernelBackend, Filled>>;
+
+/** The one fallback mechanism: `backend`'s kernels, each optional one it lacks filled in from jsBackend. */
+function kernelsOf(backend: KernelBackend): Kernels {
+  const js = references();
+  const k: Kernels = {
+    gemm: backend.gemm.bind(backend),
+    addRowVector: backend.addRowVector.bind(backend),
+    sumRows: backend.sumRows.bind(backend),
+    addRowVectorRelu: backend.addRowVectorRelu?.bind(backend) ?? js.addRowVectorRelu,
+    reluBackward: backend.reluBackward?.bind(backend) ?? js.reluBackward,
+    allFinite: backend.allFinite?.bind(backend) ?? js.allFinite,
+    scaleBytes: backend.scaleBytes?.bind(backend) ?? js.scaleBytes,
+    allocate: backend.allocate?.bind(backend) ?? js.allocate,
+  };
+  if (backend.adamStep) k.adamStep = backend.adamStep.bind(backend);
+  return k;
+}
+
 let current: KernelBackend = jsBackend;
+let currentKernels: Kernels = kernelsOf(jsBackend);
+
+function install(backend: KernelBackend): void {
+  current = backend;
+  currentKernels = kernelsOf(backend);
+}
 
 /**
  * A zeroed `rows × cols` matrix in memory the installed backend uses without copying
@@ -442,8 +483,7 @@ let current: KernelBackend = jsBackend;
  * `Float32Array`/`Float64Array` either way and works with every backend, including one installed later.
  */
 export function allocateMatrix(rows: number, cols: number, dtype: DType = 'float64'): Matrix {
-  const data = current.allocate?.(dtype, rows * cols);
-  return data === undefined ? new Matrix(rows, cols, dtype) : new Matrix(rows, cols, data);
+  return new Matrix(rows, cols, currentKernels.allocate(dtype, rows * cols));
 }
 
 /** The backend every tensor operation currently uses. */
@@ -451,13 +491,44 @@ export function getBackend(): KernelBackend {
   return current;
 }
 
+/**
+ * The installed backend's kernels, each optional kernel it lacks served by jsBackend's (see
+ * {@link backendInfo}). Operations call kernels through this, never `getBackend()`'s members.
+ */
+export function kernels(): Kernels {
+  return currentKernels;
+}
+
+/** What {@link backendInfo} and `useFastestBackend` report. */
+export interface BackendInfo {
+  /** `"wasm-simd"`, `"js"`, or a custom backend's name. */
+  name: string;
+  /** Threads used for matrix products. */
+  threads: number;
+  /** Optional kernels the backend lacks, which run as jsBackend's JavaScript instead (empty for the built-in backends). */
+  jsFallbacks: string[];
+}
+
+/**
+ * The installed backend: its name, its threads, and which optional kernels fall back to JavaScript.
+ *
+ * @example
+ * ```ts
+ * await useFastestBackend();
+ * console.log(backendInfo()); // { name: 'wasm-simd', threads: 2, jsFallbacks: [] } where SIMD exists
+ * ```
+ */
+export function backendInfo(): BackendInfo {
+  return { name: current.name, threads: current.threads, jsFallbacks: FILLED.filter((name) => current[name] === undefined) };
+}
+
 /** Installs `backend` for all later operations and returns the previous one. */
 export function setBackend(backend: KernelBackend): KernelBackend {
-  if (typeof backend?.gemm !== 'function' || typeof backend.name !== 'string') {
-    throw new InvalidOptionError('setBackend: expected a KernelBackend with a name and a gemm kernel');
+  if (typeof backend?.name !== 'string' || CORE.some((name) => typeof backend[name] !== 'function')) {
+    throw new InvalidOptionError(`setBackend: expected a KernelBackend with a name and the ${CORE.join(', ')} kernels`);
   }
   const previous = current;
-  current = backend;
+  install(backend);
   return previous;
 }
 
@@ -467,6 +538,6 @@ export function withBackend<T>(backend: KernelBackend, fn: () => T): T {
   try {
     return fn();
   } finally {
-    current = previous;
+    install(previous);
   }
 }

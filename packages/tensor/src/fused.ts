@@ -1,10 +1,10 @@
-import { getBackend, jsAddRowVectorRelu, jsReluBackward, jsScaleBytes } from './backend.js';
+import { kernels } from './backend.js';
 import { ShapeError, checkNumber } from './errors.js';
 import { type Matrix, assertSameShape, assertShape } from './matrix.js';
 
 /**
- * Fused kernels of a training step on {@link Matrix}. Each uses the installed backend's optional
- * kernel when it has one (e.g. WebAssembly SIMD) and the JavaScript reference otherwise.
+ * Fused kernels of a training step on {@link Matrix}, on the installed backend's optional kernels
+ * (see `kernels()`: the backend's own, e.g. WebAssembly SIMD, else the JavaScript reference).
  */
 
 /**
@@ -15,18 +15,14 @@ export function biasReluForward(X: Matrix, b: Matrix, z: Matrix, a: Matrix): voi
   assertShape('biasReluForward bias', b, 1, X.cols);
   assertSameShape('biasReluForward z', X, z);
   assertSameShape('biasReluForward a', X, a);
-  const backend = getBackend();
-  if (backend.addRowVectorRelu) backend.addRowVectorRelu(X.rows, X.cols, X.data, b.data, z.data, a.data);
-  else jsAddRowVectorRelu(X.rows, X.cols, X.data, b.data, z.data, a.data);
+  kernels().addRowVectorRelu(X.rows, X.cols, X.data, b.data, z.data, a.data);
 }
 
 /** ReLU backward: `dz = da ⊙ 1[z > 0]` (the derivative at z = 0 is taken as 0). `dz` may alias `da`. */
 export function reluBackward(z: Matrix, da: Matrix, dz: Matrix): void {
   assertSameShape('reluBackward da', z, da);
   assertSameShape('reluBackward dz', z, dz);
-  const backend = getBackend();
-  if (backend.reluBackward) backend.reluBackward(z.size, z.data, da.data, dz.data);
-  else jsReluBackward(z.size, z.data, da.data, dz.data);
+  kernels().reluBackward(z.size, z.data, da.data, dz.data);
 }
 
 /**
@@ -38,8 +34,6 @@ export function bytesToFloat(bytes: Uint8Array, divisor: number, out: Matrix): M
     throw new ShapeError(`bytesToFloat: ${bytes.length} bytes for a ${out.rows}×${out.cols} output (${out.size} elements)`);
   }
   checkNumber('divisor', divisor, (v) => v !== 0, 'a finite nonzero number');
-  const backend = getBackend();
-  if (backend.scaleBytes) backend.scaleBytes(out.size, bytes, divisor, out.data);
-  else jsScaleBytes(out.size, bytes, divisor, out.data);
+  kernels().scaleBytes(out.size, bytes, divisor, out.data);
   return out;
 }

@@ -46,7 +46,8 @@ export {
   type MatmulOptions,
 } from './ops.js';
 export {
-  jsBackend, getBackend, setBackend, withBackend, allocateMatrix, type KernelBackend, type AdamStepScalars, type DenseStep, type DenseStepLayer,
+  jsBackend, getBackend, setBackend, withBackend, kernels, backendInfo, allocateMatrix, type KernelBackend, type Kernels, type BackendInfo,
+  type AdamStepScalars, type DenseStep, type DenseStepLayer,
 } from './backend.js';
 export { biasReluForward, reluBackward, bytesToFloat } from './fused.js';
 export {
@@ -55,7 +56,6 @@ export {
   wasmSimdSupported,
   useFastestBackend,
   type WasmBackendOptions,
-  type BackendInfo,
 } from './wasm/backend.js';
 export { Rng, type RngState } from './rng.js';
 export { log as portableLog } from './fdlibm-log.js';

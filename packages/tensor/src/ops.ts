@@ -1,4 +1,4 @@
-import { getBackend, jsAllFinite } from './backend.js';
+import { kernels } from './backend.js';
 import { InvalidOptionError, ShapeError } from './errors.js';
 import { type Matrix, assertSameShape, assertShape } from './matrix.js';
 
@@ -35,7 +35,7 @@ export function gemm(alpha: number, A: Matrix, B: Matrix, beta: number, C: Matri
   }
   assertShape('matmul output', C, m, n);
   if (C.data === A.data || C.data === B.data) throw new ShapeError('matmul: output must not alias an input');
-  getBackend().gemm(transA, transB, m, n, k, alpha, A.data, B.data, beta, C.data);
+  kernels().gemm(transA, transB, m, n, k, alpha, A.data, B.data, beta, C.data);
   return C;
 }
 
@@ -43,7 +43,7 @@ export function gemm(alpha: number, A: Matrix, B: Matrix, beta: number, C: Matri
 export function addRowVector(A: Matrix, b: Matrix, out: Matrix): Matrix {
   assertShape('addRowVector bias', b, 1, A.cols);
   assertSameShape('addRowVector output', A, out);
-  getBackend().addRowVector(A.rows, A.cols, A.data, b.data, out.data);
+  kernels().addRowVector(A.rows, A.cols, A.data, b.data, out.data);
   return out;
 }
 
@@ -54,7 +54,7 @@ export function addRowVector(A: Matrix, b: Matrix, out: Matrix): Matrix {
 export function sum(A: Matrix, axis: 0 | 1, out: Matrix): Matrix {
   if (axis === 0) {
     assertShape('sum(axis 0) output', out, 1, A.cols);
-    getBackend().sumRows(A.rows, A.cols, A.data, 0, out.data);
+    kernels().sumRows(A.rows, A.cols, A.data, 0, out.data);
   } else if (axis === 1) {
     assertShape('sum(axis 1) output', out, A.rows, 1);
     const n = A.cols;
@@ -248,6 +248,5 @@ export function maxAbs(A: Matrix): number {
 
 /** Whether every element is finite. */
 export function isFinite(A: Matrix): boolean {
-  const backend = getBackend();
-  return backend.allFinite ? backend.allFinite(A.size, A.data) : jsAllFinite(A.size, A.data);
+  return kernels().allFinite(A.size, A.data);
 }

@@ -495,7 +495,7 @@ describe('loading and fallback', () => {
 
   it('useFastestBackend installs the wasm backend and reports its threads', async () => {
     const info = await useFastestBackend({ threads: 2 });
-    expect(info).toEqual({ name: 'wasm-simd', threads: 2 });
+    expect(info).toEqual({ name: 'wasm-simd', threads: 2, jsFallbacks: [] });
     expect(getBackend().name).toBe('wasm-simd');
     getBackend().dispose?.();
   });
@@ -503,7 +503,7 @@ describe('loading and fallback', () => {
   it('keeps jsBackend when SIMD is reported unavailable', async () => {
     vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
     expect(wasmSimdSupported()).toBe(false);
-    expect(await useFastestBackend()).toEqual({ name: 'js', threads: 1 });
+    expect(await useFastestBackend()).toEqual({ name: 'js', threads: 1, jsFallbacks: [] });
     expect(getBackend()).toBe(jsBackend);
     await expect(createWasmBackend()).rejects.toBeInstanceOf(StateError);
     expect(() => createWasmBackendSync()).toThrow(StateError);

@@ -1,5 +1,5 @@
 import {
-  type AdamStepScalars, type DenseStep, getBackend, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, type KernelBackend, setBackend,
+  type AdamStepScalars, type BackendInfo, type DenseStep, backendInfo, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, type KernelBackend, setBackend,
 } from '../backend.js';
 import { InvalidOptionError, StateError, formatValue } from '../errors.js';
 import type { DType, FloatArray } from '../matrix.js';
@@ -550,29 +550,18 @@ export function createWasmBackendSync(options: WasmBackendOptions = {}): KernelB
   return new WasmBackend(p.threads, new WebAssembly.Module(p.bytes), p.shared, p.workerThreads);
 }
 
-/** What {@link useFastestBackend} installed. */
-export interface BackendInfo {
-  /** `"wasm-simd"` or `"js"`. */
-  name: string;
-  /** Threads used for matrix products. */
-  threads: number;
-}
-
 let fastest: KernelBackend | undefined;
 
 /**
  * Installs the WebAssembly SIMD backend where the runtime supports SIMD and keeps the current
- * backend (normally `jsBackend`) otherwise; returns the name and thread count of the backend in
- * use. Calling it again replaces (and disposes) the wasm backend it installed before.
+ * backend (normally `jsBackend`) otherwise; returns {@link backendInfo} of the backend in use.
+ * Calling it again replaces (and disposes) the wasm backend it installed before.
  */
 export async function useFastestBackend(options: WasmBackendOptions = {}): Promise<BackendInfo> {
-  if (!wasmSimdSupported()) {
-    const current = getBackend();
-    return { name: current.name, threads: current.threads };
-  }
+  if (!wasmSimdSupported()) return backendInfo();
   const backend = await createWasmBackend(options);
   setBackend(backend);
   fastest?.dispose?.();
   fastest = backend;
-  return { name: backend.name, threads: backend.threads };
+  return backendInfo();
 }
