@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '@ffnn/tensor';
 import { describe, expect, it } from 'vitest';
-import { Adam } from './adam.js';
+import { Adam, adamScalars, adamStep } from './adam.js';
 import { AdamW } from './adamw.js';
 import { createOptimizer } from './create.js';
 import { G, P0, expectRelClose, pair, threeSteps } from './test-util.js';
@@ -106,5 +106,32 @@ describe('Adam, AdamW: options', () => {
     expect(new Adam().getState().hyper).toEqual({ beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
     expect(new AdamW().getState().hyper).toEqual({ beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 });
     expect(createOptimizer('adamw').lr).toBe(1e-3);
+  });
+});
+
+describe('adamScalars and adamStep by hand', () => {
+  it('computes the bias corrections, 1 − β and AdamW\'s decay of step t', () => {
+    const s = adamScalars(0.1, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.5 }, 2, true);
+    expect(s.stepSize).toBeCloseTo(0.1 / 0.19, 15);
+    expect(s.bc2Sqrt).toBeCloseTo(Math.sqrt(0.001999), 15);
+    expect(s.rest1).toBeCloseTo(0.1, 15);
+    expect(s.rest2).toBeCloseTo(0.001, 15);
+    expect(s.decay).toBe(0.95);
+    expect([s.coupled, s.decoupled]).toEqual([false, true]);
+    const adam = adamScalars(0.1, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.5 }, 1, false);
+    expect([adam.coupled, adam.decoupled]).toEqual([true, false]);
+    expect(adamScalars(0.1, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }, 1, false).coupled).toBe(false);
+  });
+
+  it('one coupled step on two elements, float64 and float32', () => {
+    const s = adamScalars(0.1, { beta1: 0.8, beta2: 0.99, eps: 1e-4, weightDecay: 0.1 }, 1, false);
+    for (const Array_ of [Float64Array, Float32Array]) {
+      const w = Array_.of(1, -2), g = Array_.of(0.5, 3), m = new Array_(2), v = new Array_(2);
+      adamStep(2, w, g, m, v, s);
+      const d = [0.5 + 0.1 * 1, 3 + 0.1 * -2];
+      const want = [1, -2].map((p, k) => p - ((0.1 / 0.2) * 0.2 * d[k]!) / (Math.sqrt(0.01 * d[k]! ** 2) / Math.sqrt(0.01) + 1e-4));
+      expectRelClose(Array.from(w), want, Array_ === Float32Array ? 1e-6 : 1e-14);
+      expectRelClose(Array.from(m), d.map((x) => 0.2 * x), Array_ === Float32Array ? 1e-6 : 1e-14);
+    }
   });
 });

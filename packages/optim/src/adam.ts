@@ -89,6 +89,12 @@ const exact = (x: number): number => x;
  * A faster backend may run this as a compiled kernel (`KernelBackend.adamStep` in @ffnn/tensor,
  * e.g. WebAssembly SIMD): the same operations in the same order, which `adam-kernel.test.ts` pins
  * to this function bit for bit. The update reads the moments as stored (rounded to their arrays).
+ *
+ * Why a compiled copy pinned by a test, not a generic update primitive in @ffnn/tensor: a
+ * primitive that knows no formula means several element-wise passes per step (PyTorch's `mul_`,
+ * `add_`, `addcmul_`, `addcdiv_`), each reading and writing every parameter, or else this formula
+ * under another name. So the formula is read here, the kernel says it is this function compiled,
+ * and everything it computes with comes from {@link adamScalars}.
  */
 export function adamStep(size: number, w: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, s: AdamScalars): void {
   const r = w instanceof Float32Array ? Math.fround : exact;
@@ -158,7 +164,7 @@ function parseAdamHyper(label: string, raw: Record<string, unknown>): AdamHyper 
 
 /**
  * Adam (Kingma & Ba, 2015) with bias correction, in the operation order of PyTorch 1.13's
- * `torch.optim.Adam` (single-tensor path), at step t = 1, 2, …:
+ * `torch.optim.Adam` (single-tensor path), at step t = 1, 2, … (computed by {@link adamStep}):
  *
  * ```text
  * g ← ∇ + λ·p                          (if λ ≠ 0; coupled L2)
