@@ -1,0 +1,85 @@
+import type { TrialRecord } from '../sweep/results.js';
+
+/**
+ * A setting's results over seeds: the mean, the sample standard deviation (divisor n − 1) and n.
+ * `sd` is null when it cannot be measured (n = 1 of a seeded run); a deterministic result (a
+ * closed-form fit, the same for every seed) is `exact` with sd 0.
+ */
+export interface SeedSpread {
+  mean: number;
+  sd: number | null;
+  n: number;
+  exact?: boolean;
+}
+
+/** Mean and sample standard deviation (n − 1) of the results of one setting over its seeds. */
+export function meanSd(values: readonly number[]): SeedSpread {
+  const n = values.length;
+  if (n === 0) throw new RangeError('meanSd: no values (a setting needs at least one seed result)');
+  // n = 1 keeps the value itself (v / 1 = v): one seed's table reads exactly what that run measured.
+  const mean = values.reduce((a, v) => a + v, 0) / n;
+  if (n === 1) return { mean, sd: null, n };
+  const ss = values.reduce((a, v) => a + (v - mean) ** 2, 0);
+  return { mean, sd: Math.sqrt(ss / (n - 1)), n };
+}
+
+/** A result that does not depend on the seed (closed-form linear models on a fixed split). */
+export function exactly(value: number): SeedSpread {
+  return { mean: value, sd: 0, n: 1, exact: true };
+}
+
+/** Whether the spread of `s` is known: measured over ≥ 2 seeds, or exact. */
+export function spreadKnown(s: SeedSpread): boolean {
+  return s.exact === true || (s.n >= 2 && s.sd !== null);
+}
+
+/** Outcome of comparing two settings against their seed-to-seed spread. */
+export interface SpreadComparison {
+  /** mean(a) − mean(b). */
+  difference: number;
+  /** sd(a) + sd(b): the difference must exceed it for the two mean ± sd intervals to be apart; null when unknown. */
+  spread: number | null;
+  /** 'beyond': |difference| > spread; 'within': not; 'unknown': a side has one seed (its spread is not measured). */
+  verdict: 'beyond' | 'within' | 'unknown';
+}
+
+/**
+ * A vs B: does the difference of the means exceed the seed-to-seed spread? It does when the
+ * intervals mean ± sd of the two settings do not overlap, |mean(a) − mean(b)| > sd(a) + sd(b).
+ */
+export function compareSpread(a: SeedSpread, b: SeedSpread): SpreadComparison {
+  const difference = a.mean - b.mean;
+  if (!spreadKnown(a) || !spreadKnown(b)) return { difference, spread: null, verdict: 'unknown' };
+  const spread = (a.sd ?? 0) + (b.sd ?? 0);
+  return { difference, spread, verdict: Math.abs(difference) > spread ? 'beyond' : 'within' };
+}
+
+/** Trials of one grid cell: every record whose configuration equals the cell's apart from `seed`. */
+export interface SeedGroup {
+  /** The configuration without its seed. */
+  config: TrialRecord['config'];
+  records: TrialRecord[];
+  seeds: number[];
+}
+
+/** Groups a grid's records by their configuration without `seed`, in the order cells first appear. */
+export function groupBySeed(records: readonly TrialRecord[]): SeedGroup[] {
+  const groups = new Map<string, SeedGroup>();
+  for (const r of records) {
+    const { seed, ...rest } = r.config;
+    const key = JSON.stringify(Object.keys(rest).sort().map((k) => [k, rest[k]]));
+    let g = groups.get(key);
+    if (!g) {
+      g = { config: rest, records: [], seeds: [] };
+      groups.set(key, g);
+    }
+    g.records.push(r);
+    if (typeof seed === 'number') g.seeds.push(seed);
+  }
+  return [...groups.values()];
+}
+
+/** The spread of one number of a cell's records (e.g. `(r) => r.test.mse!`). */
+export function spreadOf(group: SeedGroup, value: (r: TrialRecord) => number): SeedSpread {
+  return meanSd(group.records.map(value));
+}
