@@ -6,7 +6,7 @@ import { fmt, writeTable } from './common.js';
 import { runGradientChecks } from './gradient-checks.js';
 import type { PartResult, StudyContext } from './types.js';
 
-const ACTS = ['sigmoid', 'relu', 'leaky-relu', 'linear', 'tanh'] as const;
+const ACTS = ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'gelu', 'linear'] as const;
 
 /** Part (a): analytical derivatives checked by central differences, and the activations plotted. */
 export async function partA(ctx: StudyContext): Promise<PartResult> {

@@ -2,6 +2,7 @@ import { type Datum, barChart, heatmap, lineChart } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
 import { STUDY_TRAIN_PROTOCOL, argmin, fmt, pct, writeTable } from './common.js';
 import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
+import { listJoin } from './prose.js';
 import { settingsFor } from './profiles.js';
 import type { PartResult, StudyContext } from './types.js';
 
@@ -83,8 +84,32 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
       await renderFigure(ctx.outDir, 'd', 'learning-curves', lineChart(curveData, { title: 'Learning curves, 2 hidden layers × 100 units', x: 'epoch', y: 'mse', series: 'activation', seriesTitle: 'activation', dash: 'data', xTitle: 'epoch', yTitle: 'MSE (y units², log scale)', logY: true }), { png: ctx.png }),
     );
   }
+  // A panel whose bars are all 0 (no unit dead or saturated anywhere) says so rather than looking empty.
+  const nonePanels = activations.filter((a) => cells.filter((c) => c.activation === a).every((c) => c.inactive === 0));
   figures.push(
-    await renderFigure(ctx.outDir, 'd', 'dead-units', barChart(pts.map((p) => ({ ...p, inactivePct: 100 * (p.inactive as number) })), { title: 'Dead ReLU units (ReLU, leaky ReLU) and saturated units (sigmoid) after training', x: 'width', y: 'inactivePct', series: 'depth', seriesTitle: 'hidden layers', facet: 'activation', xTitle: 'units per hidden layer', yTitle: 'inactive units (% of hidden units)' }), { png: ctx.png }),
+    await renderFigure(
+      ctx.outDir,
+      'd',
+      'dead-units',
+      barChart(
+        pts.map((p) => ({ ...p, inactivePct: 100 * (p.inactive as number) })),
+        {
+          title: 'Dead ReLU units (ReLU, leaky ReLU) and saturated units (sigmoid) after training',
+          ...(nonePanels.length > 0 ? { subtitle: `${listJoin(nonePanels)}: no ${nonePanels.length === 1 && nonePanels[0] === 'sigmoid' ? 'saturated' : 'dead or saturated'} unit in any cell (every bar is 0)` } : {}),
+          x: 'width',
+          y: 'inactivePct',
+          series: 'depth',
+          seriesTitle: 'hidden layers',
+          facet: 'activation',
+          facetTitle: 'activation',
+          xSort: widths,
+          format: '.1f',
+          xTitle: 'units per hidden layer',
+          yTitle: 'inactive units (% of hidden units)',
+        },
+      ),
+      { png: ctx.png },
+    ),
   );
   const best = cells[argmin(cells, (c) => c.testMse)]!;
   const byAct = activations.map((a) => {
