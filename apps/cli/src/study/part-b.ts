@@ -8,8 +8,10 @@ import { type FigureFile, renderFigure } from '../figures/render.js';
 import type { TrialRecord } from '../sweep/results.js';
 import type { SweepSpec } from '../sweep/spec.js';
 import { STUDY_TRAIN_PROTOCOL, argmin, fmt, hiddenLabel, rungeSetup, trainNet, writeTable } from './common.js';
+import { mlpParameters } from './evaluation.js';
 import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
 import { type StudySettings, settingsFor } from './profiles.js';
+import { exactly, meanSd } from './stats.js';
 import type { Difference, MethodResult, PartResult, StudyContext, Table } from './types.js';
 
 /** One fitted Runge model, evaluated on the test rows. */
@@ -344,6 +346,16 @@ export async function partB(ctx: StudyContext): Promise<PartResult> {
     methods,
     nonFinite: allNets.filter((r) => r.nonFinite).map((r) => `${r.inputs} ${r.hidden} ${r.optimizer} η=${r.lr}: ${r.nonFinite}`),
     runs: allNets.length,
+    evaluation: {
+      runge: {
+        noiseFloor,
+        ffnn: { label: `${best.inputs} ${best.hidden} ${best.optimizer} η=${best.lr}`, metric: meanSd([best.testMse]), parameters: mlpParameters([best.inputs === 'x' ? 1 : setup.polyTrain.cols, ...best.widths, 1]), trainMs: best.timeMs },
+        // Closed-form and coordinate-descent fits on a fixed split: no seed enters them.
+        linear: [ols, bestRidge, bestLasso].map((r) => ({ label: r.method === 'OLS' ? 'OLS' : `${r.method} with α = ${fmt(r.alpha)}`, metric: exactly(r.testMse), parameters: setup.polyTrain.cols + 1, trainMs: r.timeMs })),
+        grid: allNets.map((r) => meanSd([r.testMse])),
+        gridMs: allNets.reduce((a, r) => a + r.timeMs, 0),
+      },
+    },
     timeMs: performance.now() - started,
   };
 }

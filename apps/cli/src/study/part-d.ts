@@ -1,8 +1,8 @@
 import { type Datum, barChart, heatmap, lineChart } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
-import { STUDY_TRAIN_PROTOCOL, argmin, fmt, pct, writeTable } from './common.js';
+import { STUDY_TRAIN_PROTOCOL, argmin, fmt, writeTable } from './common.js';
 import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
-import { listJoin } from './prose.js';
+import { listJoin, percent, plural } from './prose.js';
 import { settingsFor } from './profiles.js';
 import type { PartResult, StudyContext } from './types.js';
 
@@ -121,13 +121,16 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
   const maxDead = relu.length ? relu.reduce((m, c) => (c.inactive > m.inactive ? c : m), relu[0]!) : null;
   const maxGap = cells.reduce((m, c) => (c.gap > m.gap ? c : m), cells[0]!);
   const commentary = [
-    `Best test MSE per activation: ${byAct.join('; ')}. The overall best cell is ${best.activation} with ${best.depth} hidden layer(s) of ${best.width} units (test MSE ${fmt(best.testMse)}, clean-f MSE ${fmt(best.testMseClean)}).`,
+    `Best test MSE per activation: ${byAct.join('; ')}. The overall best cell is ${best.activation} with ${plural(best.depth, 'hidden layer')} of ${best.width} units (test MSE ${fmt(best.testMse)}, clean-f MSE ${fmt(best.testMseClean)}).`,
     `The largest train−test gap is ${fmt(maxGap.gap)} (${maxGap.activation}, depth ${maxGap.depth}, width ${maxGap.width}), ${fmt(maxGap.gap / (s.runge.sigma ** 2))} times the noise variance σ² = ${fmt(s.runge.sigma ** 2)}; ` +
       `${cells.filter((c) => c.gap < 0).length} of ${cells.length} cells have a test MSE below their train MSE (the last-epoch train MSE is measured after training, on all training rows).`,
     maxDead
-      ? `Dead ReLU units (z ≤ 0 on every training input, so no gradient reaches their weights): at most ${pct(maxDead.inactive)} of the hidden units (depth ${maxDead.depth}, width ${maxDead.width}). ` +
+      ? `Dead ReLU units (z ≤ 0 on every training input, so no gradient reaches their weights): ${maxDead.inactive === 0 ? 'none in any cell' : `at most ${percent(maxDead.inactive)} of the hidden units (depth ${maxDead.depth}, width ${maxDead.width})`}. ` +
         `For leaky ReLU the figure counts units with z ≤ 0 on every input too, but these still pass a gradient of slope 0.01 and can recover. ` +
-        `Sigmoid units saturated (σ′ < 1% of its maximum on ≥ 95% of inputs): at most ${pct(Math.max(0, ...cells.filter((c) => c.activation === 'sigmoid').map((c) => c.inactive)))}.`
+        (() => {
+          const saturated = Math.max(0, ...cells.filter((c) => c.activation === 'sigmoid').map((c) => c.inactive));
+          return `Sigmoid units saturated (σ′ < 1% of its maximum on ≥ 95% of inputs): ${saturated === 0 ? 'none in any cell' : `at most ${percent(saturated)} of the hidden units`}.`;
+        })()
       : '',
   ].filter(Boolean);
   return {

@@ -3,7 +3,17 @@ import { type SeedSpread, type SpreadComparison, compareSpread } from './stats.j
 
 /** `1 training run`, `2 training runs`, `0 training runs` (irregular plurals passed explicitly). */
 export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : pluralForm}`;
+  return `${count(n)} ${n === 1 ? singular : pluralForm}`;
+}
+
+/** A count with thousands separators: `79,510`. */
+export function count(n: number): string {
+  return Number.isInteger(n) ? n.toLocaleString('en-US') : String(n);
+}
+
+/** The sentence with its first letter in upper case. */
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** `a`, `a and b`, `a, b and c`. */
@@ -34,18 +44,22 @@ export function percentagePoints(difference: number, digits = 2): string {
   return `${v.toFixed(digits)} percentage points`;
 }
 
-/** `0.002312 ± 0.0001204 (n = 3)`; one seed: `0.002312 (n = 1)`; an exact result: `0.002312`. */
-export function meanSdText(s: SeedSpread, format: (v: number) => string = (v) => fmt(v)): string {
+/**
+ * `0.002312 ± 0.0001204 (n = 3)`; one seed: `0.002312 (n = 1)`; an exact result: `0.002312`.
+ * `inParentheses` gives the form that reads inside brackets: `0.002312 ± 0.0001204, n = 3`.
+ */
+export function meanSdText(s: SeedSpread, format: (v: number) => string = (v) => fmt(v), inParentheses = false): string {
+  const n = inParentheses ? `, n = ${s.n}` : ` (n = ${s.n})`;
   if (s.exact) return format(s.mean);
-  if (s.n < 2 || s.sd === null) return `${format(s.mean)} (n = ${s.n})`;
-  return `${format(s.mean)} ± ${format(s.sd)} (n = ${s.n})`;
+  if (s.n < 2 || s.sd === null) return `${format(s.mean)}${n}`;
+  return `${format(s.mean)} ± ${format(s.sd)}${n}`;
 }
 
-/** The clause that says where a difference stands against the seed-to-seed spread. */
+/** What a difference does against the seed-to-seed spread, as a predicate: `exceeds the seed-to-seed spread (sd sum 2)`. */
 export function spreadClause(c: SpreadComparison, format: (v: number) => string = (v) => fmt(v)): string {
-  if (c.verdict === 'unknown') return 'with one seed per setting the seed-to-seed spread is not measured, so it cannot say whether this difference is more than noise';
-  if (c.verdict === 'beyond') return c.spread === 0 ? 'and neither result varies with the seed, so the difference is real' : `which exceeds the seed-to-seed spread (sd sum ${format(c.spread!)})`;
-  return `which is within the seed-to-seed spread (sd sum ${format(c.spread!)}), so the two cannot be told apart`;
+  if (c.verdict === 'unknown') return 'cannot be judged against the seed-to-seed spread, which one seed per setting does not measure';
+  if (c.verdict === 'beyond') return c.spread === 0 ? 'is real: neither result varies with the seed' : `exceeds the seed-to-seed spread (sd sum ${format(c.spread!)})`;
+  return `is within the seed-to-seed spread (sd sum ${format(c.spread!)}), so the two cannot be told apart`;
 }
 
 /** One setting of a comparison: its name and its results over seeds. */
@@ -67,11 +81,11 @@ export function compareSentence(
   const value = options.value ?? ((v: number) => fmt(v));
   const difference = options.difference ?? ((d: number) => fmt(Math.abs(d)));
   const c = compareSpread(a.spread, b.spread);
-  const show = (x: Compared) => `${x.label} (${meanSdText(x.spread, value)})`;
+  const show = (x: Compared) => `${x.label} (${meanSdText(x.spread, value, true)})`;
   if (c.difference === 0) {
-    return `${show(a)} and ${show(b)} reach the same ${options.metric}${c.verdict === 'unknown' ? ' (one seed each)' : ''}.`;
+    return capitalize(`${show(a)} and ${show(b)} reach the same ${options.metric}${c.verdict === 'unknown' ? ' (one seed each)' : ''}.`);
   }
   const aBetter = options.lowerIsBetter ? c.difference < 0 : c.difference > 0;
   const [better, worse] = aBetter ? [a, b] : [b, a];
-  return `${show(better)} has a better ${options.metric} than ${show(worse)} by ${difference(c.difference)}, ${spreadClause(c, value)}.`;
+  return capitalize(`${show(better)} has a better ${options.metric} than ${show(worse)}; the difference, ${difference(c.difference)}, ${spreadClause(c, value)}.`);
 }

@@ -37,8 +37,16 @@ describe('compareSpread', () => {
     expect(compareSpread(meanSd([1, 2, 3]), meanSd([2, 3, 4])).verdict).toBe('within');
   });
 
-  it('cannot judge a side with one seed, but can compare with an exact (seed-free) result', () => {
-    expect(compareSpread(meanSd([1]), meanSd([2, 3])).verdict).toBe('unknown');
+  it('judges a single run by the spread of the setting it is compared with', () => {
+    // sd([2, 3]) = 0.7071: the single run is taken to vary as much, so the spread is 1.414.
+    expect(compareSpread(meanSd([1]), meanSd([2, 3]))).toMatchObject({ difference: -1.5, verdict: 'beyond' });
+    expect(compareSpread(meanSd([2]), meanSd([2, 3])).verdict).toBe('within');
+    expect(compareSpread(meanSd([2]), meanSd([2, 3])).spread).toBeCloseTo(Math.SQRT2, 12);
+  });
+
+  it('cannot judge two single runs, nor a single run against an exact result; can compare seeds with an exact result', () => {
+    expect(compareSpread(meanSd([1]), meanSd([2])).verdict).toBe('unknown');
+    expect(compareSpread(meanSd([1]), exactly(2)).verdict).toBe('unknown');
     expect(compareSpread(meanSd([1, 1.1]), exactly(3))).toMatchObject({ verdict: 'beyond', spread: meanSd([1, 1.1]).sd });
     expect(compareSpread(exactly(1), exactly(1))).toEqual({ difference: 0, spread: 0, verdict: 'within' });
   });

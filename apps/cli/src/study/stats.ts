@@ -46,11 +46,20 @@ export interface SpreadComparison {
 /**
  * A vs B: does the difference of the means exceed the seed-to-seed spread? It does when the
  * intervals mean ± sd of the two settings do not overlap, |mean(a) − mean(b)| > sd(a) + sd(b).
+ * A single run (n = 1) compared with a setting of several seeds is taken to vary as much as that
+ * setting does (one draw of the same kind of run); with no spread measured on either side the
+ * verdict is 'unknown'.
  */
 export function compareSpread(a: SeedSpread, b: SeedSpread): SpreadComparison {
   const difference = a.mean - b.mean;
-  if (!spreadKnown(a) || !spreadKnown(b)) return { difference, spread: null, verdict: 'unknown' };
-  const spread = (a.sd ?? 0) + (b.sd ?? 0);
+  const ka = spreadKnown(a);
+  const kb = spreadKnown(b);
+  if (!ka && !kb) return { difference, spread: null, verdict: 'unknown' };
+  const sdA = ka ? (a.sd ?? 0) : (b.sd ?? 0);
+  const sdB = kb ? (b.sd ?? 0) : (a.sd ?? 0);
+  // A single run against an exact result: nothing measured says how much the run varies.
+  if ((!ka && b.exact) || (!kb && a.exact)) return { difference, spread: null, verdict: 'unknown' };
+  const spread = sdA + sdB;
   return { difference, spread, verdict: Math.abs(difference) > spread ? 'beyond' : 'within' };
 }
 
