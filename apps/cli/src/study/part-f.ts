@@ -4,12 +4,12 @@ import { type Datum, confusionChart, lineChart } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
 import type { SweepSpec } from '../sweep/spec.js';
 import { STUDY_TRAIN_PROTOCOL, argmin, fmt, seconds, stepLogger, trainNet, writeTable } from './common.js';
-import { percent, percentagePoints, plural } from './prose.js';
+import { compareSentence, percent, percentagePoints, plural } from './prose.js';
 import { nonFiniteOf, runGrid, trainingTimes } from './grid.js';
 import { crossEntropyOf, mnistStudyData, pixelMatrix, pixelSource, subset } from './mnist.js';
 import { mlpParameters } from './evaluation.js';
 import { type StudySettings, settingsFor } from './profiles.js';
-import { exactly, meanSd } from './stats.js';
+import { exactly, groupBySeed, meanSd, spreadOf } from './stats.js';
 import type { Difference, MethodResult, PartResult, StudyContext, Table } from './types.js';
 
 /**
@@ -52,16 +52,22 @@ export async function partF(ctx: StudyContext): Promise<PartResult> {
   // The grid runs through the sweep machinery: every cell is an `ffnn train` trial on the same
   // training and test images, initial weights and batch order as trainNet, in a worker process.
   ctx.log(`[f] grid 784→{${s.hidden.join(', ')}}→10 Adam × η × λ2, ${gridTrain.n} rows × ${s.epochs} epochs per cell`);
-  const cells = (await runGrid(ctx, 'f', studyFSpec(settingsFor(ctx.profile), ctx.seed))).map((r) => ({
-    h: Number(r.config.hidden),
-    lr: r.config.lr as number,
-    lambda2: r.config.l2 as number,
-    trainAcc: r.metric!.at(-1)!,
-    testAcc: r.testMetric!.at(-1)!,
-    testLoss: r.testLoss!.at(-1)!,
-    ...trainingTimes(r),
-    nonFinite: nonFiniteOf(r),
-  }));
+  // A cell's seeds, if it has several, are averaged (mean ± sd); one seed keeps its numbers as they are.
+  const cells = groupBySeed(await runGrid(ctx, 'f', studyFSpec(settingsFor(ctx.profile), ctx.seed))).map((g) => {
+    const spread = { trainAcc: spreadOf(g, (r) => r.metric!.at(-1)!), testAcc: spreadOf(g, (r) => r.testMetric!.at(-1)!), testLoss: spreadOf(g, (r) => r.testLoss!.at(-1)!) };
+    return {
+      h: Number(g.config.hidden),
+      lr: g.config.lr as number,
+      lambda2: g.config.l2 as number,
+      trainAcc: spread.trainAcc.mean,
+      testAcc: spread.testAcc.mean,
+      testLoss: spread.testLoss.mean,
+      spread,
+      timeMs: spreadOf(g, (r) => trainingTimes(r).timeMs).mean,
+      msPerEpoch: spreadOf(g, (r) => trainingTimes(r).msPerEpoch).mean,
+      nonFinite: g.records.map(nonFiniteOf).find((m) => m !== null) ?? null,
+    };
+  });
   const step = stepLogger(ctx, 'f', 2);
   const bestCell = cells[argmin(cells, (c) => -c.testAcc)]!;
   step(`final: best cell 784→${bestCell.h}→10 η=${bestCell.lr} λ2=${bestCell.lambda2} on ${finalTrain.n} rows × ${s.finalEpochs} epochs`);
@@ -98,7 +104,7 @@ export async function partF(ctx: StudyContext): Promise<PartResult> {
       'grid',
       `FFNN grid (ReLU, softmax, Adam, batch 64, ${gridTrain.n} training images, ${plural(s.epochs, 'epoch')}; test on ${test.n} images)`,
       ['hidden', 'η', 'λ2', 'train accuracy (last epoch)', 'test accuracy', 'test cross-entropy', 'time (s)', 'time per epoch (s)'],
-      cells.map((c) => [c.h, c.lr, c.lambda2, c.trainAcc, c.testAcc, c.testLoss, c.timeMs / 1000, c.msPerEpoch / 1000]),
+      cells.map((c) => [c.h, c.lr, c.lambda2, c.spread.trainAcc, c.spread.testAcc, c.spread.testLoss, c.timeMs / 1000, c.msPerEpoch / 1000]),
     ),
     writeTable(
       ctx,
@@ -140,6 +146,14 @@ export async function partF(ctx: StudyContext): Promise<PartResult> {
     `The best grid cell (${gridTrain.n} training images, ${plural(s.epochs, 'epoch')}) is 784→${bestCell.h}→10 with η = ${bestCell.lr}, λ2 = ${bestCell.lambda2} (test accuracy ${percent(bestCell.testAcc)}); ` +
       `retrained on ${finalTrain.n} images for ${plural(s.finalEpochs, 'epoch')} it reaches **${percent(ffnnAcc)}** test accuracy (cross-entropy ${fmt(ffnnLoss)}) in ${seconds(final.timeMs)}, ` +
       `vs **${percent(logregAcc)}** for multinomial logistic regression (${lrTrain.n} images, ${seconds(logregMs)}).`,
+    ...(() => {
+      // The best cell against the runner-up of the grid, judged against the seed spread.
+      const second = cells.filter((c) => c !== bestCell).sort((x, y) => y.testAcc - x.testAcc)[0];
+      const label = (c: (typeof cells)[number]) => `784→${c.h}→10 at η = ${c.lr}, λ2 = ${c.lambda2}`;
+      return second
+        ? [`${compareSentence({ label: `The best cell, ${label(bestCell)}`, spread: bestCell.spread.testAcc }, { label: `the runner-up, ${label(second)}`, spread: second.spread.testAcc }, { lowerIsBetter: false, metric: 'test accuracy', value: (v) => percent(v), difference: (d) => percentagePoints(d) })}`]
+        : [];
+    })(),
     reached97
       ? `The best FFNN of this profile reaches the ≥ 97% accuracy the study asks of it.`
       : `The best FFNN of this profile stays below the 97% the study asks for (${percent(ffnnAcc)}); more epochs or training images (the full profile) are needed within this time budget.`,
@@ -181,9 +195,9 @@ export async function partF(ctx: StudyContext): Promise<PartResult> {
         ffnn: { label: `784→${bestCell.h}→10 trained for ${plural(s.finalEpochs, 'epoch')}`, metric: meanSd([ffnnAcc]), parameters: mlpParameters([784, bestCell.h, 10]), trainMs: final.timeMs },
         // L-BFGS from zero weights on the split (and subset) of the run's seed: no training seed enters it.
         logistic: { label: 'multinomial logistic regression', metric: exactly(logregAcc), parameters: mlpParameters([784, 10]), trainMs: logregMs },
-        gridCell: { acc: meanSd([bestCell.testAcc]), epochs: s.epochs, rows: gridTrain.n },
+        gridCell: { acc: bestCell.spread.testAcc, epochs: s.epochs, rows: gridTrain.n },
         final: { epochs: s.finalEpochs, rows: finalTrain.n, testLoss: final.history.valLoss, testAcc: final.history.valMetric, trainLoss: final.history.loss },
-        grid: cells.map((c) => meanSd([c.testAcc])),
+        grid: cells.map((c) => c.spread.testAcc),
         gridMs: cells.reduce((a, c) => a + c.timeMs, 0),
       },
     },

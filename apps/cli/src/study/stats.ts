@@ -92,3 +92,8 @@ export function groupBySeed(records: readonly TrialRecord[]): SeedGroup[] {
 export function spreadOf(group: SeedGroup, value: (r: TrialRecord) => number): SeedSpread {
   return meanSd(group.records.map(value));
 }
+
+/** The ends of mean ± sd for a figure's band or error bar; empty when the spread is not measured. */
+export function bandOf(s: SeedSpread): { low?: number; high?: number } {
+  return s.n >= 2 && s.sd !== null ? { low: s.mean - s.sd, high: s.mean + s.sd } : {};
+}
