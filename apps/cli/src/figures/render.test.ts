@@ -61,7 +61,13 @@ describe('figures', () => {
     expect(at('width 50')).toBeGreaterThan(-1);
     expect(at('width 50')).toBeLessThan(at('width 100'));
     expect(at('width 100')).toBeLessThan(at('width 200'));
-    expect(svg).not.toMatch(/opacity="0\.7"/);
+    // Legend swatches: full opacity and a stroke at least as wide as the lines (1.8) they name.
+    const swatches = [...svg.matchAll(/role-legend-symbol[^>]*>(<path[^>]*>)/g)].map((m) => m[1]!);
+    expect(swatches.length).toBe(3);
+    for (const sw of swatches) {
+      expect(sw).toContain('opacity="1"');
+      expect(sw).toContain('stroke-width="2.5"');
+    }
   });
 
   it('labels every bar with its value, so a panel of zeros is not blank, and prints a subtitle note', async () => {
