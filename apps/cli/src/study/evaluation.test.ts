@@ -111,4 +111,12 @@ describe('the evaluation of part (g), on synthetic outcomes', () => {
     const text = evaluate({ ...base, runs: 2, nonFinite: ['sgd η=10: loss became NaN'] }).join('\n\n');
     expect(text).toContain('NaN or ±Inf occurred in 1 of the 2 training runs: sgd η=10: loss became NaN.');
   });
+
+  it('an FFNN that is both more accurate and faster is picked without a trade-off', () => {
+    const m = mnist([0.9736], [0.9371]);
+    const text = evaluate({ ...base, mnist: { ...m, final: { ...m.final, rows: 56000 }, ffnn: { ...m.ffnn, trainMs: 81_900 }, logistic: { ...m.logistic, trainMs: 134_000 } } }).join('\n\n');
+    expect(text).toContain('For MNIST pick the FFNN: it is 5.14 percentage points more accurate (from one seed) and here even trained in less time than logistic regression');
+    expect(text).toContain('(1.6× less time)');
+    expect(text).toContain('on 56,000 images instead of 1,000');
+  });
 });

@@ -12,10 +12,10 @@ import { compareSentence, listJoin, meanSdText, percent, percentagePoints, plura
 import { groupBySeed, meanSd, spreadOf } from './stats.js';
 import type { MethodResult, PartResult, StudyContext, Table } from './types.js';
 
-/** The optimizers of the comparison, each at its usual learning rate. */
 /** How the report names an optimizer. */
 const OPTIMIZER_NAMES: Partial<Record<OptimizerName, string>> = { sgd: 'SGD', rmsprop: 'RMSprop', adam: 'Adam' };
 
+/** The optimizers of the comparison, each at its usual learning rate. */
 export const STUDY_G_OPTIMIZERS: readonly { name: OptimizerName; lr: number }[] = [
   { name: 'sgd', lr: 1e-2 },
   { name: 'rmsprop', lr: 1e-3 },
@@ -180,7 +180,7 @@ export async function partG(ctx: StudyContext): Promise<PartResult> {
   const allNonFinite = [...Object.values(ctx.previous).flatMap((r) => r?.nonFinite ?? []), ...nonFinite];
   const track = opt.map((o) => {
     const w1 = o.spectral.filter((r) => r.layer === 'W1');
-    return `${o.name}: σ_max(W1) ${fmt(w1[0]?.sigmaW)} → ${fmt(w1.at(-1)?.sigmaW)}, last epoch's σ_max(ΔW1) ${fmt(w1.at(-1)?.sigmaUpdate)}`;
+    return `${OPTIMIZER_NAMES[o.name as OptimizerName] ?? o.name}: σ_max(W1) ${fmt(w1[0]?.sigmaW)} → ${fmt(w1.at(-1)?.sigmaW)}, last epoch's σ_max(ΔW1) ${fmt(w1.at(-1)?.sigmaUpdate)}`;
   });
   let worstRatio = { ratio: 0, label: '–' };
   for (const o of opt) {
