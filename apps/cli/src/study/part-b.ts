@@ -353,7 +353,7 @@ export async function partB(ctx: StudyContext): Promise<PartResult> {
     differences,
     methods,
     nonFinite: allNets.filter((r) => r.nonFinite).map((r) => `${r.inputs} ${r.hidden} ${r.optimizer} η=${r.lr}: ${r.nonFinite}`),
-    runs: allNets.length,
+    runs: allNets.reduce((a, r) => a + r.spread.test.n, 0),
     evaluation: {
       runge: {
         noiseFloor,

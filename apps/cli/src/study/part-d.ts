@@ -160,7 +160,7 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
     differences: [],
     methods: [{ task: 'Runge regression', part: 'd', method: `FFNN x ${best.depth}×${best.width} ${best.activation} (part d)`, metricName: 'test MSE (noisy y)', metric: best.testMse, extraName: 'test MSE (clean f)', extra: best.testMseClean, trainTimeMs: best.timeMs, epochs }],
     nonFinite: cells.filter((c) => c.nonFinite).map((c) => `${c.activation} ${c.depth}×${c.width}: ${c.nonFinite}`),
-    runs: cells.length,
+    runs: records.length,
     timeMs: performance.now() - started,
   };
 }

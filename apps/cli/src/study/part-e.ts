@@ -121,7 +121,7 @@ export async function partE(ctx: StudyContext): Promise<PartResult> {
       : [],
     methods: [{ task: 'Runge regression', part: 'e', method: `FFNN x ${hiddenLabel(hidden)} λ1=${best.lambda1} λ2=${best.lambda2} η=${best.lr} (part e)`, metricName: 'test MSE (noisy y)', metric: best.testMse, extraName: 'test MSE (clean f)', extra: best.testMseClean, trainTimeMs: best.timeMs, epochs }],
     nonFinite: cells.filter((c) => c.nonFinite).map((c) => `λ1=${c.lambda1} λ2=${c.lambda2} η=${c.lr}: ${c.nonFinite}`),
-    runs: cells.length,
+    runs: records.length,
     timeMs: performance.now() - started,
   };
 }

@@ -189,7 +189,7 @@ export async function partF(ctx: StudyContext): Promise<PartResult> {
     differences,
     methods,
     nonFinite: [...cells.filter((c) => c.nonFinite).map((c) => `784→${c.h}→10 η=${c.lr} λ2=${c.lambda2}: ${c.nonFinite}`), ...(final.nonFinite ? [`final: ${final.nonFinite}`] : [])],
-    runs: cells.length + 1,
+    runs: cells.reduce((a, c) => a + c.spread.testAcc.n, 0) + 1,
     evaluation: {
       mnist: {
         ffnn: { label: `784→${bestCell.h}→10 trained for ${plural(s.finalEpochs, 'epoch')}`, metric: meanSd([ffnnAcc]), parameters: mlpParameters([784, bestCell.h, 10]), trainMs: final.timeMs },

@@ -199,7 +199,7 @@ export async function partG(ctx: StudyContext): Promise<PartResult> {
     ...(ctx.previous.f?.evaluation?.mnist ? { mnist: ctx.previous.f.evaluation.mnist } : {}),
     etaLambda: { cells: heat.map((h) => ({ lr: h.lr, lambda2: h.lambda2, acc: h.acc })), epochs: s.epochs },
     seedsPerCell,
-    runs: earlierRuns + heat.length * seedsPerCell + opt.length,
+    runs: earlierRuns + gridRecords.length + opt.length,
     nonFinite: allNonFinite,
   });
   const commentary = [
@@ -224,7 +224,7 @@ export async function partG(ctx: StudyContext): Promise<PartResult> {
     differences: [],
     methods: mine,
     nonFinite,
-    runs: heat.length * seedsPerCell + opt.length,
+    runs: gridRecords.length + opt.length,
     timeMs: performance.now() - started,
   };
 }
