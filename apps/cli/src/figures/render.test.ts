@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { confusionChart, heatmap, lineChart } from './charts.js';
+import { barChart, confusionChart, facetOrder, heatmap, lineChart } from './charts.js';
 import { renderFigure, specToSvg } from './render.js';
 
 const dir = process.env.FFNN_FIGURE_TEST_DIR ?? mkdtempSync(join(tmpdir(), 'ffnn-fig-'));
@@ -45,5 +45,43 @@ describe('figures', () => {
       expect([...png.subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]); // "PNG"
     }
     expect(readFileSync(join(dir, heat.svg), 'utf8')).toContain('λ2');
+  });
+
+  it('orders facet panels numerically, else as the data lists them', () => {
+    const widths = [100, 200, 50].map((w) => ({ w: `width ${w}` }));
+    expect(facetOrder(widths, 'w')).toEqual(['width 50', 'width 100', 'width 200']);
+    expect(facetOrder([{ a: 'sigmoid' }, { a: 'relu' }, { a: 'sigmoid' }, { a: 'gelu' }], 'a')).toEqual(['sigmoid', 'relu', 'gelu']);
+    expect(facetOrder([{ l: '1e-4' }, { l: '0' }, { l: '1e-5' }], 'l')).toEqual(['0', '1e-5', '1e-4']);
+  });
+
+  it('draws the panels in that order, legends below the plot with full-strength swatches', async () => {
+    const data = [100, 200, 50].flatMap((w) => [1, 2].map((d) => ({ w: `width ${w}`, depth: d, mse: w * d })));
+    const svg = await specToSvg(lineChart(data, { title: 'Facets', x: 'depth', y: 'mse', series: 'w', facet: 'w', xTitle: 'depth', yTitle: 'MSE' }));
+    const at = (label: string) => svg.indexOf(`>${label}<`);
+    expect(at('width 50')).toBeGreaterThan(-1);
+    expect(at('width 50')).toBeLessThan(at('width 100'));
+    expect(at('width 100')).toBeLessThan(at('width 200'));
+    // Legend swatches: full opacity and a stroke at least as wide as the lines (1.8) they name.
+    const swatches = [...svg.matchAll(/role-legend-symbol[^>]*>(<path[^>]*>)/g)].map((m) => m[1]!);
+    expect(swatches.length).toBe(3);
+    for (const sw of swatches) {
+      expect(sw).toContain('opacity="1"');
+      expect(sw).toContain('stroke-width="2.5"');
+    }
+  });
+
+  it('labels every bar with its value, so a panel of zeros is not blank, and prints a subtitle note', async () => {
+    const svg = await specToSvg(barChart([{ a: 'sigmoid', w: '10', v: 0 }, { a: 'relu', w: '10', v: 12.5 }], { title: 'Bars', subtitle: 'sigmoid: every bar is 0', x: 'w', y: 'v', facet: 'a', xTitle: 'width', yTitle: '%', format: '.1f' }));
+    expect(svg).toContain('>0.0<');
+    expect(svg).toContain('>12.5<');
+    expect(svg).toContain('sigmoid: every bar is 0');
+  });
+
+  it('draws a band over the seed spread when yLow/yHigh are given', async () => {
+    const data = [1, 2, 3].map((e) => ({ epoch: e, m: e, lo: e - 0.5, hi: e + 0.5 }));
+    const withBand = await specToSvg(lineChart(data, { title: 'Band', x: 'epoch', y: 'm', yLow: 'lo', yHigh: 'hi', xTitle: 'epoch', yTitle: 'm' }));
+    const without = await specToSvg(lineChart(data, { title: 'Band', x: 'epoch', y: 'm', xTitle: 'epoch', yTitle: 'm' }));
+    expect(withBand).toContain('mark-area');
+    expect(without).not.toContain('mark-area');
   });
 });

@@ -1,7 +1,7 @@
 import { runge, trainTestSplit } from '@ffnn/datasets';
 import type { Matrix } from '@ffnn/tensor';
 import { describe, expect, it } from 'vitest';
-import { rungeSetup } from './common.js';
+import { csvText, rungeSetup } from './common.js';
 import { settingsFor } from './profiles.js';
 
 /** Column mean and population standard deviation (ddof = 0) of `values`, by hand. */
@@ -51,5 +51,14 @@ describe('the study fits its scalers on the training part only', () => {
       expect(worstDeviation(column(setup.polyTest, k), powerTest, fitted.mean, fitted.std), `test column x^${k}`).toBeLessThan(tol);
       if (k > 0) expect(worstDeviation(column(setup.polyTest, k), powerTest, leaked.mean, leaked.std), `x^${k} fitted on all rows`).toBeGreaterThan(tol);
     }
+  });
+});
+
+describe('CSV of a table with results over seeds', () => {
+  it('one seed per cell: the plain table with the measured numbers', () => {
+    expect(csvText(['cell', 'mse'], [['a', { mean: 0.1 + 0.2, sd: null, n: 1 }]])).toBe('cell,mse\na,0.30000000000000004\n');
+  });
+  it('several seeds: mean, sd and n columns', () => {
+    expect(csvText(['cell', 'mse'], [['a', { mean: 2, sd: 1, n: 3 }], ['b', 5]])).toBe('cell,mse,mse sd,mse n\na,2,1,3\nb,5,,\n');
   });
 });

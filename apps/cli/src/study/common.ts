@@ -5,7 +5,8 @@ import { Matrix } from '@ffnn/tensor';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io.js';
 import type { StudySettings } from './profiles.js';
-import type { PartId, StudyContext, Table } from './types.js';
+import type { SeedSpread } from './stats.js';
+import type { PartId, StudyContext, Table, TableCell } from './types.js';
 
 /**
  * `ffnn train` options every grid of the study passes, so its protocol stays the report's whatever
@@ -137,15 +138,34 @@ export function column(values: ArrayLike<number>): Matrix {
 
 function csvCell(v: string | number | null): string {
   if (v === null) return '';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : String(v);
+  if (typeof v === 'number') return String(v);
   return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
+const isSpread = (v: TableCell): v is SeedSpread => typeof v === 'object' && v !== null;
+
+/**
+ * The CSV layout of a table: a column holding results over seeds is written as its mean, followed
+ * by `<column> sd` and `<column> n` columns when any of its cells has several seeds (with one seed
+ * per cell the CSV is the plain table, the numbers exactly as measured).
+ */
+export function csvText(columns: readonly string[], rows: readonly TableCell[][]): string {
+  const expand = columns.map((_, j) => rows.some((r) => { const v = r[j] ?? null; return isSpread(v) && v.n > 1; }));
+  const head = columns.flatMap((c, j) => (expand[j] ? [c, `${c} sd`, `${c} n`] : [c]));
+  const body = rows.map((r) =>
+    columns.flatMap((_, j) => {
+      const v = r[j] ?? null;
+      if (!isSpread(v)) return expand[j] ? [v, null, null] : [v];
+      return expand[j] ? [v.mean, v.sd, v.n] : [v.mean];
+    }),
+  );
+  return [head.map(csvCell).join(','), ...body.map((r) => r.map(csvCell).join(','))].join('\n') + '\n';
+}
+
 /** Writes a table as CSV into `<out>/<part>/<name>.csv` and returns it for the report. */
-export function writeTable(ctx: StudyContext, part: PartId, name: string, title: string, columns: string[], rows: (string | number | null)[][]): Table {
+export function writeTable(ctx: StudyContext, part: PartId, name: string, title: string, columns: string[], rows: TableCell[][]): Table {
   const file = join(part, `${name}.csv`);
-  const text = [columns.map(csvCell).join(','), ...rows.map((r) => r.map(csvCell).join(','))].join('\n') + '\n';
-  writeFileAtomic(join(ctx.outDir, file), text);
+  writeFileAtomic(join(ctx.outDir, file), csvText(columns, rows));
   return { name, title, file, columns, rows };
 }
 
@@ -157,11 +177,6 @@ export function fmt(v: number | null | undefined, digits = 4): string {
   const a = Math.abs(v);
   if (a >= 1e-3 && a < 1e5) return Number(v.toPrecision(digits)).toString();
   return v.toExponential(digits - 1);
-}
-
-/** Percent with two decimals. */
-export function pct(v: number): string {
-  return `${(100 * v).toFixed(2)}%`;
 }
 
 /** Milliseconds as seconds with one decimal (or ms below a second). */

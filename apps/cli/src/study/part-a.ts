@@ -6,7 +6,7 @@ import { fmt, writeTable } from './common.js';
 import { runGradientChecks } from './gradient-checks.js';
 import type { PartResult, StudyContext } from './types.js';
 
-const ACTS = ['sigmoid', 'relu', 'leaky-relu', 'linear', 'tanh'] as const;
+const ACTS = ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'gelu', 'linear'] as const;
 
 /** Part (a): analytical derivatives checked by central differences, and the activations plotted. */
 export async function partA(ctx: StudyContext): Promise<PartResult> {
@@ -65,7 +65,7 @@ export async function partA(ctx: StudyContext): Promise<PartResult> {
     `${rows.length} parameter tensors were checked against central differences; the largest relative error is ${fmt(worst)} (${worstRow?.component ?? '–'}, ${worstRow?.parameter ?? '–'}), ` +
       (failed.length === 0
         ? `so every analytical gradient agrees with its numerical estimate to within the tolerance ${fmt(tolerance)} (the study expects ≤ 1e-7 away from ReLU kinks; inputs of ReLU units are kept ≥ 0.05 from the kink).`
-        : `and ${failed.length} tensors exceed the tolerance ${fmt(tolerance)}: ${failed.map((r) => `${r.component} ${r.parameter}`).join(', ')}.`),
+        : `and ${failed.length === 1 ? '1 tensor exceeds' : `${failed.length} tensors exceed`} the tolerance ${fmt(tolerance)}: ${failed.map((r) => `${r.component} ${r.parameter}`).join(', ')}.`),
     `The convention is σ′(z) evaluated at the pre-activation z (the derivative is computed from z and the cached output a = σ(z), e.g. σ′(z) = a(1 − a)); the report's Algorithm 1 and eq. (11) disagree on this (σ′(z) vs σ′(a)), and the gradient checks above confirm the σ′(z) form.`,
   ];
   const below1e7 = rows.filter((r) => r.relError <= 1e-7).length;
@@ -84,7 +84,7 @@ export async function partA(ctx: StudyContext): Promise<PartResult> {
         reason:
           below1e7 === rows.length
             ? 'No difference: every tensor is within 1e-7.'
-            : `Central differences with ε = 1e-6 in float64 carry truncation error O(ε²) and round-off of order 1e-16·|J|/ε, which relative to a small gradient can exceed 1e-7 without the analytical derivative being wrong; the ${rows.length - below1e7} tensor(s) above 1e-7 stay below our tolerance ${fmt(tolerance)}.`,
+            : `Central differences with ε = 1e-6 in float64 carry truncation error O(ε²) and round-off of order 1e-16·|J|/ε, which relative to a small gradient can exceed 1e-7 without the analytical derivative being wrong; ${rows.length - below1e7 === 1 ? 'the one tensor above 1e-7 stays' : `the ${rows.length - below1e7} tensors above 1e-7 stay`} below our tolerance ${fmt(tolerance)}.`,
       },
       {
         claim: "Algorithm 1 uses σ′(z) while eq. (11) uses σ′(a).",

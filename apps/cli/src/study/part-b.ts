@@ -8,9 +8,11 @@ import { type FigureFile, renderFigure } from '../figures/render.js';
 import type { TrialRecord } from '../sweep/results.js';
 import type { SweepSpec } from '../sweep/spec.js';
 import { STUDY_TRAIN_PROTOCOL, argmin, fmt, hiddenLabel, rungeSetup, trainNet, writeTable } from './common.js';
+import { mlpParameters } from './evaluation.js';
 import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
 import { type StudySettings, settingsFor } from './profiles.js';
-import type { Difference, MethodResult, PartResult, StudyContext, Table } from './types.js';
+import { type SeedGroup, type SeedSpread, bandOf, exactly, groupBySeed, spreadOf } from './stats.js';
+import type { Difference, MethodResult, PartResult, StudyContext, Table, TableCell } from './types.js';
 
 /** One fitted Runge model, evaluated on the test rows. */
 export interface RungeFitRow {
@@ -136,30 +138,37 @@ export function studyBWidthSpec(s: StudySettings, seed: number, optimizer: strin
   };
 }
 
-/** A grid cell's row from its trial record (the same numbers `rungeNet` computes in process). */
-function rowOf(r: TrialRecord): RungeFitRow & { widths: number[] } {
-  const widths = String(r.config.hidden).split(',').map(Number);
+/**
+ * A grid cell's row from its trial records (the same numbers `rungeNet` computes in process): with
+ * several seeds the means, with their spreads in `spread`; with one seed exactly that run's numbers.
+ */
+function rowOf(g: SeedGroup): RungeFitRow & { widths: number[]; spread: { train: SeedSpread; test: SeedSpread; clean: SeedSpread; r2: SeedSpread }; first: TrialRecord } {
+  const r = g.records[0]!;
+  const widths = String(g.config.hidden).split(',').map(Number);
+  const spread = { train: spreadOf(g, (x) => x.train.mse!), test: spreadOf(g, (x) => x.test.mse!), clean: spreadOf(g, (x) => x.test.mse_clean!), r2: spreadOf(g, (x) => x.test.r2!) };
   return {
     method: 'FFNN',
-    inputs: r.config.features === undefined || r.config.features === 'raw' ? 'x' : 'poly10',
+    inputs: g.config.features === undefined || g.config.features === 'raw' ? 'x' : 'poly10',
     hidden: hiddenLabel(widths),
     widths,
-    optimizer: String(r.config.optimizer),
-    lr: r.config.lr as number,
+    optimizer: String(g.config.optimizer),
+    lr: g.config.lr as number,
     alpha: null,
-    trainMse: r.train.mse!,
-    testMse: r.test.mse!,
-    testMseClean: r.test.mse_clean!,
-    testR2: r.test.r2!,
-    timeMs: trainingMs(r),
+    trainMse: spread.train.mean,
+    testMse: spread.test.mean,
+    testMseClean: spread.clean.mean,
+    testR2: spread.r2.mean,
+    timeMs: spreadOf(g, trainingMs).mean,
     epochs: r.loss.length,
-    nonFinite: nonFiniteOf(r),
+    nonFinite: g.records.map(nonFiniteOf).find((m) => m !== null) ?? null,
     curves: { train: r.loss, test: r.testLoss ?? [] },
+    spread,
+    first: r,
   };
 }
 
 const COLUMNS = ['method', 'inputs', 'hidden', 'optimizer', 'η', 'α', 'train MSE', 'test MSE (noisy y)', 'test MSE (clean f)', 'test R²', 'time (s)'];
-const toRow = (r: RungeFitRow) => [r.method, r.inputs, r.hidden, r.optimizer, r.lr, r.alpha, r.trainMse, r.testMse, r.testMseClean, r.testR2, r.timeMs / 1000];
+const toRow = (r: RungeFitRow & { spread?: Record<'train' | 'test' | 'clean' | 'r2', SeedSpread> }): TableCell[] => [r.method, r.inputs, r.hidden, r.optimizer, r.lr, r.alpha, r.spread?.train ?? r.trainMse, r.spread?.test ?? r.testMse, r.spread?.clean ?? r.testMseClean, r.spread?.r2 ?? r.testR2, r.timeMs / 1000];
 
 /** Part (b): OLS/Ridge/Lasso vs FFNNs on the Runge function. */
 export async function partB(ctx: StudyContext): Promise<PartResult> {
@@ -180,7 +189,7 @@ export async function partB(ctx: StudyContext): Promise<PartResult> {
   // trial (same data, split, features, scaler, initial weights and batch order as rungeNet) in a
   // worker process, with its test MSE per epoch for the learning curves.
   ctx.log(`[b] FFNN grid, ${s.b.epochs} epochs per cell`);
-  const nets = (await runGrid(ctx, 'b', studyBSpec(s, ctx.seed))).map(rowOf);
+  const nets = groupBySeed(await runGrid(ctx, 'b', studyBSpec(s, ctx.seed))).map(rowOf);
   const xNets = nets.filter((r) => r.inputs === 'x');
   const bestX = xNets[argmin(xNets, (r) => r.testMse)]!;
   const polyNets = nets.filter((r) => r.inputs === 'poly10');
@@ -188,12 +197,12 @@ export async function partB(ctx: StudyContext): Promise<PartResult> {
 
   // Width sweep: two hidden layers, the optimizer and η of the best x-input grid cell.
   ctx.log(`[b] width sweep 2×{${s.b.widths.join(', ')}}, ${bestX.optimizer} η=${bestX.lr}`);
-  const sweep = (await runGrid(ctx, 'b', studyBWidthSpec(s, ctx.seed, bestX.optimizer, bestX.lr!), 'width-sweep.jsonl')).map(rowOf);
+  const sweep = groupBySeed(await runGrid(ctx, 'b', studyBWidthSpec(s, ctx.seed, bestX.optimizer, bestX.lr!), 'width-sweep.jsonl')).map(rowOf);
   const allNets = [...nets, ...sweep];
   const best = allNets[argmin(allNets, (r) => r.testMse)]!;
   // Only the best network is trained again here, in process, for its test predictions (the figure).
   const again = rungeNet(setup, best.inputs, best.widths, best.optimizer as OptimizerName, best.lr!, s.b.epochs, ctx.seed);
-  if (again.testMse !== best.testMse) throw new Error(`part b: the in-process rerun of the best network (${best.inputs} ${best.hidden} ${best.optimizer} η=${best.lr}) differs from its sweep trial`);
+  if (again.testMse !== best.first.test.mse) throw new Error(`part b: the in-process rerun of the best network (${best.inputs} ${best.hidden} ${best.optimizer} η=${best.lr}) differs from its sweep trial`);
   const bestPredictions = again.predictions!;
 
   const tables: Table[] = [
@@ -254,17 +263,18 @@ export async function partB(ctx: StudyContext): Promise<PartResult> {
       { png: ctx.png },
     ),
   );
+  // Points are the means over seeds; with several seeds each carries an error bar of ± one sd.
   const widthData: Datum[] = sweep.flatMap((r, i) => [
-    { width: s.b.widths[i]!, mse: r.testMse, target: 'test MSE vs noisy y' },
-    { width: s.b.widths[i]!, mse: r.testMseClean, target: 'test MSE vs clean f' },
-    { width: s.b.widths[i]!, mse: r.trainMse, target: 'train MSE' },
+    { width: s.b.widths[i]!, mse: r.testMse, target: 'test MSE vs noisy y', ...bandOf(r.spread.test) },
+    { width: s.b.widths[i]!, mse: r.testMseClean, target: 'test MSE vs clean f', ...bandOf(r.spread.clean) },
+    { width: s.b.widths[i]!, mse: r.trainMse, target: 'train MSE', ...bandOf(r.spread.train) },
   ]);
   figures.push(
     await renderFigure(
       ctx.outDir,
       'b',
       'width-sweep',
-      lineChart(widthData, { title: `Width sweep: two hidden layers, ${bestX.optimizer} η = ${bestX.lr}`, x: 'width', y: 'mse', series: 'target', seriesTitle: 'metric', xTitle: 'units per hidden layer', yTitle: 'MSE (y units², log scale)', logY: true, logX: true, points: true }),
+      lineChart(widthData, { title: `Width sweep: two hidden layers, ${bestX.optimizer} η = ${bestX.lr}`, x: 'width', y: 'mse', yLow: 'low', yHigh: 'high', series: 'target', seriesTitle: 'metric', xTitle: 'units per hidden layer', yTitle: 'MSE (y units², log scale)', logY: true, logX: true, points: true }),
       { png: ctx.png },
     ),
   );
@@ -343,7 +353,17 @@ export async function partB(ctx: StudyContext): Promise<PartResult> {
     differences,
     methods,
     nonFinite: allNets.filter((r) => r.nonFinite).map((r) => `${r.inputs} ${r.hidden} ${r.optimizer} η=${r.lr}: ${r.nonFinite}`),
-    runs: allNets.length,
+    runs: allNets.reduce((a, r) => a + r.spread.test.n, 0),
+    evaluation: {
+      runge: {
+        noiseFloor,
+        ffnn: { label: `${best.inputs} ${best.hidden} ${best.optimizer} η=${best.lr}`, metric: best.spread.test, parameters: mlpParameters([best.inputs === 'x' ? 1 : setup.polyTrain.cols, ...best.widths, 1]), trainMs: best.timeMs },
+        // Closed-form and coordinate-descent fits on a fixed split: no seed enters them.
+        linear: [ols, bestRidge, bestLasso].map((r) => ({ label: r.method === 'OLS' ? 'OLS' : `${r.method} with α = ${fmt(r.alpha)}`, metric: exactly(r.testMse), parameters: setup.polyTrain.cols + 1, trainMs: r.timeMs })),
+        grid: allNets.map((r) => r.spread.test),
+        gridMs: allNets.reduce((a, r) => a + r.timeMs, 0),
+      },
+    },
     timeMs: performance.now() - started,
   };
 }

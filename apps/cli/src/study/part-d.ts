@@ -1,7 +1,9 @@
 import { type Datum, barChart, heatmap, lineChart } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
-import { STUDY_TRAIN_PROTOCOL, argmin, fmt, pct, writeTable } from './common.js';
+import { STUDY_TRAIN_PROTOCOL, argmin, fmt, writeTable } from './common.js';
 import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
+import { compareSentence, listJoin, percent, plural } from './prose.js';
+import { type SeedSpread, bandOf, groupBySeed, spreadOf } from './stats.js';
 import { settingsFor } from './profiles.js';
 import type { PartResult, StudyContext } from './types.js';
 
@@ -16,7 +18,10 @@ interface Cell {
   gap: number;
   /** Mean over hidden layers of the dead (ReLU family) or saturated (sigmoid) fraction. */
   inactive: number;
+  /** The same numbers over seeds (n = 1: one seed). */
+  spread: Record<'train' | 'test' | 'clean' | 'gap' | 'inactive', SeedSpread>;
   timeMs: number;
+  /** Learning curves of the cell's first seed. */
   curves: { train: number[]; test: number[] };
   nonFinite: string | null;
 }
@@ -34,22 +39,29 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
     base: { ...STUDY_TRAIN_PROTOCOL, data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed: ctx.seed, optimizer, lr, epochs, batchSize: 64, testCurves: true },
     grid: { activation: activations, hidden: shapes.map((h) => h.hidden) },
   });
-  const cells: Cell[] = records.map((r) => {
-    const activation = r.config.activation as Cell['activation'];
-    const shape = shapes.find((h) => h.hidden === r.config.hidden)!;
+  // A cell's seeds, if it has several, are averaged (mean ± sd); one seed keeps its numbers as they are.
+  const inactiveOf = (r: (typeof records)[number]) => {
     const fr = (r.diagnostics ?? []).map((d) => d.deadFraction ?? d.saturatedFraction ?? 0);
+    return fr.reduce((a, v) => a + v, 0) / Math.max(1, fr.length);
+  };
+  const cells: Cell[] = groupBySeed(records).map((g) => {
+    const r = g.records[0]!;
+    const activation = g.config.activation as Cell['activation'];
+    const shape = shapes.find((h) => h.hidden === g.config.hidden)!;
+    const spread = { train: spreadOf(g, (x) => x.train.mse!), test: spreadOf(g, (x) => x.test.mse!), clean: spreadOf(g, (x) => x.test.mse_clean!), gap: spreadOf(g, (x) => x.test.mse! - x.train.mse!), inactive: spreadOf(g, inactiveOf) };
     return {
       activation,
       depth: shape.depth,
       width: shape.width,
-      trainMse: r.train.mse!,
-      testMse: r.test.mse!,
-      testMseClean: r.test.mse_clean!,
-      gap: r.test.mse! - r.train.mse!,
-      inactive: fr.reduce((a, v) => a + v, 0) / Math.max(1, fr.length),
-      timeMs: trainingMs(r),
+      trainMse: spread.train.mean,
+      testMse: spread.test.mean,
+      testMseClean: spread.clean.mean,
+      gap: spread.gap.mean,
+      inactive: spread.inactive.mean,
+      spread,
+      timeMs: spreadOf(g, trainingMs).mean,
       curves: { train: r.loss, test: r.testLoss ?? [] },
-      nonFinite: nonFiniteOf(r),
+      nonFinite: g.records.map(nonFiniteOf).find((m) => m !== null) ?? null,
     };
   });
   const table = writeTable(
@@ -58,15 +70,15 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
     'activation-study',
     `Activation × depth × width on Runge (input x, ${optimizer} η = ${lr}, ${epochs} epochs, batch 64)`,
     ['activation', 'depth', 'width', 'train MSE', 'test MSE (noisy y)', 'test MSE (clean f)', 'test − train', 'dead (ReLU family) / saturated (sigmoid) fraction', 'time (s)'],
-    cells.map((c) => [c.activation, c.depth, c.width, c.trainMse, c.testMse, c.testMseClean, c.gap, c.inactive, c.timeMs / 1000]),
+    cells.map((c) => [c.activation, c.depth, c.width, c.spread.train, c.spread.test, c.spread.clean, c.spread.gap, c.spread.inactive, c.timeMs / 1000]),
   );
   const figures: FigureFile[] = [];
-  const pts: Datum[] = cells.map((c) => ({ activation: c.activation, depth: `depth ${c.depth}`, depthN: c.depth, width: c.width, widthL: `width ${c.width}`, mse: c.testMse, gap: c.gap, inactive: c.inactive }));
+  const pts: Datum[] = cells.map((c) => ({ activation: c.activation, depth: `depth ${c.depth}`, depthN: c.depth, width: c.width, widthL: `width ${c.width}`, mse: c.testMse, gap: c.gap, inactive: c.inactive, ...bandOf(c.spread.test) }));
   figures.push(
-    await renderFigure(ctx.outDir, 'd', 'test-mse-vs-width', lineChart(pts, { title: 'Test MSE vs width, per depth', x: 'width', y: 'mse', series: 'activation', seriesTitle: 'activation', facet: 'depth', facetTitle: 'hidden layers', xTitle: 'units per hidden layer', yTitle: 'test MSE (y units², log scale)', logY: true, logX: true, points: true }), { png: ctx.png }),
+    await renderFigure(ctx.outDir, 'd', 'test-mse-vs-width', lineChart(pts, { title: 'Test MSE vs width, per depth', x: 'width', y: 'mse', series: 'activation', seriesTitle: 'activation', facet: 'depth', facetTitle: 'hidden layers', xTitle: 'units per hidden layer', yTitle: 'test MSE (y units², log scale)', logY: true, logX: true, points: true, yLow: 'low', yHigh: 'high' }), { png: ctx.png }),
   );
   figures.push(
-    await renderFigure(ctx.outDir, 'd', 'test-mse-vs-depth', lineChart(pts, { title: 'Test MSE vs depth, per width', x: 'depthN', y: 'mse', series: 'activation', seriesTitle: 'activation', facet: 'widthL', facetTitle: 'units per layer', xTitle: 'hidden layers', yTitle: 'test MSE (y units², log scale)', logY: true, points: true, xType: 'ordinal' }), { png: ctx.png }),
+    await renderFigure(ctx.outDir, 'd', 'test-mse-vs-depth', lineChart(pts, { title: 'Test MSE vs depth, per width', x: 'depthN', y: 'mse', series: 'activation', seriesTitle: 'activation', facet: 'widthL', facetTitle: 'units per layer', xTitle: 'hidden layers', yTitle: 'test MSE (y units², log scale)', logY: true, points: true, xType: 'ordinal', yLow: 'low', yHigh: 'high' }), { png: ctx.png }),
   );
   figures.push(
     await renderFigure(ctx.outDir, 'd', 'train-test-gap', heatmap(pts.map((p) => ({ ...p, width: String(p.width), depthN: String(p.depthN) })), { title: 'Generalisation gap: test MSE − train MSE', x: 'width', y: 'depthN', value: 'gap', valueTitle: 'test − train MSE', xTitle: 'units per hidden layer', yTitle: 'hidden layers', facet: 'activation', format: '.1e', scheme: 'redblue', reverse: true, domainMid: 0, sortX: widths.map(String), sortY: depths.map(String) }), { png: ctx.png }),
@@ -83,26 +95,58 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
       await renderFigure(ctx.outDir, 'd', 'learning-curves', lineChart(curveData, { title: 'Learning curves, 2 hidden layers × 100 units', x: 'epoch', y: 'mse', series: 'activation', seriesTitle: 'activation', dash: 'data', xTitle: 'epoch', yTitle: 'MSE (y units², log scale)', logY: true }), { png: ctx.png }),
     );
   }
+  // A panel whose bars are all 0 (no unit dead or saturated anywhere) says so rather than looking empty.
+  const nonePanels = activations.filter((a) => cells.filter((c) => c.activation === a).every((c) => c.inactive === 0));
   figures.push(
-    await renderFigure(ctx.outDir, 'd', 'dead-units', barChart(pts.map((p) => ({ ...p, inactivePct: 100 * (p.inactive as number) })), { title: 'Dead ReLU units (ReLU, leaky ReLU) and saturated units (sigmoid) after training', x: 'width', y: 'inactivePct', series: 'depth', seriesTitle: 'hidden layers', facet: 'activation', xTitle: 'units per hidden layer', yTitle: 'inactive units (% of hidden units)' }), { png: ctx.png }),
+    await renderFigure(
+      ctx.outDir,
+      'd',
+      'dead-units',
+      barChart(
+        pts.map((p) => ({ ...p, inactivePct: 100 * (p.inactive as number) })),
+        {
+          title: 'Dead ReLU units (ReLU, leaky ReLU) and saturated units (sigmoid) after training',
+          ...(nonePanels.length > 0 ? { subtitle: `${listJoin(nonePanels)}: no ${nonePanels.length === 1 && nonePanels[0] === 'sigmoid' ? 'saturated' : 'dead or saturated'} unit in any cell (every bar is 0)` } : {}),
+          x: 'width',
+          y: 'inactivePct',
+          series: 'depth',
+          seriesTitle: 'hidden layers',
+          facet: 'activation',
+          facetTitle: 'activation',
+          xSort: widths,
+          format: '.1f',
+          xTitle: 'units per hidden layer',
+          yTitle: 'inactive units (% of hidden units)',
+        },
+      ),
+      { png: ctx.png },
+    ),
   );
   const best = cells[argmin(cells, (c) => c.testMse)]!;
-  const byAct = activations.map((a) => {
+  const bestPerAct = activations.map((a) => {
     const cs = cells.filter((c) => c.activation === a);
-    const b = cs[argmin(cs, (c) => c.testMse)]!;
-    return `${a} ${fmt(b.testMse)} (depth ${b.depth}, width ${b.width})`;
+    return cs[argmin(cs, (c) => c.testMse)]!;
   });
+  const byAct = bestPerAct.map((b) => `${b.activation} ${fmt(b.testMse)} (depth ${b.depth}, width ${b.width})`);
+  // The best activation against the runner-up, each at its best cell, judged against the seed spread.
+  const runnerUp = bestPerAct.filter((b) => b !== best).sort((x, y) => x.testMse - y.testMse)[0];
+  const actName = (a: Cell['activation']) => ({ sigmoid: 'sigmoid', relu: 'ReLU', 'leaky-relu': 'leaky ReLU' })[a];
+  const shapeOf = (c: Cell) => `${plural(c.depth, 'hidden layer')} of ${c.width} units`;
   const relu = cells.filter((c) => c.activation === 'relu');
   const maxDead = relu.length ? relu.reduce((m, c) => (c.inactive > m.inactive ? c : m), relu[0]!) : null;
   const maxGap = cells.reduce((m, c) => (c.gap > m.gap ? c : m), cells[0]!);
   const commentary = [
-    `Best test MSE per activation: ${byAct.join('; ')}. The overall best cell is ${best.activation} with ${best.depth} hidden layer(s) of ${best.width} units (test MSE ${fmt(best.testMse)}, clean-f MSE ${fmt(best.testMseClean)}).`,
+    `Best test MSE per activation: ${byAct.join('; ')}. The overall best cell is ${best.activation} with ${plural(best.depth, 'hidden layer')} of ${best.width} units (test MSE ${fmt(best.testMse)}, clean-f MSE ${fmt(best.testMseClean)}).` +
+      (runnerUp ? ` ${compareSentence({ label: `the best ${actName(best.activation)} cell, with ${shapeOf(best)}`, spread: best.spread.test }, { label: `the best ${actName(runnerUp.activation)} cell, with ${shapeOf(runnerUp)}`, spread: runnerUp.spread.test }, { lowerIsBetter: true, metric: 'test MSE' })}` : ''),
     `The largest train−test gap is ${fmt(maxGap.gap)} (${maxGap.activation}, depth ${maxGap.depth}, width ${maxGap.width}), ${fmt(maxGap.gap / (s.runge.sigma ** 2))} times the noise variance σ² = ${fmt(s.runge.sigma ** 2)}; ` +
       `${cells.filter((c) => c.gap < 0).length} of ${cells.length} cells have a test MSE below their train MSE (the last-epoch train MSE is measured after training, on all training rows).`,
     maxDead
-      ? `Dead ReLU units (z ≤ 0 on every training input, so no gradient reaches their weights): at most ${pct(maxDead.inactive)} of the hidden units (depth ${maxDead.depth}, width ${maxDead.width}). ` +
+      ? `Dead ReLU units (z ≤ 0 on every training input, so no gradient reaches their weights): ${maxDead.inactive === 0 ? 'none in any cell' : `at most ${percent(maxDead.inactive)} of the hidden units (depth ${maxDead.depth}, width ${maxDead.width})`}. ` +
         `For leaky ReLU the figure counts units with z ≤ 0 on every input too, but these still pass a gradient of slope 0.01 and can recover. ` +
-        `Sigmoid units saturated (σ′ < 1% of its maximum on ≥ 95% of inputs): at most ${pct(Math.max(0, ...cells.filter((c) => c.activation === 'sigmoid').map((c) => c.inactive)))}.`
+        (() => {
+          const saturated = Math.max(0, ...cells.filter((c) => c.activation === 'sigmoid').map((c) => c.inactive));
+          return `Sigmoid units saturated (σ′ < 1% of its maximum on ≥ 95% of inputs): ${saturated === 0 ? 'none in any cell' : `at most ${percent(saturated)} of the hidden units`}.`;
+        })()
       : '',
   ].filter(Boolean);
   return {
@@ -116,7 +160,7 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
     differences: [],
     methods: [{ task: 'Runge regression', part: 'd', method: `FFNN x ${best.depth}×${best.width} ${best.activation} (part d)`, metricName: 'test MSE (noisy y)', metric: best.testMse, extraName: 'test MSE (clean f)', extra: best.testMseClean, trainTimeMs: best.timeMs, epochs }],
     nonFinite: cells.filter((c) => c.nonFinite).map((c) => `${c.activation} ${c.depth}×${c.width}: ${c.nonFinite}`),
-    runs: cells.length,
+    runs: records.length,
     timeMs: performance.now() - started,
   };
 }

@@ -4,6 +4,8 @@ import { STUDY_TRAIN_PROTOCOL, argmin, fmt, hiddenLabel, rungeSetup, writeTable 
 import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
 import { linearBaselines } from './part-b.js';
 import { type StudySettings, settingsFor } from './profiles.js';
+import { compareSentence, meanSdText } from './prose.js';
+import { groupBySeed, spreadOf } from './stats.js';
 import type { SweepSpec } from '../sweep/spec.js';
 import type { PartResult, StudyContext } from './types.js';
 
@@ -30,16 +32,21 @@ export async function partE(ctx: StudyContext): Promise<PartResult> {
   // The grid runs through the sweep machinery: every cell is an `ffnn train` trial (same data,
   // split, scaler, initial weights and batch order as rungeNet), in parallel worker processes.
   const records = await runGrid(ctx, 'e', studyESpec(s, ctx.seed));
-  const cells = records.map((r) => {
+  // A cell's seeds, if it has several, are averaged (mean ± sd); one seed keeps its numbers as they are.
+  const cells = groupBySeed(records).map((g) => {
+    const train = spreadOf(g, (r) => r.train.mse!);
+    const test = spreadOf(g, (r) => r.test.mse!);
+    const clean = spreadOf(g, (r) => r.test.mse_clean!);
     return {
-      lambda1: r.config.l1 as number,
-      lambda2: r.config.l2 as number,
-      lr: r.config.lr as number,
-      trainMse: r.train.mse!,
-      testMse: r.test.mse!,
-      testMseClean: r.test.mse_clean!,
-      timeMs: trainingMs(r),
-      nonFinite: nonFiniteOf(r),
+      lambda1: g.config.l1 as number,
+      lambda2: g.config.l2 as number,
+      lr: g.config.lr as number,
+      trainMse: train.mean,
+      testMse: test.mean,
+      testMseClean: clean.mean,
+      spread: { train, test, clean },
+      timeMs: spreadOf(g, trainingMs).mean,
+      nonFinite: g.records.map(nonFiniteOf).find((m) => m !== null) ?? null,
     };
   });
   const linear = linearBaselines(setup, s.b.ridgeAlphas, s.b.lassoAlphas);
@@ -53,7 +60,7 @@ export async function partE(ctx: StudyContext): Promise<PartResult> {
     'regularization-grid',
     `L1/L2 penalties × η, FFNN ${hiddenLabel(hidden)} ReLU on x, ${optimizer}, ${epochs} epochs`,
     ['λ1', 'λ2', 'η', 'train MSE', 'test MSE (noisy y)', 'test MSE (clean f)', 'time (s)'],
-    cells.map((c) => [c.lambda1, c.lambda2, c.lr, c.trainMse, c.testMse, c.testMseClean, c.timeMs / 1000]),
+    cells.map((c) => [c.lambda1, c.lambda2, c.lr, c.spread.train, c.spread.test, c.spread.clean, c.timeMs / 1000]),
   );
   const bestPerCell: Datum[] = [];
   for (const lambda1 of lambdas) {
@@ -86,8 +93,12 @@ export async function partE(ctx: StudyContext): Promise<PartResult> {
   const bestNone = none[argmin(none, (c) => c.testMse)];
   const worstCell = bestPerCell.reduce((m, d) => ((d.mse as number) > (m.mse as number) ? d : m), bestPerCell[0]!);
   const commentary = [
-    `The best cell is λ1 = ${best.lambda1}, λ2 = ${best.lambda2}, η = ${best.lr} with test MSE ${fmt(best.testMse)}` +
-      (bestNone ? `; without any penalty the best η gives ${fmt(bestNone.testMse)}, so the penalties ${best.testMse < bestNone.testMse ? `improve the test MSE by ${fmt(bestNone.testMse - best.testMse)}` : 'do not improve on the unpenalized network'}.` : '.') +
+    `The best cell is λ1 = ${best.lambda1}, λ2 = ${best.lambda2}, η = ${best.lr} with test MSE ${meanSdText(best.spread.test)}.` +
+      (bestNone && bestNone !== best
+        ? ` Against the best cell without any penalty: ${compareSentence({ label: 'the penalized cell', spread: best.spread.test }, { label: `the best unpenalized one, at η = ${bestNone.lr}`, spread: bestNone.spread.test }, { lowerIsBetter: true, metric: 'test MSE' })}`
+        : bestNone
+          ? ' It has no penalty: on this grid the penalties do not improve on the unpenalized network.'
+          : '') +
       ` The worst (λ1, λ2) cell, even at its best η, is λ1 = ${worstCell.l1}, λ2 = ${worstCell.l2} (test MSE ${fmt(worstCell.mse as number)}).`,
     `For comparison the best Ridge (α = ${fmt(bestRidge.alpha)}) reaches ${fmt(bestRidge.testMse)} and the best Lasso (α = ${fmt(bestLasso.alpha)}) ${fmt(bestLasso.testMse)} on the degree-10 features.`,
   ];
@@ -110,7 +121,7 @@ export async function partE(ctx: StudyContext): Promise<PartResult> {
       : [],
     methods: [{ task: 'Runge regression', part: 'e', method: `FFNN x ${hiddenLabel(hidden)} λ1=${best.lambda1} λ2=${best.lambda2} η=${best.lr} (part e)`, metricName: 'test MSE (noisy y)', metric: best.testMse, extraName: 'test MSE (clean f)', extra: best.testMseClean, trainTimeMs: best.timeMs, epochs }],
     nonFinite: cells.filter((c) => c.nonFinite).map((c) => `λ1=${c.lambda1} λ2=${c.lambda2} η=${c.lr}: ${c.nonFinite}`),
-    runs: cells.length,
+    runs: records.length,
     timeMs: performance.now() - started,
   };
 }

@@ -45,7 +45,24 @@ describe('report', () => {
 
   it('reports NaN/Inf runs when there were any', () => {
     const md = renderReport([fakePart({ nonFinite: ['sgd η=10: loss became NaN'] })], meta);
-    expect(md).toContain('NaN/±Inf occurred in 1 of 2 runs: sgd η=10: loss became NaN.');
+    expect(md).toContain('NaN/±Inf occurred in 1 of the 2 training runs: sgd η=10: loss became NaN.');
+    expect(md).toContain('**NaN/Inf occurred** in 1 run: sgd η=10: loss became NaN.');
+  });
+
+  it('leaves numerical stability to part (g) when it ran, and gives plurals that agree', () => {
+    const md = renderReport([fakePart({ runs: 1 }), fakePart({ part: 'g', title: '(g) Critical evaluation', runs: 0 })], meta);
+    expect(md).not.toContain('## Numerical stability');
+    expect(md).toContain('*1 training run, 1.2 s.*');
+    expect(md).toContain('No NaN or ±Inf occurred in the training run of this part.');
+  });
+
+  it('prints results over seeds as mean ± sd (n), and says when a table has one seed per cell', () => {
+    const several = markdownTable({ name: 't', title: 'Seeds', file: 'x/t.csv', columns: ['cell', 'test MSE'], rows: [['a', { mean: 0.0025, sd: 0.0001, n: 3 }]] });
+    expect(several).toContain('| a | 0.0025 ± 1.000e-4 (n = 3) |');
+    expect(several).toContain('mean ± sample standard deviation (n = 3 seeds per cell)');
+    const one = markdownTable({ name: 't', title: 'Seeds', file: 'x/t.csv', columns: ['cell', 'test MSE'], rows: [['a', { mean: 0.0025, sd: null, n: 1 }]] });
+    expect(one).toContain('| a | 0.0025 |');
+    expect(one).toContain('One seed per cell (n = 1)');
   });
 
   it('cuts long tables and points to the CSV', () => {

@@ -1,6 +1,8 @@
 import { backendLabel } from '../commands/train.js';
 import { fmt, seconds } from './common.js';
-import type { PartResult, ProfileName, Table } from './types.js';
+import { meanSdText, plural } from './prose.js';
+import type { SeedSpread } from './stats.js';
+import type { PartResult, ProfileName, Table, TableCell } from './types.js';
 
 /** Facts about the run printed at the top of the report. */
 export interface ReportMeta {
@@ -17,10 +19,20 @@ export interface ReportMeta {
 
 const MAX_ROWS = 40;
 
-function cell(v: string | number | null): string {
+function cell(v: TableCell): string {
   if (v === null) return '–';
   if (typeof v === 'number') return fmt(v);
+  if (typeof v === 'object') return v.n > 1 ? meanSdText(v) : fmt(v.mean);
   return v.replace(/\|/g, '\\|');
+}
+
+/** What the table's results over seeds are: mean ± sample sd (n), or one seed per cell. */
+function seedNote(table: Table): string {
+  const spreads = table.rows.flat().filter((v): v is SeedSpread => typeof v === 'object' && v !== null);
+  if (spreads.length === 0) return '';
+  const ns = [...new Set(spreads.map((s) => s.n))].sort((a, b) => a - b);
+  if (ns.every((n) => n === 1)) return '\n\n*One seed per cell (n = 1): the seed-to-seed spread of these results is not measured.*';
+  return `\n\n*Results over seeds: mean ± sample standard deviation (n = ${ns.length === 1 ? ns[0] : `${ns[0]}–${ns.at(-1)}`} seeds per cell).*`;
 }
 
 /** A table as GitHub markdown (long tables are cut, with a pointer to the full CSV). */
@@ -29,22 +41,24 @@ export function markdownTable(table: Table): string {
   const rule = `|${table.columns.map(() => '---').join('|')}|`;
   const rows = table.rows.slice(0, MAX_ROWS).map((r) => `| ${r.map(cell).join(' | ')} |`);
   const more = table.rows.length > MAX_ROWS ? `\n\n*${table.rows.length - MAX_ROWS} more rows in [${table.file}](${table.file}).*` : '';
-  return `**${table.title}** ([CSV](${table.file}))\n\n${[head, rule, ...rows].join('\n')}${more}`;
+  return `**${table.title}** ([CSV](${table.file}))\n\n${[head, rule, ...rows].join('\n')}${more}${seedNote(table)}`;
 }
 
 /** One part's section: commentary, tables, figures, NaN/Inf statement, settings. */
 export function partSection(r: PartResult): string {
   const out: string[] = [`## ${r.title}`, ''];
-  out.push(`*${r.runs} training runs, ${seconds(r.timeMs)}.*`, '');
+  out.push(`*${plural(r.runs, 'training run')}, ${seconds(r.timeMs)}.*`, '');
   for (const p of r.commentary) out.push(p, '');
   for (const f of r.figures) out.push(`![${f.title}](${f.png ?? f.svg})`, '', `*Figure: ${f.title}* ([SVG](${f.svg}))`, '');
   for (const t of r.tables) out.push(markdownTable(t), '');
   out.push(
     r.nonFinite.length === 0
       ? r.runs > 0
-        ? `No NaN or ±Inf occurred in any of the ${r.runs} training runs of this part.`
+        ? r.runs === 1
+          ? 'No NaN or ±Inf occurred in the training run of this part.'
+          : `No NaN or ±Inf occurred in any of the ${plural(r.runs, 'training run')} of this part.`
         : ''
-      : `**NaN/Inf occurred** in ${r.nonFinite.length} run(s): ${r.nonFinite.join('; ')}.`,
+      : `**NaN/Inf occurred** in ${plural(r.nonFinite.length, 'run')}: ${r.nonFinite.join('; ')}.`,
     '',
   );
   out.push('<details><summary>Settings of this part</summary>', '', '```json', JSON.stringify(r.config, null, 2), '```', '', '</details>', '');
@@ -82,9 +96,12 @@ export function renderReport(results: readonly PartResult[], meta: ReportMeta): 
     for (const d of diffs) out.push(`| ${d.part} | ${d.claim.replace(/\|/g, '\\|')} | ${d.ours.replace(/\|/g, '\\|')} | ${d.reason.replace(/\|/g, '\\|')} |`);
     out.push('');
   }
-  const nonFinite = results.flatMap((r) => r.nonFinite);
-  const runs = results.reduce((a, r) => a + r.runs, 0);
-  out.push('## Numerical stability', '', nonFinite.length === 0 ? `No NaN or ±Inf occurred in any of the ${runs} training runs.` : `NaN/±Inf occurred in ${nonFinite.length} of ${runs} runs: ${nonFinite.join('; ')}.`, '');
+  // Part (g)'s evaluation states numerical stability over all runs; without it the report says it here.
+  if (!results.some((r) => r.part === 'g')) {
+    const nonFinite = results.flatMap((r) => r.nonFinite);
+    const runs = results.reduce((a, r) => a + r.runs, 0);
+    out.push('## Numerical stability', '', nonFinite.length === 0 ? `No NaN or ±Inf occurred in any of the ${plural(runs, 'training run')}.` : `NaN/±Inf occurred in ${nonFinite.length} of the ${plural(runs, 'training run')}: ${nonFinite.join('; ')}.`, '');
+  }
   return out.join('\n');
 }
 

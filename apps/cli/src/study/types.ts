@@ -1,4 +1,6 @@
 import type { FigureFile } from '../figures/render.js';
+import type { MnistFacts, RungeFacts } from './evaluation.js';
+import type { SeedSpread } from './stats.js';
 
 /** Parts of the study, in order. */
 export const PARTS = ['a', 'b', 'c', 'd', 'e', 'f', 'g'] as const;
@@ -8,6 +10,9 @@ export type PartId = (typeof PARTS)[number];
 export const PROFILES = ['quick', 'full', 'test'] as const;
 export type ProfileName = (typeof PROFILES)[number];
 
+/** A table cell: text, a number, empty, or a setting's results over seeds (printed mean ± sd (n)). */
+export type TableCell = string | number | null | SeedSpread;
+
 /** A table of results, also written as CSV. */
 export interface Table {
   name: string;
@@ -15,7 +20,7 @@ export interface Table {
   /** CSV path relative to the output directory. */
   file: string;
   columns: string[];
-  rows: (string | number | null)[][];
+  rows: TableCell[][];
 }
 
 /** One method's headline result, for the cost and summary tables of part (g). */
@@ -58,6 +63,8 @@ export interface PartResult {
   nonFinite: string[];
   /** Training runs performed. */
   runs: number;
+  /** What part (g)'s evaluation needs of this part (parts b and f). */
+  evaluation?: { runge?: RungeFacts; mnist?: MnistFacts };
   timeMs: number;
 }
 

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { TrialRecord } from '../sweep/results.js';
+import { compareSpread, exactly, groupBySeed, meanSd, spreadOf } from './stats.js';
+
+function record(config: TrialRecord['config'], mse: number): TrialRecord {
+  return { trial: 0, id: 'x', rung: 0, epochs: 1, config, train: {}, test: { mse }, loss: [], stopReason: 'done', timing: { seconds: 1 } };
+}
+
+describe('meanSd', () => {
+  it('is the mean and the sample standard deviation (divisor n − 1)', () => {
+    // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, Σ(v − 5)² = 32, sample variance 32/7.
+    const s = meanSd([2, 4, 4, 4, 5, 5, 7, 9]);
+    expect(s.mean).toBe(5);
+    expect(s.sd).toBeCloseTo(Math.sqrt(32 / 7), 15);
+    expect(s.n).toBe(8);
+  });
+
+  it('keeps one seed’s value bit for bit and says its spread is not measured', () => {
+    const v = 0.1 + 0.2;
+    expect(meanSd([v])).toEqual({ mean: v, sd: null, n: 1 });
+  });
+
+  it('gives sd 0 for identical results and refuses an empty list', () => {
+    expect(meanSd([0.25, 0.25, 0.25]).sd).toBe(0);
+    expect(() => meanSd([])).toThrow(/no values/);
+  });
+});
+
+describe('compareSpread', () => {
+  it('calls a difference beyond the spread when the mean ± sd intervals are apart', () => {
+    const a = meanSd([1, 2, 3]); // 2 ± 1
+    const b = meanSd([5, 6, 7]); // 6 ± 1
+    expect(compareSpread(a, b)).toEqual({ difference: -4, spread: 2, verdict: 'beyond' });
+  });
+
+  it('calls it within the spread when the intervals overlap', () => {
+    expect(compareSpread(meanSd([1, 2, 3]), meanSd([2, 3, 4])).verdict).toBe('within');
+  });
+
+  it('judges a single run by the spread of the setting it is compared with', () => {
+    // sd([2, 3]) = 0.7071: the single run is taken to vary as much, so the spread is 1.414.
+    expect(compareSpread(meanSd([1]), meanSd([2, 3]))).toMatchObject({ difference: -1.5, verdict: 'beyond' });
+    expect(compareSpread(meanSd([2]), meanSd([2, 3])).verdict).toBe('within');
+    expect(compareSpread(meanSd([2]), meanSd([2, 3])).spread).toBeCloseTo(Math.SQRT2, 12);
+  });
+
+  it('cannot judge two single runs, nor a single run against an exact result; can compare seeds with an exact result', () => {
+    expect(compareSpread(meanSd([1]), meanSd([2])).verdict).toBe('unknown');
+    expect(compareSpread(meanSd([1]), exactly(2)).verdict).toBe('unknown');
+    expect(compareSpread(meanSd([1, 1.1]), exactly(3))).toMatchObject({ verdict: 'beyond', spread: meanSd([1, 1.1]).sd });
+    expect(compareSpread(exactly(1), exactly(1))).toEqual({ difference: 0, spread: 0, verdict: 'within' });
+  });
+});
+
+describe('groupBySeed', () => {
+  it('groups records by their configuration without the seed, in first-appearance order', () => {
+    const rs = [record({ lr: 0.1, seed: 1 }, 1), record({ lr: 0.2, seed: 1 }, 5), record({ seed: 2, lr: 0.1 }, 3)];
+    const groups = groupBySeed(rs);
+    expect(groups.map((g) => g.config)).toEqual([{ lr: 0.1 }, { lr: 0.2 }]);
+    expect(groups[0]!.seeds).toEqual([1, 2]);
+    expect(spreadOf(groups[0]!, (r) => r.test.mse!)).toMatchObject({ mean: 2, n: 2 });
+    expect(spreadOf(groups[1]!, (r) => r.test.mse!)).toEqual({ mean: 5, sd: null, n: 1 });
+  });
+});
