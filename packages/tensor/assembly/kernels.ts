@@ -577,19 +577,27 @@ export function reluBackwardF64(size: i32, pz: usize, pda: usize, pdz: usize): v
   reluBackwardT<f64>(size, pz, pda, pdz);
 }
 
-/** `dz[t] = c·(a[t] − y[t])` over `size` elements, in f64 and rounded once (the MSE gradient of the JavaScript backend). */
+/** `out[t] = c·(a[t] − b[t])` over `size` elements, in f64 and rounded once (as the JavaScript backend). */
 @inline
-function mseDeltaT<T>(size: i32, pa: usize, py: usize, pdz: usize, c: f64): void {
+function scaledDifferenceT<T>(size: i32, pa: usize, pb: usize, pOut: usize, c: f64): void {
   const bytes = <usize>sizeof<T>();
   for (let t = 0; t < size; t++) {
     const o = <usize>t * bytes;
-    store<T>(pdz + o, <T>(c * (<f64>load<T>(pa + o) - <f64>load<T>(py + o))));
+    store<T>(pOut + o, <T>(c * (<f64>load<T>(pa + o) - <f64>load<T>(pb + o))));
   }
 }
 
+export function scaledDifferenceF32(size: i32, pa: usize, pb: usize, pOut: usize, c: f64): void {
+  scaledDifferenceT<f32>(size, pa, pb, pOut, c);
+}
+
+export function scaledDifferenceF64(size: i32, pa: usize, pb: usize, pOut: usize, c: f64): void {
+  scaledDifferenceT<f64>(size, pa, pb, pOut, c);
+}
+
 // ---------------------------------------------------------------------------------------------
-// Programs: the kernel calls of a training step, recorded once by the JavaScript side and replayed
-// with one call per thread. A program at `p` holds `units` units: the i32 at p is `units`, the i32s
+// Programs: a sequence of kernel calls captured once by the JavaScript side (src/wasm/program.ts)
+// and replayed with one call per thread. A program at `p` holds `units` units: the i32 at p is `units`, the i32s
 // at p + 4 + 4u (u = 0..units) are the byte offsets from p of each unit's first record, so unit u is
 // the records from offset u to offset u + 1. A record is 64 bytes: the op (i32) at 0, up to 11 i32
 // arguments from 4, and f64 arguments at 48 and 56. Each op runs the kernel of the same name with the
@@ -602,7 +610,7 @@ const OP_ADD_ROW_RELU: i32 = 4;
 const OP_RELU_BACKWARD: i32 = 5;
 const OP_SUM_ROWS: i32 = 6;
 const OP_COPY: i32 = 7;
-const OP_MSE_DELTA: i32 = 8;
+const OP_SCALED_DIFFERENCE: i32 = 8;
 
 @inline
 function runRecord<T>(op: i32, r: usize): void {
@@ -624,8 +632,8 @@ function runRecord<T>(op: i32, r: usize): void {
     sumRowsT<T>(a1, a2, a3, <T>load<f64>(r, 48), <usize>a4);
   } else if (op == OP_COPY) {
     memory.copy(<usize>a4, a3, <usize>a1 * sizeof<T>());
-  } else if (op == OP_MSE_DELTA) {
-    mseDeltaT<T>(a1, <usize>a2, a3, <usize>a4, load<f64>(r, 48));
+  } else if (op == OP_SCALED_DIFFERENCE) {
+    scaledDifferenceT<T>(a1, <usize>a2, a3, <usize>a4, load<f64>(r, 48));
   } else {
     unreachable();
   }

@@ -1,3 +1,4 @@
+import type { Replay } from './capture.js';
 import { InvalidOptionError } from './errors.js';
 import { type DType, type FloatArray, Matrix } from './matrix.js';
 
@@ -77,59 +78,22 @@ export interface KernelBackend {
    * array is garbage collected, so keep the array itself (not only a subarray of it) while using it.
    */
   allocate?(dtype: DType, length: number): FloatArray;
+  /** `out[t] = src[t]` for the first `size` elements (converted to `out`'s dtype). */
+  copy?(size: number, src: FloatArray, out: FloatArray): void;
   /**
-   * The forward and backward pass of a batch through a stack of dense layers with a mean-squared-error
-   * loss, in one call (see {@link DenseStep}). Fills every layer's `z`, `a`, `dz`, `dx`, `dW`, `db` with
-   * exactly the bits of the separate kernels: `gemm`, `addRowVector` / `addRowVectorRelu`,
-   * `reluBackward`, `sumRows`, and the MSE gradient `dz = c·(a − y)`, `c = 2/(rows·outputs)`, computed in
-   * float64 and rounded once. Returns false, having written nothing, when it cannot run the step (e.g.
-   * buffers outside the backend's memory); the caller then runs the separate kernels.
+   * `out[t] = c·(a[t] − b[t])` for the first `size` elements, computed in float64 and rounded once
+   * to `out`'s dtype (e.g. the mean-squared-error gradient, c = 2/size).
    */
-  denseStep?(step: DenseStep): boolean;
+  scaledDifference?(size: number, c: number, a: FloatArray, b: FloatArray, out: FloatArray): void;
+  /**
+   * Starts a capture (see `capture` in @ffnn/tensor): until {@link endCapture}, every kernel call
+   * appends a record instead of computing, and a call that cannot be recorded throws `CaptureDeclined`.
+   */
+  beginCapture?(): void;
+  /** Ends a capture: the recorded calls as one replay, or undefined when `declined` (nothing is kept). */
+  endCapture?(declined: boolean): Replay | undefined;
   /** Releases threads and memory; the backend must not be used afterwards. */
   dispose?(): void;
-}
-
-/** One layer of a {@link DenseStep}: `z = x·W + b`, `a = φ(z)` over the batch's rows. */
-export interface DenseStepLayer {
-  /** Number of inputs (rows of W). */
-  inputSize: number;
-  /** Number of units (columns of W). */
-  units: number;
-  /** φ; other activations take the separate kernels. */
-  activation: 'relu' | 'linear';
-  /** inputSize × units */
-  W: FloatArray;
-  /** units */
-  b: FloatArray;
-  /** ∂L/∂W, overwritten. */
-  dW: FloatArray;
-  /** ∂L/∂b, overwritten. */
-  db: FloatArray;
-  /** rows × units */
-  z: FloatArray;
-  /** rows × units */
-  a: FloatArray;
-  /** δ = ∂L/∂z, rows × units */
-  dz: FloatArray;
-  /** ∂L/∂x, rows × inputSize; null for the first layer (not computed). */
-  dx: FloatArray | null;
-}
-
-/**
- * A batch through dense layers (layer l's input is layer l − 1's `a`, the first one's is `X`) whose
- * last layer is linear, with the loss L = (1/(rows·outputs)) Σ (a − y)². Keep the same object for
- * repeated steps: a backend may prepare it once (see {@link KernelBackend.denseStep}).
- */
-export interface DenseStep {
-  /** Rows (samples) of the batch. */
-  rows: number;
-  /** rows × the first layer's inputSize */
-  X: FloatArray;
-  /** rows × the last layer's units */
-  Y: FloatArray;
-  /** The layers, input side first. */
-  layers: DenseStepLayer[];
 }
 
 /** Reference fused bias + ReLU forward (see {@link KernelBackend.addRowVectorRelu}). */
@@ -213,6 +177,16 @@ function jsAdamUpdateF32(
     const denom = f(f(f(Math.sqrt(vt)) / bc) + e);
     w[t] = f(wt - f(f(s * mt) / denom));
   }
+}
+
+/** Reference copy (see {@link KernelBackend.copy}). */
+export function jsCopy(size: number, src: FloatArray, out: FloatArray): void {
+  out.set(src.length === size ? src : src.subarray(0, size));
+}
+
+/** Reference scaled difference (see {@link KernelBackend.scaledDifference}). */
+export function jsScaledDifference(size: number, c: number, a: FloatArray, b: FloatArray, out: FloatArray): void {
+  for (let t = 0; t < size; t++) out[t] = c * (a[t]! - b[t]!);
 }
 
 /** Reference finiteness check (see {@link KernelBackend.allFinite}). */
@@ -480,6 +454,8 @@ export const jsBackend: KernelBackend = {
   },
   addRowVectorRelu: jsAddRowVectorRelu,
   reluBackward: jsReluBackward,
+  copy: jsCopy,
+  scaledDifference: jsScaledDifference,
   adamUpdate: jsAdamUpdate,
   allFinite: jsAllFinite,
 };

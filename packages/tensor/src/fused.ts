@@ -1,4 +1,5 @@
-import { getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsReluBackward, jsScaleBytes } from './backend.js';
+import { getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsReluBackward, jsScaleBytes, jsScaledDifference } from './backend.js';
+import { hostCompute } from './capture.js';
 import { ShapeError, checkNumber } from './errors.js';
 import { type Matrix, assertSameShape, assertShape } from './matrix.js';
 
@@ -27,6 +28,18 @@ export function reluBackward(z: Matrix, da: Matrix, dz: Matrix): void {
   const backend = getBackend();
   if (backend.reluBackward) backend.reluBackward(z.size, z.data, da.data, dz.data);
   else jsReluBackward(z.size, z.data, da.data, dz.data);
+}
+
+/**
+ * `out = c·(A − B)` element-wise, each element computed in float64 and rounded once to `out`'s
+ * dtype (e.g. the mean-squared-error gradient 2(a − y)/n with c = 2/n). `out` may alias `A` or `B`.
+ */
+export function scaledDifference(c: number, A: Matrix, B: Matrix, out: Matrix): void {
+  assertSameShape('scaledDifference', A, B);
+  assertSameShape('scaledDifference output', A, out);
+  const backend = getBackend();
+  if (backend.scaledDifference) backend.scaledDifference(A.size, c, A.data, B.data, out.data);
+  else jsScaledDifference(A.size, c, A.data, B.data, out.data);
 }
 
 /** Hyperparameters of {@link adamUpdate}. */
@@ -81,6 +94,7 @@ export function bytesToFloat(bytes: Uint8Array, divisor: number, out: Matrix): M
     throw new ShapeError(`bytesToFloat: ${bytes.length} bytes for a ${out.rows}×${out.cols} output (${out.size} elements)`);
   }
   checkNumber('divisor', divisor, (v) => v !== 0, 'a finite nonzero number');
+  hostCompute('bytesToFloat');
   const backend = getBackend();
   if (backend.scaleBytes) backend.scaleBytes(out.size, bytes, divisor, out.data);
   else jsScaleBytes(out.size, bytes, divisor, out.data);

@@ -46,9 +46,10 @@ export {
   type MatmulOptions,
 } from './ops.js';
 export {
-  jsBackend, getBackend, setBackend, withBackend, allocateMatrix, type KernelBackend, type DenseStep, type DenseStepLayer,
+  jsBackend, getBackend, setBackend, withBackend, allocateMatrix, type KernelBackend,
 } from './backend.js';
-export { biasReluForward, reluBackward, adamUpdate, bytesToFloat, type AdamStep } from './fused.js';
+export { biasReluForward, reluBackward, scaledDifference, adamUpdate, bytesToFloat, type AdamStep } from './fused.js';
+export { capture, hostCompute, CaptureDeclined, type Replay } from './capture.js';
 export {
   createWasmBackend,
   createWasmBackendSync,

@@ -533,9 +533,9 @@ describe('wasm memory', () => {
       const C = new Float32Array(4);
       plain.gemm(false, false, 2, 2, 1, 1, Float32Array.of(1, 2), Float32Array.of(3, 4), 0, C);
       expect(Array.from(C)).toEqual([3, 4, 6, 8]);
-      // Buffers cannot live in plain memory, so no dense step is offered (layers use the separate kernels).
-      expect((plain as { denseStep?: unknown }).denseStep).toBeUndefined();
-      expect(typeof (single as { denseStep?: unknown }).denseStep).toBe('function');
+      // Buffers cannot live in plain memory, so no capture is offered (layers call the kernels one by one).
+      expect('beginCapture' in plain && plain.beginCapture !== undefined).toBe(false);
+      expect(typeof (single as { beginCapture?: unknown }).beginCapture).toBe('function');
       plain.dispose?.();
     } finally {
       vi.unstubAllGlobals();
