@@ -1,4 +1,6 @@
-import { InvalidOptionError, type Matrix, assertSameShape, checkNumber, copy, hostCompute, reluBackward as reluMask } from '@ffnn/tensor';
+import {
+  InvalidOptionError, type Matrix, assertSameShape, checkNumber, copy, hostCompute, reluBackward as reluMask, sigmoid, sigmoidBackward as sigmoidMask,
+} from '@ffnn/tensor';
 
 /** Names of the built-in activations. */
 export type ActivationName = 'sigmoid' | 'relu' | 'leaky-relu' | 'tanh' | 'linear' | 'softmax' | 'gelu';
@@ -22,27 +24,16 @@ export interface Activation {
   backward(z: Matrix, a: Matrix, da: Matrix, dz: Matrix): void;
 }
 
-/** a = 1 / (1 + e^(−z)), computed without overflow for large |z|. */
+/**
+ * a = 1 / (1 + e^(−z)), computed as e^z / (1 + e^z) for z < 0 so that nothing overflows; the
+ * backend's kernel from @ffnn/tensor (every backend gives the same bits).
+ */
 export function sigmoidForward(z: Matrix, a: Matrix): void {
-  hostCompute('sigmoid forward');
-  const zs = z.data, as = a.data;
-  for (let t = 0; t < zs.length; t++) {
-    const v = zs[t]!;
-    if (v >= 0) as[t] = 1 / (1 + Math.exp(-v));
-    else {
-      const e = Math.exp(v);
-      as[t] = e / (1 + e);
-    }
-  }
+  sigmoid(z, a);
 }
-/** dz = da ⊙ a(1 − a) */
+/** dz = da ⊙ a(1 − a); the backend's kernel from @ffnn/tensor. */
 export function sigmoidBackward(_z: Matrix, a: Matrix, da: Matrix, dz: Matrix): void {
-  hostCompute('sigmoid backward');
-  const as = a.data, das = da.data, dzs = dz.data;
-  for (let t = 0; t < as.length; t++) {
-    const v = as[t]!;
-    dzs[t] = das[t]! * v * (1 - v);
-  }
+  sigmoidMask(a, da, dz);
 }
 
 /** a = max(0, z) */

@@ -100,12 +100,12 @@ function regression(backend: KernelBackend, rows: number, inputs: number, dtype:
 }
 
 describe('a training step captured and replayed in one backend call', () => {
-  for (const dtype of ['float32', 'float64'] as const) {
-    it(`computeGradients gives the layer-by-layer kernels' bits (${dtype})`, () => {
+  for (const [dtype, act] of [['float32', 'relu'], ['float64', 'relu'], ['float32', 'sigmoid'], ['float64', 'sigmoid']] as const) {
+    it(`computeGradients gives the layer-by-layer kernels' bits (${act}, ${dtype})`, () => {
       const { X, Y } = regression(two, 64, 3, dtype);
       const grads = (backend: KernelBackend) =>
         withBackend(backend, () => {
-          const net = Sequential.mlp({ inputSize: 3, hidden: [50, 50], outputSize: 1, loss: 'mse', dtype, seed: 2, lambda2: 1e-3 });
+          const net = Sequential.mlp({ inputSize: 3, hidden: [50, 50], activation: act, outputSize: 1, loss: 'mse', dtype, seed: 2, lambda2: 1e-3 });
           const loss = net.computeGradients(X, Y, { training: true, rng: new Rng(1) });
           return { loss, grads: net.gradients().map((g) => Array.from(g.data)), out: Array.from(net.lastOutput(64).data) };
         });
@@ -117,6 +117,23 @@ describe('a training step captured and replayed in one backend call', () => {
       expect(one).toEqual(separate);
     });
   }
+
+  it('replays every batch of a fit (new rows in the same buffers) with the weights of the kernels called one by one', () => {
+    const { X, Y } = regression(two, 150, 3, 'float32');
+    for (const act of ['relu', 'sigmoid'] as const) {
+      const train = (backend: KernelBackend) =>
+        withBackend(backend, () => {
+          const net = Sequential.mlp({ inputSize: 3, hidden: [20, 20], activation: act, outputSize: 1, loss: 'mse', dtype: 'float32', seed: 8 });
+          const history = net.fit(X, Y, { optimizer: 'adam', lr: 1e-2, epochs: 3, batchSize: 32, seed: 3 });
+          return { params: net.parameters().map((p) => Array.from(p.data)), loss: history.loss };
+        });
+      const before = replays(two);
+      const replayed = train(two);
+      // 5 batches (4 of 32, one of 22) × 3 epochs, each captured at its first batch and replayed.
+      expect(replays(two) - before).toBe(15);
+      expect(replayed).toEqual(train(layerByLayer(two)));
+    }
+  });
 
   it('is not used where it does not apply: tanh hidden layers, cross-entropy, dropout in training', () => {
     const { X, Y } = regression(two, 32, 3, 'float64');

@@ -596,6 +596,103 @@ export function scaledDifferenceF64(size: i32, pa: usize, pb: usize, pOut: usize
 }
 
 // ---------------------------------------------------------------------------------------------
+// The logistic sigmoid, in f64 and rounded once (as the JavaScript backend), on a port of fdlibm's
+// e_exp.c that gives the bits of src/fdlibm-exp.ts (and of V8's Math.exp).
+
+/** 2^k for −1022 ≤ k ≤ 1023, exactly. */
+@inline
+function twoTo(k: i32): f64 {
+  return reinterpret<f64>(<u64>(0x3ff + k) << 52);
+}
+
+/** e^x: fdlibm e_exp.c line by line (see src/fdlibm-exp.ts). */
+function exp64(x: f64): f64 {
+  const bits = reinterpret<u64>(x);
+  let hx = <u32>(bits >> 32);
+  const xsb = <i32>(hx >> 31);
+  hx &= 0x7fffffff;
+  if (hx >= 0x40862e42) {
+    if (hx >= 0x7ff00000) {
+      if (((hx & 0xfffff) | <u32>bits) != 0) return x + x;
+      return xsb == 0 ? x : 0;
+    }
+    if (x > 7.09782712893383973096e2) return 1.0e300 * 1.0e300;
+    if (x < -7.45133219101941108420e2) return 9.33263618503218878990e-302 * 9.33263618503218878990e-302;
+  }
+  let hi: f64 = 0, lo: f64 = 0;
+  let k: i32 = 0;
+  if (hx > 0x3fd62e42) {
+    if (hx < 0x3ff0a2b2) {
+      if (x == 1) return 2.718281828459045;
+      hi = x - (xsb == 0 ? 6.93147180369123816490e-1 : -6.93147180369123816490e-1);
+      lo = xsb == 0 ? 1.90821492927058770002e-10 : -1.90821492927058770002e-10;
+      k = 1 - xsb - xsb;
+    } else {
+      k = <i32>(1.44269504088896338700e0 * x + (xsb == 0 ? 0.5 : -0.5));
+      hi = x - <f64>k * 6.93147180369123816490e-1;
+      lo = <f64>k * 1.90821492927058770002e-10;
+    }
+    x = hi - lo;
+  } else if (hx < 0x3e300000) {
+    if (1.0e300 + x > 1) return 1 + x;
+  }
+  const t = x * x;
+  const c = x - t * (1.66666666666666019037e-1 + t * (-2.77777777770155933842e-3 + t * (6.61375632143793436117e-5 + t * (-1.65339022054652515390e-6 + t * 4.13813679705723846039e-8))));
+  if (k == 0) return 1 - ((x * c) / (c - 2.0) - x);
+  const y = 1 - ((lo - (x * c) / (2.0 - c)) - hi);
+  if (k >= -1021) {
+    if (k == 1024) return y * 2.0 * twoTo(1023);
+    return y * twoTo(k);
+  }
+  return y * twoTo(k + 1000) * 9.33263618503218878990e-302;
+}
+
+/** `a = 1/(1 + e^(−z))` for z ≥ 0, `e^z/(1 + e^z)` otherwise (no overflow), over `size` elements. */
+@inline
+function sigmoidT<T>(size: i32, pz: usize, pa: usize): void {
+  const bytes = <usize>sizeof<T>();
+  for (let t = 0; t < size; t++) {
+    const o = <usize>t * bytes;
+    const v = <f64>load<T>(pz + o);
+    let r: f64;
+    if (v >= 0) {
+      r = 1 / (1 + exp64(-v));
+    } else {
+      const e = exp64(v);
+      r = e / (1 + e);
+    }
+    store<T>(pa + o, <T>r);
+  }
+}
+
+/** `dz = da·a·(1 − a)` over `size` elements, in f64 and rounded once. */
+@inline
+function sigmoidBackwardT<T>(size: i32, pa: usize, pda: usize, pdz: usize): void {
+  const bytes = <usize>sizeof<T>();
+  for (let t = 0; t < size; t++) {
+    const o = <usize>t * bytes;
+    const v = <f64>load<T>(pa + o);
+    store<T>(pdz + o, <T>(<f64>load<T>(pda + o) * v * (1 - v)));
+  }
+}
+
+export function sigmoidF32(size: i32, pz: usize, pa: usize): void {
+  sigmoidT<f32>(size, pz, pa);
+}
+
+export function sigmoidF64(size: i32, pz: usize, pa: usize): void {
+  sigmoidT<f64>(size, pz, pa);
+}
+
+export function sigmoidBackwardF32(size: i32, pa: usize, pda: usize, pdz: usize): void {
+  sigmoidBackwardT<f32>(size, pa, pda, pdz);
+}
+
+export function sigmoidBackwardF64(size: i32, pa: usize, pda: usize, pdz: usize): void {
+  sigmoidBackwardT<f64>(size, pa, pda, pdz);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Programs: a sequence of kernel calls captured once by the JavaScript side (src/wasm/program.ts)
 // and replayed with one call per thread. A program at `p` holds `units` units: the i32 at p is `units`, the i32s
 // at p + 4 + 4u (u = 0..units) are the byte offsets from p of each unit's first record, so unit u is
@@ -611,6 +708,8 @@ const OP_RELU_BACKWARD: i32 = 5;
 const OP_SUM_ROWS: i32 = 6;
 const OP_COPY: i32 = 7;
 const OP_SCALED_DIFFERENCE: i32 = 8;
+const OP_SIGMOID: i32 = 9;
+const OP_SIGMOID_BACKWARD: i32 = 10;
 
 @inline
 function runRecord<T>(op: i32, r: usize): void {
@@ -634,6 +733,10 @@ function runRecord<T>(op: i32, r: usize): void {
     memory.copy(<usize>a4, a3, <usize>a1 * sizeof<T>());
   } else if (op == OP_SCALED_DIFFERENCE) {
     scaledDifferenceT<T>(a1, <usize>a2, a3, <usize>a4, load<f64>(r, 48));
+  } else if (op == OP_SIGMOID) {
+    sigmoidT<T>(a1, <usize>a2, a3);
+  } else if (op == OP_SIGMOID_BACKWARD) {
+    sigmoidBackwardT<T>(a1, <usize>a2, a3, <usize>a4);
   } else {
     unreachable();
   }

@@ -1,5 +1,6 @@
 import type { Replay } from './capture.js';
 import { InvalidOptionError } from './errors.js';
+import { exp } from './fdlibm-exp.js';
 import { type DType, type FloatArray, Matrix } from './matrix.js';
 
 /**
@@ -85,6 +86,13 @@ export interface KernelBackend {
    * to `out`'s dtype (e.g. the mean-squared-error gradient, c = 2/size).
    */
   scaledDifference?(size: number, c: number, a: FloatArray, b: FloatArray, out: FloatArray): void;
+  /**
+   * Logistic sigmoid `a[t] = 1/(1 + e^(−z[t]))` (as `e^z/(1 + e^z)` for z < 0, so nothing overflows)
+   * over `size` elements, in float64 with fdlibm's `exp` and rounded once to `a`'s dtype.
+   */
+  sigmoid?(size: number, z: FloatArray, a: FloatArray): void;
+  /** Sigmoid backward from its output: `dz[t] = da[t]·a[t]·(1 − a[t])`, in float64 and rounded once. */
+  sigmoidBackward?(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void;
   /**
    * Starts a capture (see `capture` in @ffnn/tensor): until {@link endCapture}, every kernel call
    * appends a record instead of computing, and a call that cannot be recorded throws `CaptureDeclined`.
@@ -187,6 +195,26 @@ export function jsCopy(size: number, src: FloatArray, out: FloatArray): void {
 /** Reference scaled difference (see {@link KernelBackend.scaledDifference}). */
 export function jsScaledDifference(size: number, c: number, a: FloatArray, b: FloatArray, out: FloatArray): void {
   for (let t = 0; t < size; t++) out[t] = c * (a[t]! - b[t]!);
+}
+
+/** Reference sigmoid (see {@link KernelBackend.sigmoid}). */
+export function jsSigmoid(size: number, z: FloatArray, a: FloatArray): void {
+  for (let t = 0; t < size; t++) {
+    const v = z[t]!;
+    if (v >= 0) a[t] = 1 / (1 + exp(-v));
+    else {
+      const e = exp(v);
+      a[t] = e / (1 + e);
+    }
+  }
+}
+
+/** Reference sigmoid backward (see {@link KernelBackend.sigmoidBackward}). */
+export function jsSigmoidBackward(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void {
+  for (let t = 0; t < size; t++) {
+    const v = a[t]!;
+    dz[t] = da[t]! * v * (1 - v);
+  }
 }
 
 /** Reference finiteness check (see {@link KernelBackend.allFinite}). */
@@ -456,6 +484,8 @@ export const jsBackend: KernelBackend = {
   reluBackward: jsReluBackward,
   copy: jsCopy,
   scaledDifference: jsScaledDifference,
+  sigmoid: jsSigmoid,
+  sigmoidBackward: jsSigmoidBackward,
   adamUpdate: jsAdamUpdate,
   allFinite: jsAllFinite,
 };

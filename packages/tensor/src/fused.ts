@@ -1,4 +1,6 @@
-import { getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsReluBackward, jsScaleBytes, jsScaledDifference } from './backend.js';
+import {
+  getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsReluBackward, jsScaleBytes, jsScaledDifference, jsSigmoid, jsSigmoidBackward,
+} from './backend.js';
 import { hostCompute } from './capture.js';
 import { ShapeError, checkNumber } from './errors.js';
 import { type Matrix, assertSameShape, assertShape } from './matrix.js';
@@ -40,6 +42,27 @@ export function scaledDifference(c: number, A: Matrix, B: Matrix, out: Matrix): 
   const backend = getBackend();
   if (backend.scaledDifference) backend.scaledDifference(A.size, c, A.data, B.data, out.data);
   else jsScaledDifference(A.size, c, A.data, B.data, out.data);
+}
+
+/**
+ * Logistic sigmoid `a = 1/(1 + e^(−z))` element-wise, computed as `e^z/(1 + e^z)` for z < 0 so that
+ * nothing overflows; in float64 with a port of fdlibm's `exp` (the bits of V8's `Math.exp`), rounded
+ * once to `a`'s dtype, so every backend gives the same bits. `a` may alias `z`.
+ */
+export function sigmoid(z: Matrix, a: Matrix): void {
+  assertSameShape('sigmoid', z, a);
+  const backend = getBackend();
+  if (backend.sigmoid) backend.sigmoid(z.size, z.data, a.data);
+  else jsSigmoid(z.size, z.data, a.data);
+}
+
+/** Sigmoid backward from its output `a`: `dz = da ⊙ a ⊙ (1 − a)`, in float64 rounded once. `dz` may alias `da`. */
+export function sigmoidBackward(a: Matrix, da: Matrix, dz: Matrix): void {
+  assertSameShape('sigmoidBackward da', a, da);
+  assertSameShape('sigmoidBackward dz', a, dz);
+  const backend = getBackend();
+  if (backend.sigmoidBackward) backend.sigmoidBackward(a.size, a.data, da.data, dz.data);
+  else jsSigmoidBackward(a.size, a.data, da.data, dz.data);
 }
 
 /** Hyperparameters of {@link adamUpdate}. */

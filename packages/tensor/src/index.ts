@@ -48,7 +48,9 @@ export {
 export {
   jsBackend, getBackend, setBackend, withBackend, allocateMatrix, type KernelBackend,
 } from './backend.js';
-export { biasReluForward, reluBackward, scaledDifference, adamUpdate, bytesToFloat, type AdamStep } from './fused.js';
+export {
+  biasReluForward, reluBackward, scaledDifference, sigmoid, sigmoidBackward, adamUpdate, bytesToFloat, type AdamStep,
+} from './fused.js';
 export { capture, hostCompute, CaptureDeclined, type Replay } from './capture.js';
 export {
   createWasmBackend,
@@ -60,5 +62,6 @@ export {
 } from './wasm/backend.js';
 export { Rng, type RngState } from './rng.js';
 export { log as portableLog } from './fdlibm-log.js';
+export { exp as portableExp } from './fdlibm-exp.js';
 export { encodeSafetensors, decodeSafetensors, type SafetensorsLimits, type SafetensorsContent } from './safetensors.js';
 export { parseJsonSafely, isForbiddenKey } from './json.js';

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, setBackend, withBackend,
+  getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, jsScaledDifference, jsSigmoid,
+  jsSigmoidBackward, setBackend, withBackend,
 } from '../backend.js';
+import { exp as portableExp } from '../fdlibm-exp.js';
 import { StateError } from '../errors.js';
 import { adamUpdate, biasReluForward, bytesToFloat, reluBackward } from '../fused.js';
 import { type DType, type FloatArray, Matrix, allocate } from '../matrix.js';
@@ -407,6 +409,53 @@ describe('wasm row-vector and fused kernels', () => {
         expect(sameBits(da, expected)).toBe(true);
       }),
     );
+  });
+
+  it('scaledDifference, sigmoid and sigmoid backward equal the reference bit for bit (also in place; extremes, NaN and ±∞)', () => {
+    const extremes = [0, -0, 1, -1, 30, -30, 40, -40, 709.8, -709.8, 745.2, -745.2, 1e-300, -1e-300, Infinity, -Infinity, NaN];
+    fc.assert(
+      fc.property(shape, fc.double({ min: 0.1, max: 60, noNaN: true }), ({ m, n, seed, dtype, resident }, spread) => {
+        const rng = new Rng(seed);
+        const size = m * n;
+        const z = alloc(resident, rng, size, dtype);
+        for (let t = 0; t < size; t++) z[t] = z[t]! * spread;
+        extremes.forEach((v, t) => t < size && rng.uniform() < 0.3 && (z[t] = v));
+        const da = alloc(resident, rng, size, dtype);
+        const expected = allocate(dtype, size), got = allocate(dtype, size);
+        jsSigmoid(size, z, expected);
+        single.sigmoid!(size, z, got);
+        expect(sameBits(got, expected)).toBe(true);
+        const a = alloc(resident, rng, size, dtype);
+        a.set(expected);
+        jsSigmoidBackward(size, a, da, expected);
+        single.sigmoidBackward!(size, a, da, got);
+        expect(sameBits(got, expected)).toBe(true);
+        jsScaledDifference(size, 2 / size, a, da, expected);
+        two.scaledDifference!(size, 2 / size, a, da, got);
+        expect(sameBits(got, expected)).toBe(true);
+        // In place, on the other backend.
+        jsSigmoidBackward(size, a, da, expected);
+        two.sigmoidBackward!(size, a, da, da);
+        expect(sameBits(da, expected)).toBe(true);
+        jsSigmoid(size, z, expected);
+        two.sigmoid!(size, z, z);
+        expect(sameBits(z, expected)).toBe(true);
+      }),
+    );
+  });
+
+  it('portableExp equals Math.exp (V8, fdlibm) bit for bit, so the sigmoid kernel keeps the bits of Math.exp', () => {
+    const rng = new Rng(12);
+    const bits = new Float64Array(1), words = new Uint32Array(bits.buffer);
+    const xs: number[] = [0, -0, 1, -1, 2 ** -28, -(2 ** -28), 0.5 * Math.LN2, 1.5 * Math.LN2, 709.08, 709.78, 709.79, -708.4, -745.13, -745.14, Infinity, -Infinity];
+    for (let i = 0; i < 100_000; i++) xs.push((2 * rng.uniform() - 1) * 750, (2 * rng.uniform() - 1) * 2, 5 * rng.normal());
+    for (let i = 0; i < 20_000; i++) {
+      words[0] = Math.floor(rng.uniform() * 2 ** 32);
+      words[1] = Math.floor(rng.uniform() * 2 ** 32);
+      xs.push(bits[0]!);
+    }
+    const differ = xs.filter((x) => !Object.is(portableExp(x), Math.exp(x)) && !(Number.isNaN(x) && Number.isNaN(portableExp(x))));
+    expect(differ).toEqual([]);
   });
 
   it('adamUpdate equals the reference bit for bit over several steps (Adam, Adam + L2, AdamW; default and other β1, β2, ε)', () => {

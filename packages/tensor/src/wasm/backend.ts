@@ -1,5 +1,6 @@
 import {
-  getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsAllFinite, jsBackend, jsCopy, jsReluBackward, jsScaleBytes, type KernelBackend, setBackend,
+  getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsAllFinite, jsBackend, jsCopy, jsReluBackward, jsScaleBytes, jsSigmoid, jsSigmoidBackward,
+  type KernelBackend, setBackend,
 } from '../backend.js';
 import { CaptureDeclined, type Replay } from '../capture.js';
 import { InvalidOptionError, StateError, formatValue } from '../errors.js';
@@ -38,6 +39,10 @@ interface Kernels {
   reluBackwardF64: (size: number, pz: number, pda: number, pdz: number) => void;
   scaledDifferenceF32: (size: number, pa: number, pb: number, pOut: number, c: number) => void;
   scaledDifferenceF64: (size: number, pa: number, pb: number, pOut: number, c: number) => void;
+  sigmoidF32: (size: number, pz: number, pa: number) => void;
+  sigmoidF64: (size: number, pz: number, pa: number) => void;
+  sigmoidBackwardF32: (size: number, pa: number, pda: number, pdz: number) => void;
+  sigmoidBackwardF64: (size: number, pa: number, pda: number, pdz: number) => void;
   adamF32: AdamKernel;
   adamF64: AdamKernel;
   allFiniteF32: (size: number, p: number) => number;
@@ -462,6 +467,47 @@ class WasmBackend implements KernelBackend {
     const pOut = out === a ? pa : out === b ? pb : this.place(out, size, base + 2 * bytes, false);
     (f32 ? this.x.scaledDifferenceF32 : this.x.scaledDifferenceF64)(size, pa, pb, pOut, c);
     this.copyOut(out, size, pOut);
+  }
+
+  sigmoid(size: number, z: FloatArray, a: FloatArray): void {
+    if (this.recorder !== undefined) {
+      this.alive();
+      this.recorder.sigmoid(size, z, a);
+      return;
+    }
+    this.check();
+    if (!sameDtype(z, a)) {
+      jsSigmoid(size, z, a);
+      return;
+    }
+    const f32 = a instanceof Float32Array;
+    const bytes = alignUp(size * (f32 ? 4 : 8));
+    const base = this.arena.scratch(2 * bytes);
+    const pz = this.place(z, size, base, true);
+    const pa = a === z ? pz : this.place(a, size, base + bytes, false);
+    (f32 ? this.x.sigmoidF32 : this.x.sigmoidF64)(size, pz, pa);
+    this.copyOut(a, size, pa);
+  }
+
+  sigmoidBackward(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void {
+    if (this.recorder !== undefined) {
+      this.alive();
+      this.recorder.sigmoidBackward(size, a, da, dz);
+      return;
+    }
+    this.check();
+    if (!sameDtype(a, dz) || !sameDtype(da, dz)) {
+      jsSigmoidBackward(size, a, da, dz);
+      return;
+    }
+    const f32 = dz instanceof Float32Array;
+    const bytes = alignUp(size * (f32 ? 4 : 8));
+    const base = this.arena.scratch(3 * bytes);
+    const pa = this.place(a, size, base, true);
+    const pda = this.place(da, size, base + bytes, true);
+    const pdz = dz === da ? pda : dz === a ? pa : this.place(dz, size, base + 2 * bytes, false);
+    (f32 ? this.x.sigmoidBackwardF32 : this.x.sigmoidBackwardF64)(size, pa, pda, pdz);
+    this.copyOut(dz, size, pdz);
   }
 
   private startRecording(): void {

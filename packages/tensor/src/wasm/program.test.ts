@@ -14,7 +14,7 @@ import { createWasmBackend } from './backend.js';
 const backends = { 1: await createWasmBackend({ threads: 1 }), 2: await createWasmBackend({ threads: 2 }), 3: await createWasmBackend({ threads: 3 }) };
 afterAll(() => Object.values(backends).forEach((b) => b.dispose?.()));
 
-type Activation = 'relu' | 'linear';
+type Activation = 'relu' | 'sigmoid' | 'linear';
 
 interface Diagnostics {
   replays: number;
@@ -86,7 +86,8 @@ function kernels(backend: KernelBackend, step: Step): void {
     if (layer.activation === 'relu') backend.addRowVectorRelu!(rows, layer.units, layer.z, layer.b, layer.z, layer.a);
     else {
       backend.addRowVector(rows, layer.units, layer.z, layer.b, layer.z);
-      backend.copy!(rows * layer.units, layer.z, layer.a);
+      if (layer.activation === 'sigmoid') backend.sigmoid!(rows * layer.units, layer.z, layer.a);
+      else backend.copy!(rows * layer.units, layer.z, layer.a);
     }
   });
   const last = layers.at(-1)!, size = rows * last.units;
@@ -101,6 +102,7 @@ function kernels(backend: KernelBackend, step: Step): void {
     backend.gemm(false, true, rows, layer.inputSize, layer.units, 1, layer.dz, layer.W, 0, layer.dx!);
     const below = layers[l - 1]!;
     if (below.activation === 'relu') backend.reluBackward!(rows * layer.inputSize, below.z, layer.dx!, below.dz);
+    else if (below.activation === 'sigmoid') backend.sigmoidBackward!(rows * layer.inputSize, below.a, layer.dx!, below.dz);
     else backend.copy!(rows * layer.inputSize, layer.dx!, below.dz);
   }
 }
@@ -127,19 +129,19 @@ function lists(arrays: FloatArray[]): number[][] {
 }
 
 describe('capture and replay (recorded programs)', () => {
-  it('equals the kernels called one by one, bit for bit: random shapes, rows and activations, f32 and f64, on 1, 2 and 3 threads', () => {
+  it('equals the kernels called one by one, bit for bit: random shapes, rows and activations (ReLU, sigmoid, linear), f32 and f64, on 1, 2 and 3 threads', () => {
     const shape = fc.record({
       rows: fc.integer({ min: 1, max: 70 }),
       widths: fc.array(fc.integer({ min: 1, max: 23 }), { minLength: 2, maxLength: 5 }),
-      relu: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+      hidden: fc.array(fc.constantFrom<Activation>('relu', 'sigmoid', 'linear'), { minLength: 4, maxLength: 4 }),
       dtype: fc.constantFrom<DType>('float32', 'float64'),
       threads: fc.constantFrom<1 | 2 | 3>(1, 2, 3),
       seed: fc.integer({ min: 0, max: 1000 }),
     });
     fc.assert(
-      fc.property(shape, ({ rows, widths, relu, dtype, threads, seed }) => {
+      fc.property(shape, ({ rows, widths, hidden, dtype, threads, seed }) => {
         const backend = backends[threads];
-        const activations = widths.slice(1).map((_, l): Activation => (l < widths.length - 2 && relu[l] ? 'relu' : 'linear'));
+        const activations = widths.slice(1).map((_, l): Activation => (l < widths.length - 2 ? hidden[l]! : 'linear'));
         const step = makeStep(backend, seed, rows, widths, activations, dtype);
         const replay = captured(backend, step)!;
         expect(replay).toBeDefined();
@@ -158,7 +160,7 @@ describe('capture and replay (recorded programs)', () => {
     it(`splits a large sequence over the threads with the same bits (${dtype})`, () => {
       // 64 × (8·200 + 200·200 + 200·3) × 3 ≈ 8 M multiply-adds: products cut into one range per thread.
       const widths = [8, 200, 200, 3];
-      const activations: Activation[] = ['relu', 'relu', 'linear'];
+      const activations: Activation[] = ['relu', 'sigmoid', 'linear'];
       const results = ([1, 2, 3] as const).map((threads) => {
         const backend = backends[threads];
         const step = makeStep(backend, 5, 64, widths, activations, dtype);

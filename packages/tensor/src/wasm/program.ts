@@ -18,6 +18,8 @@ const OP_RELU_BACKWARD = 5;
 const OP_SUM_ROWS = 6;
 const OP_COPY = 7;
 const OP_SCALED_DIFFERENCE = 8;
+const OP_SIGMOID = 9;
+const OP_SIGMOID_BACKWARD = 10;
 
 const RECORD_BYTES = 64;
 
@@ -172,6 +174,17 @@ export class Recorder {
     const pa = this.operand('scaledDifference', a, size), pb = this.operand('scaledDifference', b, size);
     const o = this.operand('scaledDifference', out, size);
     this.calls.push({ record: [OP_SCALED_DIFFERENCE, [size, pa[0], pb[0], o[0]], [c]], reads: [pa, pb], writes: [o], work: size });
+  }
+
+  sigmoid(size: number, z: FloatArray, a: FloatArray): void {
+    const pz = this.operand('sigmoid', z, size), pa = this.operand('sigmoid', a, size);
+    this.calls.push({ record: [OP_SIGMOID, [size, pz[0], pa[0]]], reads: [pz], writes: [pa], work: size });
+  }
+
+  sigmoidBackward(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void {
+    const pa = this.operand('sigmoidBackward', a, size), pda = this.operand('sigmoidBackward', da, size);
+    const pdz = this.operand('sigmoidBackward', dz, size);
+    this.calls.push({ record: [OP_SIGMOID_BACKWARD, [size, pa[0], pda[0], pdz[0]]], reads: [pa, pda], writes: [pdz], work: size });
   }
 
   /**
