@@ -1,5 +1,6 @@
 import {
   InvalidOptionError, type Matrix, assertSameShape, checkNumber, copy, hostCompute, reluBackward as reluMask, sigmoid, sigmoidBackward as sigmoidMask,
+  leakyRelu as leakyReluKernel, leakyReluBackward as leakyReluMask,
 } from '@ffnn/tensor';
 
 /** Names of the built-in activations. */
@@ -53,20 +54,13 @@ export function reluBackward(z: Matrix, _a: Matrix, da: Matrix, dz: Matrix): voi
   reluMask(z, da, dz);
 }
 
-/** a = z for z > 0, αz otherwise */
+/** a = z for z > 0, αz otherwise; the backend's kernel from @ffnn/tensor. */
 export function leakyReluForward(z: Matrix, a: Matrix, alpha: number): void {
-  hostCompute('leaky-relu forward');
-  const zs = z.data, as = a.data;
-  for (let t = 0; t < zs.length; t++) {
-    const v = zs[t]!;
-    as[t] = v > 0 ? v : alpha * v;
-  }
+  leakyReluKernel(z, a, alpha);
 }
-/** dz = da ⊙ (1 if z > 0 else α) */
+/** dz = da ⊙ (1 if z > 0 else α); the backend's kernel from @ffnn/tensor. */
 export function leakyReluBackward(z: Matrix, da: Matrix, dz: Matrix, alpha: number): void {
-  hostCompute('leaky-relu backward');
-  const zs = z.data, das = da.data, dzs = dz.data;
-  for (let t = 0; t < zs.length; t++) dzs[t] = zs[t]! > 0 ? das[t]! : alpha * das[t]!;
+  leakyReluMask(z, da, dz, alpha);
 }
 
 /** a = tanh(z) */

@@ -693,6 +693,46 @@ export function sigmoidBackwardF64(size: i32, pa: usize, pda: usize, pdz: usize)
 }
 
 // ---------------------------------------------------------------------------------------------
+// Leaky ReLU: `a = z > 0 ? z : α·z`, `dz = z > 0 ? da : α·da`, the product in f64 and rounded once
+// (as the JavaScript backend).
+
+@inline
+function leakyReluT<T>(size: i32, pz: usize, pa: usize, alpha: f64): void {
+  const bytes = <usize>sizeof<T>();
+  for (let t = 0; t < size; t++) {
+    const o = <usize>t * bytes;
+    const v = <f64>load<T>(pz + o);
+    store<T>(pa + o, <T>(v > 0 ? v : alpha * v));
+  }
+}
+
+@inline
+function leakyReluBackwardT<T>(size: i32, pz: usize, pda: usize, pdz: usize, alpha: f64): void {
+  const bytes = <usize>sizeof<T>();
+  for (let t = 0; t < size; t++) {
+    const o = <usize>t * bytes;
+    const d = <f64>load<T>(pda + o);
+    store<T>(pdz + o, <T>(load<T>(pz + o) > 0 ? d : alpha * d));
+  }
+}
+
+export function leakyReluF32(size: i32, pz: usize, pa: usize, alpha: f64): void {
+  leakyReluT<f32>(size, pz, pa, alpha);
+}
+
+export function leakyReluF64(size: i32, pz: usize, pa: usize, alpha: f64): void {
+  leakyReluT<f64>(size, pz, pa, alpha);
+}
+
+export function leakyReluBackwardF32(size: i32, pz: usize, pda: usize, pdz: usize, alpha: f64): void {
+  leakyReluBackwardT<f32>(size, pz, pda, pdz, alpha);
+}
+
+export function leakyReluBackwardF64(size: i32, pz: usize, pda: usize, pdz: usize, alpha: f64): void {
+  leakyReluBackwardT<f64>(size, pz, pda, pdz, alpha);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Programs: a sequence of kernel calls captured once by the JavaScript side (src/wasm/program.ts)
 // and replayed with one call per thread. A program at `p` holds `units` units: the i32 at p is `units`, the i32s
 // at p + 4 + 4u (u = 0..units) are the byte offsets from p of each unit's first record, so unit u is
@@ -710,6 +750,8 @@ const OP_COPY: i32 = 7;
 const OP_SCALED_DIFFERENCE: i32 = 8;
 const OP_SIGMOID: i32 = 9;
 const OP_SIGMOID_BACKWARD: i32 = 10;
+const OP_LEAKY_RELU: i32 = 11;
+const OP_LEAKY_RELU_BACKWARD: i32 = 12;
 
 @inline
 function runRecord<T>(op: i32, r: usize): void {
@@ -737,6 +779,10 @@ function runRecord<T>(op: i32, r: usize): void {
     sigmoidT<T>(a1, <usize>a2, a3);
   } else if (op == OP_SIGMOID_BACKWARD) {
     sigmoidBackwardT<T>(a1, <usize>a2, a3, <usize>a4);
+  } else if (op == OP_LEAKY_RELU) {
+    leakyReluT<T>(a1, <usize>a2, a3, load<f64>(r, 48));
+  } else if (op == OP_LEAKY_RELU_BACKWARD) {
+    leakyReluBackwardT<T>(a1, <usize>a2, a3, <usize>a4, load<f64>(r, 48));
   } else {
     unreachable();
   }

@@ -93,6 +93,10 @@ export interface KernelBackend {
   sigmoid?(size: number, z: FloatArray, a: FloatArray): void;
   /** Sigmoid backward from its output: `dz[t] = da[t]·a[t]·(1 − a[t])`, in float64 and rounded once. */
   sigmoidBackward?(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void;
+  /** Leaky ReLU `a[t] = z[t] > 0 ? z[t] : α·z[t]` over `size` elements (the product rounded once to `a`'s dtype). */
+  leakyRelu?(size: number, z: FloatArray, a: FloatArray, alpha: number): void;
+  /** Leaky ReLU backward `dz[t] = z[t] > 0 ? da[t] : α·da[t]`. */
+  leakyReluBackward?(size: number, z: FloatArray, da: FloatArray, dz: FloatArray, alpha: number): void;
   /**
    * Starts a capture (see `capture` in @ffnn/tensor): until {@link endCapture}, every kernel call
    * appends a record instead of computing, and a call that cannot be recorded throws `CaptureDeclined`.
@@ -215,6 +219,19 @@ export function jsSigmoidBackward(size: number, a: FloatArray, da: FloatArray, d
     const v = a[t]!;
     dz[t] = da[t]! * v * (1 - v);
   }
+}
+
+/** Reference leaky ReLU (see {@link KernelBackend.leakyRelu}). */
+export function jsLeakyRelu(size: number, z: FloatArray, a: FloatArray, alpha: number): void {
+  for (let t = 0; t < size; t++) {
+    const v = z[t]!;
+    a[t] = v > 0 ? v : alpha * v;
+  }
+}
+
+/** Reference leaky ReLU backward (see {@link KernelBackend.leakyReluBackward}). */
+export function jsLeakyReluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray, alpha: number): void {
+  for (let t = 0; t < size; t++) dz[t] = z[t]! > 0 ? da[t]! : alpha * da[t]!;
 }
 
 /** Reference finiteness check (see {@link KernelBackend.allFinite}). */
@@ -486,6 +503,8 @@ export const jsBackend: KernelBackend = {
   scaledDifference: jsScaledDifference,
   sigmoid: jsSigmoid,
   sigmoidBackward: jsSigmoidBackward,
+  leakyRelu: jsLeakyRelu,
+  leakyReluBackward: jsLeakyReluBackward,
   adamUpdate: jsAdamUpdate,
   allFinite: jsAllFinite,
 };

@@ -1,5 +1,6 @@
 import {
   getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsReluBackward, jsScaleBytes, jsScaledDifference, jsSigmoid, jsSigmoidBackward,
+  jsLeakyRelu, jsLeakyReluBackward,
 } from './backend.js';
 import { hostCompute } from './capture.js';
 import { ShapeError, checkNumber } from './errors.js';
@@ -63,6 +64,23 @@ export function sigmoidBackward(a: Matrix, da: Matrix, dz: Matrix): void {
   const backend = getBackend();
   if (backend.sigmoidBackward) backend.sigmoidBackward(a.size, a.data, da.data, dz.data);
   else jsSigmoidBackward(a.size, a.data, da.data, dz.data);
+}
+
+/** Leaky ReLU `a = z > 0 ? z : α·z` element-wise (the product rounded once to `a`'s dtype). `a` may alias `z`. */
+export function leakyRelu(z: Matrix, a: Matrix, alpha: number): void {
+  assertSameShape('leakyRelu', z, a);
+  const backend = getBackend();
+  if (backend.leakyRelu) backend.leakyRelu(z.size, z.data, a.data, alpha);
+  else jsLeakyRelu(z.size, z.data, a.data, alpha);
+}
+
+/** Leaky ReLU backward `dz = z > 0 ? da : α·da` element-wise. `dz` may alias `da`. */
+export function leakyReluBackward(z: Matrix, da: Matrix, dz: Matrix, alpha: number): void {
+  assertSameShape('leakyReluBackward da', z, da);
+  assertSameShape('leakyReluBackward dz', z, dz);
+  const backend = getBackend();
+  if (backend.leakyReluBackward) backend.leakyReluBackward(z.size, z.data, da.data, dz.data, alpha);
+  else jsLeakyReluBackward(z.size, z.data, da.data, dz.data, alpha);
 }
 
 /** Hyperparameters of {@link adamUpdate}. */

@@ -49,7 +49,8 @@ export {
   jsBackend, getBackend, setBackend, withBackend, allocateMatrix, type KernelBackend,
 } from './backend.js';
 export {
-  biasReluForward, reluBackward, scaledDifference, sigmoid, sigmoidBackward, adamUpdate, bytesToFloat, type AdamStep,
+  biasReluForward, reluBackward, scaledDifference, sigmoid, sigmoidBackward, leakyRelu, leakyReluBackward, adamUpdate, bytesToFloat,
+  type AdamStep,
 } from './fused.js';
 export { capture, hostCompute, CaptureDeclined, type Replay } from './capture.js';
 export {

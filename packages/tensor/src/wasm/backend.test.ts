@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import {
   getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, jsScaledDifference, jsSigmoid,
-  jsSigmoidBackward, setBackend, withBackend,
+  jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, setBackend, withBackend,
 } from '../backend.js';
 import { exp as portableExp } from '../fdlibm-exp.js';
 import { StateError } from '../errors.js';
@@ -439,6 +439,31 @@ describe('wasm row-vector and fused kernels', () => {
         expect(sameBits(da, expected)).toBe(true);
         jsSigmoid(size, z, expected);
         two.sigmoid!(size, z, z);
+        expect(sameBits(z, expected)).toBe(true);
+      }),
+    );
+  });
+
+  it('leakyRelu and its backward equal the reference bit for bit (also in place; NaN and −0)', () => {
+    fc.assert(
+      fc.property(shape, fc.constantFrom(0.01, 0.2, 0.3, 1 / 3), ({ m, n, seed, dtype, resident }, alpha) => {
+        const rng = new Rng(seed);
+        const size = m * n;
+        const z = alloc(resident, rng, size, dtype);
+        z[0] = NaN;
+        if (size > 1) z[1] = -0;
+        const da = alloc(resident, rng, size, dtype);
+        const expected = allocate(dtype, size), got = allocate(dtype, size);
+        jsLeakyRelu(size, z, expected, alpha);
+        single.leakyRelu!(size, z, got, alpha);
+        expect(sameBits(got, expected)).toBe(true);
+        jsLeakyReluBackward(size, z, da, expected, alpha);
+        single.leakyReluBackward!(size, z, da, got, alpha);
+        expect(sameBits(got, expected)).toBe(true);
+        two.leakyReluBackward!(size, z, da, da, alpha);
+        expect(sameBits(da, expected)).toBe(true);
+        jsLeakyRelu(size, z, expected, alpha);
+        two.leakyRelu!(size, z, z, alpha);
         expect(sameBits(z, expected)).toBe(true);
       }),
     );

@@ -1,6 +1,6 @@
 import {
   getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsAllFinite, jsBackend, jsCopy, jsReluBackward, jsScaleBytes, jsSigmoid, jsSigmoidBackward,
-  type KernelBackend, setBackend,
+  jsLeakyRelu, jsLeakyReluBackward, type KernelBackend, setBackend,
 } from '../backend.js';
 import { CaptureDeclined, type Replay } from '../capture.js';
 import { InvalidOptionError, StateError, formatValue } from '../errors.js';
@@ -43,6 +43,10 @@ interface Kernels {
   sigmoidF64: (size: number, pz: number, pa: number) => void;
   sigmoidBackwardF32: (size: number, pa: number, pda: number, pdz: number) => void;
   sigmoidBackwardF64: (size: number, pa: number, pda: number, pdz: number) => void;
+  leakyReluF32: (size: number, pz: number, pa: number, alpha: number) => void;
+  leakyReluF64: (size: number, pz: number, pa: number, alpha: number) => void;
+  leakyReluBackwardF32: (size: number, pz: number, pda: number, pdz: number, alpha: number) => void;
+  leakyReluBackwardF64: (size: number, pz: number, pda: number, pdz: number, alpha: number) => void;
   adamF32: AdamKernel;
   adamF64: AdamKernel;
   allFiniteF32: (size: number, p: number) => number;
@@ -507,6 +511,47 @@ class WasmBackend implements KernelBackend {
     const pda = this.place(da, size, base + bytes, true);
     const pdz = dz === da ? pda : dz === a ? pa : this.place(dz, size, base + 2 * bytes, false);
     (f32 ? this.x.sigmoidBackwardF32 : this.x.sigmoidBackwardF64)(size, pa, pda, pdz);
+    this.copyOut(dz, size, pdz);
+  }
+
+  leakyRelu(size: number, z: FloatArray, a: FloatArray, alpha: number): void {
+    if (this.recorder !== undefined) {
+      this.alive();
+      this.recorder.leakyRelu(size, z, a, alpha);
+      return;
+    }
+    this.check();
+    if (!sameDtype(z, a)) {
+      jsLeakyRelu(size, z, a, alpha);
+      return;
+    }
+    const f32 = a instanceof Float32Array;
+    const bytes = alignUp(size * (f32 ? 4 : 8));
+    const base = this.arena.scratch(2 * bytes);
+    const pz = this.place(z, size, base, true);
+    const pa = a === z ? pz : this.place(a, size, base + bytes, false);
+    (f32 ? this.x.leakyReluF32 : this.x.leakyReluF64)(size, pz, pa, alpha);
+    this.copyOut(a, size, pa);
+  }
+
+  leakyReluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray, alpha: number): void {
+    if (this.recorder !== undefined) {
+      this.alive();
+      this.recorder.leakyReluBackward(size, z, da, dz, alpha);
+      return;
+    }
+    this.check();
+    if (!sameDtype(z, dz) || !sameDtype(da, dz)) {
+      jsLeakyReluBackward(size, z, da, dz, alpha);
+      return;
+    }
+    const f32 = dz instanceof Float32Array;
+    const bytes = alignUp(size * (f32 ? 4 : 8));
+    const base = this.arena.scratch(3 * bytes);
+    const pz = this.place(z, size, base, true);
+    const pda = this.place(da, size, base + bytes, true);
+    const pdz = dz === da ? pda : dz === z ? pz : this.place(dz, size, base + 2 * bytes, false);
+    (f32 ? this.x.leakyReluBackwardF32 : this.x.leakyReluBackwardF64)(size, pz, pda, pdz, alpha);
     this.copyOut(dz, size, pdz);
   }
 

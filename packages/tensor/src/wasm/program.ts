@@ -20,6 +20,8 @@ const OP_COPY = 7;
 const OP_SCALED_DIFFERENCE = 8;
 const OP_SIGMOID = 9;
 const OP_SIGMOID_BACKWARD = 10;
+const OP_LEAKY_RELU = 11;
+const OP_LEAKY_RELU_BACKWARD = 12;
 
 const RECORD_BYTES = 64;
 
@@ -185,6 +187,17 @@ export class Recorder {
     const pa = this.operand('sigmoidBackward', a, size), pda = this.operand('sigmoidBackward', da, size);
     const pdz = this.operand('sigmoidBackward', dz, size);
     this.calls.push({ record: [OP_SIGMOID_BACKWARD, [size, pa[0], pda[0], pdz[0]]], reads: [pa, pda], writes: [pdz], work: size });
+  }
+
+  leakyRelu(size: number, z: FloatArray, a: FloatArray, alpha: number): void {
+    const pz = this.operand('leakyRelu', z, size), pa = this.operand('leakyRelu', a, size);
+    this.calls.push({ record: [OP_LEAKY_RELU, [size, pz[0], pa[0]], [alpha]], reads: [pz], writes: [pa], work: size });
+  }
+
+  leakyReluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray, alpha: number): void {
+    const pz = this.operand('leakyReluBackward', z, size), pda = this.operand('leakyReluBackward', da, size);
+    const pdz = this.operand('leakyReluBackward', dz, size);
+    this.calls.push({ record: [OP_LEAKY_RELU_BACKWARD, [size, pz[0], pda[0], pdz[0]], [alpha]], reads: [pz, pda], writes: [pdz], work: size });
   }
 
   /**
