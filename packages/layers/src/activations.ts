@@ -1,6 +1,6 @@
 import {
   InvalidOptionError, type Matrix, assertSameShape, checkNumber, copy, hostCompute, reluBackward as reluMask, sigmoid, sigmoidBackward as sigmoidMask,
-  leakyRelu as leakyReluKernel, leakyReluBackward as leakyReluMask,
+  leakyRelu as leakyReluKernel, leakyReluBackward as leakyReluMask, tanh, tanhBackward as tanhMask,
 } from '@ffnn/tensor';
 
 /** Names of the built-in activations. */
@@ -63,20 +63,13 @@ export function leakyReluBackward(z: Matrix, da: Matrix, dz: Matrix, alpha: numb
   leakyReluMask(z, da, dz, alpha);
 }
 
-/** a = tanh(z) */
+/** a = tanh(z); the backend's kernel from @ffnn/tensor (every backend gives the same bits). */
 export function tanhForward(z: Matrix, a: Matrix): void {
-  hostCompute('tanh forward');
-  const zs = z.data, as = a.data;
-  for (let t = 0; t < zs.length; t++) as[t] = Math.tanh(zs[t]!);
+  tanh(z, a);
 }
-/** dz = da ⊙ (1 − a²) */
+/** dz = da ⊙ (1 − a²); the backend's kernel from @ffnn/tensor. */
 export function tanhBackward(_z: Matrix, a: Matrix, da: Matrix, dz: Matrix): void {
-  hostCompute('tanh backward');
-  const as = a.data, das = da.data, dzs = dz.data;
-  for (let t = 0; t < as.length; t++) {
-    const v = as[t]!;
-    dzs[t] = das[t]! * (1 - v * v);
-  }
+  tanhMask(a, da, dz);
 }
 
 /** a = z */

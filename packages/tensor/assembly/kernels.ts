@@ -693,6 +693,150 @@ export function sigmoidBackwardF64(size: i32, pa: usize, pda: usize, pdz: usize)
 }
 
 // ---------------------------------------------------------------------------------------------
+// tanh, in f64 and rounded once, on ports of fdlibm's s_tanh.c and s_expm1.c that give the bits of
+// src/fdlibm-tanh.ts (and of V8's Math.tanh).
+
+/** The double whose high word is `hi` and low word 0. */
+@inline
+function fromHigh(hi: u32): f64 {
+  return reinterpret<f64>(<u64>hi << 32);
+}
+
+/** e^x − 1: fdlibm s_expm1.c line by line (see src/fdlibm-tanh.ts). */
+function expm164(x: f64): f64 {
+  const bits = reinterpret<u64>(x);
+  let hx = <u32>(bits >> 32);
+  const xsb = hx >> 31;
+  hx &= 0x7fffffff;
+  if (hx >= 0x4043687a) {
+    if (hx >= 0x40862e42) {
+      if (hx >= 0x7ff00000) {
+        if (((hx & 0xfffff) | <u32>bits) != 0) return x + x;
+        return xsb == 0 ? x : -1.0;
+      }
+      if (x > 7.09782712893383973096e2) return 1.0e300 * 1.0e300;
+    }
+    if (xsb != 0 && x + 1.0e-300 < 0.0) return 1.0e-300 - 1;
+  }
+  let hi: f64 = 0, lo: f64 = 0, c: f64 = 0;
+  let k: i32 = 0;
+  if (hx > 0x3fd62e42) {
+    if (hx < 0x3ff0a2b2) {
+      if (xsb == 0) {
+        hi = x - 6.93147180369123816490e-1;
+        lo = 1.90821492927058770002e-10;
+        k = 1;
+      } else {
+        hi = x + 6.93147180369123816490e-1;
+        lo = -1.90821492927058770002e-10;
+        k = -1;
+      }
+    } else {
+      k = <i32>(1.44269504088896338700e0 * x + (xsb == 0 ? 0.5 : -0.5));
+      hi = x - <f64>k * 6.93147180369123816490e-1;
+      lo = <f64>k * 1.90821492927058770002e-10;
+    }
+    x = hi - lo;
+    c = hi - x - lo;
+  } else if (hx < 0x3c900000) {
+    const t = 1.0e300 + x;
+    return x - (t - (1.0e300 + x));
+  }
+  const hfx = 0.5 * x;
+  const hxs = x * hfx;
+  const r1 = 1 + hxs * (-3.33333333333331316428e-2 + hxs * (1.58730158725481460165e-3 + hxs * (-7.93650757867487942473e-5 + hxs * (4.00821782732936239552e-6 + hxs * -2.01099218183624371326e-7))));
+  let t = 3.0 - r1 * hfx;
+  let e = hxs * ((r1 - t) / (6.0 - x * t));
+  if (k == 0) return x - (x * e - hxs);
+  const twopk = fromHigh(<u32>(0x3ff00000 + (k << 20)));
+  e = x * (e - c) - c;
+  e -= hxs;
+  if (k == -1) return 0.5 * (x - e) - 0.5;
+  if (k == 1) {
+    if (x < -0.25) return -2.0 * (e - (x + 0.5));
+    return 1 + 2.0 * (x - e);
+  }
+  let y: f64;
+  if (k <= -2 || k > 56) {
+    y = 1 - (e - x);
+    if (k == 1024) y = y * 2.0 * fromHigh(0x7fe00000);
+    else y = y * twopk;
+    return y - 1;
+  }
+  if (k < 20) {
+    t = fromHigh(<u32>(0x3ff00000 - (0x200000 >> k)));
+    y = t - (e - x);
+    y = y * twopk;
+  } else {
+    t = fromHigh(<u32>((0x3ff - k) << 20));
+    y = x - (e + t);
+    y += 1;
+    y = y * twopk;
+  }
+  return y;
+}
+
+/** tanh(x): fdlibm s_tanh.c line by line (see src/fdlibm-tanh.ts). */
+function tanh64(x: f64): f64 {
+  const jx = <i32>(reinterpret<u64>(x) >> 32);
+  const ix = jx & 0x7fffffff;
+  if (ix >= 0x7ff00000) {
+    if (jx >= 0) return 1 / x + 1;
+    return 1 / x - 1;
+  }
+  let z: f64;
+  if (ix < 0x40360000) {
+    if (ix < 0x3e300000 && 1.0e300 + x > 1) return x;
+    if (ix >= 0x3ff00000) {
+      const t = expm164(2 * Math.abs(x));
+      z = 1 - 2 / (t + 2);
+    } else {
+      const t = expm164(-2 * Math.abs(x));
+      z = -t / (t + 2);
+    }
+  } else {
+    z = 1 - 1.0e-300;
+  }
+  return jx >= 0 ? z : -z;
+}
+
+@inline
+function tanhT<T>(size: i32, pz: usize, pa: usize): void {
+  const bytes = <usize>sizeof<T>();
+  for (let t = 0; t < size; t++) {
+    const o = <usize>t * bytes;
+    store<T>(pa + o, <T>tanh64(<f64>load<T>(pz + o)));
+  }
+}
+
+/** `dz = da·(1 − a²)` over `size` elements, in f64 and rounded once. */
+@inline
+function tanhBackwardT<T>(size: i32, pa: usize, pda: usize, pdz: usize): void {
+  const bytes = <usize>sizeof<T>();
+  for (let t = 0; t < size; t++) {
+    const o = <usize>t * bytes;
+    const v = <f64>load<T>(pa + o);
+    store<T>(pdz + o, <T>(<f64>load<T>(pda + o) * (1 - v * v)));
+  }
+}
+
+export function tanhF32(size: i32, pz: usize, pa: usize): void {
+  tanhT<f32>(size, pz, pa);
+}
+
+export function tanhF64(size: i32, pz: usize, pa: usize): void {
+  tanhT<f64>(size, pz, pa);
+}
+
+export function tanhBackwardF32(size: i32, pa: usize, pda: usize, pdz: usize): void {
+  tanhBackwardT<f32>(size, pa, pda, pdz);
+}
+
+export function tanhBackwardF64(size: i32, pa: usize, pda: usize, pdz: usize): void {
+  tanhBackwardT<f64>(size, pa, pda, pdz);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Leaky ReLU: `a = z > 0 ? z : α·z`, `dz = z > 0 ? da : α·da`, the product in f64 and rounded once
 // (as the JavaScript backend).
 
@@ -752,6 +896,8 @@ const OP_SIGMOID: i32 = 9;
 const OP_SIGMOID_BACKWARD: i32 = 10;
 const OP_LEAKY_RELU: i32 = 11;
 const OP_LEAKY_RELU_BACKWARD: i32 = 12;
+const OP_TANH: i32 = 13;
+const OP_TANH_BACKWARD: i32 = 14;
 
 @inline
 function runRecord<T>(op: i32, r: usize): void {
@@ -783,6 +929,10 @@ function runRecord<T>(op: i32, r: usize): void {
     leakyReluT<T>(a1, <usize>a2, a3, load<f64>(r, 48));
   } else if (op == OP_LEAKY_RELU_BACKWARD) {
     leakyReluBackwardT<T>(a1, <usize>a2, a3, <usize>a4, load<f64>(r, 48));
+  } else if (op == OP_TANH) {
+    tanhT<T>(a1, <usize>a2, a3);
+  } else if (op == OP_TANH_BACKWARD) {
+    tanhBackwardT<T>(a1, <usize>a2, a3, <usize>a4);
   } else {
     unreachable();
   }

@@ -1,6 +1,7 @@
 import type { Replay } from './capture.js';
 import { InvalidOptionError } from './errors.js';
 import { exp } from './fdlibm-exp.js';
+import { tanh } from './fdlibm-tanh.js';
 import { type DType, type FloatArray, Matrix } from './matrix.js';
 
 /**
@@ -93,6 +94,10 @@ export interface KernelBackend {
   sigmoid?(size: number, z: FloatArray, a: FloatArray): void;
   /** Sigmoid backward from its output: `dz[t] = da[t]·a[t]·(1 − a[t])`, in float64 and rounded once. */
   sigmoidBackward?(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void;
+  /** `a[t] = tanh(z[t])` over `size` elements, in float64 with fdlibm's `tanh` and rounded once to `a`'s dtype. */
+  tanh?(size: number, z: FloatArray, a: FloatArray): void;
+  /** tanh backward from its output: `dz[t] = da[t]·(1 − a[t]²)`, in float64 and rounded once. */
+  tanhBackward?(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void;
   /** Leaky ReLU `a[t] = z[t] > 0 ? z[t] : α·z[t]` over `size` elements (the product rounded once to `a`'s dtype). */
   leakyRelu?(size: number, z: FloatArray, a: FloatArray, alpha: number): void;
   /** Leaky ReLU backward `dz[t] = z[t] > 0 ? da[t] : α·da[t]`. */
@@ -218,6 +223,19 @@ export function jsSigmoidBackward(size: number, a: FloatArray, da: FloatArray, d
   for (let t = 0; t < size; t++) {
     const v = a[t]!;
     dz[t] = da[t]! * v * (1 - v);
+  }
+}
+
+/** Reference tanh (see {@link KernelBackend.tanh}). */
+export function jsTanh(size: number, z: FloatArray, a: FloatArray): void {
+  for (let t = 0; t < size; t++) a[t] = tanh(z[t]!);
+}
+
+/** Reference tanh backward (see {@link KernelBackend.tanhBackward}). */
+export function jsTanhBackward(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void {
+  for (let t = 0; t < size; t++) {
+    const v = a[t]!;
+    dz[t] = da[t]! * (1 - v * v);
   }
 }
 
@@ -503,6 +521,8 @@ export const jsBackend: KernelBackend = {
   scaledDifference: jsScaledDifference,
   sigmoid: jsSigmoid,
   sigmoidBackward: jsSigmoidBackward,
+  tanh: jsTanh,
+  tanhBackward: jsTanhBackward,
   leakyRelu: jsLeakyRelu,
   leakyReluBackward: jsLeakyReluBackward,
   adamUpdate: jsAdamUpdate,

@@ -1,6 +1,6 @@
 import {
   getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsReluBackward, jsScaleBytes, jsScaledDifference, jsSigmoid, jsSigmoidBackward,
-  jsLeakyRelu, jsLeakyReluBackward,
+  jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward,
 } from './backend.js';
 import { hostCompute } from './capture.js';
 import { ShapeError, checkNumber } from './errors.js';
@@ -64,6 +64,26 @@ export function sigmoidBackward(a: Matrix, da: Matrix, dz: Matrix): void {
   const backend = getBackend();
   if (backend.sigmoidBackward) backend.sigmoidBackward(a.size, a.data, da.data, dz.data);
   else jsSigmoidBackward(a.size, a.data, da.data, dz.data);
+}
+
+/**
+ * `a = tanh(z)` element-wise, in float64 with a port of fdlibm's `tanh` (the bits of V8's
+ * `Math.tanh`), rounded once to `a`'s dtype, so every backend gives the same bits. `a` may alias `z`.
+ */
+export function tanh(z: Matrix, a: Matrix): void {
+  assertSameShape('tanh', z, a);
+  const backend = getBackend();
+  if (backend.tanh) backend.tanh(z.size, z.data, a.data);
+  else jsTanh(z.size, z.data, a.data);
+}
+
+/** tanh backward from its output `a`: `dz = da ⊙ (1 − a²)`, in float64 rounded once. `dz` may alias `da`. */
+export function tanhBackward(a: Matrix, da: Matrix, dz: Matrix): void {
+  assertSameShape('tanhBackward da', a, da);
+  assertSameShape('tanhBackward dz', a, dz);
+  const backend = getBackend();
+  if (backend.tanhBackward) backend.tanhBackward(a.size, a.data, da.data, dz.data);
+  else jsTanhBackward(a.size, a.data, da.data, dz.data);
 }
 
 /** Leaky ReLU `a = z > 0 ? z : α·z` element-wise (the product rounded once to `a`'s dtype). `a` may alias `z`. */

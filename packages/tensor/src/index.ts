@@ -49,8 +49,8 @@ export {
   jsBackend, getBackend, setBackend, withBackend, allocateMatrix, type KernelBackend,
 } from './backend.js';
 export {
-  biasReluForward, reluBackward, scaledDifference, sigmoid, sigmoidBackward, leakyRelu, leakyReluBackward, adamUpdate, bytesToFloat,
-  type AdamStep,
+  biasReluForward, reluBackward, scaledDifference, sigmoid, sigmoidBackward, tanh, tanhBackward, leakyRelu, leakyReluBackward, adamUpdate,
+  bytesToFloat, type AdamStep,
 } from './fused.js';
 export { capture, hostCompute, CaptureDeclined, type Replay } from './capture.js';
 export {
@@ -64,5 +64,6 @@ export {
 export { Rng, type RngState } from './rng.js';
 export { log as portableLog } from './fdlibm-log.js';
 export { exp as portableExp } from './fdlibm-exp.js';
+export { tanh as portableTanh, expm1 as portableExpm1 } from './fdlibm-tanh.js';
 export { encodeSafetensors, decodeSafetensors, type SafetensorsLimits, type SafetensorsContent } from './safetensors.js';
 export { parseJsonSafely, isForbiddenKey } from './json.js';

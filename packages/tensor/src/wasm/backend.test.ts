@@ -2,9 +2,10 @@ import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import {
   getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, jsScaledDifference, jsSigmoid,
-  jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, setBackend, withBackend,
+  jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, setBackend, withBackend,
 } from '../backend.js';
 import { exp as portableExp } from '../fdlibm-exp.js';
+import { expm1 as portableExpm1, tanh as portableTanh } from '../fdlibm-tanh.js';
 import { StateError } from '../errors.js';
 import { adamUpdate, biasReluForward, bytesToFloat, reluBackward } from '../fused.js';
 import { type DType, type FloatArray, Matrix, allocate } from '../matrix.js';
@@ -411,7 +412,7 @@ describe('wasm row-vector and fused kernels', () => {
     );
   });
 
-  it('scaledDifference, sigmoid and sigmoid backward equal the reference bit for bit (also in place; extremes, NaN and ±∞)', () => {
+  it('scaledDifference, sigmoid, tanh and their backward kernels equal the reference bit for bit (also in place; extremes, NaN and ±∞)', () => {
     const extremes = [0, -0, 1, -1, 30, -30, 40, -40, 709.8, -709.8, 745.2, -745.2, 1e-300, -1e-300, Infinity, -Infinity, NaN];
     fc.assert(
       fc.property(shape, fc.double({ min: 0.1, max: 60, noNaN: true }), ({ m, n, seed, dtype, resident }, spread) => {
@@ -429,6 +430,12 @@ describe('wasm row-vector and fused kernels', () => {
         a.set(expected);
         jsSigmoidBackward(size, a, da, expected);
         single.sigmoidBackward!(size, a, da, got);
+        expect(sameBits(got, expected)).toBe(true);
+        jsTanh(size, z, expected);
+        single.tanh!(size, z, got);
+        expect(sameBits(got, expected)).toBe(true);
+        jsTanhBackward(size, a, da, expected);
+        single.tanhBackward!(size, a, da, got);
         expect(sameBits(got, expected)).toBe(true);
         jsScaledDifference(size, 2 / size, a, da, expected);
         two.scaledDifference!(size, 2 / size, a, da, got);
@@ -469,7 +476,7 @@ describe('wasm row-vector and fused kernels', () => {
     );
   });
 
-  it('portableExp equals Math.exp (V8, fdlibm) bit for bit, so the sigmoid kernel keeps the bits of Math.exp', () => {
+  it('portableExp, portableExpm1 and portableTanh equal Math.exp, Math.expm1 and Math.tanh (V8, fdlibm) bit for bit', () => {
     const rng = new Rng(12);
     const bits = new Float64Array(1), words = new Uint32Array(bits.buffer);
     const xs: number[] = [0, -0, 1, -1, 2 ** -28, -(2 ** -28), 0.5 * Math.LN2, 1.5 * Math.LN2, 709.08, 709.78, 709.79, -708.4, -745.13, -745.14, Infinity, -Infinity];
@@ -479,8 +486,11 @@ describe('wasm row-vector and fused kernels', () => {
       words[1] = Math.floor(rng.uniform() * 2 ** 32);
       xs.push(bits[0]!);
     }
-    const differ = xs.filter((x) => !Object.is(portableExp(x), Math.exp(x)) && !(Number.isNaN(x) && Number.isNaN(portableExp(x))));
-    expect(differ).toEqual([]);
+    xs.push(22, -22, 21.99, 2 ** -55, -(2 ** -55), 0.25, -0.25, 1e-3, -1e-3, -40, -38.9, NaN);
+    const same = (f: (x: number) => number, g: (x: number) => number) => (x: number) => Object.is(f(x), g(x)) || (Number.isNaN(f(x)) && Number.isNaN(g(x)));
+    expect(xs.filter((x) => !same(portableExp, Math.exp)(x))).toEqual([]);
+    expect(xs.filter((x) => !same(portableExpm1, Math.expm1)(x))).toEqual([]);
+    expect(xs.filter((x) => !same(portableTanh, Math.tanh)(x))).toEqual([]);
   });
 
   it('adamUpdate equals the reference bit for bit over several steps (Adam, Adam + L2, AdamW; default and other β1, β2, ε)', () => {

@@ -1,6 +1,6 @@
 import {
   getBackend, jsAddRowVectorRelu, jsAdamUpdate, jsAllFinite, jsBackend, jsCopy, jsReluBackward, jsScaleBytes, jsSigmoid, jsSigmoidBackward,
-  jsLeakyRelu, jsLeakyReluBackward, type KernelBackend, setBackend,
+  jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, type KernelBackend, setBackend,
 } from '../backend.js';
 import { CaptureDeclined, type Replay } from '../capture.js';
 import { InvalidOptionError, StateError, formatValue } from '../errors.js';
@@ -43,6 +43,10 @@ interface Kernels {
   sigmoidF64: (size: number, pz: number, pa: number) => void;
   sigmoidBackwardF32: (size: number, pa: number, pda: number, pdz: number) => void;
   sigmoidBackwardF64: (size: number, pa: number, pda: number, pdz: number) => void;
+  tanhF32: (size: number, pz: number, pa: number) => void;
+  tanhF64: (size: number, pz: number, pa: number) => void;
+  tanhBackwardF32: (size: number, pa: number, pda: number, pdz: number) => void;
+  tanhBackwardF64: (size: number, pa: number, pda: number, pdz: number) => void;
   leakyReluF32: (size: number, pz: number, pa: number, alpha: number) => void;
   leakyReluF64: (size: number, pz: number, pa: number, alpha: number) => void;
   leakyReluBackwardF32: (size: number, pz: number, pda: number, pdz: number, alpha: number) => void;
@@ -511,6 +515,47 @@ class WasmBackend implements KernelBackend {
     const pda = this.place(da, size, base + bytes, true);
     const pdz = dz === da ? pda : dz === a ? pa : this.place(dz, size, base + 2 * bytes, false);
     (f32 ? this.x.sigmoidBackwardF32 : this.x.sigmoidBackwardF64)(size, pa, pda, pdz);
+    this.copyOut(dz, size, pdz);
+  }
+
+  tanh(size: number, z: FloatArray, a: FloatArray): void {
+    if (this.recorder !== undefined) {
+      this.alive();
+      this.recorder.tanh(size, z, a);
+      return;
+    }
+    this.check();
+    if (!sameDtype(z, a)) {
+      jsTanh(size, z, a);
+      return;
+    }
+    const f32 = a instanceof Float32Array;
+    const bytes = alignUp(size * (f32 ? 4 : 8));
+    const base = this.arena.scratch(2 * bytes);
+    const pz = this.place(z, size, base, true);
+    const pa = a === z ? pz : this.place(a, size, base + bytes, false);
+    (f32 ? this.x.tanhF32 : this.x.tanhF64)(size, pz, pa);
+    this.copyOut(a, size, pa);
+  }
+
+  tanhBackward(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void {
+    if (this.recorder !== undefined) {
+      this.alive();
+      this.recorder.tanhBackward(size, a, da, dz);
+      return;
+    }
+    this.check();
+    if (!sameDtype(a, dz) || !sameDtype(da, dz)) {
+      jsTanhBackward(size, a, da, dz);
+      return;
+    }
+    const f32 = dz instanceof Float32Array;
+    const bytes = alignUp(size * (f32 ? 4 : 8));
+    const base = this.arena.scratch(3 * bytes);
+    const pa = this.place(a, size, base, true);
+    const pda = this.place(da, size, base + bytes, true);
+    const pdz = dz === da ? pda : dz === a ? pa : this.place(dz, size, base + 2 * bytes, false);
+    (f32 ? this.x.tanhBackwardF32 : this.x.tanhBackwardF64)(size, pa, pda, pdz);
     this.copyOut(dz, size, pdz);
   }
 

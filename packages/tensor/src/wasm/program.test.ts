@@ -14,7 +14,7 @@ import { createWasmBackend } from './backend.js';
 const backends = { 1: await createWasmBackend({ threads: 1 }), 2: await createWasmBackend({ threads: 2 }), 3: await createWasmBackend({ threads: 3 }) };
 afterAll(() => Object.values(backends).forEach((b) => b.dispose?.()));
 
-type Activation = 'relu' | 'sigmoid' | 'leaky-relu' | 'linear';
+type Activation = 'relu' | 'sigmoid' | 'tanh' | 'leaky-relu' | 'linear';
 
 interface Diagnostics {
   replays: number;
@@ -88,6 +88,7 @@ function kernels(backend: KernelBackend, step: Step): void {
       backend.addRowVector(rows, layer.units, layer.z, layer.b, layer.z);
       if (layer.activation === 'sigmoid') backend.sigmoid!(rows * layer.units, layer.z, layer.a);
       else if (layer.activation === 'leaky-relu') backend.leakyRelu!(rows * layer.units, layer.z, layer.a, 0.01);
+      else if (layer.activation === 'tanh') backend.tanh!(rows * layer.units, layer.z, layer.a);
       else backend.copy!(rows * layer.units, layer.z, layer.a);
     }
   });
@@ -105,6 +106,7 @@ function kernels(backend: KernelBackend, step: Step): void {
     if (below.activation === 'relu') backend.reluBackward!(rows * layer.inputSize, below.z, layer.dx!, below.dz);
     else if (below.activation === 'sigmoid') backend.sigmoidBackward!(rows * layer.inputSize, below.a, layer.dx!, below.dz);
     else if (below.activation === 'leaky-relu') backend.leakyReluBackward!(rows * layer.inputSize, below.z, layer.dx!, below.dz, 0.01);
+    else if (below.activation === 'tanh') backend.tanhBackward!(rows * layer.inputSize, below.a, layer.dx!, below.dz);
     else backend.copy!(rows * layer.inputSize, layer.dx!, below.dz);
   }
 }
@@ -131,11 +133,11 @@ function lists(arrays: FloatArray[]): number[][] {
 }
 
 describe('capture and replay (recorded programs)', () => {
-  it('equals the kernels called one by one, bit for bit: random shapes, rows and activations (ReLU, sigmoid, leaky ReLU, linear), f32 and f64, on 1, 2 and 3 threads', () => {
+  it('equals the kernels called one by one, bit for bit: random shapes, rows and activations (ReLU, sigmoid, tanh, leaky ReLU, linear), f32 and f64, on 1, 2 and 3 threads', () => {
     const shape = fc.record({
       rows: fc.integer({ min: 1, max: 70 }),
       widths: fc.array(fc.integer({ min: 1, max: 23 }), { minLength: 2, maxLength: 5 }),
-      hidden: fc.array(fc.constantFrom<Activation>('relu', 'sigmoid', 'leaky-relu', 'linear'), { minLength: 4, maxLength: 4 }),
+      hidden: fc.array(fc.constantFrom<Activation>('relu', 'sigmoid', 'tanh', 'leaky-relu', 'linear'), { minLength: 4, maxLength: 4 }),
       dtype: fc.constantFrom<DType>('float32', 'float64'),
       threads: fc.constantFrom<1 | 2 | 3>(1, 2, 3),
       seed: fc.integer({ min: 0, max: 1000 }),

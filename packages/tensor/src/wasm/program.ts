@@ -22,6 +22,8 @@ const OP_SIGMOID = 9;
 const OP_SIGMOID_BACKWARD = 10;
 const OP_LEAKY_RELU = 11;
 const OP_LEAKY_RELU_BACKWARD = 12;
+const OP_TANH = 13;
+const OP_TANH_BACKWARD = 14;
 
 const RECORD_BYTES = 64;
 
@@ -187,6 +189,17 @@ export class Recorder {
     const pa = this.operand('sigmoidBackward', a, size), pda = this.operand('sigmoidBackward', da, size);
     const pdz = this.operand('sigmoidBackward', dz, size);
     this.calls.push({ record: [OP_SIGMOID_BACKWARD, [size, pa[0], pda[0], pdz[0]]], reads: [pa, pda], writes: [pdz], work: size });
+  }
+
+  tanh(size: number, z: FloatArray, a: FloatArray): void {
+    const pz = this.operand('tanh', z, size), pa = this.operand('tanh', a, size);
+    this.calls.push({ record: [OP_TANH, [size, pz[0], pa[0]]], reads: [pz], writes: [pa], work: size });
+  }
+
+  tanhBackward(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void {
+    const pa = this.operand('tanhBackward', a, size), pda = this.operand('tanhBackward', da, size);
+    const pdz = this.operand('tanhBackward', dz, size);
+    this.calls.push({ record: [OP_TANH_BACKWARD, [size, pa[0], pda[0], pdz[0]]], reads: [pa, pda], writes: [pdz], work: size });
   }
 
   leakyRelu(size: number, z: FloatArray, a: FloatArray, alpha: number): void {
