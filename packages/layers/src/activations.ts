@@ -27,7 +27,7 @@ export interface Activation {
 
 /**
  * a = 1 / (1 + e^(−z)), computed as e^z / (1 + e^z) for z < 0 so that nothing overflows; the
- * backend's kernel from @ffnn/tensor (every backend gives the same bits).
+ * backend's kernel from @ffnn/tensor (the backends give the same bits on V8).
  */
 export function sigmoidForward(z: Matrix, a: Matrix): void {
   sigmoid(z, a);
@@ -63,7 +63,7 @@ export function leakyReluBackward(z: Matrix, da: Matrix, dz: Matrix, alpha: numb
   leakyReluMask(z, da, dz, alpha);
 }
 
-/** a = tanh(z); the backend's kernel from @ffnn/tensor (every backend gives the same bits). */
+/** a = tanh(z); the backend's kernel from @ffnn/tensor (the backends give the same bits on V8). */
 export function tanhForward(z: Matrix, a: Matrix): void {
   tanh(z, a);
 }

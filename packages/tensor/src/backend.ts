@@ -1,7 +1,5 @@
 import type { Replay } from './capture.js';
 import { InvalidOptionError } from './errors.js';
-import { exp } from './fdlibm-exp.js';
-import { tanh } from './fdlibm-tanh.js';
 import { type DType, type FloatArray, Matrix } from './matrix.js';
 
 /**
@@ -206,13 +204,17 @@ export function jsScaledDifference(size: number, c: number, a: FloatArray, b: Fl
   for (let t = 0; t < size; t++) out[t] = c * (a[t]! - b[t]!);
 }
 
-/** Reference sigmoid (see {@link KernelBackend.sigmoid}). */
+/**
+ * Reference sigmoid (see {@link KernelBackend.sigmoid}). `Math.exp` is fdlibm's `exp` on V8 (Node,
+ * Chromium): the bits of `portableExp`, which the wasm kernel uses (a test checks it); it is about
+ * three times faster than the portable port. Other engines may differ in the last bit.
+ */
 export function jsSigmoid(size: number, z: FloatArray, a: FloatArray): void {
   for (let t = 0; t < size; t++) {
     const v = z[t]!;
-    if (v >= 0) a[t] = 1 / (1 + exp(-v));
+    if (v >= 0) a[t] = 1 / (1 + Math.exp(-v));
     else {
-      const e = exp(v);
+      const e = Math.exp(v);
       a[t] = e / (1 + e);
     }
   }
@@ -226,9 +228,9 @@ export function jsSigmoidBackward(size: number, a: FloatArray, da: FloatArray, d
   }
 }
 
-/** Reference tanh (see {@link KernelBackend.tanh}). */
+/** Reference tanh (see {@link KernelBackend.tanh}); `Math.tanh` is fdlibm's on V8, the bits of `portableTanh` (see {@link jsSigmoid}). */
 export function jsTanh(size: number, z: FloatArray, a: FloatArray): void {
-  for (let t = 0; t < size; t++) a[t] = tanh(z[t]!);
+  for (let t = 0; t < size; t++) a[t] = Math.tanh(z[t]!);
 }
 
 /** Reference tanh backward (see {@link KernelBackend.tanhBackward}). */

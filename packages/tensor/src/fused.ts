@@ -47,8 +47,8 @@ export function scaledDifference(c: number, A: Matrix, B: Matrix, out: Matrix): 
 
 /**
  * Logistic sigmoid `a = 1/(1 + e^(−z))` element-wise, computed as `e^z/(1 + e^z)` for z < 0 so that
- * nothing overflows; in float64 with a port of fdlibm's `exp` (the bits of V8's `Math.exp`), rounded
- * once to `a`'s dtype, so every backend gives the same bits. `a` may alias `z`.
+ * nothing overflows; in float64 with fdlibm's `exp` (`Math.exp` on V8, `portableExp` in WebAssembly:
+ * the same bits), rounded once to `a`'s dtype, so the backends give the same bits on V8. `a` may alias `z`.
  */
 export function sigmoid(z: Matrix, a: Matrix): void {
   assertSameShape('sigmoid', z, a);
@@ -67,8 +67,9 @@ export function sigmoidBackward(a: Matrix, da: Matrix, dz: Matrix): void {
 }
 
 /**
- * `a = tanh(z)` element-wise, in float64 with a port of fdlibm's `tanh` (the bits of V8's
- * `Math.tanh`), rounded once to `a`'s dtype, so every backend gives the same bits. `a` may alias `z`.
+ * `a = tanh(z)` element-wise, in float64 with fdlibm's `tanh` (`Math.tanh` on V8, `portableTanh` in
+ * WebAssembly: the same bits), rounded once to `a`'s dtype, so the backends give the same bits on V8.
+ * `a` may alias `z`.
  */
 export function tanh(z: Matrix, a: Matrix): void {
   assertSameShape('tanh', z, a);
