@@ -1,4 +1,7 @@
-import { InvalidOptionError, type Matrix, assertSameShape, checkNumber, reluBackward as reluMask } from '@ffnn/tensor';
+import {
+  InvalidOptionError, type Matrix, assertSameShape, checkNumber, copy, hostCompute, reluBackward as reluMask, sigmoid, sigmoidBackward as sigmoidMask,
+  leakyRelu as leakyReluKernel, leakyReluBackward as leakyReluMask, tanh, tanhBackward as tanhMask,
+} from '@ffnn/tensor';
 
 /** Names of the built-in activations. */
 export type ActivationName = 'sigmoid' | 'relu' | 'leaky-relu' | 'tanh' | 'linear' | 'softmax' | 'gelu';
@@ -22,29 +25,21 @@ export interface Activation {
   backward(z: Matrix, a: Matrix, da: Matrix, dz: Matrix): void;
 }
 
-/** a = 1 / (1 + e^(−z)), computed without overflow for large |z|. */
+/**
+ * a = 1 / (1 + e^(−z)), computed as e^z / (1 + e^z) for z < 0 so that nothing overflows; the
+ * backend's kernel from @ffnn/tensor (the backends give the same bits on V8).
+ */
 export function sigmoidForward(z: Matrix, a: Matrix): void {
-  const zs = z.data, as = a.data;
-  for (let t = 0; t < zs.length; t++) {
-    const v = zs[t]!;
-    if (v >= 0) as[t] = 1 / (1 + Math.exp(-v));
-    else {
-      const e = Math.exp(v);
-      as[t] = e / (1 + e);
-    }
-  }
+  sigmoid(z, a);
 }
-/** dz = da ⊙ a(1 − a) */
+/** dz = da ⊙ a(1 − a); the backend's kernel from @ffnn/tensor. */
 export function sigmoidBackward(_z: Matrix, a: Matrix, da: Matrix, dz: Matrix): void {
-  const as = a.data, das = da.data, dzs = dz.data;
-  for (let t = 0; t < as.length; t++) {
-    const v = as[t]!;
-    dzs[t] = das[t]! * v * (1 - v);
-  }
+  sigmoidMask(a, da, dz);
 }
 
 /** a = max(0, z) */
 export function reluForward(z: Matrix, a: Matrix): void {
+  hostCompute('relu forward');
   const zs = z.data, as = a.data;
   for (let t = 0; t < zs.length; t++) {
     const v = zs[t]!;
@@ -59,45 +54,36 @@ export function reluBackward(z: Matrix, _a: Matrix, da: Matrix, dz: Matrix): voi
   reluMask(z, da, dz);
 }
 
-/** a = z for z > 0, αz otherwise */
+/** a = z for z > 0, αz otherwise; the backend's kernel from @ffnn/tensor. */
 export function leakyReluForward(z: Matrix, a: Matrix, alpha: number): void {
-  const zs = z.data, as = a.data;
-  for (let t = 0; t < zs.length; t++) {
-    const v = zs[t]!;
-    as[t] = v > 0 ? v : alpha * v;
-  }
+  leakyReluKernel(z, a, alpha);
 }
-/** dz = da ⊙ (1 if z > 0 else α) */
+/** dz = da ⊙ (1 if z > 0 else α); the backend's kernel from @ffnn/tensor. */
 export function leakyReluBackward(z: Matrix, da: Matrix, dz: Matrix, alpha: number): void {
-  const zs = z.data, das = da.data, dzs = dz.data;
-  for (let t = 0; t < zs.length; t++) dzs[t] = zs[t]! > 0 ? das[t]! : alpha * das[t]!;
+  leakyReluMask(z, da, dz, alpha);
 }
 
-/** a = tanh(z) */
+/** a = tanh(z); the backend's kernel from @ffnn/tensor (the backends give the same bits on V8). */
 export function tanhForward(z: Matrix, a: Matrix): void {
-  const zs = z.data, as = a.data;
-  for (let t = 0; t < zs.length; t++) as[t] = Math.tanh(zs[t]!);
+  tanh(z, a);
 }
-/** dz = da ⊙ (1 − a²) */
+/** dz = da ⊙ (1 − a²); the backend's kernel from @ffnn/tensor. */
 export function tanhBackward(_z: Matrix, a: Matrix, da: Matrix, dz: Matrix): void {
-  const as = a.data, das = da.data, dzs = dz.data;
-  for (let t = 0; t < as.length; t++) {
-    const v = as[t]!;
-    dzs[t] = das[t]! * (1 - v * v);
-  }
+  tanhMask(a, da, dz);
 }
 
 /** a = z */
 export function linearForward(z: Matrix, a: Matrix): void {
-  if (a.data !== z.data) a.data.set(z.data);
+  if (a.data !== z.data) copy(z, a);
 }
 /** dz = da */
 export function linearBackward(_z: Matrix, _a: Matrix, da: Matrix, dz: Matrix): void {
-  if (dz.data !== da.data) dz.data.set(da.data);
+  if (dz.data !== da.data) copy(da, dz);
 }
 
 /** $a_{ik} = e^{z_{ik} - m_i} / \sum_j e^{z_{ij} - m_i}$, $m_i = \max_j z_{ij}$ (shifting by the row max keeps every exponential ≤ 1). */
 export function softmaxForward(z: Matrix, a: Matrix): void {
+  hostCompute('softmax forward');
   const n = z.cols, zs = z.data, as = a.data;
   for (let i = 0; i < z.rows; i++) {
     const r = i * n;
@@ -114,6 +100,7 @@ export function softmaxForward(z: Matrix, a: Matrix): void {
 }
 /** $dz_{ik} = a_{ik} \big(da_{ik} - \sum_j da_{ij} a_{ij}\big)$ (the softmax Jacobian applied row by row) */
 export function softmaxBackward(_z: Matrix, a: Matrix, da: Matrix, dz: Matrix): void {
+  hostCompute('softmax backward');
   const n = a.cols, as = a.data, das = da.data, dzs = dz.data;
   for (let i = 0; i < a.rows; i++) {
     const r = i * n;
@@ -126,6 +113,7 @@ export function softmaxBackward(_z: Matrix, a: Matrix, da: Matrix, dz: Matrix): 
 const GELU_C = Math.sqrt(2 / Math.PI);
 /** a = ½ z (1 + tanh(√(2/π)(z + 0.044715 z³)))  (the tanh form of GELU, PyTorch `approximate='tanh'`) */
 export function geluForward(z: Matrix, a: Matrix): void {
+  hostCompute('gelu forward');
   const zs = z.data, as = a.data;
   for (let t = 0; t < zs.length; t++) {
     const v = zs[t]!;
@@ -134,6 +122,7 @@ export function geluForward(z: Matrix, a: Matrix): void {
 }
 /** dz = da ⊙ [½(1 + th) + ½ z (1 − th²) √(2/π)(1 + 3·0.044715 z²)], th = tanh(√(2/π)(z + 0.044715 z³)) */
 export function geluBackward(z: Matrix, _a: Matrix, da: Matrix, dz: Matrix): void {
+  hostCompute('gelu backward');
   const zs = z.data, das = da.data, dzs = dz.data;
   for (let t = 0; t < zs.length; t++) {
     const v = zs[t]!;

@@ -76,15 +76,16 @@ describe('training on the wasm backend', () => {
   });
 });
 
-/** The backend without its `denseStep`, so that networks take the layer-by-layer kernels. */
+/** The backend without capture, so that networks call the kernels one by one. */
 function layerByLayer(backend: KernelBackend): KernelBackend {
-  const plain = Object.create(backend) as KernelBackend & { denseStep?: unknown };
-  plain.denseStep = undefined;
+  const plain = Object.create(backend) as KernelBackend & { beginCapture?: unknown };
+  plain.beginCapture = undefined;
   return plain;
 }
 
-function programSteps(backend: KernelBackend): number {
-  return (backend as unknown as { programSteps: number }).programSteps;
+/** How many captured steps the backend replayed. */
+function replays(backend: KernelBackend): number {
+  return (backend as unknown as { replays: number }).replays;
 }
 
 /** A regression task on inputs allocated by `backend` (resident), as `fit` allocates its batches. */
@@ -98,35 +99,52 @@ function regression(backend: KernelBackend, rows: number, inputs: number, dtype:
   });
 }
 
-describe('a dense step in one backend call (ReLU or linear hidden layers, linear output, MSE)', () => {
-  for (const dtype of ['float32', 'float64'] as const) {
-    it(`computeGradients gives the layer-by-layer kernels' bits (${dtype})`, () => {
+describe('a training step captured and replayed in one backend call', () => {
+  for (const [dtype, act] of [['float32', 'relu'], ['float64', 'relu'], ['float32', 'sigmoid'], ['float64', 'sigmoid'], ['float32', 'leaky-relu'], ['float64', 'leaky-relu'], ['float32', 'tanh'], ['float64', 'tanh']] as const) {
+    it(`computeGradients gives the layer-by-layer kernels' bits (${act}, ${dtype})`, () => {
       const { X, Y } = regression(two, 64, 3, dtype);
       const grads = (backend: KernelBackend) =>
         withBackend(backend, () => {
-          const net = Sequential.mlp({ inputSize: 3, hidden: [50, 50], outputSize: 1, loss: 'mse', dtype, seed: 2, lambda2: 1e-3 });
+          const net = Sequential.mlp({ inputSize: 3, hidden: [50, 50], activation: act, outputSize: 1, loss: 'mse', dtype, seed: 2, lambda2: 1e-3 });
           const loss = net.computeGradients(X, Y, { training: true, rng: new Rng(1) });
           return { loss, grads: net.gradients().map((g) => Array.from(g.data)), out: Array.from(net.lastOutput(64).data) };
         });
-      const before = programSteps(two);
+      const before = replays(two);
       const one = grads(two);
-      expect(programSteps(two)).toBe(before + 1);
+      expect(replays(two)).toBe(before + 1);
       const separate = grads(layerByLayer(two));
-      expect(programSteps(two)).toBe(before + 1);
+      expect(replays(two)).toBe(before + 1);
       expect(one).toEqual(separate);
     });
   }
 
-  it('is not used where it does not apply: tanh hidden layers, cross-entropy, dropout in training', () => {
+  it('replays every batch of a fit (new rows in the same buffers) with the weights of the kernels called one by one', () => {
+    const { X, Y } = regression(two, 150, 3, 'float32');
+    for (const act of ['relu', 'sigmoid', 'tanh', 'leaky-relu'] as const) {
+      const train = (backend: KernelBackend) =>
+        withBackend(backend, () => {
+          const net = Sequential.mlp({ inputSize: 3, hidden: [20, 20], activation: act, outputSize: 1, loss: 'mse', dtype: 'float32', seed: 8 });
+          const history = net.fit(X, Y, { optimizer: 'adam', lr: 1e-2, epochs: 3, batchSize: 32, seed: 3 });
+          return { params: net.parameters().map((p) => Array.from(p.data)), loss: history.loss };
+        });
+      const before = replays(two);
+      const replayed = train(two);
+      // 5 batches (4 of 32, one of 22) × 3 epochs, each captured at its first batch and replayed.
+      expect(replays(two) - before).toBe(15);
+      expect(replayed).toEqual(train(layerByLayer(two)));
+    }
+  });
+
+  it('is not used where it does not apply: GELU hidden layers, cross-entropy, dropout in training', () => {
     const { X, Y } = regression(two, 32, 3, 'float64');
-    const before = programSteps(two);
+    const before = replays(two);
     withBackend(two, () => {
-      Sequential.mlp({ inputSize: 3, hidden: [8], activation: 'tanh', outputSize: 1, loss: 'mse', seed: 2 }).computeGradients(X, Y);
+      Sequential.mlp({ inputSize: 3, hidden: [8], activation: 'gelu', outputSize: 1, loss: 'mse', seed: 2 }).computeGradients(X, Y);
       Sequential.mlp({ inputSize: 3, hidden: [8], outputSize: 1, loss: 'mse', dropout: 0.2, seed: 2 }).computeGradients(X, Y, { training: true, rng: new Rng(1) });
       const classes = Sequential.mlp({ inputSize: 3, hidden: [8], outputSize: 2, loss: 'cross-entropy', seed: 2 });
       classes.computeGradients(X, Matrix.from(Array.from({ length: 32 }, (_, i) => (i % 2 ? [1, 0] : [0, 1]))));
     });
-    expect(programSteps(two)).toBe(before);
+    expect(replays(two)).toBe(before);
   });
 
   it('trains a network large enough to split its steps to bit-identical weights on 1 and 2 threads', () => {
@@ -134,9 +152,9 @@ describe('a dense step in one backend call (ReLU or linear hidden layers, linear
       const { X, Y } = regression(backend, 192, 8, 'float32');
       return withBackend(backend, () => {
         const net = Sequential.mlp({ inputSize: 8, hidden: [200, 200], outputSize: 1, loss: 'mse', dtype: 'float32', seed: 4 });
-        const steps = programSteps(backend);
+        const steps = replays(backend);
         const history = net.fit(X, Y, { optimizer: 'adam', lr: 1e-3, epochs: 2, batchSize: 64, seed: 6 });
-        expect(programSteps(backend) - steps).toBe(6);
+        expect(replays(backend) - steps).toBe(6);
         return { params: net.parameters().map((p) => Array.from(p.data)), loss: history.loss };
       });
     };

@@ -1,4 +1,4 @@
-import type { Matrix, Rng } from '@ffnn/tensor';
+import { type Matrix, type Rng, hostCompute } from '@ffnn/tensor';
 
 /**
  * Inverted dropout, training only: each unit is kept with probability 1 − p and scaled by
@@ -6,6 +6,7 @@ import type { Matrix, Rng } from '@ffnn/tensor';
  * mask ∈ {0, 1/(1 − p)}, drawn from `rng` in row-major order; out = a ⊙ mask.
  */
 export function dropoutForward(a: Matrix, p: number, rng: Rng, mask: Matrix, out: Matrix): void {
+  hostCompute('dropout forward');
   const keep = 1 - p, scale = 1 / keep;
   const as = a.data, ms = mask.data, os = out.data;
   for (let t = 0; t < as.length; t++) {
@@ -16,6 +17,7 @@ export function dropoutForward(a: Matrix, p: number, rng: Rng, mask: Matrix, out
 }
 /** da = dout ⊙ mask */
 export function dropoutBackward(dout: Matrix, mask: Matrix, da: Matrix): void {
+  hostCompute('dropout backward');
   const ds = dout.data, ms = mask.data, das = da.data;
   for (let t = 0; t < ds.length; t++) das[t] = ds[t]! * ms[t]!;
 }

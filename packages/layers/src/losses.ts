@@ -1,4 +1,4 @@
-import { InvalidOptionError, type Matrix, assertSameShape } from '@ffnn/tensor';
+import { InvalidOptionError, type Matrix, assertSameShape, hostCompute, scaledDifference } from '@ffnn/tensor';
 import type { Activation } from './activations.js';
 
 /** Names of the built-in losses. */
@@ -23,6 +23,7 @@ export interface Loss {
 
 /** L = (1/(m·k)) Σ (a − y)²  (mean over all elements, as PyTorch's `MSELoss`; for one output k = 1) */
 export function mseValue(a: Matrix, y: Matrix): number {
+  hostCompute('mse value');
   assertSameShape('mse', a, y);
   const as = a.data, ys = y.data;
   let s = 0;
@@ -35,8 +36,7 @@ export function mseValue(a: Matrix, y: Matrix): number {
 /** ∂L/∂a = 2(a − y)/(m·k) */
 export function mseGradient(a: Matrix, y: Matrix, da: Matrix): void {
   assertSameShape('mse', a, y);
-  const as = a.data, ys = y.data, das = da.data, c = 2 / as.length;
-  for (let t = 0; t < as.length; t++) das[t] = c * (as[t]! - ys[t]!);
+  scaledDifference(2 / a.size, a, y, da);
 }
 
 /**
@@ -47,6 +47,7 @@ export function mseGradient(a: Matrix, y: Matrix, da: Matrix): void {
  * with $\operatorname{lse}(z_i) = m_i + \log \sum_k e^{z_{ik} - m_i}$, $m_i = \max_k z_{ik}$ (log-sum-exp, stable for any logits).
  */
 export function crossEntropyValue(z: Matrix, y: Matrix): number {
+  hostCompute('cross-entropy value');
   assertSameShape('cross-entropy', z, y);
   const n = z.cols, zs = z.data, ys = y.data;
   let total = 0;
@@ -71,6 +72,7 @@ export function crossEntropyValue(z: Matrix, y: Matrix): number {
 }
 /** ∂L/∂a = −y/(m·a); only used when softmax is not fused with the loss (it always is in networks). */
 export function crossEntropyGradient(a: Matrix, y: Matrix, da: Matrix): void {
+  hostCompute('cross-entropy gradient');
   assertSameShape('cross-entropy', a, y);
   const as = a.data, ys = y.data, das = da.data, m = a.rows;
   for (let t = 0; t < as.length; t++) das[t] = ys[t]! === 0 ? 0 : -ys[t]! / (m * as[t]!);
@@ -81,6 +83,7 @@ export function crossEntropyGradient(a: Matrix, y: Matrix, da: Matrix): void {
  * in the form that cannot overflow, as PyTorch's `BCEWithLogitsLoss`).
  */
 export function binaryCrossEntropyValue(z: Matrix, y: Matrix): number {
+  hostCompute('binary cross-entropy value');
   assertSameShape('binary-cross-entropy', z, y);
   const zs = z.data, ys = y.data;
   let s = 0;
@@ -92,6 +95,7 @@ export function binaryCrossEntropyValue(z: Matrix, y: Matrix): number {
 }
 /** ∂L/∂a = (a − y) / (a(1 − a)·m·k) */
 export function binaryCrossEntropyGradient(a: Matrix, y: Matrix, da: Matrix): void {
+  hostCompute('binary cross-entropy gradient');
   assertSameShape('binary-cross-entropy', a, y);
   const as = a.data, ys = y.data, das = da.data, c = 1 / as.length;
   for (let t = 0; t < as.length; t++) {
@@ -146,11 +150,13 @@ export function checkOutputPairing(output: Activation, lossName: LossName, allow
 export function outputDelta(output: Activation, lossFn: Loss, z: Matrix, a: Matrix, y: Matrix, da: Matrix, dz: Matrix): void {
   assertSameShape(`${lossFn.name} targets`, a, y);
   if (lossFn.name === 'cross-entropy' && output.name === 'softmax') {
+    hostCompute('softmax cross-entropy delta');
     const as = a.data, ys = y.data, dzs = dz.data, m = a.rows;
     for (let t = 0; t < as.length; t++) dzs[t] = (as[t]! - ys[t]!) / m;
     return;
   }
   if (lossFn.name === 'binary-cross-entropy' && output.name === 'sigmoid') {
+    hostCompute('sigmoid binary cross-entropy delta');
     const as = a.data, ys = y.data, dzs = dz.data, c = as.length;
     for (let t = 0; t < as.length; t++) dzs[t] = (as[t]! - ys[t]!) / c;
     return;

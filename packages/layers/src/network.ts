@@ -1,14 +1,17 @@
 import {
   type DType,
-  type DenseStep,
+  type FloatArray,
   InvalidOptionError,
+  type KernelBackend,
   Matrix,
+  type Replay,
   Rng,
   ShapeError,
   StateError,
   allocateMatrix,
   argmaxRows,
   checkChoice,
+  capture,
   checkNumber,
   getBackend,
 } from '@ffnn/tensor';
@@ -100,6 +103,17 @@ interface LayerState extends DenseLayer {
   buffers: Map<number, DenseBuffers>;
 }
 
+/** The kernel calls of {@link Sequential.backpropagate} for one batch buffer, captured once (see `capture`). */
+interface CapturedStep {
+  backend: KernelBackend;
+  X: FloatArray;
+  Y: FloatArray;
+  cols: number;
+  training: boolean;
+  /** Undefined when the backend cannot capture or the pass computes on the host (e.g. sigmoid, dropout). */
+  replay: Replay | undefined;
+}
+
 /** Serialized network (see {@link Sequential.toJSON}); numbers round-trip exactly through JSON. */
 export interface SequentialJSON {
   /** Marks the object as a network. */
@@ -187,13 +201,8 @@ export class Sequential {
   /** Whether MSE on a softmax output is allowed. */
   readonly allowMseOnSoftmax: boolean;
   private readonly state: LayerState[];
-  /** Per batch size: the layers' buffers as one {@link DenseStep} (for backends that run it in one call). */
-  private readonly denseSteps = new Map<number, DenseStep>();
-  /**
-   * Which batches a backend's `denseStep` can run: every one (ReLU or linear hidden layers, a linear
-   * output with MSE, no dropout), those outside training (the same with dropout), or none.
-   */
-  private readonly denseStepFits: 'always' | 'not-training' | 'never';
+  /** Per batch size: the last batch buffers' captured step (see {@link replayStep}). */
+  private readonly captured = new Map<number, CapturedStep>();
 
   constructor(options: SequentialOptions) {
     if (typeof options !== 'object' || options === null) throw new InvalidOptionError('Sequential: options must be an object');
@@ -241,11 +250,6 @@ export class Sequential {
     });
     this.outputSize = fanIn;
     checkOutputPairing(this.outputLayer.activation, this.loss.name, this.allowMseOnSoftmax);
-    const fits =
-      this.loss.name === 'mse' &&
-      this.outputLayer.activation.name === 'linear' &&
-      this.state.every((l) => l.activation.name === 'relu' || l.activation.name === 'linear');
-    this.denseStepFits = !fits ? 'never' : this.state.some((l) => l.dropout > 0) ? 'not-training' : 'always';
   }
 
   /** Builds an MLP: `hidden` layers of one activation, then an output layer that fits the loss. */
@@ -395,7 +399,7 @@ export class Sequential {
    */
   computeGradients(X: Matrix, Y: Matrix, options: ForwardOptions = {}): number {
     const training = options.training ?? false;
-    if (!this.stepInOneCall(X, Y, training)) this.backpropagate(X, Y, options, training);
+    if (!this.replayStep(X, Y, options, training)) this.backpropagate(X, Y, options, training);
     const outBuf = this.buffersFor(this.outputLayer, X.rows);
     const value = this.loss.value(outBuf.z, outBuf.a, Y);
     for (const layer of this.state) {
@@ -436,34 +440,26 @@ export class Sequential {
   }
 
   /**
-   * {@link backpropagate} in one backend call, when the backend offers `denseStep` and the network
-   * fits it (ReLU or linear hidden layers, a linear output with MSE, no dropout in training): the
-   * same kernels on the same buffers, so the same bits. Returns false when it did not run.
+   * {@link backpropagate} replayed: its kernel calls, captured at the first batch in these buffers
+   * (`capture` in @ffnn/tensor), run again in one backend call. The same code on the same buffers,
+   * so the same bits. Returns false, having computed nothing, when the backend cannot capture or the
+   * pass computes on the host (an activation or loss without a kernel, dropout in training).
    */
-  private stepInOneCall(X: Matrix, Y: Matrix, training: boolean): boolean {
+  private replayStep(X: Matrix, Y: Matrix, options: ForwardOptions, training: boolean): boolean {
     const backend = getBackend();
-    if (backend.denseStep === undefined || this.denseStepFits === 'never' || (training && this.denseStepFits === 'not-training')) return false;
-    checkDenseInput(1, this.inputSize, this.state[0]!.units, X);
-    this.checkTargets(Y, X.rows);
-    if (X.dtype !== this.dtype || Y.dtype !== this.dtype) return false;
-    let step = this.denseSteps.get(X.rows);
-    if (step === undefined) {
-      step = {
-        rows: X.rows,
-        X: X.data,
-        Y: Y.data,
-        layers: this.state.map((layer, l) => {
-          const buf = this.buffersFor(layer, X.rows);
-          const { inputSize, units, W, b, dW, db } = layer;
-          const activation = layer.activation.name === 'relu' ? 'relu' : 'linear';
-          return { inputSize, units, activation, W: W.data, b: b.data, dW: dW.data, db: db.data, z: buf.z.data, a: buf.a.data, dz: buf.dz.data, dx: l > 0 ? buf.dx.data : null };
-        }),
-      };
-      this.denseSteps.set(X.rows, step);
+    if (backend.beginCapture === undefined) return false;
+    let step = this.captured.get(X.rows);
+    if (step === undefined || step.backend !== backend || step.X !== X.data || step.Y !== Y.data || step.cols !== X.cols || step.training !== training) {
+      // Shape errors are thrown here, before a capture.
+      checkDenseInput(1, this.inputSize, this.state[0]!.units, X);
+      this.checkTargets(Y, X.rows);
+      const replay = capture(() => this.backpropagate(X, Y, options, training));
+      step = { backend, X: X.data, Y: Y.data, cols: X.cols, training, replay };
+      this.captured.set(X.rows, step);
     }
-    step.X = X.data;
-    step.Y = Y.data;
-    return backend.denseStep(step);
+    if (step.replay === undefined) return false;
+    step.replay.run();
+    return true;
   }
 
   private layerOutput(layer: LayerState, rows: number, training: boolean): Matrix {

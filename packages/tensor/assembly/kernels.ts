@@ -577,19 +577,308 @@ export function reluBackwardF64(size: i32, pz: usize, pda: usize, pdz: usize): v
   reluBackwardT<f64>(size, pz, pda, pdz);
 }
 
-/** `dz[t] = c·(a[t] − y[t])` over `size` elements, in f64 and rounded once (the MSE gradient of the JavaScript backend). */
+/** `out[t] = c·(a[t] − b[t])` over `size` elements, in f64 and rounded once (as the JavaScript backend). */
 @inline
-function mseDeltaT<T>(size: i32, pa: usize, py: usize, pdz: usize, c: f64): void {
+function scaledDifferenceT<T>(size: i32, pa: usize, pb: usize, pOut: usize, c: f64): void {
   const bytes = <usize>sizeof<T>();
   for (let t = 0; t < size; t++) {
     const o = <usize>t * bytes;
-    store<T>(pdz + o, <T>(c * (<f64>load<T>(pa + o) - <f64>load<T>(py + o))));
+    store<T>(pOut + o, <T>(c * (<f64>load<T>(pa + o) - <f64>load<T>(pb + o))));
   }
 }
 
+export function scaledDifferenceF32(size: i32, pa: usize, pb: usize, pOut: usize, c: f64): void {
+  scaledDifferenceT<f32>(size, pa, pb, pOut, c);
+}
+
+export function scaledDifferenceF64(size: i32, pa: usize, pb: usize, pOut: usize, c: f64): void {
+  scaledDifferenceT<f64>(size, pa, pb, pOut, c);
+}
+
 // ---------------------------------------------------------------------------------------------
-// Programs: the kernel calls of a training step, recorded once by the JavaScript side and replayed
-// with one call per thread. A program at `p` holds `units` units: the i32 at p is `units`, the i32s
+// The logistic sigmoid, in f64 and rounded once (as the JavaScript backend), on a port of fdlibm's
+// e_exp.c that gives the bits of src/fdlibm-exp.ts (and of V8's Math.exp).
+
+/** 2^k for −1022 ≤ k ≤ 1023, exactly. */
+@inline
+function twoTo(k: i32): f64 {
+  return reinterpret<f64>(<u64>(0x3ff + k) << 52);
+}
+
+/** e^x: fdlibm e_exp.c line by line (see src/fdlibm-exp.ts). */
+function exp64(x: f64): f64 {
+  const bits = reinterpret<u64>(x);
+  let hx = <u32>(bits >> 32);
+  const xsb = <i32>(hx >> 31);
+  hx &= 0x7fffffff;
+  if (hx >= 0x40862e42) {
+    if (hx >= 0x7ff00000) {
+      if (((hx & 0xfffff) | <u32>bits) != 0) return x + x;
+      return xsb == 0 ? x : 0;
+    }
+    if (x > 7.09782712893383973096e2) return 1.0e300 * 1.0e300;
+    if (x < -7.45133219101941108420e2) return 9.33263618503218878990e-302 * 9.33263618503218878990e-302;
+  }
+  let hi: f64 = 0, lo: f64 = 0;
+  let k: i32 = 0;
+  if (hx > 0x3fd62e42) {
+    if (hx < 0x3ff0a2b2) {
+      if (x == 1) return 2.718281828459045;
+      hi = x - (xsb == 0 ? 6.93147180369123816490e-1 : -6.93147180369123816490e-1);
+      lo = xsb == 0 ? 1.90821492927058770002e-10 : -1.90821492927058770002e-10;
+      k = 1 - xsb - xsb;
+    } else {
+      k = <i32>(1.44269504088896338700e0 * x + (xsb == 0 ? 0.5 : -0.5));
+      hi = x - <f64>k * 6.93147180369123816490e-1;
+      lo = <f64>k * 1.90821492927058770002e-10;
+    }
+    x = hi - lo;
+  } else if (hx < 0x3e300000) {
+    if (1.0e300 + x > 1) return 1 + x;
+  }
+  const t = x * x;
+  const c = x - t * (1.66666666666666019037e-1 + t * (-2.77777777770155933842e-3 + t * (6.61375632143793436117e-5 + t * (-1.65339022054652515390e-6 + t * 4.13813679705723846039e-8))));
+  if (k == 0) return 1 - ((x * c) / (c - 2.0) - x);
+  const y = 1 - ((lo - (x * c) / (2.0 - c)) - hi);
+  if (k >= -1021) {
+    if (k == 1024) return y * 2.0 * twoTo(1023);
+    return y * twoTo(k);
+  }
+  return y * twoTo(k + 1000) * 9.33263618503218878990e-302;
+}
+
+/** `a = 1/(1 + e^(−z))` for z ≥ 0, `e^z/(1 + e^z)` otherwise (no overflow), over `size` elements. */
+@inline
+function sigmoidT<T>(size: i32, pz: usize, pa: usize): void {
+  const bytes = <usize>sizeof<T>();
+  for (let t = 0; t < size; t++) {
+    const o = <usize>t * bytes;
+    const v = <f64>load<T>(pz + o);
+    let r: f64;
+    if (v >= 0) {
+      r = 1 / (1 + exp64(-v));
+    } else {
+      const e = exp64(v);
+      r = e / (1 + e);
+    }
+    store<T>(pa + o, <T>r);
+  }
+}
+
+/** `dz = da·a·(1 − a)` over `size` elements, in f64 and rounded once. */
+@inline
+function sigmoidBackwardT<T>(size: i32, pa: usize, pda: usize, pdz: usize): void {
+  const bytes = <usize>sizeof<T>();
+  for (let t = 0; t < size; t++) {
+    const o = <usize>t * bytes;
+    const v = <f64>load<T>(pa + o);
+    store<T>(pdz + o, <T>(<f64>load<T>(pda + o) * v * (1 - v)));
+  }
+}
+
+export function sigmoidF32(size: i32, pz: usize, pa: usize): void {
+  sigmoidT<f32>(size, pz, pa);
+}
+
+export function sigmoidF64(size: i32, pz: usize, pa: usize): void {
+  sigmoidT<f64>(size, pz, pa);
+}
+
+export function sigmoidBackwardF32(size: i32, pa: usize, pda: usize, pdz: usize): void {
+  sigmoidBackwardT<f32>(size, pa, pda, pdz);
+}
+
+export function sigmoidBackwardF64(size: i32, pa: usize, pda: usize, pdz: usize): void {
+  sigmoidBackwardT<f64>(size, pa, pda, pdz);
+}
+
+// ---------------------------------------------------------------------------------------------
+// tanh, in f64 and rounded once, on ports of fdlibm's s_tanh.c and s_expm1.c that give the bits of
+// src/fdlibm-tanh.ts (and of V8's Math.tanh).
+
+/** The double whose high word is `hi` and low word 0. */
+@inline
+function fromHigh(hi: u32): f64 {
+  return reinterpret<f64>(<u64>hi << 32);
+}
+
+/** e^x − 1: fdlibm s_expm1.c line by line (see src/fdlibm-tanh.ts). */
+function expm164(x: f64): f64 {
+  const bits = reinterpret<u64>(x);
+  let hx = <u32>(bits >> 32);
+  const xsb = hx >> 31;
+  hx &= 0x7fffffff;
+  if (hx >= 0x4043687a) {
+    if (hx >= 0x40862e42) {
+      if (hx >= 0x7ff00000) {
+        if (((hx & 0xfffff) | <u32>bits) != 0) return x + x;
+        return xsb == 0 ? x : -1.0;
+      }
+      if (x > 7.09782712893383973096e2) return 1.0e300 * 1.0e300;
+    }
+    if (xsb != 0 && x + 1.0e-300 < 0.0) return 1.0e-300 - 1;
+  }
+  let hi: f64 = 0, lo: f64 = 0, c: f64 = 0;
+  let k: i32 = 0;
+  if (hx > 0x3fd62e42) {
+    if (hx < 0x3ff0a2b2) {
+      if (xsb == 0) {
+        hi = x - 6.93147180369123816490e-1;
+        lo = 1.90821492927058770002e-10;
+        k = 1;
+      } else {
+        hi = x + 6.93147180369123816490e-1;
+        lo = -1.90821492927058770002e-10;
+        k = -1;
+      }
+    } else {
+      k = <i32>(1.44269504088896338700e0 * x + (xsb == 0 ? 0.5 : -0.5));
+      hi = x - <f64>k * 6.93147180369123816490e-1;
+      lo = <f64>k * 1.90821492927058770002e-10;
+    }
+    x = hi - lo;
+    c = hi - x - lo;
+  } else if (hx < 0x3c900000) {
+    const t = 1.0e300 + x;
+    return x - (t - (1.0e300 + x));
+  }
+  const hfx = 0.5 * x;
+  const hxs = x * hfx;
+  const r1 = 1 + hxs * (-3.33333333333331316428e-2 + hxs * (1.58730158725481460165e-3 + hxs * (-7.93650757867487942473e-5 + hxs * (4.00821782732936239552e-6 + hxs * -2.01099218183624371326e-7))));
+  let t = 3.0 - r1 * hfx;
+  let e = hxs * ((r1 - t) / (6.0 - x * t));
+  if (k == 0) return x - (x * e - hxs);
+  const twopk = fromHigh(<u32>(0x3ff00000 + (k << 20)));
+  e = x * (e - c) - c;
+  e -= hxs;
+  if (k == -1) return 0.5 * (x - e) - 0.5;
+  if (k == 1) {
+    if (x < -0.25) return -2.0 * (e - (x + 0.5));
+    return 1 + 2.0 * (x - e);
+  }
+  let y: f64;
+  if (k <= -2 || k > 56) {
+    y = 1 - (e - x);
+    if (k == 1024) y = y * 2.0 * fromHigh(0x7fe00000);
+    else y = y * twopk;
+    return y - 1;
+  }
+  if (k < 20) {
+    t = fromHigh(<u32>(0x3ff00000 - (0x200000 >> k)));
+    y = t - (e - x);
+    y = y * twopk;
+  } else {
+    t = fromHigh(<u32>((0x3ff - k) << 20));
+    y = x - (e + t);
+    y += 1;
+    y = y * twopk;
+  }
+  return y;
+}
+
+/** tanh(x): fdlibm s_tanh.c line by line (see src/fdlibm-tanh.ts). */
+function tanh64(x: f64): f64 {
+  const jx = <i32>(reinterpret<u64>(x) >> 32);
+  const ix = jx & 0x7fffffff;
+  if (ix >= 0x7ff00000) {
+    if (jx >= 0) return 1 / x + 1;
+    return 1 / x - 1;
+  }
+  let z: f64;
+  if (ix < 0x40360000) {
+    if (ix < 0x3e300000 && 1.0e300 + x > 1) return x;
+    if (ix >= 0x3ff00000) {
+      const t = expm164(2 * Math.abs(x));
+      z = 1 - 2 / (t + 2);
+    } else {
+      const t = expm164(-2 * Math.abs(x));
+      z = -t / (t + 2);
+    }
+  } else {
+    z = 1 - 1.0e-300;
+  }
+  return jx >= 0 ? z : -z;
+}
+
+@inline
+function tanhT<T>(size: i32, pz: usize, pa: usize): void {
+  const bytes = <usize>sizeof<T>();
+  for (let t = 0; t < size; t++) {
+    const o = <usize>t * bytes;
+    store<T>(pa + o, <T>tanh64(<f64>load<T>(pz + o)));
+  }
+}
+
+/** `dz = da·(1 − a²)` over `size` elements, in f64 and rounded once. */
+@inline
+function tanhBackwardT<T>(size: i32, pa: usize, pda: usize, pdz: usize): void {
+  const bytes = <usize>sizeof<T>();
+  for (let t = 0; t < size; t++) {
+    const o = <usize>t * bytes;
+    const v = <f64>load<T>(pa + o);
+    store<T>(pdz + o, <T>(<f64>load<T>(pda + o) * (1 - v * v)));
+  }
+}
+
+export function tanhF32(size: i32, pz: usize, pa: usize): void {
+  tanhT<f32>(size, pz, pa);
+}
+
+export function tanhF64(size: i32, pz: usize, pa: usize): void {
+  tanhT<f64>(size, pz, pa);
+}
+
+export function tanhBackwardF32(size: i32, pa: usize, pda: usize, pdz: usize): void {
+  tanhBackwardT<f32>(size, pa, pda, pdz);
+}
+
+export function tanhBackwardF64(size: i32, pa: usize, pda: usize, pdz: usize): void {
+  tanhBackwardT<f64>(size, pa, pda, pdz);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leaky ReLU: `a = z > 0 ? z : α·z`, `dz = z > 0 ? da : α·da`, the product in f64 and rounded once
+// (as the JavaScript backend).
+
+@inline
+function leakyReluT<T>(size: i32, pz: usize, pa: usize, alpha: f64): void {
+  const bytes = <usize>sizeof<T>();
+  for (let t = 0; t < size; t++) {
+    const o = <usize>t * bytes;
+    const v = <f64>load<T>(pz + o);
+    store<T>(pa + o, <T>(v > 0 ? v : alpha * v));
+  }
+}
+
+@inline
+function leakyReluBackwardT<T>(size: i32, pz: usize, pda: usize, pdz: usize, alpha: f64): void {
+  const bytes = <usize>sizeof<T>();
+  for (let t = 0; t < size; t++) {
+    const o = <usize>t * bytes;
+    const d = <f64>load<T>(pda + o);
+    store<T>(pdz + o, <T>(load<T>(pz + o) > 0 ? d : alpha * d));
+  }
+}
+
+export function leakyReluF32(size: i32, pz: usize, pa: usize, alpha: f64): void {
+  leakyReluT<f32>(size, pz, pa, alpha);
+}
+
+export function leakyReluF64(size: i32, pz: usize, pa: usize, alpha: f64): void {
+  leakyReluT<f64>(size, pz, pa, alpha);
+}
+
+export function leakyReluBackwardF32(size: i32, pz: usize, pda: usize, pdz: usize, alpha: f64): void {
+  leakyReluBackwardT<f32>(size, pz, pda, pdz, alpha);
+}
+
+export function leakyReluBackwardF64(size: i32, pz: usize, pda: usize, pdz: usize, alpha: f64): void {
+  leakyReluBackwardT<f64>(size, pz, pda, pdz, alpha);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Programs: a sequence of kernel calls captured once by the JavaScript side (src/wasm/program.ts)
+// and replayed with one call per thread. A program at `p` holds `units` units: the i32 at p is `units`, the i32s
 // at p + 4 + 4u (u = 0..units) are the byte offsets from p of each unit's first record, so unit u is
 // the records from offset u to offset u + 1. A record is 64 bytes: the op (i32) at 0, up to 11 i32
 // arguments from 4, and f64 arguments at 48 and 56. Each op runs the kernel of the same name with the
@@ -602,7 +891,13 @@ const OP_ADD_ROW_RELU: i32 = 4;
 const OP_RELU_BACKWARD: i32 = 5;
 const OP_SUM_ROWS: i32 = 6;
 const OP_COPY: i32 = 7;
-const OP_MSE_DELTA: i32 = 8;
+const OP_SCALED_DIFFERENCE: i32 = 8;
+const OP_SIGMOID: i32 = 9;
+const OP_SIGMOID_BACKWARD: i32 = 10;
+const OP_LEAKY_RELU: i32 = 11;
+const OP_LEAKY_RELU_BACKWARD: i32 = 12;
+const OP_TANH: i32 = 13;
+const OP_TANH_BACKWARD: i32 = 14;
 
 @inline
 function runRecord<T>(op: i32, r: usize): void {
@@ -624,8 +919,20 @@ function runRecord<T>(op: i32, r: usize): void {
     sumRowsT<T>(a1, a2, a3, <T>load<f64>(r, 48), <usize>a4);
   } else if (op == OP_COPY) {
     memory.copy(<usize>a4, a3, <usize>a1 * sizeof<T>());
-  } else if (op == OP_MSE_DELTA) {
-    mseDeltaT<T>(a1, <usize>a2, a3, <usize>a4, load<f64>(r, 48));
+  } else if (op == OP_SCALED_DIFFERENCE) {
+    scaledDifferenceT<T>(a1, <usize>a2, a3, <usize>a4, load<f64>(r, 48));
+  } else if (op == OP_SIGMOID) {
+    sigmoidT<T>(a1, <usize>a2, a3);
+  } else if (op == OP_SIGMOID_BACKWARD) {
+    sigmoidBackwardT<T>(a1, <usize>a2, a3, <usize>a4);
+  } else if (op == OP_LEAKY_RELU) {
+    leakyReluT<T>(a1, <usize>a2, a3, load<f64>(r, 48));
+  } else if (op == OP_LEAKY_RELU_BACKWARD) {
+    leakyReluBackwardT<T>(a1, <usize>a2, a3, <usize>a4, load<f64>(r, 48));
+  } else if (op == OP_TANH) {
+    tanhT<T>(a1, <usize>a2, a3);
+  } else if (op == OP_TANH_BACKWARD) {
+    tanhBackwardT<T>(a1, <usize>a2, a3, <usize>a4);
   } else {
     unreachable();
   }

@@ -1,3 +1,4 @@
+import type { Replay } from './capture.js';
 import { InvalidOptionError } from './errors.js';
 import { type DType, type FloatArray, Matrix, allocate } from './matrix.js';
 
@@ -64,59 +65,37 @@ export interface KernelBackend {
    * array is garbage collected, so keep the array itself (not only a subarray of it) while using it.
    */
   allocate?(dtype: DType, length: number): FloatArray;
+  /** `out[t] = src[t]` for the first `size` elements (converted to `out`'s dtype). */
+  copy?(size: number, src: FloatArray, out: FloatArray): void;
   /**
-   * The forward and backward pass of a batch through a stack of dense layers with a mean-squared-error
-   * loss, in one call (see {@link DenseStep}). Fills every layer's `z`, `a`, `dz`, `dx`, `dW`, `db` with
-   * exactly the bits of the separate kernels: `gemm`, `addRowVector` / `addRowVectorRelu`,
-   * `reluBackward`, `sumRows`, and the MSE gradient `dz = c·(a − y)`, `c = 2/(rows·outputs)`, computed in
-   * float64 and rounded once. Returns false, having written nothing, when it cannot run the step (e.g.
-   * buffers outside the backend's memory); the caller then runs the separate kernels.
+   * `out[t] = c·(a[t] − b[t])` for the first `size` elements, computed in float64 and rounded once
+   * to `out`'s dtype (e.g. the mean-squared-error gradient, c = 2/size).
    */
-  denseStep?(step: DenseStep): boolean;
+  scaledDifference?(size: number, c: number, a: FloatArray, b: FloatArray, out: FloatArray): void;
+  /**
+   * Logistic sigmoid `a[t] = 1/(1 + e^(−z[t]))` (as `e^z/(1 + e^z)` for z < 0, so nothing overflows)
+   * over `size` elements, in float64 with fdlibm's `exp` and rounded once to `a`'s dtype.
+   */
+  sigmoid?(size: number, z: FloatArray, a: FloatArray): void;
+  /** Sigmoid backward from its output: `dz[t] = da[t]·a[t]·(1 − a[t])`, in float64 and rounded once. */
+  sigmoidBackward?(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void;
+  /** `a[t] = tanh(z[t])` over `size` elements, in float64 with fdlibm's `tanh` and rounded once to `a`'s dtype. */
+  tanh?(size: number, z: FloatArray, a: FloatArray): void;
+  /** tanh backward from its output: `dz[t] = da[t]·(1 − a[t]²)`, in float64 and rounded once. */
+  tanhBackward?(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void;
+  /** Leaky ReLU `a[t] = z[t] > 0 ? z[t] : α·z[t]` over `size` elements (the product rounded once to `a`'s dtype). */
+  leakyRelu?(size: number, z: FloatArray, a: FloatArray, alpha: number): void;
+  /** Leaky ReLU backward `dz[t] = z[t] > 0 ? da[t] : α·da[t]`. */
+  leakyReluBackward?(size: number, z: FloatArray, da: FloatArray, dz: FloatArray, alpha: number): void;
+  /**
+   * Starts a capture (see `capture` in @ffnn/tensor): until {@link endCapture}, every kernel call
+   * appends a record instead of computing, and a call that cannot be recorded throws `CaptureDeclined`.
+   */
+  beginCapture?(): void;
+  /** Ends a capture: the recorded calls as one replay, or undefined when `declined` (nothing is kept). */
+  endCapture?(declined: boolean): Replay | undefined;
   /** Releases threads and memory; the backend must not be used afterwards. */
   dispose?(): void;
-}
-
-/** One layer of a {@link DenseStep}: `z = x·W + b`, `a = φ(z)` over the batch's rows. */
-export interface DenseStepLayer {
-  /** Number of inputs (rows of W). */
-  inputSize: number;
-  /** Number of units (columns of W). */
-  units: number;
-  /** φ; other activations take the separate kernels. */
-  activation: 'relu' | 'linear';
-  /** inputSize × units */
-  W: FloatArray;
-  /** units */
-  b: FloatArray;
-  /** ∂L/∂W, overwritten. */
-  dW: FloatArray;
-  /** ∂L/∂b, overwritten. */
-  db: FloatArray;
-  /** rows × units */
-  z: FloatArray;
-  /** rows × units */
-  a: FloatArray;
-  /** δ = ∂L/∂z, rows × units */
-  dz: FloatArray;
-  /** ∂L/∂x, rows × inputSize; null for the first layer (not computed). */
-  dx: FloatArray | null;
-}
-
-/**
- * A batch through dense layers (layer l's input is layer l − 1's `a`, the first one's is `X`) whose
- * last layer is linear, with the loss L = (1/(rows·outputs)) Σ (a − y)². Keep the same object for
- * repeated steps: a backend may prepare it once (see {@link KernelBackend.denseStep}).
- */
-export interface DenseStep {
-  /** Rows (samples) of the batch. */
-  rows: number;
-  /** rows × the first layer's inputSize */
-  X: FloatArray;
-  /** rows × the last layer's units */
-  Y: FloatArray;
-  /** The layers, input side first. */
-  layers: DenseStepLayer[];
 }
 
 /**
@@ -165,6 +144,66 @@ export function jsAddRowVectorRelu(m: number, n: number, A: FloatArray, b: Float
 /** Reference ReLU backward mask (see {@link KernelBackend.reluBackward}). */
 export function jsReluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void {
   for (let t = 0; t < size; t++) dz[t] = z[t]! > 0 ? da[t]! : 0;
+}
+
+/** Reference copy (see {@link KernelBackend.copy}). */
+export function jsCopy(size: number, src: FloatArray, out: FloatArray): void {
+  out.set(src.length === size ? src : src.subarray(0, size));
+}
+
+/** Reference scaled difference (see {@link KernelBackend.scaledDifference}). */
+export function jsScaledDifference(size: number, c: number, a: FloatArray, b: FloatArray, out: FloatArray): void {
+  for (let t = 0; t < size; t++) out[t] = c * (a[t]! - b[t]!);
+}
+
+/**
+ * Reference sigmoid (see {@link KernelBackend.sigmoid}). `Math.exp` is fdlibm's `exp` on V8 (Node,
+ * Chromium): the bits of `portableExp`, which the wasm kernel uses (a test checks it); it is about
+ * three times faster than the portable port. Other engines may differ in the last bit.
+ */
+export function jsSigmoid(size: number, z: FloatArray, a: FloatArray): void {
+  for (let t = 0; t < size; t++) {
+    const v = z[t]!;
+    if (v >= 0) a[t] = 1 / (1 + Math.exp(-v));
+    else {
+      const e = Math.exp(v);
+      a[t] = e / (1 + e);
+    }
+  }
+}
+
+/** Reference sigmoid backward (see {@link KernelBackend.sigmoidBackward}). */
+export function jsSigmoidBackward(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void {
+  for (let t = 0; t < size; t++) {
+    const v = a[t]!;
+    dz[t] = da[t]! * v * (1 - v);
+  }
+}
+
+/** Reference tanh (see {@link KernelBackend.tanh}); `Math.tanh` is fdlibm's on V8, the bits of `portableTanh` (see {@link jsSigmoid}). */
+export function jsTanh(size: number, z: FloatArray, a: FloatArray): void {
+  for (let t = 0; t < size; t++) a[t] = Math.tanh(z[t]!);
+}
+
+/** Reference tanh backward (see {@link KernelBackend.tanhBackward}). */
+export function jsTanhBackward(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void {
+  for (let t = 0; t < size; t++) {
+    const v = a[t]!;
+    dz[t] = da[t]! * (1 - v * v);
+  }
+}
+
+/** Reference leaky ReLU (see {@link KernelBackend.leakyRelu}). */
+export function jsLeakyRelu(size: number, z: FloatArray, a: FloatArray, alpha: number): void {
+  for (let t = 0; t < size; t++) {
+    const v = z[t]!;
+    a[t] = v > 0 ? v : alpha * v;
+  }
+}
+
+/** Reference leaky ReLU backward (see {@link KernelBackend.leakyReluBackward}). */
+export function jsLeakyReluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray, alpha: number): void {
+  for (let t = 0; t < size; t++) dz[t] = z[t]! > 0 ? da[t]! : alpha * da[t]!;
 }
 
 /** Reference finiteness check (see {@link KernelBackend.allFinite}). */
@@ -434,15 +473,24 @@ export const jsBackend: KernelBackend = {
 };
 
 /** Optional kernels that jsBackend has, so every installed backend gets one (its own or jsBackend's). */
-type Filled = 'addRowVectorRelu' | 'reluBackward' | 'allFinite' | 'scaleBytes' | 'allocate';
+type Filled =
+  | 'addRowVectorRelu' | 'reluBackward' | 'allFinite' | 'scaleBytes' | 'allocate' | 'copy' | 'scaledDifference'
+  | 'sigmoid' | 'sigmoidBackward' | 'tanh' | 'tanhBackward' | 'leakyRelu' | 'leakyReluBackward';
 
 const CORE = ['gemm', 'addRowVector', 'sumRows'] as const;
 
-const FILLED: readonly Filled[] = ['addRowVectorRelu', 'reluBackward', 'allFinite', 'scaleBytes', 'allocate'];
+const FILLED: readonly Filled[] = [
+  'addRowVectorRelu', 'reluBackward', 'allFinite', 'scaleBytes', 'allocate', 'copy', 'scaledDifference',
+  'sigmoid', 'sigmoidBackward', 'tanh', 'tanhBackward', 'leakyRelu', 'leakyReluBackward',
+];
 
 /** The JavaScript references of the optional kernels. */
 function references(): Required<Pick<KernelBackend, Filled>> {
-  return { addRowVectorRelu: jsAddRowVectorRelu, reluBackward: jsReluBackward, allFinite: jsAllFinite, scaleBytes: jsScaleBytes, allocate };
+  return {
+    addRowVectorRelu: jsAddRowVectorRelu, reluBackward: jsReluBackward, allFinite: jsAllFinite, scaleBytes: jsScaleBytes, allocate,
+    copy: jsCopy, scaledDifference: jsScaledDifference, sigmoid: jsSigmoid, sigmoidBackward: jsSigmoidBackward,
+    tanh: jsTanh, tanhBackward: jsTanhBackward, leakyRelu: jsLeakyRelu, leakyReluBackward: jsLeakyReluBackward,
+  };
 }
 
 /**
@@ -464,6 +512,14 @@ function kernelsOf(backend: KernelBackend): Kernels {
     allFinite: backend.allFinite?.bind(backend) ?? js.allFinite,
     scaleBytes: backend.scaleBytes?.bind(backend) ?? js.scaleBytes,
     allocate: backend.allocate?.bind(backend) ?? js.allocate,
+    copy: backend.copy?.bind(backend) ?? js.copy,
+    scaledDifference: backend.scaledDifference?.bind(backend) ?? js.scaledDifference,
+    sigmoid: backend.sigmoid?.bind(backend) ?? js.sigmoid,
+    sigmoidBackward: backend.sigmoidBackward?.bind(backend) ?? js.sigmoidBackward,
+    tanh: backend.tanh?.bind(backend) ?? js.tanh,
+    tanhBackward: backend.tanhBackward?.bind(backend) ?? js.tanhBackward,
+    leakyRelu: backend.leakyRelu?.bind(backend) ?? js.leakyRelu,
+    leakyReluBackward: backend.leakyReluBackward?.bind(backend) ?? js.leakyReluBackward,
   };
   if (backend.adamStep) k.adamStep = backend.adamStep.bind(backend);
   return k;

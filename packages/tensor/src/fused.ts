@@ -1,4 +1,5 @@
 import { kernels } from './backend.js';
+import { hostCompute } from './capture.js';
 import { ShapeError, checkNumber } from './errors.js';
 import { type Matrix, assertSameShape, assertShape } from './matrix.js';
 
@@ -26,6 +27,63 @@ export function reluBackward(z: Matrix, da: Matrix, dz: Matrix): void {
 }
 
 /**
+ * `out = c·(A − B)` element-wise, each element computed in float64 and rounded once to `out`'s
+ * dtype (e.g. the mean-squared-error gradient 2(a − y)/n with c = 2/n). `out` may alias `A` or `B`.
+ */
+export function scaledDifference(c: number, A: Matrix, B: Matrix, out: Matrix): void {
+  assertSameShape('scaledDifference', A, B);
+  assertSameShape('scaledDifference output', A, out);
+  kernels().scaledDifference(A.size, c, A.data, B.data, out.data);
+}
+
+/**
+ * Logistic sigmoid `a = 1/(1 + e^(−z))` element-wise, computed as `e^z/(1 + e^z)` for z < 0 so that
+ * nothing overflows; in float64 with fdlibm's `exp` (`Math.exp` on V8, `portableExp` in WebAssembly:
+ * the same bits), rounded once to `a`'s dtype, so the backends give the same bits on V8. `a` may alias `z`.
+ */
+export function sigmoid(z: Matrix, a: Matrix): void {
+  assertSameShape('sigmoid', z, a);
+  kernels().sigmoid(z.size, z.data, a.data);
+}
+
+/** Sigmoid backward from its output `a`: `dz = da ⊙ a ⊙ (1 − a)`, in float64 rounded once. `dz` may alias `da`. */
+export function sigmoidBackward(a: Matrix, da: Matrix, dz: Matrix): void {
+  assertSameShape('sigmoidBackward da', a, da);
+  assertSameShape('sigmoidBackward dz', a, dz);
+  kernels().sigmoidBackward(a.size, a.data, da.data, dz.data);
+}
+
+/**
+ * `a = tanh(z)` element-wise, in float64 with fdlibm's `tanh` (`Math.tanh` on V8, `portableTanh` in
+ * WebAssembly: the same bits), rounded once to `a`'s dtype, so the backends give the same bits on V8.
+ * `a` may alias `z`.
+ */
+export function tanh(z: Matrix, a: Matrix): void {
+  assertSameShape('tanh', z, a);
+  kernels().tanh(z.size, z.data, a.data);
+}
+
+/** tanh backward from its output `a`: `dz = da ⊙ (1 − a²)`, in float64 rounded once. `dz` may alias `da`. */
+export function tanhBackward(a: Matrix, da: Matrix, dz: Matrix): void {
+  assertSameShape('tanhBackward da', a, da);
+  assertSameShape('tanhBackward dz', a, dz);
+  kernels().tanhBackward(a.size, a.data, da.data, dz.data);
+}
+
+/** Leaky ReLU `a = z > 0 ? z : α·z` element-wise (the product rounded once to `a`'s dtype). `a` may alias `z`. */
+export function leakyRelu(z: Matrix, a: Matrix, alpha: number): void {
+  assertSameShape('leakyRelu', z, a);
+  kernels().leakyRelu(z.size, z.data, a.data, alpha);
+}
+
+/** Leaky ReLU backward `dz = z > 0 ? da : α·da` element-wise. `dz` may alias `da`. */
+export function leakyReluBackward(z: Matrix, da: Matrix, dz: Matrix, alpha: number): void {
+  assertSameShape('leakyReluBackward da', z, da);
+  assertSameShape('leakyReluBackward dz', z, dz);
+  kernels().leakyReluBackward(z.size, z.data, da.data, dz.data, alpha);
+}
+
+/**
  * Bytes to floats: `out[t] = bytes[t] / divisor` (row-major, `bytes.length` = `out.size`), the
  * division in float64 rounded to `out`'s dtype, on the installed backend. For pixels: divisor 255.
  */
@@ -34,6 +92,7 @@ export function bytesToFloat(bytes: Uint8Array, divisor: number, out: Matrix): M
     throw new ShapeError(`bytesToFloat: ${bytes.length} bytes for a ${out.rows}×${out.cols} output (${out.size} elements)`);
   }
   checkNumber('divisor', divisor, (v) => v !== 0, 'a finite nonzero number');
+  hostCompute('bytesToFloat');
   kernels().scaleBytes(out.size, bytes, divisor, out.data);
   return out;
 }

@@ -47,9 +47,12 @@ export {
 } from './ops.js';
 export {
   jsBackend, getBackend, setBackend, withBackend, kernels, backendInfo, allocateMatrix, type KernelBackend, type Kernels, type BackendInfo,
-  type AdamStepScalars, type DenseStep, type DenseStepLayer,
+  type AdamStepScalars,
 } from './backend.js';
-export { biasReluForward, reluBackward, bytesToFloat } from './fused.js';
+export {
+  biasReluForward, reluBackward, scaledDifference, sigmoid, sigmoidBackward, tanh, tanhBackward, leakyRelu, leakyReluBackward, bytesToFloat,
+} from './fused.js';
+export { capture, hostCompute, CaptureDeclined, type Replay } from './capture.js';
 export {
   createWasmBackend,
   createWasmBackendSync,
@@ -59,5 +62,7 @@ export {
 } from './wasm/backend.js';
 export { Rng, type RngState } from './rng.js';
 export { log as portableLog } from './fdlibm-log.js';
+export { exp as portableExp } from './fdlibm-exp.js';
+export { tanh as portableTanh, expm1 as portableExpm1 } from './fdlibm-tanh.js';
 export { encodeSafetensors, decodeSafetensors, type SafetensorsLimits, type SafetensorsContent } from './safetensors.js';
 export { parseJsonSafely, isForbiddenKey } from './json.js';

@@ -1,4 +1,5 @@
 import { kernels } from './backend.js';
+import { hostCompute } from './capture.js';
 import { InvalidOptionError, ShapeError } from './errors.js';
 import { type Matrix, assertSameShape, assertShape } from './matrix.js';
 
@@ -57,6 +58,7 @@ export function sum(A: Matrix, axis: 0 | 1, out: Matrix): Matrix {
     kernels().sumRows(A.rows, A.cols, A.data, 0, out.data);
   } else if (axis === 1) {
     assertShape('sum(axis 1) output', out, A.rows, 1);
+    hostCompute('sum(axis 1)');
     const n = A.cols;
     for (let i = 0; i < A.rows; i++) {
       let s = 0;
@@ -71,6 +73,7 @@ export function sum(A: Matrix, axis: 0 | 1, out: Matrix): Matrix {
 
 /** Mean along an axis (see {@link sum}). */
 export function mean(A: Matrix, axis: 0 | 1, out: Matrix): Matrix {
+  hostCompute('mean');
   sum(A, axis, out);
   const count = axis === 0 ? A.rows : A.cols;
   if (count > 0) for (let t = 0; t < out.data.length; t++) out.data[t] = out.data[t]! / count;
@@ -79,6 +82,7 @@ export function mean(A: Matrix, axis: 0 | 1, out: Matrix): Matrix {
 
 /** Sum of all elements (in float64, in storage order). */
 export function sumAll(A: Matrix): number {
+  hostCompute('sumAll');
   let s = 0;
   const d = A.data;
   for (let t = 0; t < d.length; t++) s += d[t]!;
@@ -87,6 +91,7 @@ export function sumAll(A: Matrix): number {
 
 /** Index of the largest element of each row (first on ties); NaN is never chosen over a number. */
 export function argmaxRows(A: Matrix, out: Int32Array = new Int32Array(A.rows)): Int32Array {
+  hostCompute('argmaxRows');
   if (out.length !== A.rows) throw new ShapeError(`argmaxRows: output has length ${out.length}, expected ${A.rows}`);
   if (A.cols === 0) throw new ShapeError('argmaxRows: matrix has no columns');
   const n = A.cols;
@@ -110,6 +115,7 @@ export function argmaxRows(A: Matrix, out: Int32Array = new Int32Array(A.rows)):
  * `out` may have a different dtype than `A`.
  */
 export function gatherRows(A: Matrix, index: ArrayLike<number>, out: Matrix, start = 0): Matrix {
+  hostCompute('gatherRows');
   if (out.cols !== A.cols) throw new ShapeError(`gatherRows: output has ${out.cols} columns, expected ${A.cols}`);
   if (start < 0 || start + out.rows > index.length) {
     throw new ShapeError(`gatherRows: rows ${start}..${start + out.rows} exceed an index of length ${index.length}`);
@@ -134,18 +140,20 @@ export function gatherRows(A: Matrix, index: ArrayLike<number>, out: Matrix, sta
 /** `out ← A` (same shape; dtype may differ). */
 export function copy(A: Matrix, out: Matrix): Matrix {
   assertSameShape('copy', A, out);
-  out.data.set(A.data);
+  kernels().copy(A.size, A.data, out.data);
   return out;
 }
 
 /** Sets every element of `A` to `value`. */
 export function fill(A: Matrix, value: number): Matrix {
+  hostCompute('fill');
   A.data.fill(value);
   return A;
 }
 
 /** `out[t] = f(A[t])` elementwise; `out` may alias `A`. */
 export function map(A: Matrix, f: (x: number) => number, out: Matrix): Matrix {
+  hostCompute('map');
   assertSameShape('map', A, out);
   const a = A.data;
   const o = out.data;
@@ -155,6 +163,7 @@ export function map(A: Matrix, f: (x: number) => number, out: Matrix): Matrix {
 
 /** `out[t] = f(A[t], B[t])` elementwise; `out` may alias either input. */
 export function zip(A: Matrix, B: Matrix, f: (x: number, y: number) => number, out: Matrix): Matrix {
+  hostCompute('zip');
   assertSameShape('zip', A, B);
   assertSameShape('zip output', A, out);
   const a = A.data;
@@ -166,6 +175,7 @@ export function zip(A: Matrix, B: Matrix, f: (x: number, y: number) => number, o
 
 /** `out = A + B`. */
 export function add(A: Matrix, B: Matrix, out: Matrix): Matrix {
+  hostCompute('add');
   assertSameShape('add', A, B);
   assertSameShape('add output', A, out);
   const a = A.data, b = B.data, o = out.data;
@@ -175,6 +185,7 @@ export function add(A: Matrix, B: Matrix, out: Matrix): Matrix {
 
 /** `out = A − B`. */
 export function sub(A: Matrix, B: Matrix, out: Matrix): Matrix {
+  hostCompute('sub');
   assertSameShape('sub', A, B);
   assertSameShape('sub output', A, out);
   const a = A.data, b = B.data, o = out.data;
@@ -184,6 +195,7 @@ export function sub(A: Matrix, B: Matrix, out: Matrix): Matrix {
 
 /** `out = A ⊙ B` (Hadamard product). */
 export function hadamard(A: Matrix, B: Matrix, out: Matrix): Matrix {
+  hostCompute('hadamard');
   assertSameShape('hadamard', A, B);
   assertSameShape('hadamard output', A, out);
   const a = A.data, b = B.data, o = out.data;
@@ -193,6 +205,7 @@ export function hadamard(A: Matrix, B: Matrix, out: Matrix): Matrix {
 
 /** `out = s·A`. */
 export function scale(A: Matrix, s: number, out: Matrix): Matrix {
+  hostCompute('scale');
   assertSameShape('scale', A, out);
   const a = A.data, o = out.data;
   for (let t = 0; t < a.length; t++) o[t] = s * a[t]!;
@@ -201,6 +214,7 @@ export function scale(A: Matrix, s: number, out: Matrix): Matrix {
 
 /** `Y ← α·X + Y` (BLAS axpy). */
 export function axpy(alpha: number, X: Matrix, Y: Matrix): Matrix {
+  hostCompute('axpy');
   assertSameShape('axpy', X, Y);
   const x = X.data, y = Y.data;
   for (let t = 0; t < x.length; t++) y[t] = y[t]! + alpha * x[t]!;
@@ -209,6 +223,7 @@ export function axpy(alpha: number, X: Matrix, Y: Matrix): Matrix {
 
 /** `out = Aᵀ`; `out` must not alias `A`. */
 export function transpose(A: Matrix, out: Matrix): Matrix {
+  hostCompute('transpose');
   assertShape('transpose output', out, A.cols, A.rows);
   if (out.data === A.data) throw new ShapeError('transpose: output must not alias the input');
   for (let i = 0; i < A.rows; i++) for (let j = 0; j < A.cols; j++) out.data[j * A.rows + i] = A.data[i * A.cols + j]!;
@@ -217,6 +232,7 @@ export function transpose(A: Matrix, out: Matrix): Matrix {
 
 /** Σ A[t]·B[t] (Frobenius inner product). */
 export function dot(A: Matrix, B: Matrix): number {
+  hostCompute('dot');
   assertSameShape('dot', A, B);
   let s = 0;
   for (let t = 0; t < A.data.length; t++) s += A.data[t]! * B.data[t]!;
@@ -237,6 +253,7 @@ export function norm(A: Matrix): number {
 
 /** max |A[t]| (0 for an empty matrix; NaN if any element is NaN). */
 export function maxAbs(A: Matrix): number {
+  hostCompute('maxAbs');
   let m = 0;
   for (let t = 0; t < A.data.length; t++) {
     const v = Math.abs(A.data[t]!);
@@ -248,5 +265,6 @@ export function maxAbs(A: Matrix): number {
 
 /** Whether every element is finite. */
 export function isFinite(A: Matrix): boolean {
+  hostCompute('isFinite');
   return kernels().allFinite(A.size, A.data);
 }

@@ -1,8 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  getBackend, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, setBackend, withBackend,
+  getBackend, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, jsScaledDifference, jsSigmoid,
+  jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, setBackend, withBackend,
 } from '../backend.js';
+import { exp as portableExp } from '../fdlibm-exp.js';
+import { expm1 as portableExpm1, tanh as portableTanh } from '../fdlibm-tanh.js';
 import { StateError } from '../errors.js';
 import { biasReluForward, bytesToFloat, reluBackward } from '../fused.js';
 import { type DType, type FloatArray, Matrix, allocate } from '../matrix.js';
@@ -374,6 +377,87 @@ describe('wasm row-vector and fused kernels', () => {
     );
   });
 
+  it('scaledDifference, sigmoid, tanh and their backward kernels equal the reference bit for bit (also in place; extremes, NaN and ±∞)', () => {
+    const extremes = [0, -0, 1, -1, 30, -30, 40, -40, 709.8, -709.8, 745.2, -745.2, 1e-300, -1e-300, Infinity, -Infinity, NaN];
+    fc.assert(
+      fc.property(shape, fc.double({ min: 0.1, max: 60, noNaN: true }), ({ m, n, seed, dtype, resident }, spread) => {
+        const rng = new Rng(seed);
+        const size = m * n;
+        const z = alloc(resident, rng, size, dtype);
+        for (let t = 0; t < size; t++) z[t] = z[t]! * spread;
+        extremes.forEach((v, t) => t < size && rng.uniform() < 0.3 && (z[t] = v));
+        const da = alloc(resident, rng, size, dtype);
+        const expected = allocate(dtype, size), got = allocate(dtype, size);
+        jsSigmoid(size, z, expected);
+        single.sigmoid!(size, z, got);
+        expect(sameBits(got, expected)).toBe(true);
+        const a = alloc(resident, rng, size, dtype);
+        a.set(expected);
+        jsSigmoidBackward(size, a, da, expected);
+        single.sigmoidBackward!(size, a, da, got);
+        expect(sameBits(got, expected)).toBe(true);
+        jsTanh(size, z, expected);
+        single.tanh!(size, z, got);
+        expect(sameBits(got, expected)).toBe(true);
+        jsTanhBackward(size, a, da, expected);
+        single.tanhBackward!(size, a, da, got);
+        expect(sameBits(got, expected)).toBe(true);
+        jsScaledDifference(size, 2 / size, a, da, expected);
+        two.scaledDifference!(size, 2 / size, a, da, got);
+        expect(sameBits(got, expected)).toBe(true);
+        // In place, on the other backend.
+        jsSigmoidBackward(size, a, da, expected);
+        two.sigmoidBackward!(size, a, da, da);
+        expect(sameBits(da, expected)).toBe(true);
+        jsSigmoid(size, z, expected);
+        two.sigmoid!(size, z, z);
+        expect(sameBits(z, expected)).toBe(true);
+      }),
+    );
+  });
+
+  it('leakyRelu and its backward equal the reference bit for bit (also in place; NaN and −0)', () => {
+    fc.assert(
+      fc.property(shape, fc.constantFrom(0.01, 0.2, 0.3, 1 / 3), ({ m, n, seed, dtype, resident }, alpha) => {
+        const rng = new Rng(seed);
+        const size = m * n;
+        const z = alloc(resident, rng, size, dtype);
+        z[0] = NaN;
+        if (size > 1) z[1] = -0;
+        const da = alloc(resident, rng, size, dtype);
+        const expected = allocate(dtype, size), got = allocate(dtype, size);
+        jsLeakyRelu(size, z, expected, alpha);
+        single.leakyRelu!(size, z, got, alpha);
+        expect(sameBits(got, expected)).toBe(true);
+        jsLeakyReluBackward(size, z, da, expected, alpha);
+        single.leakyReluBackward!(size, z, da, got, alpha);
+        expect(sameBits(got, expected)).toBe(true);
+        two.leakyReluBackward!(size, z, da, da, alpha);
+        expect(sameBits(da, expected)).toBe(true);
+        jsLeakyRelu(size, z, expected, alpha);
+        two.leakyRelu!(size, z, z, alpha);
+        expect(sameBits(z, expected)).toBe(true);
+      }),
+    );
+  });
+
+  it('portableExp, portableExpm1 and portableTanh equal Math.exp, Math.expm1 and Math.tanh (V8, fdlibm) bit for bit', () => {
+    const rng = new Rng(12);
+    const bits = new Float64Array(1), words = new Uint32Array(bits.buffer);
+    const xs: number[] = [0, -0, 1, -1, 2 ** -28, -(2 ** -28), 0.5 * Math.LN2, 1.5 * Math.LN2, 709.08, 709.78, 709.79, -708.4, -745.13, -745.14, Infinity, -Infinity];
+    for (let i = 0; i < 100_000; i++) xs.push((2 * rng.uniform() - 1) * 750, (2 * rng.uniform() - 1) * 2, 5 * rng.normal());
+    for (let i = 0; i < 20_000; i++) {
+      words[0] = Math.floor(rng.uniform() * 2 ** 32);
+      words[1] = Math.floor(rng.uniform() * 2 ** 32);
+      xs.push(bits[0]!);
+    }
+    xs.push(22, -22, 21.99, 2 ** -55, -(2 ** -55), 0.25, -0.25, 1e-3, -1e-3, -40, -38.9, NaN);
+    const same = (f: (x: number) => number, g: (x: number) => number) => (x: number) => Object.is(f(x), g(x)) || (Number.isNaN(f(x)) && Number.isNaN(g(x)));
+    expect(xs.filter((x) => !same(portableExp, Math.exp)(x))).toEqual([]);
+    expect(xs.filter((x) => !same(portableExpm1, Math.expm1)(x))).toEqual([]);
+    expect(xs.filter((x) => !same(portableTanh, Math.tanh)(x))).toEqual([]);
+  });
+
   it('scaleBytes equals the reference bit for bit (every byte value; f32 and non-f32 divisors)', () => {
     const every = Uint8Array.from({ length: 256 }, (_, b) => b);
     for (const dtype of ['float32', 'float64'] as const) {
@@ -473,9 +557,9 @@ describe('wasm memory', () => {
       const C = new Float32Array(4);
       plain.gemm(false, false, 2, 2, 1, 1, Float32Array.of(1, 2), Float32Array.of(3, 4), 0, C);
       expect(Array.from(C)).toEqual([3, 4, 6, 8]);
-      // Buffers cannot live in plain memory, so no dense step is offered (layers use the separate kernels).
-      expect((plain as { denseStep?: unknown }).denseStep).toBeUndefined();
-      expect(typeof (single as { denseStep?: unknown }).denseStep).toBe('function');
+      // Buffers cannot live in plain memory, so no capture is offered (layers call the kernels one by one).
+      expect('beginCapture' in plain && plain.beginCapture !== undefined).toBe(false);
+      expect(typeof (single as { beginCapture?: unknown }).beginCapture).toBe('function');
       plain.dispose?.();
     } finally {
       vi.unstubAllGlobals();

@@ -1,11 +1,13 @@
 import {
-  type AdamStepScalars, type BackendInfo, type DenseStep, backendInfo, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, type KernelBackend, setBackend,
+  type AdamStepScalars, type BackendInfo, backendInfo, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsCopy, jsReluBackward, jsScaleBytes,
+  jsSigmoid, jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, type KernelBackend, setBackend,
 } from '../backend.js';
+import { CaptureDeclined, type Replay } from '../capture.js';
 import { InvalidOptionError, StateError, formatValue } from '../errors.js';
 import type { DType, FloatArray } from '../matrix.js';
 import { kernelsSharedWasm, kernelsWasm } from './kernels.wasm.js';
 import { Arena, alignUp } from './memory.js';
-import { type Program, type StepPrograms, recordDenseStep, sameStep } from './program.js';
+import { type Program, Recorder, type Schedule } from './program.js';
 import {
   ADAM_BLOCK, OP_ADAM_F32, OP_ADAM_F64, OP_GEMM_F32, OP_GEMM_F64, OP_PROGRAM_F32, OP_PROGRAM_F64, OP_SPARSE_F32, OP_SPARSE_F64,
   WorkerPool, type WorkerThreadsModule, nodeWorkerThreads,
@@ -35,6 +37,20 @@ interface Kernels {
   sumRowsF64: (m: number, n: number, pA: number, beta: number, pOut: number) => void;
   reluBackwardF32: (size: number, pz: number, pda: number, pdz: number) => void;
   reluBackwardF64: (size: number, pz: number, pda: number, pdz: number) => void;
+  scaledDifferenceF32: (size: number, pa: number, pb: number, pOut: number, c: number) => void;
+  scaledDifferenceF64: (size: number, pa: number, pb: number, pOut: number, c: number) => void;
+  sigmoidF32: (size: number, pz: number, pa: number) => void;
+  sigmoidF64: (size: number, pz: number, pa: number) => void;
+  sigmoidBackwardF32: (size: number, pa: number, pda: number, pdz: number) => void;
+  sigmoidBackwardF64: (size: number, pa: number, pda: number, pdz: number) => void;
+  tanhF32: (size: number, pz: number, pa: number) => void;
+  tanhF64: (size: number, pz: number, pa: number) => void;
+  tanhBackwardF32: (size: number, pa: number, pda: number, pdz: number) => void;
+  tanhBackwardF64: (size: number, pa: number, pda: number, pdz: number) => void;
+  leakyReluF32: (size: number, pz: number, pa: number, alpha: number) => void;
+  leakyReluF64: (size: number, pz: number, pa: number, alpha: number) => void;
+  leakyReluBackwardF32: (size: number, pz: number, pda: number, pdz: number, alpha: number) => void;
+  leakyReluBackwardF64: (size: number, pz: number, pda: number, pdz: number, alpha: number) => void;
   adamF32: AdamKernel;
   adamF64: AdamKernel;
   allFiniteF32: (size: number, p: number) => number;
@@ -91,11 +107,12 @@ const MIN_SPARSE_WORK = 1 << 20;
 const SPARSE_FRACTION = 0.4;
 
 /**
- * Multiply-adds of a dense step (forward, δ·Wᵀ and xᵀδ) below which it runs on one thread. A split
- * step pays for moving the weights and every row's activations between the cores' caches; measured
- * here, the Runge 1-50-50-1 step on batches of 64 (500k) ran no faster on two threads.
+ * Multiply-adds of a captured sequence (its products) below which its replay runs on one thread. A
+ * split replay pays for moving the weights and every row's activations between the cores' caches;
+ * measured here, a training step of the Runge 1-50-50-1 network on batches of 64 (500k) ran no
+ * faster on two threads.
  */
-const MIN_SPLIT_STEP = 1 << 21;
+const MIN_SPLIT_REPLAY = 1 << 21;
 
 /** Parameters below which an Adam update stays on one thread (about 35 µs of work). */
 const MIN_SPLIT_ADAM = 1 << 14;
@@ -162,15 +179,16 @@ class WasmBackend implements KernelBackend {
   private readonly arena: Arena;
   private pool: WorkerPool | undefined;
   private disposed = false;
-  /** Recorded dense steps (see {@link denseStep}). */
-  private readonly steps = new WeakMap<DenseStep, StepPrograms>();
-  /** How many dense steps ran as recorded programs (for tests and diagnostics). */
-  programSteps = 0;
+  /** The capture in progress (see {@link beginCapture}). */
+  private recorder: Recorder | undefined;
+  /** How many captured sequences were replayed (for tests and diagnostics). */
+  replays = 0;
   /**
-   * {@link KernelBackend.denseStep}, offered only on shared memory: without it the layers' buffers
-   * cannot live in wasm memory (see `allocate`), so a step could never run as a program.
+   * {@link KernelBackend.beginCapture} and `endCapture`, offered only on shared memory: without it
+   * buffers cannot live in wasm memory (see `allocate`), so no call could be recorded.
    */
-  readonly denseStep: ((step: DenseStep) => boolean) | undefined;
+  readonly beginCapture: (() => void) | undefined;
+  readonly endCapture: ((declined: boolean) => Replay | undefined) | undefined;
 
   constructor(threads: number, module: WebAssembly.Module, shared: boolean, workerThreads: WorkerThreadsModule | undefined) {
     // The module's static data ends below 64 KiB; the heap starts at the second page.
@@ -179,7 +197,8 @@ class WasmBackend implements KernelBackend {
     if (this.x.heapBase() > 65536) throw new StateError('wasm backend: module data overlaps the heap');
     this.threads = workerThreads !== undefined ? threads : 1;
     if (workerThreads !== undefined) this.pool = new WorkerPool(workerThreads, this.arena, module, this.x, threads - 1);
-    this.denseStep = shared ? (step) => this.recordedStep(step) : undefined;
+    this.beginCapture = shared ? () => this.startRecording() : undefined;
+    this.endCapture = shared ? (declined) => this.stopRecording(declined) : undefined;
   }
 
   /** Resolves when every worker thread can take work. */
@@ -193,8 +212,14 @@ class WasmBackend implements KernelBackend {
     return this.pool?.available() ?? false;
   }
 
-  private check(): void {
+  private alive(): void {
     if (this.disposed) throw new StateError('wasm backend: used after dispose()');
+  }
+
+  /** Before a kernel that cannot be recorded: the backend is alive and not capturing. */
+  private check(): void {
+    this.alive();
+    if (this.recorder !== undefined) throw new CaptureDeclined('a kernel that cannot be recorded was called');
   }
 
   /**
@@ -221,6 +246,11 @@ class WasmBackend implements KernelBackend {
     transA: boolean, transB: boolean, m: number, n: number, k: number,
     alpha: number, A: FloatArray, B: FloatArray, beta: number, C: FloatArray,
   ): void {
+    if (this.recorder !== undefined) {
+      this.alive();
+      this.recorder.gemm(transA, transB, m, n, k, alpha, A, B, beta, C);
+      return;
+    }
     this.check();
     if (m === 0 || n === 0) return;
     if (k === 0 || alpha === 0 || !sameDtype(A, C) || !sameDtype(B, C)) {
@@ -298,6 +328,11 @@ class WasmBackend implements KernelBackend {
   }
 
   addRowVector(m: number, n: number, A: FloatArray, b: FloatArray, out: FloatArray): void {
+    if (this.recorder !== undefined) {
+      this.alive();
+      this.recorder.addRowVector(m, n, A, b, out);
+      return;
+    }
     this.check();
     if (!sameDtype(A, out) || !sameDtype(b, out)) {
       jsBackend.addRowVector(m, n, A, b, out);
@@ -316,6 +351,11 @@ class WasmBackend implements KernelBackend {
   }
 
   sumRows(m: number, n: number, A: FloatArray, beta: number, out: FloatArray): void {
+    if (this.recorder !== undefined) {
+      this.alive();
+      this.recorder.sumRows(m, n, A, beta, out);
+      return;
+    }
     this.check();
     if (!sameDtype(A, out)) {
       jsBackend.sumRows(m, n, A, beta, out);
@@ -332,6 +372,11 @@ class WasmBackend implements KernelBackend {
   }
 
   addRowVectorRelu(m: number, n: number, A: FloatArray, b: FloatArray, z: FloatArray, a: FloatArray): void {
+    if (this.recorder !== undefined) {
+      this.alive();
+      this.recorder.addRowVectorRelu(m, n, A, b, z, a);
+      return;
+    }
     this.check();
     if (!sameDtype(A, z) || !sameDtype(b, z) || !sameDtype(a, z)) {
       jsAddRowVectorRelu(m, n, A, b, z, a);
@@ -351,6 +396,11 @@ class WasmBackend implements KernelBackend {
   }
 
   reluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void {
+    if (this.recorder !== undefined) {
+      this.alive();
+      this.recorder.reluBackward(size, z, da, dz);
+      return;
+    }
     this.check();
     if (!sameDtype(z, dz) || !sameDtype(da, dz)) {
       jsReluBackward(size, z, da, dz);
@@ -395,29 +445,189 @@ class WasmBackend implements KernelBackend {
     return true;
   }
 
-  /**
-   * Runs a {@link DenseStep} as three recorded programs: the transposed weights; the forward and
-   * backward passes, in ranges of rows; the weight and bias gradients, in ranges of their rows. With
-   * {@link MIN_SPLIT_STEP} multiply-adds or more, the ranges are one per thread and the pool runs them.
-   * The programs are recorded at the first step of `step` and replayed while it addresses the same
-   * arrays: one call replaces a dozen kernel calls from JavaScript.
-   */
-  private recordedStep(step: DenseStep): boolean {
-    this.check();
-    let programs = this.steps.get(step);
-    if (programs === undefined || !sameStep(programs, step)) {
-      const work = step.rows * step.layers.reduce((s, l) => s + l.inputSize * l.units, 0) * 3;
-      programs = recordDenseStep(this.arena, step, work >= MIN_SPLIT_STEP ? this.threads : 1);
-      if (programs === undefined) return false;
-      this.steps.set(step, programs);
+  copy(size: number, src: FloatArray, out: FloatArray): void {
+    if (this.recorder !== undefined) {
+      this.alive();
+      this.recorder.copy(size, src, out);
+      return;
     }
-    const f32 = step.X instanceof Float32Array;
-    const { transposes, rows, gradients } = programs;
-    this.runProgram(transposes, f32);
-    this.runProgram(rows, f32);
-    this.runProgram(gradients, f32);
-    this.programSteps++;
-    return true;
+    this.check();
+    jsCopy(size, src, out);
+  }
+
+  scaledDifference(size: number, c: number, a: FloatArray, b: FloatArray, out: FloatArray): void {
+    if (this.recorder !== undefined) {
+      this.alive();
+      this.recorder.scaledDifference(size, c, a, b, out);
+      return;
+    }
+    this.check();
+    if (!sameDtype(a, out) || !sameDtype(b, out)) {
+      jsBackend.scaledDifference!(size, c, a, b, out);
+      return;
+    }
+    const f32 = out instanceof Float32Array;
+    const bytes = alignUp(size * (f32 ? 4 : 8));
+    const base = this.arena.scratch(3 * bytes);
+    const pa = this.place(a, size, base, true);
+    const pb = this.place(b, size, base + bytes, true);
+    const pOut = out === a ? pa : out === b ? pb : this.place(out, size, base + 2 * bytes, false);
+    (f32 ? this.x.scaledDifferenceF32 : this.x.scaledDifferenceF64)(size, pa, pb, pOut, c);
+    this.copyOut(out, size, pOut);
+  }
+
+  sigmoid(size: number, z: FloatArray, a: FloatArray): void {
+    if (this.recorder !== undefined) {
+      this.alive();
+      this.recorder.sigmoid(size, z, a);
+      return;
+    }
+    this.check();
+    if (!sameDtype(z, a)) {
+      jsSigmoid(size, z, a);
+      return;
+    }
+    const f32 = a instanceof Float32Array;
+    const bytes = alignUp(size * (f32 ? 4 : 8));
+    const base = this.arena.scratch(2 * bytes);
+    const pz = this.place(z, size, base, true);
+    const pa = a === z ? pz : this.place(a, size, base + bytes, false);
+    (f32 ? this.x.sigmoidF32 : this.x.sigmoidF64)(size, pz, pa);
+    this.copyOut(a, size, pa);
+  }
+
+  sigmoidBackward(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void {
+    if (this.recorder !== undefined) {
+      this.alive();
+      this.recorder.sigmoidBackward(size, a, da, dz);
+      return;
+    }
+    this.check();
+    if (!sameDtype(a, dz) || !sameDtype(da, dz)) {
+      jsSigmoidBackward(size, a, da, dz);
+      return;
+    }
+    const f32 = dz instanceof Float32Array;
+    const bytes = alignUp(size * (f32 ? 4 : 8));
+    const base = this.arena.scratch(3 * bytes);
+    const pa = this.place(a, size, base, true);
+    const pda = this.place(da, size, base + bytes, true);
+    const pdz = dz === da ? pda : dz === a ? pa : this.place(dz, size, base + 2 * bytes, false);
+    (f32 ? this.x.sigmoidBackwardF32 : this.x.sigmoidBackwardF64)(size, pa, pda, pdz);
+    this.copyOut(dz, size, pdz);
+  }
+
+  tanh(size: number, z: FloatArray, a: FloatArray): void {
+    if (this.recorder !== undefined) {
+      this.alive();
+      this.recorder.tanh(size, z, a);
+      return;
+    }
+    this.check();
+    if (!sameDtype(z, a)) {
+      jsTanh(size, z, a);
+      return;
+    }
+    const f32 = a instanceof Float32Array;
+    const bytes = alignUp(size * (f32 ? 4 : 8));
+    const base = this.arena.scratch(2 * bytes);
+    const pz = this.place(z, size, base, true);
+    const pa = a === z ? pz : this.place(a, size, base + bytes, false);
+    (f32 ? this.x.tanhF32 : this.x.tanhF64)(size, pz, pa);
+    this.copyOut(a, size, pa);
+  }
+
+  tanhBackward(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void {
+    if (this.recorder !== undefined) {
+      this.alive();
+      this.recorder.tanhBackward(size, a, da, dz);
+      return;
+    }
+    this.check();
+    if (!sameDtype(a, dz) || !sameDtype(da, dz)) {
+      jsTanhBackward(size, a, da, dz);
+      return;
+    }
+    const f32 = dz instanceof Float32Array;
+    const bytes = alignUp(size * (f32 ? 4 : 8));
+    const base = this.arena.scratch(3 * bytes);
+    const pa = this.place(a, size, base, true);
+    const pda = this.place(da, size, base + bytes, true);
+    const pdz = dz === da ? pda : dz === a ? pa : this.place(dz, size, base + 2 * bytes, false);
+    (f32 ? this.x.tanhBackwardF32 : this.x.tanhBackwardF64)(size, pa, pda, pdz);
+    this.copyOut(dz, size, pdz);
+  }
+
+  leakyRelu(size: number, z: FloatArray, a: FloatArray, alpha: number): void {
+    if (this.recorder !== undefined) {
+      this.alive();
+      this.recorder.leakyRelu(size, z, a, alpha);
+      return;
+    }
+    this.check();
+    if (!sameDtype(z, a)) {
+      jsLeakyRelu(size, z, a, alpha);
+      return;
+    }
+    const f32 = a instanceof Float32Array;
+    const bytes = alignUp(size * (f32 ? 4 : 8));
+    const base = this.arena.scratch(2 * bytes);
+    const pz = this.place(z, size, base, true);
+    const pa = a === z ? pz : this.place(a, size, base + bytes, false);
+    (f32 ? this.x.leakyReluF32 : this.x.leakyReluF64)(size, pz, pa, alpha);
+    this.copyOut(a, size, pa);
+  }
+
+  leakyReluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray, alpha: number): void {
+    if (this.recorder !== undefined) {
+      this.alive();
+      this.recorder.leakyReluBackward(size, z, da, dz, alpha);
+      return;
+    }
+    this.check();
+    if (!sameDtype(z, dz) || !sameDtype(da, dz)) {
+      jsLeakyReluBackward(size, z, da, dz, alpha);
+      return;
+    }
+    const f32 = dz instanceof Float32Array;
+    const bytes = alignUp(size * (f32 ? 4 : 8));
+    const base = this.arena.scratch(3 * bytes);
+    const pz = this.place(z, size, base, true);
+    const pda = this.place(da, size, base + bytes, true);
+    const pdz = dz === da ? pda : dz === z ? pz : this.place(dz, size, base + 2 * bytes, false);
+    (f32 ? this.x.leakyReluBackwardF32 : this.x.leakyReluBackwardF64)(size, pz, pda, pdz, alpha);
+    this.copyOut(dz, size, pdz);
+  }
+
+  private startRecording(): void {
+    this.check();
+    this.recorder = new Recorder(this.arena);
+  }
+
+  /**
+   * The recorded calls as a replay: one program on one thread (below {@link MIN_SPLIT_REPLAY}
+   * multiply-adds), else phases whose independent units the pool's threads share.
+   */
+  private stopRecording(declined: boolean): Replay | undefined {
+    const recorder = this.recorder;
+    this.recorder = undefined;
+    if (declined || recorder === undefined) return undefined;
+    const schedule = recorder.schedule(this.threads, MIN_SPLIT_REPLAY);
+    const kernels = recorder.calls.length;
+    // The replay keeps the programs and the buffers they write (e.g. transposed operands) alive.
+    const buffers = recorder.buffers;
+    return {
+      kernels,
+      run: () => {
+        this.check();
+        this.replay(schedule, buffers);
+      },
+    };
+  }
+
+  private replay({ phases, f32 }: Schedule, _buffers: FloatArray[]): void {
+    for (const program of phases) this.runProgram(program, f32);
+    this.replays++;
   }
 
   /** Runs a program's units on the pool's threads (each claims whole units), or all on this one. */
@@ -454,7 +664,7 @@ class WasmBackend implements KernelBackend {
   }
 
   allocate(dtype: DType, length: number): FloatArray {
-    this.check();
+    this.alive();
     // A non-shared memory detaches its old views when it grows, so only shared memory can lend them.
     if (!this.arena.shared) return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
     return this.arena.allocateResident(dtype, length);

@@ -1,12 +1,12 @@
-import type { DenseStep } from '../backend.js';
-import { InvalidOptionError, ShapeError } from '../errors.js';
+import { CaptureDeclined } from '../capture.js';
 import type { FloatArray } from '../matrix.js';
 import { type Arena, alignUp } from './memory.js';
 
 /**
- * Programs: kernel calls recorded once and replayed by `runProgramF32/F64` in assembly/kernels.ts,
- * which documents the layout. A record is one kernel call with its byte addresses; a unit is a list of
- * records that one thread runs in order; units of one program are independent of each other.
+ * Programs: kernel calls recorded during a capture (see `capture` in @ffnn/tensor) and replayed by
+ * `runProgramF32/F64` in assembly/kernels.ts, which documents the layout. A record is one kernel call
+ * with its byte addresses; a unit is a list of records that one thread runs in order; the units of
+ * one program are independent of each other. Nothing here knows what the calls compute.
  */
 
 // Ops of a record (as in assembly/kernels.ts).
@@ -17,12 +17,32 @@ const OP_ADD_ROW_RELU = 4;
 const OP_RELU_BACKWARD = 5;
 const OP_SUM_ROWS = 6;
 const OP_COPY = 7;
-const OP_MSE_DELTA = 8;
+const OP_SCALED_DIFFERENCE = 8;
+const OP_SIGMOID = 9;
+const OP_SIGMOID_BACKWARD = 10;
+const OP_LEAKY_RELU = 11;
+const OP_LEAKY_RELU_BACKWARD = 12;
+const OP_TANH = 13;
+const OP_TANH_BACKWARD = 14;
 
 const RECORD_BYTES = 64;
 
 /** One kernel call: op, up to 11 integer arguments, up to 2 float arguments. */
 type KernelRecord = [op: number, ints: number[], floats?: number[]];
+
+/** A byte range [start, end) of wasm memory. */
+type Span = [start: number, end: number];
+
+/** A recorded call with the memory it reads and writes (for the order between calls) and its work. */
+interface Call {
+  record: KernelRecord;
+  reads: Span[];
+  writes: Span[];
+  /** Multiply-adds (products) or elements touched. */
+  work: number;
+  /** Rows of C of a product, which can be cut into ranges computed independently. */
+  rows?: number;
+}
 
 /** A program in wasm memory. */
 export interface Program {
@@ -67,122 +87,168 @@ function ranges(count: number, parts: number): [number, number][] {
   return out;
 }
 
-/** Multiply-adds of a weight gradient below which it stays one unit. */
-const MIN_SPLIT_GRADIENT = 1 << 15;
+/** Multiply-adds of a product below which it stays one unit. */
+const MIN_SPLIT_PRODUCT = 1 << 15;
 
-/** The three programs of a {@link DenseStep}, run one after the other. */
-export interface StepPrograms {
-  /** The transposed weights that δ·Wᵀ reads (run by the calling thread). */
-  transposes: Program;
-  /** Forward pass, output δ and δ of every layer, for ranges of rows (one unit per thread). */
-  rows: Program;
-  /** dW = xᵀδ in ranges of its rows, and db = Σ δ (one unit each, larger first; all in one unit for one thread). */
-  gradients: Program;
-  /** The step's arrays when recorded, in {@link sameStep}'s order. */
-  arrays: (FloatArray | null)[];
-  /** rows, then each layer's inputSize, units and activation. */
-  shape: (number | string)[];
-  /** The transposed weights the programs write and read (kept alive with them). */
-  transposed: (FloatArray | null)[];
+function overlaps(a: Span[], b: Span[]): boolean {
+  for (const [s, e] of a) for (const [t, f] of b) if (s < f && t < e) return true;
+  return false;
 }
 
-/** A layer's arrays, in the order {@link StepPrograms.arrays} lists them after X and Y. */
-const LAYER_ARRAYS = ['W', 'b', 'dW', 'db', 'z', 'a', 'dz', 'dx'] as const;
-
-/** Whether `step` has the shape and addresses the arrays that `programs` were recorded for. */
-export function sameStep({ arrays, shape }: StepPrograms, step: DenseStep): boolean {
-  if (arrays[0] !== step.X || arrays[1] !== step.Y || shape[0] !== step.rows || shape.length !== 1 + 3 * step.layers.length) return false;
-  let i = 2, j = 1;
-  for (const layer of step.layers) {
-    if (shape[j++] !== layer.inputSize || shape[j++] !== layer.units || shape[j++] !== layer.activation) return false;
-    for (const key of LAYER_ARRAYS) if (arrays[i++] !== layer[key]) return false;
-  }
-  return true;
-}
-
-function check(name: string, data: FloatArray, length: number, f32: boolean, arena: Arena): boolean {
-  if (data.length < length) throw new ShapeError(`denseStep: ${name} has ${data.length} elements, needs ${length}`);
-  return data instanceof Float32Array === f32 && arena.isResident(data);
+/** The recorded calls cut into phases: each phase's units are independent; phases run in order. */
+export interface Schedule {
+  phases: Program[];
+  f32: boolean;
 }
 
 /**
- * Records the kernel calls of `step` in the order the layer-by-layer path makes them, with the rows of
- * the forward and backward passes cut into `threads` ranges and each weight gradient into `threads`
- * ranges of its rows: every element is still computed by the same kernel and the same operations, so
- * the cut changes no bit. Returns undefined when an array is not resident in `arena` or has another dtype.
+ * The kernel calls of one capture, checked and recorded with their byte addresses. Every operand must
+ * live in the arena (resident) and have the capture's dtype; otherwise the call throws
+ * {@link CaptureDeclined} and the capture keeps nothing.
  */
-export function recordDenseStep(arena: Arena, step: DenseStep, threads: number): StepPrograms | undefined {
-  const { rows, X, Y, layers } = step;
-  const L = layers.length;
-  if (L === 0) throw new ShapeError('denseStep: no layers');
-  const f32 = X instanceof Float32Array;
-  const size = f32 ? 4 : 8;
-  let ok = check('X', X, rows * layers[0]!.inputSize, f32, arena) && check('Y', Y, rows * layers[L - 1]!.units, f32, arena);
-  layers.forEach((layer, l) => {
-    const { inputSize: nIn, units: n } = layer;
-    const name = `layer ${l + 1}`;
-    if (l > 0 && nIn !== layers[l - 1]!.units) throw new ShapeError(`denseStep: ${name} takes ${nIn} inputs, layer ${l} gives ${layers[l - 1]!.units}`);
-    ok &&= check(`${name} W`, layer.W, nIn * n, f32, arena) && check(`${name} b`, layer.b, n, f32, arena);
-    ok &&= check(`${name} dW`, layer.dW, nIn * n, f32, arena) && check(`${name} db`, layer.db, n, f32, arena);
-    ok &&= check(`${name} z`, layer.z, rows * n, f32, arena) && check(`${name} a`, layer.a, rows * n, f32, arena);
-    ok &&= check(`${name} dz`, layer.dz, rows * n, f32, arena);
-    if (l > 0) {
-      if (!layer.dx) throw new ShapeError(`denseStep: ${name} needs dx`);
-      ok &&= check(`${name} dx`, layer.dx, rows * nIn, f32, arena);
+export class Recorder {
+  readonly calls: Call[] = [];
+  /** Buffers the program writes and reads besides the caller's (transposed operands). */
+  readonly buffers: FloatArray[] = [];
+  private f32: boolean | undefined;
+
+  constructor(private readonly arena: Arena) {}
+
+  /** Byte address of `data` (whose first `length` elements are used) after checking it can be recorded. */
+  private operand(kernel: string, data: FloatArray, length: number): Span {
+    const f32 = data instanceof Float32Array;
+    if (this.f32 === undefined) this.f32 = f32;
+    if (this.f32 !== f32) throw new CaptureDeclined(`${kernel} mixes float32 and float64 operands`);
+    if (!this.arena.isResident(data)) throw new CaptureDeclined(`${kernel} has an operand outside the backend's memory`);
+    if (data.length < length) throw new CaptureDeclined(`${kernel} has an operand shorter than its size`);
+    return [data.byteOffset, data.byteOffset + length * (f32 ? 4 : 8)];
+  }
+
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, A: FloatArray, B: FloatArray, beta: number, C: FloatArray): void {
+    if (m === 0 || n === 0) return;
+    if (k === 0 || alpha === 0) throw new CaptureDeclined('gemm with k = 0 or α = 0');
+    const a = this.operand('gemm', A, m * k), b = this.operand('gemm', B, k * n), c = this.operand('gemm', C, m * n);
+    let pB = b[0], bSpan = b;
+    if (transB) {
+      // op(B) must be row-major k×n for the micro-kernel; B is stored n×k.
+      const T = this.arena.allocateResident(this.f32 ? 'float32' : 'float64', k * n);
+      this.buffers.push(T);
+      const t = this.operand('gemm', T, k * n);
+      this.calls.push({ record: [OP_TRANSPOSE, [n, k, b[0], t[0]]], reads: [b], writes: [t], work: k * n });
+      pB = t[0];
+      bSpan = t;
     }
-  });
-  if (layers[L - 1]!.activation !== 'linear') throw new InvalidOptionError('denseStep: the last layer must be linear (the loss is MSE on its output)');
-  if (!ok) return undefined;
-
-  // Wᵀ of every layer but the first, for δ·Wᵀ (the gemm kernel reads op(B) row by row).
-  const transposed = layers.map((layer, l) => (l === 0 ? null : arena.allocateResident(f32 ? 'float32' : 'float64', layer.inputSize * layer.units)));
-  const transposes = writeProgram(arena, [
-    layers.flatMap((layer, l): KernelRecord[] => (l === 0 ? [] : [[OP_TRANSPOSE, [layer.inputSize, layer.units, layer.W.byteOffset, transposed[l]!.byteOffset]]])),
-  ]);
-
-  const rowUnits = ranges(rows, Math.min(threads, Math.ceil(rows / 4))).map(([r0, r1]): KernelRecord[] => {
-    const m = r1 - r0;
-    const unit: KernelRecord[] = [];
-    layers.forEach((layer, l) => {
-      const { inputSize: nIn, units: n } = layer;
-      const x = l === 0 ? X : layers[l - 1]!.a;
-      const z = layer.z.byteOffset + r0 * n * size, a = layer.a.byteOffset + r0 * n * size;
-      unit.push([OP_GEMM, [n, nIn, x.byteOffset, nIn, 1, layer.W.byteOffset, layer.z.byteOffset, r0, r1, 0, n], [1, 0]]);
-      if (layer.activation === 'relu') unit.push([OP_ADD_ROW_RELU, [m, n, z, layer.b.byteOffset, z, a]]);
-      else unit.push([OP_ADD_ROW, [m, n, z, layer.b.byteOffset, z]], [OP_COPY, [m * n, 0, z, a]]);
+    const sAi = transA ? 1 : k, sAp = transA ? m : 1;
+    this.calls.push({
+      record: [OP_GEMM, [n, k, a[0], sAi, sAp, pB, c[0], 0, m, 0, n], [alpha, beta]],
+      reads: beta === 0 ? [a, bSpan] : [a, bSpan, c],
+      writes: [c],
+      work: m * n * k,
+      rows: m,
     });
-    const out = layers[L - 1]!;
-    const k = out.units;
-    unit.push([OP_MSE_DELTA, [m * k, out.a.byteOffset + r0 * k * size, Y.byteOffset + r0 * k * size, out.dz.byteOffset + r0 * k * size], [2 / (rows * k)]]);
-    for (let l = L - 1; l > 0; l--) {
-      const layer = layers[l]!, below = layers[l - 1]!;
-      const { inputSize: nIn, units: n } = layer;
-      // dx = δ·Wᵀ, then the activation below: dz = dx ⊙ φ'(z).
-      unit.push([OP_GEMM, [nIn, n, layer.dz.byteOffset, n, 1, transposed[l]!.byteOffset, layer.dx!.byteOffset, r0, r1, 0, nIn], [1, 0]]);
-      const dx = layer.dx!.byteOffset + r0 * nIn * size, dz = below.dz.byteOffset + r0 * nIn * size;
-      if (below.activation === 'relu') unit.push([OP_RELU_BACKWARD, [m * nIn, below.z.byteOffset + r0 * nIn * size, dx, dz]]);
-      else unit.push([OP_COPY, [m * nIn, 0, dx, dz]]);
-    }
-    return unit;
-  });
+  }
 
-  const weightUnits: [work: number, unit: KernelRecord[]][] = [];
-  const biasUnit: KernelRecord[] = [];
-  layers.forEach((layer, l) => {
-    const { inputSize: nIn, units: n } = layer;
-    const x = l === 0 ? X : layers[l - 1]!.a;
-    const parts = nIn * n * rows >= MIN_SPLIT_GRADIENT ? threads : 1;
-    for (const [i0, i1] of ranges(nIn, parts)) {
-      // dW = xᵀδ: op(A) = xᵀ is nIn×rows, x is stored rows×nIn.
-      weightUnits.push([(i1 - i0) * n * rows, [[OP_GEMM, [n, rows, x.byteOffset, 1, nIn, layer.dz.byteOffset, layer.dW.byteOffset, i0, i1, 0, n], [1, 0]]]]);
-    }
-    biasUnit.push([OP_SUM_ROWS, [rows, n, layer.dz.byteOffset, layer.db.byteOffset], [0]]);
-  });
-  weightUnits.sort((p, q) => q[0] - p[0]);
-  const gradientUnits = [...weightUnits.map(([, unit]) => unit), biasUnit];
-  // One thread: one unit, so that the pool never takes a step that was not meant to be split.
-  const gradients = writeProgram(arena, threads === 1 ? [gradientUnits.flat()] : gradientUnits);
-  const arrays = [X, Y, ...layers.flatMap((layer) => LAYER_ARRAYS.map((key) => layer[key]))];
-  const shape = [rows, ...layers.flatMap((layer) => [layer.inputSize, layer.units, layer.activation])];
-  return { transposes, rows: writeProgram(arena, rowUnits), gradients, arrays, shape, transposed };
+  addRowVector(m: number, n: number, A: FloatArray, b: FloatArray, out: FloatArray): void {
+    const a = this.operand('addRowVector', A, m * n), v = this.operand('addRowVector', b, n), o = this.operand('addRowVector', out, m * n);
+    this.calls.push({ record: [OP_ADD_ROW, [m, n, a[0], v[0], o[0]]], reads: [a, v], writes: [o], work: m * n });
+  }
+
+  addRowVectorRelu(m: number, n: number, A: FloatArray, b: FloatArray, z: FloatArray, act: FloatArray): void {
+    const a = this.operand('addRowVectorRelu', A, m * n), v = this.operand('addRowVectorRelu', b, n);
+    const pz = this.operand('addRowVectorRelu', z, m * n), pa = this.operand('addRowVectorRelu', act, m * n);
+    this.calls.push({ record: [OP_ADD_ROW_RELU, [m, n, a[0], v[0], pz[0], pa[0]]], reads: [a, v], writes: [pz, pa], work: m * n });
+  }
+
+  sumRows(m: number, n: number, A: FloatArray, beta: number, out: FloatArray): void {
+    const a = this.operand('sumRows', A, m * n), o = this.operand('sumRows', out, n);
+    this.calls.push({ record: [OP_SUM_ROWS, [m, n, a[0], o[0]], [beta]], reads: beta === 0 ? [a] : [a, o], writes: [o], work: m * n });
+  }
+
+  reluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void {
+    const pz = this.operand('reluBackward', z, size), pda = this.operand('reluBackward', da, size), pdz = this.operand('reluBackward', dz, size);
+    this.calls.push({ record: [OP_RELU_BACKWARD, [size, pz[0], pda[0], pdz[0]]], reads: [pz, pda], writes: [pdz], work: size });
+  }
+
+  copy(size: number, src: FloatArray, out: FloatArray): void {
+    const s = this.operand('copy', src, size), o = this.operand('copy', out, size);
+    if (s[0] !== o[0]) this.calls.push({ record: [OP_COPY, [size, 0, s[0], o[0]]], reads: [s], writes: [o], work: size });
+  }
+
+  scaledDifference(size: number, c: number, a: FloatArray, b: FloatArray, out: FloatArray): void {
+    const pa = this.operand('scaledDifference', a, size), pb = this.operand('scaledDifference', b, size);
+    const o = this.operand('scaledDifference', out, size);
+    this.calls.push({ record: [OP_SCALED_DIFFERENCE, [size, pa[0], pb[0], o[0]], [c]], reads: [pa, pb], writes: [o], work: size });
+  }
+
+  sigmoid(size: number, z: FloatArray, a: FloatArray): void {
+    const pz = this.operand('sigmoid', z, size), pa = this.operand('sigmoid', a, size);
+    this.calls.push({ record: [OP_SIGMOID, [size, pz[0], pa[0]]], reads: [pz], writes: [pa], work: size });
+  }
+
+  sigmoidBackward(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void {
+    const pa = this.operand('sigmoidBackward', a, size), pda = this.operand('sigmoidBackward', da, size);
+    const pdz = this.operand('sigmoidBackward', dz, size);
+    this.calls.push({ record: [OP_SIGMOID_BACKWARD, [size, pa[0], pda[0], pdz[0]]], reads: [pa, pda], writes: [pdz], work: size });
+  }
+
+  tanh(size: number, z: FloatArray, a: FloatArray): void {
+    const pz = this.operand('tanh', z, size), pa = this.operand('tanh', a, size);
+    this.calls.push({ record: [OP_TANH, [size, pz[0], pa[0]]], reads: [pz], writes: [pa], work: size });
+  }
+
+  tanhBackward(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void {
+    const pa = this.operand('tanhBackward', a, size), pda = this.operand('tanhBackward', da, size);
+    const pdz = this.operand('tanhBackward', dz, size);
+    this.calls.push({ record: [OP_TANH_BACKWARD, [size, pa[0], pda[0], pdz[0]]], reads: [pa, pda], writes: [pdz], work: size });
+  }
+
+  leakyRelu(size: number, z: FloatArray, a: FloatArray, alpha: number): void {
+    const pz = this.operand('leakyRelu', z, size), pa = this.operand('leakyRelu', a, size);
+    this.calls.push({ record: [OP_LEAKY_RELU, [size, pz[0], pa[0]], [alpha]], reads: [pz], writes: [pa], work: size });
+  }
+
+  leakyReluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray, alpha: number): void {
+    const pz = this.operand('leakyReluBackward', z, size), pda = this.operand('leakyReluBackward', da, size);
+    const pdz = this.operand('leakyReluBackward', dz, size);
+    this.calls.push({ record: [OP_LEAKY_RELU_BACKWARD, [size, pz[0], pda[0], pdz[0]], [alpha]], reads: [pz, pda], writes: [pdz], work: size });
+  }
+
+  /**
+   * The calls as programs. On one thread (or below `minSplitWork` multiply-adds in all): one program
+   * of one unit, the calls in their order. Otherwise phases: each call goes in the phase after the
+   * last one holding a call it depends on (it reads what that one writes, or writes what it reads or
+   * writes), so the calls of a phase are independent; products of `MIN_SPLIT_PRODUCT` multiply-adds
+   * or more are cut into `threads` ranges of rows of C. Every element is still computed by the same
+   * kernel with the same operations, so neither the phases nor the cuts change a bit.
+   */
+  schedule(threads: number, minSplitWork: number): Schedule {
+    const f32 = this.f32 ?? false;
+    const work = this.calls.reduce((s, c) => s + (c.rows === undefined ? 0 : c.work), 0);
+    if (threads === 1 || work < minSplitWork) return { phases: [writeProgram(this.arena, [this.calls.map((c) => c.record)])], f32 };
+    const phaseOf: number[] = [];
+    const phases: KernelRecord[][][] = [];
+    this.calls.forEach((call, j) => {
+      let phase = 0;
+      for (let i = 0; i < j; i++) {
+        const before = this.calls[i]!;
+        if (phaseOf[i]! >= phase && (overlaps(before.writes, call.reads) || overlaps(before.writes, call.writes) || overlaps(before.reads, call.writes))) {
+          phase = phaseOf[i]! + 1;
+        }
+      }
+      phaseOf.push(phase);
+      const units = (phases[phase] ??= []);
+      const [op, ints, floats] = call.record;
+      if (call.rows !== undefined && call.work >= MIN_SPLIT_PRODUCT) {
+        for (const [i0, i1] of ranges(call.rows, threads)) {
+          const cut = [...ints];
+          cut[7] = i0;
+          cut[8] = i1;
+          units.push([[op, cut, floats]]);
+        }
+      } else {
+        units.push([call.record]);
+      }
+    });
+    return { phases: phases.map((units) => writeProgram(this.arena, units)), f32 };
+  }
 }
