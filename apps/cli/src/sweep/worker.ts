@@ -1,26 +1,27 @@
-import { train } from '../commands/train.js';
-import { trialFlags } from '../train-options.js';
+import { trialConfigOf, trialFlags } from '../train-options.js';
+import { runTrial as runTrialConfig } from '../trial.js';
 import type { Trial } from './spec.js';
 import type { TrialRecord } from './results.js';
 
-/** Trains one trial and returns its record. */
+/** Trains one trial of a sweep (its config, optionally for another number of epochs) and returns its record. */
 export async function runTrial(trial: Trial, epochs: number | undefined, rung: number): Promise<TrialRecord> {
-  const config = epochs === undefined ? trial.config : { ...trial.config, epochs };
-  const flags = { ...trialFlags(config), quiet: true };
+  const config = trialConfigOf(trialFlags(epochs === undefined ? trial.config : { ...trial.config, epochs }));
   const started = Date.now();
   // A diverging trial is a result of the sweep (stopReason `diverged`, best weights kept), not a failure.
-  const result = await train(flags, undefined, { allowDivergence: true, silent: true });
+  const result = await runTrialConfig(config);
   return {
     trial: trial.index,
     id: trial.id,
     rung,
-    epochs: flags.epochs,
+    epochs: config.epochs,
     config: trial.config,
+    seed: result.seed,
+    splitSeed: result.splitSeed,
     train: result.train,
     test: result.test,
     loss: result.history.loss,
     metric: result.history.metric,
-    ...(flags.testCurves ? { testLoss: result.history.valLoss, testMetric: result.history.valMetric } : {}),
+    ...(config.testCurves ? { testLoss: result.history.valLoss, testMetric: result.history.valMetric } : {}),
     stopReason: result.history.stopReason,
     ...(result.history.divergence ? { divergence: result.history.divergence.message } : {}),
     diagnostics: result.diagnostics.map(({ layer, activation, deadFraction, saturatedFraction }) => ({ layer, activation, deadFraction, saturatedFraction })),
