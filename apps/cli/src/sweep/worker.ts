@@ -1,14 +1,14 @@
 import { trialConfigOf, trialFlags } from '../train-options.js';
-import { runTrial as runTrialConfig } from '../trial.js';
+import { runTrial } from '../trial.js';
 import type { Trial } from './spec.js';
 import type { TrialRecord } from './results.js';
 
 /** Trains one trial of a sweep (its config, optionally for another number of epochs) and returns its record. */
-export async function runTrial(trial: Trial, epochs: number | undefined, rung: number): Promise<TrialRecord> {
+export async function runSweepTrial(trial: Trial, epochs: number | undefined, rung: number): Promise<TrialRecord> {
   const config = trialConfigOf(trialFlags(epochs === undefined ? trial.config : { ...trial.config, epochs }));
   const started = Date.now();
   // A diverging trial is a result of the sweep (stopReason `diverged`, best weights kept), not a failure.
-  const result = await runTrialConfig(config);
+  const result = await runTrial(config);
   return {
     trial: trial.index,
     id: trial.id,
@@ -35,7 +35,7 @@ export function workerMain(): void {
   // The parent disconnects when there is no more work, or is gone (killed): either way, stop.
   process.on('disconnect', () => process.exit(0));
   process.on('message', (msg: { trial: Trial; epochs?: number; rung: number }) => {
-    runTrial(msg.trial, msg.epochs, msg.rung).then(
+    runSweepTrial(msg.trial, msg.epochs, msg.rung).then(
       (record) => process.send!({ ok: true, record }),
       (error: unknown) => process.send!({ ok: false, trial: msg.trial.index, error: error instanceof Error ? error.message : String(error) }),
     );
