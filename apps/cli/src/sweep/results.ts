@@ -14,9 +14,6 @@ export interface TrialRecord {
   /** Epochs trained. */
   epochs: number;
   config: Record<string, OptionValue>;
-  /** Seed of the initial weights, batch order and dropout, and seed of the data and split (absent in files written before they were recorded). */
-  seed?: number;
-  splitSeed?: number;
   train: Record<string, number>;
   test: Record<string, number>;
   /** Training loss per epoch. */

@@ -3,7 +3,11 @@ import { runTrial } from '../trial.js';
 import type { Trial } from './spec.js';
 import type { TrialRecord } from './results.js';
 
-/** Trains one trial of a sweep (its config, optionally for another number of epochs) and returns its record. */
+/**
+ * Trains one trial of a sweep (its config, optionally for another number of epochs) and returns its
+ * record. The seeds are in the record's `config` (`splitSeed` when given, else `seed`); records keep
+ * their layout so that result files from before merge with new ones.
+ */
 export async function runSweepTrial(trial: Trial, epochs: number | undefined, rung: number): Promise<TrialRecord> {
   const config = trialConfigOf(trialFlags(epochs === undefined ? trial.config : { ...trial.config, epochs }));
   const started = Date.now();
@@ -15,8 +19,6 @@ export async function runSweepTrial(trial: Trial, epochs: number | undefined, ru
     rung,
     epochs: config.epochs,
     config: trial.config,
-    seed: result.seed,
-    splitSeed: result.splitSeed,
     train: result.train,
     test: result.test,
     loss: result.history.loss,
