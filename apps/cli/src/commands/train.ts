@@ -135,21 +135,25 @@ function readCheckpoint(path: string): { state: TrainingState; flags: TrainFlags
   return { state: decoded.state, flags: JSON.parse(text) as TrainFlags };
 }
 
-/** Runs `ffnn train` (optionally continuing from a checkpoint): {@link runTrial} with progress, Ctrl-C, checkpoints and saving around it. */
-export async function train(flags: TrainFlags, resume?: TrainingState): Promise<TrainResult> {
+/**
+ * Runs `ffnn train` (optionally continuing from a checkpoint): {@link runTrial} with progress, Ctrl-C,
+ * checkpoints and saving around it. `silent` prints nothing; `allowDivergence` returns a diverged
+ * run's result (best weights kept) instead of throwing the NumericError that exits 3.
+ */
+export async function train(flags: TrainFlags, resume?: TrainingState, options: { allowDivergence?: boolean; silent?: boolean } = {}): Promise<TrainResult> {
   const started = Date.now();
   const stream = flags.json ? process.stderr : process.stdout;
   // Progress and set-up lines go with --quiet; results stay (unless --json says where they go).
   const log = (s: string) => {
-    if (!flags.quiet) stream.write(`${s}\n`);
+    if (!flags.quiet && !options.silent) stream.write(`${s}\n`);
   };
   const report = (s: string) => {
-    if (!(flags.quiet && flags.json)) stream.write(`${s}\n`);
+    if (!options.silent && !(flags.quiet && flags.json)) stream.write(`${s}\n`);
   };
   if (flags.save) modelFormatFor(flags.save);
   if (flags.spectral && resume) throw new UsageError('--spectral cannot continue from a checkpoint (the singular values of the epochs before it are not in it); rerun without --resume');
   const backend = getBackend();
-  const progress = new Progress(stream, 'train', flags.quiet);
+  const progress = new Progress(stream, 'train', flags.quiet || options.silent);
   const checkpointPath = flags.checkpoint ?? `${flags.save ?? 'ffnn-train'}.ckpt`;
   const storedFlags: Record<string, unknown> = { ...flags };
   delete storedFlags.resume;
@@ -208,7 +212,7 @@ export async function train(flags: TrainFlags, resume?: TrainingState): Promise<
     result.savedTo = flags.save;
     report(`saved the model to ${flags.save}${history.stopReason === 'diverged' ? ' (the best weights before the divergence)' : ''}`);
   }
-  if (history.stopReason === 'diverged') {
+  if (history.stopReason === 'diverged' && !options.allowDivergence) {
     if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     const kept = history.bestEpoch >= 0 ? `the best weights so far (epoch ${history.bestEpoch + 1}) were kept` : 'no epoch finished, so the initial weights were kept';
     throw new NumericError(`${history.divergence!.message}; ${kept}`);
