@@ -8,6 +8,9 @@ import { registerTrain } from './commands/train.js';
 import { EXIT, describeError } from './errors.js';
 import { VERSION } from './version.js';
 
+export { type PreparedData, type TrialConfig, type TrialHooks, type TrialResult, runTrial } from './trial.js';
+export { trialConfigOf, trialFlags } from './train-options.js';
+
 /** Builds the `ffnn` program (commands register themselves). */
 export function createProgram(): Command {
   const program = new Command('ffnn')

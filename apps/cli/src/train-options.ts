@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import type { TrainFlags } from './commands/train.js';
+import type { TrialConfig } from './trial.js';
 import { featuresLabel, parseFeatures } from './data.js';
 import { UsageError } from './errors.js';
 import type { OptionValue } from './sweep/spec.js';
@@ -42,7 +43,8 @@ export const TRAIN_OPTIONS: readonly TrainOption[] = [
   { key: 'dropout', flags: '--dropout <rate>', description: 'dropout rate on hidden layers, in [0, 1)', parse: numberFlag('--dropout', (v) => v >= 0 && v < 1, 'a number in [0, 1)'), default: 0 },
   { key: 'lossLimit', flags: '--loss-limit <factor>', description: "stop as diverged (keeping the best weights) when a batch loss exceeds this many times the larger of the initial weights' and the mean predictor's loss; 0: no limit", parse: nonNegative('--loss-limit'), default: 1000 },
   { key: 'earlyStopping', flags: '--early-stopping <patience>', description: 'stop after this many epochs without improvement on a 10% validation split', parse: positiveInt('--early-stopping') },
-  { key: 'seed', flags: '--seed <n>', description: 'seed of data, split, initial weights and shuffling', parse: nonNegInt('--seed'), default: 1993 },
+  { key: 'seed', flags: '--seed <n>', description: 'seed of initial weights, shuffling and dropout (and of data and split, unless --split-seed)', parse: nonNegInt('--seed'), default: 1993 },
+  { key: 'splitSeed', flags: '--split-seed <n>', description: 'seed of the data (runge), --subset, the train/test split and --train-rows/--test-rows (default: --seed)', parse: nonNegInt('--split-seed') },
   { key: 'dtype', flags: '--dtype <type>', description: 'float type of weights', choices: ['float64', 'float32'], default: 'float64' },
   { key: 'testSize', flags: '--test-size <fraction>', description: 'held-out test fraction (stratified for classification)', parse: fraction('--test-size'), default: 0.2 },
   { key: 'standardize', flags: '--no-standardize', description: 'do not standardize features (fitted on the training part by default)' },
@@ -114,4 +116,13 @@ export function trialFlags(config: Record<string, OptionValue>): TrainFlags {
     }
   }
   return flags as unknown as TrainFlags;
+}
+
+/** Options of the command itself, not of a trial: where output goes and which kernels compute (results do not depend on them). */
+const COMMAND_OPTIONS = new Set<string>(['save', 'json', 'quiet', 'checkpoint', 'checkpointEvery', 'resume', 'backend', 'threads']);
+
+/** The trial of `ffnn train` flags: its settings without the command's own, and the split seed made explicit (`--seed` unless `--split-seed` is given). */
+export function trialConfigOf(flags: TrainFlags): TrialConfig {
+  const settings = Object.fromEntries(Object.entries(flags).filter(([k, v]) => v !== undefined && !COMMAND_OPTIONS.has(k))) as Omit<TrainFlags, 'splitSeed'>;
+  return { ...settings, splitSeed: flags.splitSeed ?? flags.seed };
 }

@@ -306,6 +306,90 @@ export async function fitAsync(net: Sequential, X: Matrix | RowSource, y: Target
 
 /** The training loop as a generator that yields after every batch (drives {@link fit} and {@link fitAsync}). */
 function* trainingSteps(net: Sequential, X: Matrix | RowSource, y: Targets, options: FitOptions): Generator<void, History, void> {
+  const setup = fitSetup(net, X, y, options);
+  const run = options.resume ? resumedRun(setup, options.resume, options) : freshRun(setup);
+  const firstEpoch = run.epoch;
+  for (let epoch = firstEpoch; epoch < setup.epochs; epoch++) {
+    const started = performance.now();
+    const firstBatch = epoch === firstEpoch ? run.batch : 0;
+    if (firstBatch === 0 || !run.resumeOrder) beginEpoch(setup, run, epoch);
+    else setup.order.set(run.resumeOrder);
+    const halted = yield* epochBatches(setup, run, epoch, firstBatch);
+    if (halted) break;
+    const info = endEpoch(setup, run, epoch, started);
+    const stop = stopAfter(setup, run, info);
+    if (options.checkpoint && (stop === 'interrupted' || (epoch + 1) % options.checkpoint.everyEpochs === 0)) {
+      options.checkpoint.save(snapshot(setup, run, epoch + 1, 0, false));
+    }
+    if (stop) {
+      run.history.stopReason = stop;
+      break;
+    }
+  }
+  // After a divergence the best weights are restored even without restoreBestWeights (the
+  // initial weights when no epoch finished): the last finite step is usually already useless.
+  const { history } = run;
+  const restore = history.stopReason === 'diverged' || (setup.restoreBest && history.bestEpoch >= 0 && history.stopReason !== 'interrupted');
+  if (setup.best && restore) {
+    setup.params.forEach((p, i) => p.data.set(setup.best![i]!.data));
+    history.restoredBest = true;
+  }
+  return history;
+}
+
+/** What a fit works with, fixed for the whole run: checked options, rows, optimizer, random stream, buffers. */
+interface FitSetup {
+  net: Sequential;
+  options: FitOptions;
+  epochs: number;
+  batchSize: number;
+  source: RowSource;
+  targets: TargetSource;
+  /** Training rows (all rows, or those left after the validation split), their count and batches per epoch. */
+  trainRows: Int32Array;
+  n: number;
+  batches: number;
+  validation: { source: RowSource; targets: TargetSource; index: Int32Array } | null;
+  optimizer: Optimizer;
+  rng: Rng;
+  onNonFinite: 'throw' | 'stop';
+  lossLimit: number;
+  early: EarlyStoppingOptions | undefined;
+  minDelta: number;
+  restoreBest: boolean;
+  params: Matrix[];
+  grads: Matrix[];
+  gradientLabels: string[];
+  /** Best-so-far weights, when kept (for restoreBestWeights, or to fall back to after a divergence). */
+  best: Matrix[] | null;
+  fingerprint: TrainingState['fingerprint'];
+  /** Row order of the epoch in progress. */
+  order: Int32Array;
+  /** Batch buffers, allocated once per fit where the installed backend reads them without copies. */
+  fullX: Matrix;
+  fullY: Matrix;
+  tailX: Matrix | null;
+  tailY: Matrix | null;
+}
+
+/** Where a fit stands: its history, early-stopping bookkeeping and position (what a checkpoint saves). */
+interface RunState {
+  history: History;
+  bestValue: number;
+  sinceBest: number;
+  lastMonitored: number | undefined;
+  baseLr: number;
+  /** Epoch and batch to start from (0, 0 unless resumed), and the row order of a resumed epoch. */
+  epoch: number;
+  batch: number;
+  resumeOrder: number[] | null;
+  /** Sums of batch loss × rows and metric × rows in the epoch in progress. */
+  lossSum: number;
+  metricSum: number;
+}
+
+/** Checks the options against the data and the network, draws the validation split, and allocates the batch buffers. */
+function fitSetup(net: Sequential, X: Matrix | RowSource, y: Targets, options: FitOptions): FitSetup {
   const epochs = checkNumber('epochs', options.epochs ?? 100, (v) => Number.isInteger(v) && v >= 0, 'an integer ≥ 0');
   const batchSizeOpt = checkNumber('batchSize', options.batchSize ?? 64, (v) => Number.isInteger(v) && v >= 1, 'an integer ≥ 1');
   const source = asRowSource(X);
@@ -327,222 +411,247 @@ function* trainingSteps(net: Sequential, X: Matrix | RowSource, y: Targets, opti
   if (options.checkpoint) {
     checkNumber('checkpoint.everyEpochs', options.checkpoint.everyEpochs, (v) => Number.isInteger(v) && v >= 1, 'an integer ≥ 1');
   }
+  const { trainRows, validation } = trainingAndValidationRows(net, source, targets, options, rng);
+  const n = trainRows.length;
+  if (n === 0) throw new InvalidOptionError('fit: no training rows');
+  const batchSize = Math.min(batchSizeOpt, n);
 
-  // Training / validation rows. The split is taken after a seeded shuffle, never "the last rows".
-  let trainRows: Int32Array;
-  let validation: { source: RowSource; targets: TargetSource; index: Int32Array } | null = null;
+  const early = options.earlyStopping;
+  if (early) checkNumber('earlyStopping.patience', early.patience, (v) => Number.isInteger(v) && v >= 0, 'an integer ≥ 0');
+  const restoreBest = options.restoreBestWeights ?? early !== undefined;
+  const params = net.parameters();
+  const tail = n % batchSize;
+  return {
+    net,
+    options,
+    epochs,
+    batchSize,
+    source,
+    targets,
+    trainRows,
+    n,
+    batches: Math.ceil(n / batchSize),
+    validation,
+    optimizer,
+    rng,
+    onNonFinite,
+    lossLimit,
+    early,
+    minDelta: early?.minDelta ?? 0,
+    restoreBest,
+    params,
+    grads: net.gradients(),
+    gradientLabels: net.parameterNames().map((s) => `the gradient of ${s}`),
+    best: restoreBest || onNonFinite === 'stop' ? params.map((p) => p.clone()) : null,
+    fingerprint: { rows: source.rows, batchSize, epochs, seed, parameterCount: net.parameterCount, validationRows: validation?.index.length ?? 0 },
+    order: new Int32Array(n),
+    fullX: allocateMatrix(batchSize, net.inputSize, net.dtype),
+    fullY: allocateMatrix(batchSize, net.outputSize, net.dtype),
+    tailX: tail ? allocateMatrix(tail, net.inputSize, net.dtype) : null,
+    tailY: tail ? allocateMatrix(tail, net.outputSize, net.dtype) : null,
+  };
+}
+
+/** Training and validation rows. A validation split is taken after a seeded shuffle, never "the last rows". */
+function trainingAndValidationRows(net: Sequential, source: RowSource, targets: TargetSource, options: FitOptions, rng: Rng): Pick<FitSetup, 'trainRows' | 'validation'> {
   if (options.validationSplit !== undefined) {
     if (options.validationData) throw new InvalidOptionError('give validationData or validationSplit, not both');
     const f = checkNumber('validationSplit', options.validationSplit, (v) => v > 0 && v < 1, 'a fraction in (0, 1)');
     const perm = rng.permutation(source.rows);
     const nVal = Math.round(f * source.rows);
     if (nVal < 1 || nVal >= source.rows) throw new InvalidOptionError(`validationSplit ${f} leaves no rows on one side of ${source.rows}`);
-    validation = { source, targets, index: perm.slice(0, nVal) };
-    trainRows = perm.slice(nVal);
-  } else {
-    trainRows = identityIndex(source.rows);
-    if (options.validationData) {
-      const vs = asRowSource(options.validationData.X);
-      const vt = asTargetSource(options.validationData.y, net.outputSize, 'validation targets');
-      if (vs.rows !== vt.rows) throw new InvalidOptionError(`validationData: ${vs.rows} input rows but ${vt.rows} targets`);
-      if (vs.cols !== net.inputSize) throw new InvalidOptionError(`validationData: inputs have ${vs.cols} columns, expected ${net.inputSize}`);
-      validation = { source: vs, targets: vt, index: identityIndex(vs.rows) };
-    }
+    return { trainRows: perm.slice(nVal), validation: { source, targets, index: perm.slice(0, nVal) } };
   }
-  const n = trainRows.length;
-  if (n === 0) throw new InvalidOptionError('fit: no training rows');
-  const batchSize = Math.min(batchSizeOpt, n);
-  const batches = Math.ceil(n / batchSize);
+  if (!options.validationData) return { trainRows: identityIndex(source.rows), validation: null };
+  const vs = asRowSource(options.validationData.X);
+  const vt = asTargetSource(options.validationData.y, net.outputSize, 'validation targets');
+  if (vs.rows !== vt.rows) throw new InvalidOptionError(`validationData: ${vs.rows} input rows but ${vt.rows} targets`);
+  if (vs.cols !== net.inputSize) throw new InvalidOptionError(`validationData: inputs have ${vs.cols} columns, expected ${net.inputSize}`);
+  return { trainRows: identityIndex(source.rows), validation: { source: vs, targets: vt, index: identityIndex(vs.rows) } };
+}
 
-  const early = options.earlyStopping;
-  if (early) checkNumber('earlyStopping.patience', early.patience, (v) => Number.isInteger(v) && v >= 0, 'an integer ≥ 0');
-  const minDelta = early?.minDelta ?? 0;
-  const restoreBest = options.restoreBestWeights ?? early !== undefined;
-  const params = net.parameters();
-  const grads = net.gradients();
-  const gradientLabels = net.parameterNames().map((s) => `the gradient of ${s}`);
-  const best = restoreBest || onNonFinite === 'stop' ? params.map((p) => p.clone()) : null;
-  const fingerprint = { rows: source.rows, batchSize, epochs, seed, parameterCount: net.parameterCount, validationRows: validation?.index.length ?? 0 };
-
-  let history: History = {
-    metricName: net.isClassifier ? 'accuracy' : 'mse',
-    loss: [],
-    metric: [],
-    valLoss: [],
-    valMetric: [],
-    lr: [],
-    timeMs: [],
-    bestEpoch: -1,
-    stopReason: 'completed',
-    restoredBest: false,
+/** The state of a run that starts at epoch 0. */
+function freshRun(setup: FitSetup): RunState {
+  return {
+    history: {
+      metricName: setup.net.isClassifier ? 'accuracy' : 'mse',
+      loss: [],
+      metric: [],
+      valLoss: [],
+      valMetric: [],
+      lr: [],
+      timeMs: [],
+      bestEpoch: -1,
+      stopReason: 'completed',
+      restoredBest: false,
+    },
+    bestValue: Infinity,
+    sinceBest: 0,
+    lastMonitored: undefined,
+    baseLr: setup.optimizer.lr,
+    epoch: 0,
+    batch: 0,
+    resumeOrder: null,
+    lossSum: 0,
+    metricSum: 0,
   };
-  let bestValue = Infinity;
-  let sinceBest = 0;
-  let lastMonitored: number | undefined;
-  let baseLr = optimizer.lr;
-  let startEpoch = 0;
-  let startBatch = 0;
-  let resumeOrder: number[] | null = null;
-  let lossSum = 0;
-  let metricSum = 0;
-  const order = new Int32Array(n);
+}
 
-  if (options.resume) {
-    const r = options.resume;
-    if (r.format !== 'ffnn.training-state' || r.version !== 1) throw new StateError('resume: not a version-1 ffnn training state');
-    for (const key of Object.keys(fingerprint) as (keyof typeof fingerprint)[]) {
-      if (r.fingerprint[key] !== fingerprint[key]) {
-        throw new StateError(`resume: the checkpoint was made with ${key} = ${r.fingerprint[key]}, this run has ${fingerprint[key]}`);
-      }
+/** The state saved in a checkpoint, after checking it was made by the same settings; restores weights, optimizer, schedule and random stream. */
+function resumedRun(setup: FitSetup, r: TrainingState, options: FitOptions): RunState {
+  if (r.format !== 'ffnn.training-state' || r.version !== 1) throw new StateError('resume: not a version-1 ffnn training state');
+  const { fingerprint } = setup;
+  for (const key of Object.keys(fingerprint) as (keyof typeof fingerprint)[]) {
+    if (r.fingerprint[key] !== fingerprint[key]) {
+      throw new StateError(`resume: the checkpoint was made with ${key} = ${r.fingerprint[key]}, this run has ${fingerprint[key]}`);
     }
-    net.setParameters(r.params);
-    if (best && r.best) best.forEach((b, i) => b.data.set(r.best![i]!.data));
-    optimizer.setState(r.optimizer);
-    if (options.schedule && r.schedule) options.schedule.setState(r.schedule);
-    rng.setState(r.rng);
-    history = structuredClone(r.history);
-    history.stopReason = 'completed';
-    bestValue = r.bestValue ?? Infinity;
-    sinceBest = r.sinceBest;
-    lastMonitored = r.lastMonitored ?? undefined;
-    baseLr = r.baseLr;
-    startEpoch = r.epoch;
-    startBatch = r.batch;
-    resumeOrder = r.order;
-    lossSum = r.lossSum;
-    metricSum = r.metricSum;
   }
+  setup.net.setParameters(r.params);
+  if (setup.best && r.best) setup.best.forEach((b, i) => b.data.set(r.best![i]!.data));
+  setup.optimizer.setState(r.optimizer);
+  if (options.schedule && r.schedule) options.schedule.setState(r.schedule);
+  setup.rng.setState(r.rng);
+  const history = structuredClone(r.history);
+  history.stopReason = 'completed';
+  return {
+    history,
+    bestValue: r.bestValue ?? Infinity,
+    sinceBest: r.sinceBest,
+    lastMonitored: r.lastMonitored ?? undefined,
+    baseLr: r.baseLr,
+    epoch: r.epoch,
+    batch: r.batch,
+    resumeOrder: r.order,
+    lossSum: r.lossSum,
+    metricSum: r.metricSum,
+  };
+}
 
-  const snapshot = (epoch: number, batch: number, midEpoch: boolean): TrainingState => ({
+/** Everything needed to continue the run at (epoch, batch); the row order and sums only mid-epoch. */
+function snapshot(setup: FitSetup, run: RunState, epoch: number, batch: number, midEpoch: boolean): TrainingState {
+  const { options } = setup;
+  return {
     format: 'ffnn.training-state',
     version: 1,
     epoch,
     batch,
-    order: midEpoch ? Array.from(order) : null,
-    lossSum: midEpoch ? lossSum : 0,
-    metricSum: midEpoch ? metricSum : 0,
-    rng: rng.getState(),
-    optimizer: optimizer.getState(),
-    baseLr,
+    order: midEpoch ? Array.from(setup.order) : null,
+    lossSum: midEpoch ? run.lossSum : 0,
+    metricSum: midEpoch ? run.metricSum : 0,
+    rng: setup.rng.getState(),
+    optimizer: setup.optimizer.getState(),
+    baseLr: run.baseLr,
     schedule: options.schedule ? options.schedule.getState() : null,
-    history: structuredClone(history),
-    bestValue: Number.isFinite(bestValue) ? bestValue : null,
-    sinceBest,
-    lastMonitored: lastMonitored ?? null,
-    params: params.map((p) => p.clone()),
-    best: best ? best.map((b) => b.clone()) : null,
-    fingerprint,
-  });
+    history: structuredClone(run.history),
+    bestValue: Number.isFinite(run.bestValue) ? run.bestValue : null,
+    sinceBest: run.sinceBest,
+    lastMonitored: run.lastMonitored ?? null,
+    params: setup.params.map((p) => p.clone()),
+    best: setup.best ? setup.best.map((b) => b.clone()) : null,
+    fingerprint: setup.fingerprint,
+  };
+}
 
-  // Batch buffers, allocated once per fit where the installed backend reads them without copies.
-  const fullX = allocateMatrix(batchSize, net.inputSize, net.dtype);
-  const fullY = allocateMatrix(batchSize, net.outputSize, net.dtype);
-  const tail = n % batchSize;
-  const tailX = tail ? allocateMatrix(tail, net.inputSize, net.dtype) : null;
-  const tailY = tail ? allocateMatrix(tail, net.outputSize, net.dtype) : null;
-  const shuffle = options.shuffle ?? true;
-  const callbacks = options.callbacks ?? {};
+/** Start of an epoch: the scheduled learning rate, a fresh seeded row order, zero sums. */
+function beginEpoch(setup: FitSetup, run: RunState, epoch: number): void {
+  const { options, optimizer, order, trainRows, n } = setup;
+  if (options.schedule) optimizer.lr = options.schedule.lrAt(epoch, run.baseLr, run.lastMonitored);
+  if (options.shuffle ?? true) {
+    const perm = setup.rng.permutation(n);
+    for (let i = 0; i < n; i++) order[i] = trainRows[perm[i]!]!;
+  } else {
+    order.set(trainRows);
+  }
+  run.lossSum = 0;
+  run.metricSum = 0;
+}
 
-  training: for (let epoch = startEpoch; epoch < epochs; epoch++) {
-    const started = performance.now();
-    const firstBatch = epoch === startEpoch ? startBatch : 0;
-    if (firstBatch > 0 && resumeOrder) {
-      order.set(resumeOrder);
-    } else {
-      if (options.schedule) optimizer.lr = options.schedule.lrAt(epoch, baseLr, lastMonitored);
-      if (shuffle) {
-        const perm = rng.permutation(n);
-        for (let i = 0; i < n; i++) order[i] = trainRows[perm[i]!]!;
-      } else {
-        order.set(trainRows);
-      }
-      lossSum = 0;
-      metricSum = 0;
+/**
+ * The optimizer steps of one epoch from `firstBatch`, yielding after each. Returns why the run
+ * halted mid-epoch (a divergence, or the signal with batches left), or null when the epoch ended.
+ */
+function* epochBatches(setup: FitSetup, run: RunState, epoch: number, firstBatch: number): Generator<void, 'diverged' | 'interrupted' | null, void> {
+  const { net, options, optimizer, source, targets, order, batchSize, batches, n, params, grads, lossLimit } = setup;
+  for (let b = firstBatch; b < batches; b++) {
+    const start = b * batchSize;
+    const rows = Math.min(batchSize, n - start);
+    const Xb = rows === batchSize ? setup.fullX : setup.tailX!;
+    const Yb = rows === batchSize ? setup.fullY : setup.tailY!;
+    source.gather(order, start, Xb);
+    targets.gather(order, start, Yb);
+    const loss = net.computeGradients(Xb, Yb, { training: true, rng: setup.rng });
+    const bad = !Number.isFinite(loss) ? 'the loss' : loss > lossLimit ? 'the loss' : firstNonFinite(grads, setup.gradientLabels);
+    if (bad) {
+      const what = !Number.isFinite(loss) ? `became ${String(loss)}` : loss > lossLimit ? `reached ${loss.toExponential(3)}, above the limit ${lossLimit.toExponential(3)},` : 'became non-finite';
+      const message =
+        `training diverged: ${bad} ${what} in epoch ${epoch + 1}, batch ${b + 1} of ${batches}` +
+        ` (learning rate ${optimizer.lr}); try a lower learning rate`;
+      if (setup.onNonFinite === 'throw') throw new NumericError(message);
+      run.history.divergence = { epoch, batch: b, message };
+      run.history.stopReason = 'diverged';
+      return 'diverged';
     }
-    for (let b = firstBatch; b < batches; b++) {
-      const start = b * batchSize;
-      const rows = Math.min(batchSize, n - start);
-      const Xb = rows === batchSize ? fullX : tailX!;
-      const Yb = rows === batchSize ? fullY : tailY!;
-      source.gather(order, start, Xb);
-      targets.gather(order, start, Yb);
-      const loss = net.computeGradients(Xb, Yb, { training: true, rng });
-      const bad = !Number.isFinite(loss) ? 'the loss' : loss > lossLimit ? 'the loss' : firstNonFinite(grads, gradientLabels);
-      if (bad) {
-        const what = !Number.isFinite(loss) ? `became ${String(loss)}` : loss > lossLimit ? `reached ${loss.toExponential(3)}, above the limit ${lossLimit.toExponential(3)},` : 'became non-finite';
-        const message =
-          `training diverged: ${bad} ${what} in epoch ${epoch + 1}, batch ${b + 1} of ${batches}` +
-          ` (learning rate ${optimizer.lr}); try a lower learning rate`;
-        if (onNonFinite === 'throw') throw new NumericError(message);
-        history.divergence = { epoch, batch: b, message };
-        history.stopReason = 'diverged';
-        break training;
-      }
-      lossSum += loss * rows;
-      metricSum += batchMetric(net, loss, net.lastOutput(rows), targets, order, start) * rows;
-      optimizer.step(params, grads);
-      callbacks.onBatchEnd?.({ epoch, batch: b, batches, loss });
-      yield;
-      if (options.signal?.aborted && b + 1 < batches) {
-        history.stopReason = 'interrupted';
-        options.checkpoint?.save(snapshot(epoch, b + 1, true));
-        break training;
-      }
-    }
-    history.loss.push(lossSum / n);
-    history.metric.push(metricSum / n);
-    history.lr.push(optimizer.lr);
-    let monitored = lossSum / n;
-    let valLoss: number | undefined;
-    let valMetric: number | undefined;
-    if (validation) {
-      const e = evaluateRows(net, validation.source, validation.targets, validation.index);
-      valLoss = e.loss;
-      valMetric = e.metric;
-      history.valLoss.push(valLoss);
-      history.valMetric.push(valMetric);
-      monitored = valLoss;
-    }
-    lastMonitored = monitored;
-    if (monitored < bestValue - minDelta || history.bestEpoch < 0) {
-      if (Number.isFinite(monitored)) {
-        bestValue = monitored;
-        history.bestEpoch = epoch;
-        sinceBest = 0;
-        if (best) params.forEach((p, i) => best[i]!.data.set(p.data));
-      }
-    } else {
-      sinceBest++;
-    }
-    const timeMs = performance.now() - started;
-    history.timeMs.push(timeMs);
-    const info: EpochInfo = {
-      epoch,
-      epochs,
-      loss: lossSum / n,
-      metric: metricSum / n,
-      lr: optimizer.lr,
-      timeMs,
-      ...(valLoss === undefined ? {} : { valLoss, valMetric: valMetric! }),
-    };
-    let stop: History['stopReason'] | null = null;
-    if (callbacks.onEpochEnd?.(info) === false) stop = 'callback';
-    else if (early && sinceBest >= early.patience) stop = 'early-stopping';
-    else if (options.signal?.aborted) stop = 'interrupted';
-    if (options.checkpoint && (stop === 'interrupted' || (epoch + 1) % options.checkpoint.everyEpochs === 0)) {
-      options.checkpoint.save(snapshot(epoch + 1, 0, false));
-    }
-    if (stop) {
-      history.stopReason = stop;
-      break;
+    run.lossSum += loss * rows;
+    run.metricSum += batchMetric(net, loss, net.lastOutput(rows), targets, order, start) * rows;
+    optimizer.step(params, grads);
+    options.callbacks?.onBatchEnd?.({ epoch, batch: b, batches, loss });
+    yield;
+    if (options.signal?.aborted && b + 1 < batches) {
+      run.history.stopReason = 'interrupted';
+      options.checkpoint?.save(snapshot(setup, run, epoch, b + 1, true));
+      return 'interrupted';
     }
   }
-  // After a divergence the best weights are restored even without restoreBestWeights (the
-  // initial weights when no epoch finished): the last finite step is usually already useless.
-  const restore = history.stopReason === 'diverged' || (restoreBest && history.bestEpoch >= 0 && history.stopReason !== 'interrupted');
-  if (best && restore) {
-    params.forEach((p, i) => p.data.set(best[i]!.data));
-    history.restoredBest = true;
+  return null;
+}
+
+/** End of an epoch: its means and learning rate in the history, the validation evaluation, the best epoch so far (and its weights). */
+function endEpoch(setup: FitSetup, run: RunState, epoch: number, started: number): EpochInfo {
+  const { history } = run;
+  const { n, optimizer, validation } = setup;
+  history.loss.push(run.lossSum / n);
+  history.metric.push(run.metricSum / n);
+  history.lr.push(optimizer.lr);
+  let monitored = run.lossSum / n;
+  let valLoss: number | undefined;
+  let valMetric: number | undefined;
+  if (validation) {
+    const e = evaluateRows(setup.net, validation.source, validation.targets, validation.index);
+    valLoss = e.loss;
+    valMetric = e.metric;
+    history.valLoss.push(valLoss);
+    history.valMetric.push(valMetric);
+    monitored = valLoss;
   }
-  return history;
+  run.lastMonitored = monitored;
+  if (monitored < run.bestValue - setup.minDelta || history.bestEpoch < 0) {
+    if (Number.isFinite(monitored)) {
+      run.bestValue = monitored;
+      history.bestEpoch = epoch;
+      run.sinceBest = 0;
+      if (setup.best) setup.params.forEach((p, i) => setup.best![i]!.data.set(p.data));
+    }
+  } else {
+    run.sinceBest++;
+  }
+  const timeMs = performance.now() - started;
+  history.timeMs.push(timeMs);
+  return {
+    epoch,
+    epochs: setup.epochs,
+    loss: run.lossSum / n,
+    metric: run.metricSum / n,
+    lr: optimizer.lr,
+    timeMs,
+    ...(valLoss === undefined ? {} : { valLoss, valMetric: valMetric! }),
+  };
+}
+
+/** Whether to stop after this epoch: the callback's `false`, early stopping, or the signal. */
+function stopAfter(setup: FitSetup, run: RunState, info: EpochInfo): History['stopReason'] | null {
+  const { options, early } = setup;
+  if (options.callbacks?.onEpochEnd?.(info) === false) return 'callback';
+  if (early && run.sinceBest >= early.patience) return 'early-stopping';
+  if (options.signal?.aborted) return 'interrupted';
+  return null;
 }

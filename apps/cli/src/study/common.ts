@@ -1,9 +1,10 @@
 import { StandardScaler, polynomialFeatures, runge, takeRows, trainTestSplit } from '@ffnn/datasets';
-import { type ActivationName, type History, type RowSource, Sequential, type Targets, fit } from '@ffnn/layers';
-import type { OptimizerName } from '@ffnn/optim';
 import { Matrix } from '@ffnn/tensor';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io.js';
+import type { OptionValue } from '../sweep/spec.js';
+import { trialConfigOf, trialFlags } from '../train-options.js';
+import { type TrialHooks, type TrialResult, runTrial } from '../trial.js';
 import type { StudySettings } from './profiles.js';
 import type { SeedSpread } from './stats.js';
 import type { PartId, StudyContext, Table, TableCell } from './types.js';
@@ -61,74 +62,24 @@ export function rungeSetup(settings: StudySettings, seed: number): RungeSetup {
   };
 }
 
-/** A network configuration of the study. */
-export interface NetConfig {
-  inputSize: number;
-  hidden: number[];
-  activation?: ActivationName;
-  outputSize?: number;
-  loss?: 'mse' | 'cross-entropy';
-  optimizer: OptimizerName;
-  lr: number;
-  epochs: number;
-  lambda1?: number;
-  lambda2?: number;
-  seed: number;
-}
-
-/** A trained network with its per-epoch history (validation = the test set, for learning curves only). */
-export interface TrainedNet {
-  net: Sequential;
-  history: History;
+/** A trial the study runs in this process, with its training time as a grid cell's is measured (see `trainingMs`). */
+export interface StudyTrial extends TrialResult {
+  /** Sum of the epochs' wall times (training and the per-epoch test evaluation), without loading data. */
   timeMs: number;
-  /** Mean wall time of an epoch (training and per-epoch evaluation). */
   msPerEpoch: number;
-  /** NaN/Inf during training, as a message, or null. */
+  /** NaN/Inf or a loss beyond the limit during training, as a message, or null. */
   nonFinite: string | null;
 }
 
 /**
- * Trains one network with the study's protocol: batch 64, shuffled with `seed`, default init for the
- * activation (He for ReLU family, Xavier otherwise), test metrics recorded after every epoch but never
- * used for any decision during training.
+ * Runs one trial in this process: `options` are `ffnn train` settings, as in a grid's spec (the
+ * study's protocol is added), so an in-process run and a grid cell with the same options are the
+ * same {@link runTrial}, bit for bit.
  */
-export function trainNet(
-  config: NetConfig,
-  X: Matrix | RowSource,
-  y: Targets,
-  test: { X: Matrix | RowSource; y: Targets } | null,
-  hooks: { onStart?: (net: Sequential) => void; onEpochEnd?: (net: Sequential, epoch: number) => void } = {},
-): TrainedNet {
-  const net = Sequential.mlp({
-    inputSize: config.inputSize,
-    hidden: config.hidden,
-    activation: config.activation ?? 'relu',
-    outputSize: config.outputSize ?? 1,
-    loss: config.loss ?? 'mse',
-    lambda1: config.lambda1 ?? 0,
-    lambda2: config.lambda2 ?? 0,
-    seed: config.seed,
-  });
-  hooks.onStart?.(net);
-  const started = performance.now();
-  const history = fit(net, X, y, {
-    epochs: config.epochs,
-    batchSize: 64,
-    optimizer: config.optimizer,
-    lr: config.lr,
-    seed: config.seed,
-    onNonFinite: 'stop',
-    ...(test ? { validationData: test } : {}),
-    ...(hooks.onEpochEnd ? { callbacks: { onEpochEnd: (info) => hooks.onEpochEnd!(net, info.epoch) } } : {}),
-  });
-  const timeMs = performance.now() - started;
-  return {
-    net,
-    history,
-    timeMs,
-    msPerEpoch: timeMs / Math.max(1, history.loss.length),
-    nonFinite: history.divergence ? history.divergence.message : null,
-  };
+export async function studyTrial(options: Record<string, OptionValue>, hooks: TrialHooks = {}): Promise<StudyTrial> {
+  const result = await runTrial(trialConfigOf(trialFlags({ ...STUDY_TRAIN_PROTOCOL, ...options })), hooks);
+  const timeMs = result.history.timeMs.reduce((a, v) => a + v, 0);
+  return { ...result, timeMs, msPerEpoch: timeMs / Math.max(1, result.history.loss.length), nonFinite: result.history.divergence ? result.history.divergence.message : null };
 }
 
 /** A column matrix from numbers. */

@@ -1,13 +1,67 @@
+import { mse, r2 } from '@ffnn/datasets';
+import { type ActivationName, type RowSource, Sequential, type Targets, fit } from '@ffnn/layers';
+import type { OptimizerName } from '@ffnn/optim';
+import type { Matrix } from '@ffnn/tensor';
 import { describe, expect, it } from 'vitest';
 import { spectralTracker } from '../spectral.js';
-import { runTrial } from '../sweep/worker.js';
+import { runSweepTrial as runTrial } from '../sweep/worker.js';
 import { expandTrials } from '../sweep/spec.js';
-import { STUDY_TRAIN_PROTOCOL, rungeSetup, trainNet } from './common.js';
+import { STUDY_TRAIN_PROTOCOL, rungeSetup } from './common.js';
 import { mnistStudyData, pixelSource, subset } from './mnist.js';
-import { rungeNet, studyBSpec } from './part-b.js';
+import { studyBSpec } from './part-b.js';
 import { studyFSpec } from './part-f.js';
 import { studyGSpec } from './part-g.js';
 import { settingsFor } from './profiles.js';
+
+/**
+ * The reference every trial must equal: the network built and fitted directly (Sequential.mlp and
+ * fit, without runTrial) on the study's own preparation of the data (rungeSetup, mnistStudyData).
+ */
+function trainNet(
+  config: { inputSize: number; hidden: number[]; activation?: ActivationName; outputSize?: number; loss?: 'mse' | 'cross-entropy'; optimizer: OptimizerName; lr: number; epochs: number; lambda1?: number; lambda2?: number; seed: number },
+  X: Matrix | RowSource,
+  y: Targets,
+  test: { X: Matrix | RowSource; y: Targets },
+  hooks: { onStart?: (net: Sequential) => void; onEpochEnd?: (net: Sequential, epoch: number) => void } = {},
+) {
+  const net = Sequential.mlp({
+    inputSize: config.inputSize,
+    hidden: config.hidden,
+    activation: config.activation ?? 'relu',
+    outputSize: config.outputSize ?? 1,
+    loss: config.loss ?? 'mse',
+    lambda1: config.lambda1 ?? 0,
+    lambda2: config.lambda2 ?? 0,
+    seed: config.seed,
+  });
+  hooks.onStart?.(net);
+  const history = fit(net, X, y, {
+    epochs: config.epochs,
+    batchSize: 64,
+    optimizer: config.optimizer,
+    lr: config.lr,
+    seed: config.seed,
+    onNonFinite: 'stop',
+    validationData: test,
+    ...(hooks.onEpochEnd ? { callbacks: { onEpochEnd: (info) => hooks.onEpochEnd!(net, info.epoch) } } : {}),
+  });
+  return { net, history };
+}
+
+/** {@link trainNet} on the Runge data of rungeSetup (input x or the degree-10 features), with its train and test MSE. */
+function rungeNet(setup: ReturnType<typeof rungeSetup>, inputs: 'x' | 'poly10', hidden: number[], optimizer: OptimizerName, lr: number, epochs: number, seed: number, extra: { lambda1?: number; lambda2?: number } = {}) {
+  const Xtr = inputs === 'x' ? setup.xTrain : setup.polyTrain;
+  const Xte = inputs === 'x' ? setup.xTest : setup.polyTest;
+  const { net, history } = trainNet({ inputSize: Xtr.cols, hidden, optimizer, lr, epochs, seed, ...extra }, Xtr, setup.yTrain, { X: Xte, y: setup.yTest });
+  const predTest = net.predict(Xte);
+  return {
+    trainMse: mse(setup.yTrain, net.predict(Xtr)),
+    testMse: mse(setup.yTest, predTest),
+    testMseClean: mse(setup.fTest, predTest),
+    testR2: r2(setup.yTest, predTest),
+    curves: { train: history.loss, test: history.valLoss },
+  };
+}
 
 describe('the study grids and ffnn sweep are one machinery', () => {
   it('a sweep trial (an ffnn train run) equals the study cell it replaces, bit for bit', async () => {
@@ -26,7 +80,7 @@ describe('the study grids and ffnn sweep are one machinery', () => {
     expect(record.train.mse).toBe(cell.trainMse);
     expect(record.test.mse).toBe(cell.testMse);
     expect(record.test.mse_clean).toBe(cell.testMseClean);
-    expect(record.loss).toEqual(cell.curves!.train);
+    expect(record.loss).toEqual(cell.curves.train);
   });
 
   it('part (b): a --features poly:10 trial equals the cell on rungeSetup\'s standardized degree-10 features, learning curves included', async () => {
@@ -42,8 +96,8 @@ describe('the study grids and ffnn sweep are one machinery', () => {
       expect(record.test.mse).toBe(cell.testMse);
       expect(record.test.mse_clean).toBe(cell.testMseClean);
       expect(record.test.r2).toBe(cell.testR2);
-      expect(record.loss).toEqual(cell.curves!.train);
-      expect(record.testLoss).toEqual(cell.curves!.test);
+      expect(record.loss).toEqual(cell.curves.train);
+      expect(record.testLoss).toEqual(cell.curves.test);
       expect(record.metric).toHaveLength(s.b.epochs);
       expect(record.timing.epochMs).toHaveLength(s.b.epochs);
     }

@@ -4,17 +4,17 @@ import { finalRecords } from '../sweep/report.js';
 import { type TrialRecord, appendRecord, readRecords } from '../sweep/results.js';
 import { runSweep } from '../sweep/run.js';
 import { type SweepSpec, expandTrials } from '../sweep/spec.js';
-import { runTrial } from '../sweep/worker.js';
+import { runSweepTrial } from '../sweep/worker.js';
 import type { PartId, StudyContext } from './types.js';
 
 /**
  * Runs a grid of the study through the sweep machinery (`ffnn sweep`): the same trial expansion,
- * the same `ffnn train` pipeline per trial and the same JSON-lines records, kept in
- * `<out>/<part>/<file>` (`sweep.jsonl` unless a part runs several grids). The trials run in worker
- * processes of `ctx.workerBin` when the caller names the CLI's entry script (`ffnn reproduce`
- * does), else one after another in this process (a library call, a test). Records come back in
- * the spec's trial order. Because a trial is an `ffnn train` run, `ffnn sweep run` with the same
- * spec on many machines (--shard) produces the identical numbers.
+ * the same `runTrial` per trial (given its config object) and the same JSON-lines records,
+ * kept in `<out>/<part>/<file>` (`sweep.jsonl` unless a part runs several grids). The trials run in
+ * worker processes of `ctx.workerBin` when the caller names the CLI's entry script (`ffnn
+ * reproduce` does), else one after another in this process (a library call, a test). Records come
+ * back in the spec's trial order. `ffnn sweep run` with the same spec on many machines (--shard)
+ * produces the identical numbers.
  */
 export async function runGrid(ctx: StudyContext, part: PartId, spec: SweepSpec, file = 'sweep.jsonl'): Promise<TrialRecord[]> {
   const trials = expandTrials(spec);
@@ -27,7 +27,7 @@ export async function runGrid(ctx: StudyContext, part: PartId, spec: SweepSpec, 
   } else {
     for (const t of trials) {
       ctx.log(`[${part}] trial ${t.index + 1}/${trials.length} (in process)`);
-      appendRecord(out, await runTrial(t, undefined, 0));
+      appendRecord(out, await runSweepTrial(t, undefined, 0));
     }
   }
   const byIndex = new Map(finalRecords(readRecords(out)).map((r) => [r.trial, r]));
@@ -39,7 +39,7 @@ export async function runGrid(ctx: StudyContext, part: PartId, spec: SweepSpec, 
 }
 
 /**
- * Training time of a trial in ms as `trainNet` measures it: the sum of its epochs (training and the
+ * Training time of a trial in ms as `studyTrial` measures it: the sum of its epochs (training and the
  * per-epoch test evaluation), without loading data; the whole trial's wall time for records without
  * per-epoch times.
  */
@@ -53,7 +53,7 @@ export function trainingTimes(r: TrialRecord): { timeMs: number; msPerEpoch: num
   return { timeMs, msPerEpoch: timeMs / Math.max(1, r.loss.length) };
 }
 
-/** The NaN/Inf message of a diverged trial (as `trainNet` reports it), or null. */
+/** The NaN/Inf message of a diverged trial (as `studyTrial` reports it), or null. */
 export function nonFiniteOf(r: TrialRecord): string | null {
   return r.stopReason === 'diverged' ? (r.divergence ?? 'diverged') : null;
 }

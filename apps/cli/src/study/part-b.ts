@@ -1,13 +1,11 @@
 import { mse, r2 } from '@ffnn/datasets';
-import type { Sequential } from '@ffnn/layers';
 import { Lasso, LinearRegression, Ridge } from '@ffnn/linear-models';
-import type { OptimizerName } from '@ffnn/optim';
 import type { Matrix } from '@ffnn/tensor';
 import { type Datum, lineChart, pointsAndLines } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
 import type { TrialRecord } from '../sweep/results.js';
-import type { SweepSpec } from '../sweep/spec.js';
-import { STUDY_TRAIN_PROTOCOL, argmin, fmt, hiddenLabel, rungeSetup, trainNet, writeTable } from './common.js';
+import type { OptionValue, SweepSpec } from '../sweep/spec.js';
+import { STUDY_TRAIN_PROTOCOL, argmin, fmt, hiddenLabel, rungeSetup, studyTrial, writeTable } from './common.js';
 import { mlpParameters } from './evaluation.js';
 import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
 import { type StudySettings, settingsFor } from './profiles.js';
@@ -31,7 +29,7 @@ export interface RungeFitRow {
   nonFinite: string | null;
   /** Learning curves (FFNN only). */
   curves?: { train: number[]; test: number[] };
-  /** Test predictions (linear models, and networks trained in process; for the figure of the best model). */
+  /** Test predictions (linear models; for the figure). */
   predictions?: Matrix;
 }
 
@@ -74,47 +72,6 @@ export function linearBaselines(setup: ReturnType<typeof rungeSetup>, ridgeAlpha
   return out;
 }
 
-/** Trains one FFNN on the Runge data and evaluates it. */
-export function rungeNet(
-  setup: ReturnType<typeof rungeSetup>,
-  inputs: 'x' | 'poly10',
-  hidden: number[],
-  optimizer: OptimizerName,
-  lr: number,
-  epochs: number,
-  seed: number,
-  extra: { activation?: 'sigmoid' | 'relu' | 'leaky-relu'; lambda1?: number; lambda2?: number } = {},
-): RungeFitRow & { net: Sequential } {
-  const Xtr = inputs === 'x' ? setup.xTrain : setup.polyTrain;
-  const Xte = inputs === 'x' ? setup.xTest : setup.polyTest;
-  const r = trainNet(
-    { inputSize: Xtr.cols, hidden, activation: extra.activation ?? 'relu', optimizer, lr, epochs, seed, lambda1: extra.lambda1 ?? 0, lambda2: extra.lambda2 ?? 0 },
-    Xtr,
-    setup.yTrain,
-    { X: Xte, y: setup.yTest },
-  );
-  const predTest = r.net.predict(Xte);
-  const predTrain = r.net.predict(Xtr);
-  return {
-    method: 'FFNN',
-    inputs,
-    hidden: hiddenLabel(hidden),
-    optimizer,
-    lr,
-    alpha: null,
-    trainMse: mse(setup.yTrain, predTrain),
-    testMse: mse(setup.yTest, predTest),
-    testMseClean: mse(setup.fTest, predTest),
-    testR2: r2(setup.yTest, predTest),
-    timeMs: r.timeMs,
-    epochs: r.history.loss.length,
-    nonFinite: r.nonFinite,
-    curves: { train: r.history.loss, test: r.history.valLoss },
-    predictions: predTest,
-    net: r.net,
-  };
-}
-
 /**
  * The part (b) network grid as a sweep spec: inputs (x, and the degree-10 features when the profile
  * trains on them) × hidden layers × optimizer × η, each cell an `ffnn train` run with the test MSE
@@ -139,10 +96,16 @@ export function studyBWidthSpec(s: StudySettings, seed: number, optimizer: strin
 }
 
 /**
- * A grid cell's row from its trial records (the same numbers `rungeNet` computes in process): with
- * several seeds the means, with their spreads in `spread`; with one seed exactly that run's numbers.
+ * A grid cell's row from its trial records: with several seeds the means, with their spreads in
+ * `spread`; with one seed exactly that run's numbers. `options` are the first seed's trial options
+ * (to run it again).
  */
-function rowOf(g: SeedGroup): RungeFitRow & { widths: number[]; spread: { train: SeedSpread; test: SeedSpread; clean: SeedSpread; r2: SeedSpread }; first: TrialRecord } {
+function rowOf(g: SeedGroup): RungeFitRow & {
+  widths: number[];
+  spread: { train: SeedSpread; test: SeedSpread; clean: SeedSpread; r2: SeedSpread };
+  first: TrialRecord;
+  options: Record<string, OptionValue>;
+} {
   const r = g.records[0]!;
   const widths = String(g.config.hidden).split(',').map(Number);
   const spread = { train: spreadOf(g, (x) => x.train.mse!), test: spreadOf(g, (x) => x.test.mse!), clean: spreadOf(g, (x) => x.test.mse_clean!), r2: spreadOf(g, (x) => x.test.r2!) };
@@ -164,6 +127,7 @@ function rowOf(g: SeedGroup): RungeFitRow & { widths: number[]; spread: { train:
     curves: { train: r.loss, test: r.testLoss ?? [] },
     spread,
     first: r,
+    options: r.config,
   };
 }
 
@@ -185,9 +149,9 @@ export async function partB(ctx: StudyContext): Promise<PartResult> {
   const bestRidge = ridges[argmin(ridges, (r) => r.testMse)]!;
   const bestLasso = lassos[argmin(lassos, (r) => r.testMse)]!;
 
-  // The grid and the width sweep run through the sweep machinery: every cell is an `ffnn train`
-  // trial (same data, split, features, scaler, initial weights and batch order as rungeNet) in a
-  // worker process, with its test MSE per epoch for the learning curves.
+  // The grid and the width sweep run through the sweep machinery: every cell is a trial (the data
+  // and split of rungeSetup, its features and scaler) in a worker process, with its test MSE per
+  // epoch for the learning curves.
   ctx.log(`[b] FFNN grid, ${s.b.epochs} epochs per cell`);
   const nets = groupBySeed(await runGrid(ctx, 'b', studyBSpec(s, ctx.seed))).map(rowOf);
   const xNets = nets.filter((r) => r.inputs === 'x');
@@ -201,9 +165,9 @@ export async function partB(ctx: StudyContext): Promise<PartResult> {
   const allNets = [...nets, ...sweep];
   const best = allNets[argmin(allNets, (r) => r.testMse)]!;
   // Only the best network is trained again here, in process, for its test predictions (the figure).
-  const again = rungeNet(setup, best.inputs, best.widths, best.optimizer as OptimizerName, best.lr!, s.b.epochs, ctx.seed);
-  if (again.testMse !== best.first.test.mse) throw new Error(`part b: the in-process rerun of the best network (${best.inputs} ${best.hidden} ${best.optimizer} η=${best.lr}) differs from its sweep trial`);
-  const bestPredictions = again.predictions!;
+  const again = await studyTrial(best.options);
+  if (again.test.mse !== best.first.test.mse) throw new Error(`part b: the in-process rerun of the best network (${best.inputs} ${best.hidden} ${best.optimizer} η=${best.lr}) differs from its sweep trial`);
+  const bestPredictions = again.network.predict(again.prepared.Xtest);
 
   const tables: Table[] = [
     writeTable(ctx, 'b', 'linear-baselines', 'OLS, Ridge and Lasso on standardized degree-10 polynomial features (α grid)', COLUMNS, linear.map(toRow)),

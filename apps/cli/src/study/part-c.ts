@@ -1,11 +1,9 @@
-import { mse } from '@ffnn/datasets';
-import { Sequential, fit } from '@ffnn/layers';
 import type { Matrix } from '@ffnn/tensor';
 import { join } from 'node:path';
 import type { Datum } from '../figures/charts.js';
 import { renderFigure } from '../figures/render.js';
 import { writeFileAtomic } from '../io.js';
-import { fmt, rungeSetup, writeTable } from './common.js';
+import { fmt, studyTrial, writeTable } from './common.js';
 import { settingsFor } from './profiles.js';
 import reference from './reference/runge-reference.json' with { type: 'json' };
 import type { PartResult, StudyContext } from './types.js';
@@ -46,38 +44,28 @@ export async function partC(ctx: StudyContext): Promise<PartResult> {
   const started = performance.now();
   const s = settingsFor(ctx.profile);
   // The reference was made on the study's data (n = 1000); other sizes cannot be compared.
-  const setup = rungeSetup({ ...s, runge: { n: 1000, sigma: 0.05, degree: 10 } }, ctx.seed);
   const lr = 0.01;
   const epochs = s.c.epochs;
-  const net = Sequential.mlp({ inputSize: setup.polyTrain.cols, hidden: [100], activation: 'relu', outputSize: 1, loss: 'mse', seed: ctx.seed });
-  const [W1, b1, W2, b2] = net.parameters() as [Matrix, Matrix, Matrix, Matrix];
-  const fingerprint: Fingerprint = { xTrainSum: sum(setup.polyTrain), yTrainSum: sum(setup.yTrain), w1Sum: sum(W1) };
-  // The setup the Python script reads (make_reference.py); not needed to reproduce, kept for regeneration.
-  writeFileAtomic(
-    join(ctx.outDir, 'c', 'setup.json'),
-    JSON.stringify({
-      fingerprint,
-      lr,
-      batchSize: 64,
-      fitSeed: ctx.seed,
-      Xtrain: rows2(setup.polyTrain),
-      Ytrain: Array.from(setup.yTrain.data),
-      Xtest: rows2(setup.polyTest),
-      Ytest: Array.from(setup.yTest.data),
-      W1: rows2(W1),
-      b1: Array.from(b1.data),
-      W2: rows2(W2),
-      b2: Array.from(b2.data),
-    }),
-  );
+  const options = { data: 'runge', n: 1000, noise: 0.05, features: 'poly:10', seed: ctx.seed, splitSeed: ctx.seed, hidden: '100', activation: 'relu', optimizer: 'sgd', lr, epochs, batchSize: 64, testCurves: true };
   ctx.log(`[c] 1/1 ours: 11→100→1 ReLU, SGD η=${lr}, ${epochs} epochs`);
-  const t = performance.now();
-  const history = fit(net, setup.polyTrain, setup.yTrain, { epochs, batchSize: 64, optimizer: 'sgd', lr, seed: ctx.seed, validationData: { X: setup.polyTest, y: setup.yTest }, onNonFinite: 'stop' });
-  const timeMs = performance.now() - t;
-  const ourTest = mse(setup.yTest, net.predict(setup.polyTest));
+  let fingerprint: Fingerprint | undefined;
+  const ours = await studyTrial(options, {
+    // The setup the Python script reads (make_reference.py): the data and the initial weights, before training.
+    onStart: ({ prepared, network }) => {
+      const [Xtrain, Xtest, Ytrain, Ytest] = [prepared.Xtrain, prepared.Xtest, prepared.ytrain, prepared.ytest] as [Matrix, Matrix, Matrix, Matrix];
+      const [W1, b1, W2, b2] = network.parameters() as [Matrix, Matrix, Matrix, Matrix];
+      fingerprint = { xTrainSum: sum(Xtrain), yTrainSum: sum(Ytrain), w1Sum: sum(W1) };
+      writeFileAtomic(
+        join(ctx.outDir, 'c', 'setup.json'),
+        JSON.stringify({ fingerprint, lr, batchSize: 64, fitSeed: ctx.seed, Xtrain: rows2(Xtrain), Ytrain: Array.from(Ytrain.data), Xtest: rows2(Xtest), Ytest: Array.from(Ytest.data), W1: rows2(W1), b1: Array.from(b1.data), W2: rows2(W2), b2: Array.from(b2.data) }),
+      );
+    },
+  });
+  const { history, timeMs } = ours;
+  const ourTest = ours.test.mse!;
 
   const ref = reference as Reference;
-  const matches = close(ref.fingerprint.xTrainSum, fingerprint.xTrainSum) && close(ref.fingerprint.yTrainSum, fingerprint.yTrainSum) && close(ref.fingerprint.w1Sum, fingerprint.w1Sum);
+  const matches = close(ref.fingerprint.xTrainSum, fingerprint!.xTrainSum) && close(ref.fingerprint.yTrainSum, fingerprint!.yTrainSum) && close(ref.fingerprint.w1Sum, fingerprint!.w1Sum);
   const n = Math.min(epochs, ref.epochs);
   const at = (r: ReferenceRun) => r.testMse[n - 1]!;
   let maxRel = 0;

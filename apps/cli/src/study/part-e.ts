@@ -30,7 +30,7 @@ export async function partE(ctx: StudyContext): Promise<PartResult> {
   const setup = rungeSetup(s, ctx.seed);
   const { lambdas, hidden, optimizer, epochs } = s.e;
   // The grid runs through the sweep machinery: every cell is an `ffnn train` trial (same data,
-  // split, scaler, initial weights and batch order as rungeNet), in parallel worker processes.
+  // split and scaler of rungeSetup), in parallel worker processes.
   const records = await runGrid(ctx, 'e', studyESpec(s, ctx.seed));
   // A cell's seeds, if it has several, are averaged (mean ± sd); one seed keeps its numbers as they are.
   const cells = groupBySeed(records).map((g) => {

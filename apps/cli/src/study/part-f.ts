@@ -3,7 +3,7 @@ import { LogisticRegression } from '@ffnn/linear-models';
 import { type Datum, confusionChart, lineChart } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
 import type { SweepSpec } from '../sweep/spec.js';
-import { STUDY_TRAIN_PROTOCOL, argmin, fmt, seconds, stepLogger, trainNet, writeTable } from './common.js';
+import { STUDY_TRAIN_PROTOCOL, argmin, fmt, seconds, stepLogger, studyTrial, writeTable } from './common.js';
 import { compareSentence, percent, percentagePoints, plural } from './prose.js';
 import { nonFiniteOf, runGrid, trainingTimes } from './grid.js';
 import { crossEntropyOf, mnistStudyData, pixelMatrix, pixelSource, subset } from './mnist.js';
@@ -49,8 +49,8 @@ export async function partF(ctx: StudyContext): Promise<PartResult> {
   const finalTrain = subset(data.train, s.finalRows, ctx.seed);
   const testSrc = pixelSource(test);
   const testLabels = Array.from(test.labels);
-  // The grid runs through the sweep machinery: every cell is an `ffnn train` trial on the same
-  // training and test images, initial weights and batch order as trainNet, in a worker process.
+  // The grid runs through the sweep machinery: every cell is a trial on the training and test
+  // images of this split (its --train-rows/--test-rows subsets), in a worker process.
   ctx.log(`[f] grid 784→{${s.hidden.join(', ')}}→10 Adam × η × λ2, ${gridTrain.n} rows × ${s.epochs} epochs per cell`);
   // A cell's seeds, if it has several, are averaged (mean ± sd); one seed keeps its numbers as they are.
   const cells = groupBySeed(await runGrid(ctx, 'f', studyFSpec(settingsFor(ctx.profile), ctx.seed))).map((g) => {
@@ -71,13 +71,17 @@ export async function partF(ctx: StudyContext): Promise<PartResult> {
   const step = stepLogger(ctx, 'f', 2);
   const bestCell = cells[argmin(cells, (c) => -c.testAcc)]!;
   step(`final: best cell 784→${bestCell.h}→10 η=${bestCell.lr} λ2=${bestCell.lambda2} on ${finalTrain.n} rows × ${s.finalEpochs} epochs`);
-  const final = trainNet(
-    { inputSize: 784, hidden: [bestCell.h], outputSize: 10, loss: 'cross-entropy', optimizer: 'adam', lr: bestCell.lr, lambda2: bestCell.lambda2, epochs: s.finalEpochs, seed: ctx.seed },
-    pixelSource(finalTrain),
-    Array.from(finalTrain.labels),
-    { X: testSrc, y: testLabels },
-  );
-  const ffnnPred = final.net.predictClasses(testSrc);
+  // The grid's options, on the final training rows (all when finalRows is 0).
+  const { trainRows: _gridRows, ...gridOptions } = studyFSpec(settingsFor(ctx.profile), ctx.seed).base;
+  const final = await studyTrial({
+    ...gridOptions,
+    ...(s.finalRows > 0 ? { trainRows: s.finalRows } : {}),
+    hidden: String(bestCell.h),
+    lr: bestCell.lr,
+    l2: bestCell.lambda2,
+    epochs: s.finalEpochs,
+  });
+  const ffnnPred = final.network.predictClasses(testSrc);
   const ffnnAcc = accuracy(testLabels, ffnnPred);
   const ffnnLoss = final.history.valLoss.at(-1)!;
 

@@ -1,26 +1,29 @@
-import { train } from '../commands/train.js';
-import { trialFlags } from '../train-options.js';
+import { trialConfigOf, trialFlags } from '../train-options.js';
+import { runTrial } from '../trial.js';
 import type { Trial } from './spec.js';
 import type { TrialRecord } from './results.js';
 
-/** Trains one trial and returns its record. */
-export async function runTrial(trial: Trial, epochs: number | undefined, rung: number): Promise<TrialRecord> {
-  const config = epochs === undefined ? trial.config : { ...trial.config, epochs };
-  const flags = { ...trialFlags(config), quiet: true };
+/**
+ * Trains one trial of a sweep (its config, optionally for another number of epochs) and returns its
+ * record. The seeds are in the record's `config` (`splitSeed` when given, else `seed`); records keep
+ * their layout so that result files from before merge with new ones.
+ */
+export async function runSweepTrial(trial: Trial, epochs: number | undefined, rung: number): Promise<TrialRecord> {
+  const config = trialConfigOf(trialFlags(epochs === undefined ? trial.config : { ...trial.config, epochs }));
   const started = Date.now();
   // A diverging trial is a result of the sweep (stopReason `diverged`, best weights kept), not a failure.
-  const result = await train(flags, undefined, { allowDivergence: true, silent: true });
+  const result = await runTrial(config);
   return {
     trial: trial.index,
     id: trial.id,
     rung,
-    epochs: flags.epochs,
+    epochs: config.epochs,
     config: trial.config,
     train: result.train,
     test: result.test,
     loss: result.history.loss,
     metric: result.history.metric,
-    ...(flags.testCurves ? { testLoss: result.history.valLoss, testMetric: result.history.valMetric } : {}),
+    ...(config.testCurves ? { testLoss: result.history.valLoss, testMetric: result.history.valMetric } : {}),
     stopReason: result.history.stopReason,
     ...(result.history.divergence ? { divergence: result.history.divergence.message } : {}),
     diagnostics: result.diagnostics.map(({ layer, activation, deadFraction, saturatedFraction }) => ({ layer, activation, deadFraction, saturatedFraction })),
@@ -34,7 +37,7 @@ export function workerMain(): void {
   // The parent disconnects when there is no more work, or is gone (killed): either way, stop.
   process.on('disconnect', () => process.exit(0));
   process.on('message', (msg: { trial: Trial; epochs?: number; rung: number }) => {
-    runTrial(msg.trial, msg.epochs, msg.rung).then(
+    runSweepTrial(msg.trial, msg.epochs, msg.rung).then(
       (record) => process.send!({ ok: true, record }),
       (error: unknown) => process.send!({ ok: false, trial: msg.trial.index, error: error instanceof Error ? error.message : String(error) }),
     );
