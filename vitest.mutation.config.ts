@@ -3,4 +3,11 @@ import base from './vitest.config.js';
 
 // The root config for Stryker's runs (stryker.config.mjs): instrumented code runs several times slower,
 // so a test that takes 20 s normally (the Lasso path against scikit-learn) needs more than the usual minute.
-export default mergeConfig(base, { test: { testTimeout: 900_000 } });
+const config = mergeConfig(base, { test: { testTimeout: 900_000 } });
+
+// The CLI scope runs only the tests that call its code in the test process: those beside data.ts and
+// the commands. The end-to-end tests in apps/cli/test spawn dist/bin.js (built from unmutated sources,
+// so no mutant is active there), and the study's and sweep's tests train whole grids (out of scope).
+if (process.env.FFNN_MUTATION_PACKAGE === 'cli') config.test!.include = ['src/*.test.ts', 'src/commands/*.test.ts'];
+
+export default config;
