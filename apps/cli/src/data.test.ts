@@ -299,7 +299,7 @@ describe('preprocessing', () => {
     expect([source.rows, source.cols]).toEqual([2, 784]);
     const out = Matrix.zeros(2, 784);
     (source as Exclude<typeof source, Matrix>).gather(Int32Array.from([1, 0, 1]), 1, out);
-    expect([out.get(0, 0), out.get(0, 783), out.get(1, 5)]).toEqual([150 / 255, 150 / 255, 50 / 255].map((v) => expect.closeTo(v, 15)));
+    expect([out.get(0, 0), out.get(0, 783), out.get(1, 5)]).toEqual([150 / 255, 150 / 255, 50 / 255].map((v): unknown => expect.closeTo(v, 15)));
     expect(out.get(0, 0)).toBe(gatherOne(images, 2, 0));
     expect(out.get(1, 0)).toBe(gatherOne(images, 0, 0));
   });

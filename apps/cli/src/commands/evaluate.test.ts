@@ -159,14 +159,14 @@ describe('ffnn evaluate (regression)', () => {
     const mae = e.reduce((s, v) => s + Math.abs(v), 0) / 4;
     const ybar = ys.reduce((s, v) => s + v, 0) / 4;
     const r2 = 1 - e.reduce((s, v) => s + v * v, 0) / ys.reduce((s, v) => s + (v - ybar) ** 2, 0);
-    const result = JSON.parse(r.stdout);
+    const result = JSON.parse(r.stdout) as Record<string, number>;
     expect(Object.keys(result)).toEqual(['rows', 'mse', 'mae', 'r2']);
     expect(result.rows).toBe(4);
     expect(result.mse).toBeCloseTo(mse, 12);
     expect(result.mae).toBeCloseTo(mae, 12);
     expect(result.r2).toBeCloseTo(r2, 12);
     const text = await runCli('evaluate', model, '--data', data);
-    expect(text.stdout).toBe(`${data}: 4 rows · mse ${formatNumber(result.mse)} · mae ${formatNumber(result.mae)} · r2 ${formatNumber(result.r2)}\n`);
+    expect(text.stdout).toBe(`${data}: 4 rows · mse ${formatNumber(result.mse!)} · mae ${formatNumber(result.mae!)} · r2 ${formatNumber(result.r2!)}\n`);
   });
 
   it('on generated Runge data, also against the clean function, with --n and --seed', async () => {
@@ -175,7 +175,7 @@ describe('ffnn evaluate (regression)', () => {
     const data = runge({ n: 12, sigma: 0.05, seed: 4 });
     const yhat = Array.from(data.x.data, predict);
     const mse = (t: ArrayLike<number>) => Array.from(t).reduce((s, v, i) => s + (v - yhat[i]!) ** 2, 0) / 12;
-    const result = JSON.parse(r.stdout);
+    const result = JSON.parse(r.stdout) as Record<string, number>;
     expect(result.rows).toBe(12);
     expect(result.mse).toBeCloseTo(mse(data.y.data), 12);
     expect(result.mse_clean).toBeCloseTo(mse(data.f.data), 12);

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeTrainingState, encodeTrainingState } from '@ffnn/layers';
-import { Matrix, NumericError, getBackend, jsBackend, setBackend } from '@ffnn/tensor';
+import type { Matrix} from '@ffnn/tensor';
+import { NumericError, getBackend, jsBackend, setBackend } from '@ffnn/tensor';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CliFailure, UsageError } from '../errors.js';
 import { loadModel } from '../model-file.js';
@@ -168,14 +169,14 @@ describe('train', () => {
     expect(result.backend).toEqual({ name: getBackend().name, threads: getBackend().threads });
     const { network, model } = loadModel(save);
     const p = prepareData(f);
-    const yhat = network.predict(p.Xtest as Matrix).data;
+    const yhat = network.predict(p.Xtest).data;
     const y = (p.ytest as Matrix).data;
     const mse = Array.from(y).reduce((s, v, i) => s + (v - yhat[i]!) ** 2, 0) / y.length;
     expect(result.test.mse).toBeCloseTo(mse, 12);
     const clean = Array.from(p.testRows, (i) => p.data.clean![i]!);
     expect(result.test.mse_clean).toBeCloseTo(clean.reduce((s, v, i) => s + (v - yhat[i]!) ** 2, 0) / y.length, 12);
     const ytr = (p.ytrain as Matrix).data;
-    const yhtr = network.predict(p.Xtrain as Matrix).data;
+    const yhtr = network.predict(p.Xtrain).data;
     expect(result.train.mae).toBeCloseTo(Array.from(ytr).reduce((s, v, i) => s + Math.abs(v - yhtr[i]!), 0) / ytr.length, 12);
     // The model file: what predict needs, and the flags that reproduce it.
     expect(model).toMatchObject({ format: 'ffnn.model', version: 1, task: 'regression', featureNames: ['x'], targetName: 'y', classes: null });
@@ -195,10 +196,10 @@ describe('train', () => {
     expect(result.architecture).toBe('1-3-2');
     const { network, model } = loadModel(save);
     const p = prepareData(f);
-    const predicted = network.predictClasses(p.Xtest as Matrix);
+    const predicted = network.predictClasses(p.Xtest);
     const y = p.ytest as Int32Array;
     expect(result.test.accuracy).toBe(Array.from(y).filter((k, i) => k === predicted[i]).length / y.length);
-    expect(result.test.loss).toBeCloseTo(network.evaluate(p.Xtest as Matrix, y).loss, 12);
+    expect(result.test.loss).toBeCloseTo(network.evaluate(p.Xtest, y).loss, 12);
     expect(model.classes).toEqual(['no', 'yes']);
     expect(model.training.data).toBe('cls.csv');
     const poly = await train(flags({ ...small, features: 'poly:2', save: path('poly.json') }), undefined, { silent: true });
@@ -304,7 +305,7 @@ describe('ffnn train on the command line', () => {
     const ckpt = path('run.ckpt');
     const r = await runCli(...args, '--json', '--quiet', '--checkpoint', ckpt, '--checkpoint-every', '1');
     expect(r.code).toBe(0);
-    const result = JSON.parse(r.stdout);
+    const result = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(Object.keys(result)).toEqual(['data', 'task', 'rows', 'architecture', 'backend', 'history', 'train', 'test', 'diagnostics', 'seconds']);
     expect(result.backend).toEqual({ name: 'js', threads: 1 });
     const resumed = await runCli('train', '--resume', ckpt, '--json', '--quiet');
