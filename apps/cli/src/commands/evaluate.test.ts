@@ -180,8 +180,8 @@ describe('ffnn evaluate (regression)', () => {
     expect(result.mse).toBeCloseTo(mse(data.y.data), 12);
     expect(result.mse_clean).toBeCloseTo(mse(data.f.data), 12);
     expect(result.r2_clean).toBeLessThan(1);
-    // The default seed is 1993.
-    const byDefault = JSON.parse((await runCli('evaluate', model, '--data', 'runge', '--n', '12', '--json')).stdout);
+    // The default data is runge, with seed 1993.
+    const byDefault = JSON.parse((await runCli('evaluate', model, '--n', '12', '--json')).stdout) as Record<string, number>;
     const d1993 = runge({ n: 12, sigma: 0.05, seed: 1993 });
     expect(byDefault.mse).toBeCloseTo(Array.from(d1993.y.data).reduce((s, v, i) => s + (v - predict(d1993.x.data[i]!)) ** 2, 0) / 12, 12);
   });
