@@ -240,3 +240,18 @@ describe('ffnn predict', () => {
     expect(r.stderr).toBe('ffnn: --keep copies columns of a CSV file; runge has none to keep\n');
   });
 });
+
+describe('flag values of evaluate and predict', () => {
+  const model = linearModel('flags.json', { featureNames: ['x'], W: [[1]], b: [0] });
+  for (const command of ['evaluate', 'predict']) {
+    it(`${command}: a bad --seed or --n is a usage error naming the flag`, async () => {
+      const out = command === 'predict' ? ['--out', path('never.csv')] : [];
+      const seed = await runCli(command, model, ...out, '--seed', '-1');
+      expect(seed.code).toBe(2);
+      expect(seed.stderr).toBe('ffnn: --seed must be an integer ≥ 0; got "-1"\n');
+      const n = await runCli(command, model, ...out, '--n', '0');
+      expect(n.code).toBe(2);
+      expect(n.stderr).toBe('ffnn: --n must be a positive integer; got "0"\n');
+    });
+  }
+});
