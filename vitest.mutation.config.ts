@@ -10,4 +10,10 @@ const config = mergeConfig(base, { test: { testTimeout: 900_000 } });
 // so no mutant is active there), and the study's and sweep's tests train whole grids (out of scope).
 if (process.env.FFNN_MUTATION_PACKAGE === 'cli') config.test!.include = ['src/*.test.ts', 'src/commands/*.test.ts'];
 
+// FFNN_MUTATION_TESTS (comma-separated globs, relative to the scope's folder) narrows a run to some test
+// files, e.g. one module and its own tests: `FFNN_MUTATION_TESTS=src/data.test.ts pnpm mutation cli --
+// --mutate apps/cli/src/data.ts`. Its score is a lower bound for that module (other tests may kill more).
+const only = process.env.FFNN_MUTATION_TESTS;
+if (only) config.test!.include = only.split(',').map((glob) => glob.trim());
+
 export default config;

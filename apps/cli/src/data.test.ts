@@ -1,7 +1,7 @@
 import { polynomialFeatures, runge, trainTestSplit } from '@ffnn/datasets';
 import { loadMnist } from '@ffnn/datasets/node';
 import { Sequential } from '@ffnn/layers';
-import { Matrix } from '@ffnn/tensor';
+import { InvalidOptionError, Matrix } from '@ffnn/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   type Dataset,
@@ -150,6 +150,16 @@ describe('loadDataset', () => {
       plain = e;
     }
     expect(plain).not.toBeInstanceOf(CliFailure);
+    // A --keep column the data lacks is a flag problem (exit 2), not a file problem, without saved columns.
+    let keep: unknown;
+    try {
+      loadDataset({ data: path, target: 'y', keep: ['zz'], seed: 1 });
+    } catch (e) {
+      keep = e;
+    }
+    expect(keep).toBeInstanceOf(InvalidOptionError);
+    expect(keep).not.toBeInstanceOf(CliFailure);
+    expect(String(keep)).toMatch(/column "zz" not found/);
     const header = csv('header.csv', ['a,y']);
     expect(() => loadDataset({ data: header, target: 'y', seed: 1 })).toThrow(CliFailure);
     expect(() => loadDataset({ data: header, target: 'y', seed: 1 })).toThrow(`${header}: no data rows, only a header`);
