@@ -304,14 +304,15 @@ describe('preprocessing', () => {
     const images = new Uint8Array(784 * 3);
     for (let r = 0; r < 3; r++) images.fill(50 * (r + 1), r * 784, (r + 1) * 784);
     const pix: Dataset = { ...d, n: 3, X: null, images, cols: 784 };
-    const source = inputsFor(pix, Int32Array.from([2, 0]), { kind: 'pixels', divisor: 255 }, 'float64');
+    const source = inputsFor(pix, Int32Array.from([2, 0, 1]), { kind: 'pixels', divisor: 255 }, 'float64');
     expect(source).not.toBeInstanceOf(Matrix);
-    expect([source.rows, source.cols]).toEqual([2, 784]);
-    const out = Matrix.zeros(2, 784);
-    (source as Exclude<typeof source, Matrix>).gather(Int32Array.from([1, 0, 1]), 1, out);
-    expect([out.get(0, 0), out.get(0, 783), out.get(1, 5)]).toEqual([150 / 255, 150 / 255, 50 / 255].map((v): unknown => expect.closeTo(v, 15)));
-    expect(out.get(0, 0)).toBe(gatherOne(images, 2, 0));
-    expect(out.get(1, 0)).toBe(gatherOne(images, 0, 0));
+    expect([source.rows, source.cols]).toEqual([3, 784]);
+    const out = Matrix.zeros(3, 784);
+    // Batch positions 1..3 of the index [2, 0, 1, 0] are rows 0, 1, 0 of the part: images 2, 0, 2.
+    (source as Exclude<typeof source, Matrix>).gather(Int32Array.from([2, 0, 1, 0]), 1, out);
+    expect([out.get(0, 0), out.get(0, 783), out.get(1, 5), out.get(2, 9)]).toEqual([gatherOne(images, 2, 0), gatherOne(images, 2, 783), gatherOne(images, 0, 5), gatherOne(images, 2, 9)]);
+    expect(out.get(1, 5)).toBeCloseTo(50 / 255, 15);
+    expect(out.get(2, 9)).toBeCloseTo(150 / 255, 15);
   });
 
   it('takeImageRows copies whole 784-byte images in the given order', () => {
@@ -334,6 +335,8 @@ describe('target scaling', () => {
     expect(s.mean).toBe(4);
     expect(s.std).toBeCloseTo(std([1, 2, 3, 10]), 14);
     expect(fitTargetScale(Matrix.column([5, 5, 5]))).toEqual({ mean: 5, std: 1 });
+    // Deviations from the mean, squared (Σ(v − m)², not Σv² − n·m², which cancels for a large mean).
+    expect(fitTargetScale(Matrix.column([3e7 + 0.01, 3e7 + 0.02, 3e7 + 0.04])).std).toBeCloseTo(std([0.01, 0.02, 0.04]), 6);
     expect(Array.from(standardizeTargets(y, { mean: 4, std: 2 }).data)).toEqual([-1.5, -1, -0.5, 3]);
   });
 
