@@ -343,6 +343,7 @@ describe('target scaling', () => {
   it('folding the scale into the output layer predicts std·ŷ + mean', () => {
     const net = Sequential.mlp({ inputSize: 2, hidden: [3], activation: 'tanh', outputSize: 1, loss: 'mse', seed: 4 });
     const X = Matrix.from([[0.5, -1], [2, 0.25]]);
+    net.layers[1]!.b.data[0] = 0.5;
     const before = Array.from(net.predict(X).data);
     restoreTargetUnits(net, { mean: 10, std: 3 });
     const after = Array.from(net.predict(X).data);
@@ -361,6 +362,7 @@ describe('standardizationWarning', () => {
     expect(standardizationWarning(Matrix.from([[3], [3]]), ['c'])).toBeNull();
     expect(standardizationWarning(Matrix.from([[-10], [10]]), ['d'])).toBeNull();
     expect(standardizationWarning(Matrix.from([[-0.125], [0.125]]), ['e'])).toBeNull();
+    expect(standardizationWarning(Matrix.from([[-0.1], [0.1]]), ['f'])).toBeNull();
   });
 
   it('names each far column with its mean and std, three at most', () => {
