@@ -109,6 +109,13 @@ describe('ffnn evaluate (classification)', () => {
     ]);
   });
 
+  it('widens the table for counts of five digits', async () => {
+    const data = writeLines(dir, 'many.csv', ['x0,x1,label', ...Array.from({ length: 10000 }, () => '2,0,a')]);
+    const r = await runCli('evaluate', model, '--data', data);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').slice(2, 4)).toEqual(['           a     b     c', '     a 10000     0     0']);
+  });
+
   it('reads the target given by --target instead of the model\'s', async () => {
     const data = writeLines(dir, 'other.csv', ['x0,x1,label,truth', '2,0,c,a', '0,3,c,b']);
     const r = await runCli('evaluate', model, '--data', data, '--target', 'truth', '--json');
