@@ -46,6 +46,7 @@ describe('--hidden', () => {
     expect(parseHidden('100,100')).toEqual([100, 100]);
     expect(parseHidden(' 3 , 4 ')).toEqual([3, 4]);
     expect(parseHidden('7')).toEqual([7]);
+    expect(parseHidden('1,1')).toEqual([1, 1]);
     expect(parseHidden('')).toEqual([]);
     expect(parseHidden('  ')).toEqual([]);
     expect(parseHidden('none')).toEqual([]);

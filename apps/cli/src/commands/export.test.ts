@@ -38,5 +38,9 @@ describe('ffnn export', () => {
     const other = join(dir, 'model.bin.json');
     saveModel(other, model, net);
     expect((await runCli('export', other, '--format', 'onnx')).stdout).toContain(`to ${join(dir, 'model.bin.onnx')}\n`);
+    // Only the last extension is replaced.
+    const twice = join(dir, 'old.onnx.json');
+    saveModel(twice, model, net);
+    expect((await runCli('export', twice)).stdout).toContain(`to ${join(dir, 'old.onnx.onnx')}\n`);
   });
 });

@@ -10,5 +10,8 @@ describe('ffnn reproduce', () => {
     expect(part.code).toBe(2);
     expect(part.stderr).toBe('ffnn: unknown part "h"; choose from a, b, c, d, e, f, g\n');
     expect(part.stdout).toBe('');
+    const seed = await runCli('reproduce', '--seed', '-1');
+    expect(seed.code).toBe(2);
+    expect(seed.stderr).toBe('ffnn: --seed must be an integer ≥ 0; got "-1"\n');
   });
 });
