@@ -3,7 +3,12 @@ import { describe, expect, it, vi } from 'vitest';
 import type { OptionValue } from '../sweep/spec.js';
 import { runCli, tempDir } from '../testing.js';
 import { trialFlags } from '../train-options.js';
-import { type TrainFlags, type TrainResult, prepareData, train } from './train.js';
+import { trialConfigOf } from '../train-options.js';
+import { prepareData as prepareTrial } from '../trial.js';
+import { type TrainFlags, type TrainResult, train } from './train.js';
+
+/** The data of `ffnn train` with these flags (as the command prepares it). */
+const prepareData = (f: TrainFlags) => prepareTrial(trialConfigOf(f));
 
 const dir = tempDir();
 const flags = (config: Record<string, OptionValue>): TrainFlags => trialFlags(config);

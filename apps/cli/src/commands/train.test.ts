@@ -8,9 +8,14 @@ import { CliFailure, UsageError } from '../errors.js';
 import { loadModel } from '../model-file.js';
 import type { OptionValue } from '../sweep/spec.js';
 import { runCli, tempDir, writeLines } from '../testing.js';
-import { trialFlags } from '../train-options.js';
+import { trialConfigOf, trialFlags } from '../train-options.js';
 import { VERSION } from '../version.js';
-import { type TrainFlags, backendLabel, buildNetwork, prepareData, reproducingFlags, selectBackend, train } from './train.js';
+import { type PreparedData, buildNetwork as buildTrial, prepareData as prepareTrial } from '../trial.js';
+import { type TrainFlags, backendLabel, reproducingFlags, selectBackend, train } from './train.js';
+
+/** The data and network of `ffnn train` with these flags (as the command builds them). */
+const prepareData = (f: TrainFlags) => prepareTrial(trialConfigOf(f));
+const buildNetwork = (f: TrainFlags, prepared: PreparedData) => buildTrial(trialConfigOf(f), prepared);
 
 const dir = tempDir();
 const path = (name: string) => join(dir, name);
