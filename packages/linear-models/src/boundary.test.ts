@@ -69,6 +69,8 @@ describe.each(models)('%s at its boundary', (name, make, fromJSON) => {
   it('fromJSON refuses another model, another version and non-finite parameters, each on its own', () => {
     const json = make().fit(X, y).toJSON();
     expect(fromJSON(json).coef.data).toEqual(Float64Array.from(json.coef));
+    // The options come back too (LinearGD's epochs, Ridge's α, Lasso's α).
+    expect(fromJSON(json).toJSON()).toEqual(json);
     const wrong = (j: unknown) => () => fromJSON(j as LinearRegressorJSON);
     const other = name === 'Ridge' ? 'Lasso' : 'Ridge';
     expect(wrong({ ...json, model: other })).toThrow(new DataFormatError(`${name}.fromJSON: expected model "${name}" version 1, got ${other} version 1`));
@@ -85,6 +87,17 @@ describe('fromJSON of something that is not a model', () => {
   it('says what it got', () => {
     expect(() => Ridge.fromJSON(null as never)).toThrow('Ridge.fromJSON: expected model "Ridge" version 1, got undefined version undefined');
     expect(() => LinearRegression.fromJSON({} as never)).toThrow('LinearRegression.fromJSON: expected model "LinearRegression" version 1, got undefined version undefined');
+  });
+});
+
+describe('options survive toJSON and fromJSON', () => {
+  it('LinearRegression without an intercept and with its own rcond', () => {
+    const { X, y } = regressionProblem(12, 3, 7, 0.2);
+    const json = new LinearRegression({ fitIntercept: false, rcond: 0.01 }).fit(X, y).toJSON();
+    expect(json.options).toEqual({ fitIntercept: false, rcond: 0.01 });
+    const back = LinearRegression.fromJSON(json);
+    expect(back.fitIntercept).toBe(false);
+    expect(back.toJSON()).toEqual(json);
   });
 });
 
@@ -164,6 +177,9 @@ describe('LinearGD mini-batches', () => {
   });
   it('accepts a batch of one row and an optimizer check names the option', () => {
     const { X, y } = regressionProblem(6, 2, 10, 0.3);
+    const fresh = new LinearGD({ optimizer: createOptimizer('sgd') });
+    expect(fresh.history).toEqual({ loss: [] });
+    expect(() => new LinearGD(undefined as never).fit(X, y)).toThrow(new InvalidOptionError('LinearGD: optimizer must be an Optimizer from @ffnn/optim (e.g. createOptimizer("adam"))'));
     expect(new LinearGD({ optimizer: createOptimizer('sgd', { lr: 0.01 }), epochs: 1, batchSize: 1 }).fit(X, y).isFitted).toBe(true);
     expect(() => new LinearGD({} as never).fit(X, y)).toThrow(new InvalidOptionError('LinearGD: optimizer must be an Optimizer from @ffnn/optim (e.g. createOptimizer("adam"))'));
     expect(() => new LinearGD({ optimizer: createOptimizer('sgd'), seed: 0.5 }).fit(X, y)).toThrow('LinearGD: seed must be a safe integer, got 0.5');
