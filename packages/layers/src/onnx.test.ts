@@ -43,3 +43,18 @@ describe('ONNX export runs in ONNX Runtime (onnxruntime-web) with our prediction
     for (let t = 0; t < ours.size; t++) expect(Math.abs(theirs[t]! - ours.data[t]!)).toBeLessThan(1e-5);
   });
 });
+
+describe('ONNX export names', () => {
+  // ONNX Runtime runs a graph whatever its node names are; tools that show the graph (Netron) read them.
+  it('names every node by operation and layer, the graph and the producer, and the batch dimension', () => {
+    const acts: ActivationName[] = ['relu', 'leaky-relu', 'sigmoid', 'tanh', 'gelu', 'linear'];
+    const net = new Sequential({ inputSize: 2, layers: [...acts.map((activation) => ({ units: 2, activation })), { units: 3, activation: 'softmax' as const }], loss: 'cross-entropy' });
+    const text = new TextDecoder('latin1').decode(exportOnnx(net));
+    const names = ['matmul1', 'add1', 'relu1', 'leakyrelu2', 'sigmoid3', 'tanh4', 'gelu5', 'linear6', 'softmax7', 'matmul7', 'add7', 'xw7', 'batch'];
+    for (const name of names) expect(text).toContain(name);
+    // producer name "ffnn" (twice: model and graph) and the default producer version
+    expect(text.split('ffnn').length - 1).toBe(2);
+    expect(text).toContain('0.1.0');
+    expect(new TextDecoder('latin1').decode(exportOnnx(net, { producerVersion: '9.8.7' }))).toContain('9.8.7');
+  });
+});
