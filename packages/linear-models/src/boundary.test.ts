@@ -87,6 +87,9 @@ describe('fromJSON of something that is not a model', () => {
   it('says what it got', () => {
     expect(() => Ridge.fromJSON(null as never)).toThrow('Ridge.fromJSON: expected model "Ridge" version 1, got undefined version undefined');
     expect(() => LinearRegression.fromJSON({} as never)).toThrow('LinearRegression.fromJSON: expected model "LinearRegression" version 1, got undefined version undefined');
+    for (const [name, , fromJSON] of models) {
+      expect(() => fromJSON(null as never)).toThrow(new DataFormatError(`${name}.fromJSON: expected model "${name}" version 1, got undefined version undefined`));
+    }
   });
 });
 
