@@ -46,4 +46,10 @@ describe('unitDiagnostics', () => {
     const d = unitDiagnostics(net, X);
     expect(d).toEqual([{ layer: 1, activation, units: 3, deadFraction: null, saturatedFraction: 1 / 3 }]);
   });
+
+  it('reports neither fraction for a linear hidden layer', () => {
+    const net = new Sequential({ inputSize: 1, layers: [{ units: 2, activation: 'linear' }, { units: 1, activation: 'linear' }], loss: 'mse' });
+    net.layers[0]!.W.data.set([100, -100]);
+    expect(unitDiagnostics(net, Matrix.column([-1, 1]))).toEqual([{ layer: 1, activation: 'linear', units: 2, deadFraction: null, saturatedFraction: null }]);
+  });
 });
