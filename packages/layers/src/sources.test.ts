@@ -35,6 +35,9 @@ describe('target sources', () => {
     expect([0, 1, 2, 3].map((i) => one.label(i))).toEqual([0, 1, 1, 0]);
     const three = asTargetSource(Matrix.from([[0.1, 0.7, 0.2], [0.5, 0.2, 0.5], [0, 0, 1], [0.3, 0.3, 0.2], [0, 0.2, 0.6]]), 3);
     expect([0, 1, 2, 3, 4].map((i) => three.label(i))).toEqual([1, 0, 2, 0, 2]);
+    // The search stays inside the row: the next row's first column (0.9) is larger than this row's best.
+    const pair = asTargetSource(Matrix.from([[0.1, 0.2, 0.7], [0.9, 0, 0.1]]), 3);
+    expect([pair.label(0), pair.label(1)]).toEqual([2, 0]);
   });
 
   it('class labels are checked against the number of classes (2 for one output)', () => {
