@@ -22,17 +22,21 @@ const scopes = {
   },
 };
 
+// A package, or a piece of one: `layers:activations,losses` mutates only packages/layers/src/activations.ts
+// and losses.ts (the package's tests all run), so a large package can be measured in pieces and summed.
 const name = process.env.FFNN_MUTATION_PACKAGE ?? '';
-const scope = scopes[name];
-if (!scope) throw new Error(`FFNN_MUTATION_PACKAGE must be one of ${Object.keys(scopes).join(', ')}; got "${name}"`);
-const out = `reports/mutation/${name}`;
+const [pkg, files] = name.split(':');
+const scope = scopes[pkg];
+if (!scope) throw new Error(`FFNN_MUTATION_PACKAGE must be one of ${Object.keys(scopes).join(', ')} (or <package>:<file>,<file>…); got "${name}"`);
+const mutate = files ? files.split(',').map((f) => `${scope.dir}/src/${f}.ts`) : scope.mutate;
+const out = `reports/mutation/${name.replace(':', '-')}`;
 
 export default {
   packageManager: 'pnpm',
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
   vitest: { configFile: 'vitest.mutation.config.ts', dir: scope.dir },
-  mutate: [...scope.mutate, '!**/*.test.ts'],
+  mutate: [...mutate, '!**/*.test.ts'],
   coverageAnalysis: 'perTest',
   // Two test-runner processes: the machines this runs on have two cores (run it under `nice`).
   concurrency: Number(process.env.FFNN_MUTATION_CONCURRENCY ?? 2),

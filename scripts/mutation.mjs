@@ -19,6 +19,6 @@ for (const name of names) {
   const r = spawnSync(join(root, 'node_modules', '.bin', 'stryker'), ['run', 'stryker.config.mjs', ...extra], {
     cwd: root, stdio: 'inherit', env: { ...process.env, FFNN_MUTATION_PACKAGE: name },
   });
-  console.log(`── ${name}: ${((Date.now() - started) / 1000).toFixed(0)} s wall time, report in reports/mutation/${name}/index.html`);
+  console.log(`── ${name}: ${((Date.now() - started) / 1000).toFixed(0)} s wall time, report in reports/mutation/${name.replace(':', '-')}/index.html`);
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

@@ -1,6 +1,6 @@
 import { Matrix, Rng } from '@ffnn/tensor';
 import { describe, expect, it } from 'vitest';
-import { INITS, type InitName, initVariance, initWeights } from './init.js';
+import { INITS, type InitName, defaultInit, initVariance, initWeights } from './init.js';
 import { Sequential } from './network.js';
 
 // fan_in 300 ≠ fan_out 100, so He 2/300, Xavier 2/400, LeCun 1/300 and their fan_out versions
@@ -89,5 +89,12 @@ describe('weight initialisers: variance and bounds of every scheme (fan_in 300, 
       expectScheme(net.layers[0]!.W, init);
       expect(net.layers[0]!.b.data.every((v) => v === 0)).toBe(true);
     }
+  });
+});
+
+describe('defaultInit', () => {
+  it('is He-normal for the ReLU family and GELU, Xavier-normal for the others', () => {
+    for (const a of ['relu', 'leaky-relu', 'gelu'] as const) expect(defaultInit(a)).toBe('he-normal');
+    for (const a of ['sigmoid', 'tanh', 'linear', 'softmax'] as const) expect(defaultInit(a)).toBe('xavier-normal');
   });
 });

@@ -120,7 +120,7 @@ export class LinearGD extends LinearRegressor {
 
   /** Restores fitted coefficients written by {@link LinearGD.toJSON}; pass an optimizer to fit again. */
   static fromJSON(json: LinearRegressorJSON<'LinearGD', Omit<LinearGDOptions, 'optimizer'>>, optimizer?: Optimizer): LinearGD {
-    return new LinearGD({ ...(json.options ?? {}), optimizer: optimizer as Optimizer }).restore(json);
+    return new LinearGD({ ...(json?.options ?? {}), optimizer: optimizer as Optimizer }).restore(json);
   }
 }
 

@@ -200,7 +200,7 @@ export class Lasso extends LinearRegressor {
 
   /** Restores a model written by {@link Lasso.toJSON}. */
   static fromJSON(json: LinearRegressorJSON<'Lasso', LassoOptions>): Lasso {
-    return new Lasso(json.options ?? {}).restore(json);
+    return new Lasso(json?.options ?? {}).restore(json);
   }
 }
 

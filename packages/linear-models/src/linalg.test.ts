@@ -1,7 +1,7 @@
 import { Matrix, Rng } from '@ffnn/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lstsq, svd } from './linalg.js';
+import { defaultRcond, lstsq, svd } from './linalg.js';
 
 function randomMatrix(rows: number, cols: number, seed: number): Matrix {
   const rng = new Rng(seed);
@@ -62,5 +62,12 @@ describe('lstsq', () => {
     const { x, rank } = lstsq(Matrix.from([[1, 1, 1]]), [3]);
     expect(rank).toBe(1);
     for (const v of x) expect(v).toBeCloseTo(1, 14);
+  });
+});
+
+describe('defaultRcond', () => {
+  it('is eps · max(n, p), as NumPy’s lstsq', () => {
+    expect(defaultRcond(10, 3)).toBe(Number.EPSILON * 10);
+    expect(defaultRcond(3, 10)).toBe(Number.EPSILON * 10);
   });
 });

@@ -64,6 +64,6 @@ export class LinearRegression extends LinearRegressor {
 
   /** Restores a model written by {@link LinearRegression.toJSON}. */
   static fromJSON(json: LinearRegressorJSON<'LinearRegression', LinearRegressionOptions>): LinearRegression {
-    return new LinearRegression(json.options ?? {}).restore(json);
+    return new LinearRegression(json?.options ?? {}).restore(json);
   }
 }

@@ -56,6 +56,6 @@ export class Ridge extends LinearRegressor {
 
   /** Restores a model written by {@link Ridge.toJSON}. */
   static fromJSON(json: LinearRegressorJSON<'Ridge', RidgeOptions>): Ridge {
-    return new Ridge(json.options ?? {}).restore(json);
+    return new Ridge(json?.options ?? {}).restore(json);
   }
 }
