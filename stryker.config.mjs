@@ -56,5 +56,5 @@ export default {
   // A static mutant (module-level code: the CLI's option table, its flag parsers) is active from import,
   // so every test runs for it; in the cli scope that is a minute or more per mutant on two cores
   // (docs/mutation.md lists what these tables are checked by instead).
-  ...(name === 'cli' ? { ignoreStatic: true } : {}),
+  ...(pkg === 'cli' ? { ignoreStatic: true } : {}),
 };
