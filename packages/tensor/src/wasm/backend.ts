@@ -246,11 +246,7 @@ class WasmBackend implements KernelBackend {
     transA: boolean, transB: boolean, m: number, n: number, k: number,
     alpha: number, A: FloatArray, B: FloatArray, beta: number, C: FloatArray,
   ): void {
-    if (this.recorder !== undefined) {
-      this.alive();
-      this.recorder.gemm(transA, transB, m, n, k, alpha, A, B, beta, C);
-      return;
-    }
+    if (this.recording()) return this.recorder!.gemm(transA, transB, m, n, k, alpha, A, B, beta, C);
     this.check();
     if (m === 0 || n === 0) return;
     if (k === 0 || alpha === 0 || !sameDtype(A, C) || !sameDtype(B, C)) {
@@ -328,11 +324,7 @@ class WasmBackend implements KernelBackend {
   }
 
   addRowVector(m: number, n: number, A: FloatArray, b: FloatArray, out: FloatArray): void {
-    if (this.recorder !== undefined) {
-      this.alive();
-      this.recorder.addRowVector(m, n, A, b, out);
-      return;
-    }
+    if (this.recording()) return this.recorder!.addRowVector(m, n, A, b, out);
     this.check();
     if (!sameDtype(A, out) || !sameDtype(b, out)) {
       jsBackend.addRowVector(m, n, A, b, out);
@@ -351,11 +343,7 @@ class WasmBackend implements KernelBackend {
   }
 
   sumRows(m: number, n: number, A: FloatArray, beta: number, out: FloatArray): void {
-    if (this.recorder !== undefined) {
-      this.alive();
-      this.recorder.sumRows(m, n, A, beta, out);
-      return;
-    }
+    if (this.recording()) return this.recorder!.sumRows(m, n, A, beta, out);
     this.check();
     if (!sameDtype(A, out)) {
       jsBackend.sumRows(m, n, A, beta, out);
@@ -372,11 +360,7 @@ class WasmBackend implements KernelBackend {
   }
 
   addRowVectorRelu(m: number, n: number, A: FloatArray, b: FloatArray, z: FloatArray, a: FloatArray): void {
-    if (this.recorder !== undefined) {
-      this.alive();
-      this.recorder.addRowVectorRelu(m, n, A, b, z, a);
-      return;
-    }
+    if (this.recording()) return this.recorder!.addRowVectorRelu(m, n, A, b, z, a);
     this.check();
     if (!sameDtype(A, z) || !sameDtype(b, z) || !sameDtype(a, z)) {
       jsAddRowVectorRelu(m, n, A, b, z, a);
@@ -396,11 +380,7 @@ class WasmBackend implements KernelBackend {
   }
 
   reluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void {
-    if (this.recorder !== undefined) {
-      this.alive();
-      this.recorder.reluBackward(size, z, da, dz);
-      return;
-    }
+    if (this.recording()) return this.recorder!.reluBackward(size, z, da, dz);
     this.check();
     if (!sameDtype(z, dz) || !sameDtype(da, dz)) {
       jsReluBackward(size, z, da, dz);
@@ -446,157 +426,100 @@ class WasmBackend implements KernelBackend {
   }
 
   copy(size: number, src: FloatArray, out: FloatArray): void {
-    if (this.recorder !== undefined) {
-      this.alive();
-      this.recorder.copy(size, src, out);
-      return;
-    }
+    if (this.recording()) return this.recorder!.copy(size, src, out);
     this.check();
     jsCopy(size, src, out);
   }
 
   scaledDifference(size: number, c: number, a: FloatArray, b: FloatArray, out: FloatArray): void {
-    if (this.recorder !== undefined) {
-      this.alive();
-      this.recorder.scaledDifference(size, c, a, b, out);
+    if (this.recording()) return this.recorder!.scaledDifference(size, c, a, b, out);
+    this.binary(size, a, b, out, this.x.scaledDifferenceF32, this.x.scaledDifferenceF64, (n, x, y, o, k) => jsBackend.scaledDifference!(n, k!, x, y, o), c);
+  }
+
+  sigmoid(size: number, z: FloatArray, a: FloatArray): void {
+    if (this.recording()) return this.recorder!.sigmoid(size, z, a);
+    this.unary(size, z, a, this.x.sigmoidF32, this.x.sigmoidF64, jsSigmoid);
+  }
+
+  sigmoidBackward(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void {
+    if (this.recording()) return this.recorder!.sigmoidBackward(size, a, da, dz);
+    this.binary(size, a, da, dz, this.x.sigmoidBackwardF32, this.x.sigmoidBackwardF64, jsSigmoidBackward);
+  }
+
+  tanh(size: number, z: FloatArray, a: FloatArray): void {
+    if (this.recording()) return this.recorder!.tanh(size, z, a);
+    this.unary(size, z, a, this.x.tanhF32, this.x.tanhF64, jsTanh);
+  }
+
+  tanhBackward(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void {
+    if (this.recording()) return this.recorder!.tanhBackward(size, a, da, dz);
+    this.binary(size, a, da, dz, this.x.tanhBackwardF32, this.x.tanhBackwardF64, jsTanhBackward);
+  }
+
+  leakyRelu(size: number, z: FloatArray, a: FloatArray, alpha: number): void {
+    if (this.recording()) return this.recorder!.leakyRelu(size, z, a, alpha);
+    this.unary(size, z, a, this.x.leakyReluF32, this.x.leakyReluF64, (n, x, o, k) => jsLeakyRelu(n, x, o, k!), alpha);
+  }
+
+  leakyReluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray, alpha: number): void {
+    if (this.recording()) return this.recorder!.leakyReluBackward(size, z, da, dz, alpha);
+    this.binary(size, z, da, dz, this.x.leakyReluBackwardF32, this.x.leakyReluBackwardF64, (n, x, y, o, k) => jsLeakyReluBackward(n, x, y, o, k!), alpha);
+  }
+
+  /** Whether a capture is in progress (the caller then records its call instead of computing). */
+  private recording(): boolean {
+    if (this.recorder === undefined) return false;
+    this.alive();
+    return true;
+  }
+
+  /**
+   * `out = f(x)` element-wise over `size` elements by a kernel pair (float32, float64), called with the
+   * scalar `k` after the pointers when given; the JavaScript reference `js` when the dtypes differ.
+   * `out` may alias `x`.
+   */
+  private unary(
+    size: number, x: FloatArray, out: FloatArray,
+    f32Kernel: (size: number, px: number, pOut: number, k: number) => void,
+    f64Kernel: (size: number, px: number, pOut: number, k: number) => void,
+    js: (size: number, x: FloatArray, out: FloatArray, k?: number) => void,
+    k?: number,
+  ): void {
+    this.check();
+    if (!sameDtype(x, out)) {
+      js(size, x, out, k);
       return;
     }
+    const f32 = out instanceof Float32Array;
+    const bytes = alignUp(size * (f32 ? 4 : 8));
+    const base = this.arena.scratch(2 * bytes);
+    const px = this.place(x, size, base, true);
+    const pOut = out === x ? px : this.place(out, size, base + bytes, false);
+    (f32 ? f32Kernel : f64Kernel)(size, px, pOut, k!);
+    this.copyOut(out, size, pOut);
+  }
+
+  /** {@link unary} with two inputs: `out = f(x, y)` element-wise; `out` may alias `x` or `y`. */
+  private binary(
+    size: number, x: FloatArray, y: FloatArray, out: FloatArray,
+    f32Kernel: (size: number, px: number, py: number, pOut: number, k: number) => void,
+    f64Kernel: (size: number, px: number, py: number, pOut: number, k: number) => void,
+    js: (size: number, x: FloatArray, y: FloatArray, out: FloatArray, k?: number) => void,
+    k?: number,
+  ): void {
     this.check();
-    if (!sameDtype(a, out) || !sameDtype(b, out)) {
-      jsBackend.scaledDifference!(size, c, a, b, out);
+    if (!sameDtype(x, out) || !sameDtype(y, out)) {
+      js(size, x, y, out, k);
       return;
     }
     const f32 = out instanceof Float32Array;
     const bytes = alignUp(size * (f32 ? 4 : 8));
     const base = this.arena.scratch(3 * bytes);
-    const pa = this.place(a, size, base, true);
-    const pb = this.place(b, size, base + bytes, true);
-    const pOut = out === a ? pa : out === b ? pb : this.place(out, size, base + 2 * bytes, false);
-    (f32 ? this.x.scaledDifferenceF32 : this.x.scaledDifferenceF64)(size, pa, pb, pOut, c);
+    const px = this.place(x, size, base, true);
+    const py = this.place(y, size, base + bytes, true);
+    const pOut = out === x ? px : out === y ? py : this.place(out, size, base + 2 * bytes, false);
+    (f32 ? f32Kernel : f64Kernel)(size, px, py, pOut, k!);
     this.copyOut(out, size, pOut);
-  }
-
-  sigmoid(size: number, z: FloatArray, a: FloatArray): void {
-    if (this.recorder !== undefined) {
-      this.alive();
-      this.recorder.sigmoid(size, z, a);
-      return;
-    }
-    this.check();
-    if (!sameDtype(z, a)) {
-      jsSigmoid(size, z, a);
-      return;
-    }
-    const f32 = a instanceof Float32Array;
-    const bytes = alignUp(size * (f32 ? 4 : 8));
-    const base = this.arena.scratch(2 * bytes);
-    const pz = this.place(z, size, base, true);
-    const pa = a === z ? pz : this.place(a, size, base + bytes, false);
-    (f32 ? this.x.sigmoidF32 : this.x.sigmoidF64)(size, pz, pa);
-    this.copyOut(a, size, pa);
-  }
-
-  sigmoidBackward(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void {
-    if (this.recorder !== undefined) {
-      this.alive();
-      this.recorder.sigmoidBackward(size, a, da, dz);
-      return;
-    }
-    this.check();
-    if (!sameDtype(a, dz) || !sameDtype(da, dz)) {
-      jsSigmoidBackward(size, a, da, dz);
-      return;
-    }
-    const f32 = dz instanceof Float32Array;
-    const bytes = alignUp(size * (f32 ? 4 : 8));
-    const base = this.arena.scratch(3 * bytes);
-    const pa = this.place(a, size, base, true);
-    const pda = this.place(da, size, base + bytes, true);
-    const pdz = dz === da ? pda : dz === a ? pa : this.place(dz, size, base + 2 * bytes, false);
-    (f32 ? this.x.sigmoidBackwardF32 : this.x.sigmoidBackwardF64)(size, pa, pda, pdz);
-    this.copyOut(dz, size, pdz);
-  }
-
-  tanh(size: number, z: FloatArray, a: FloatArray): void {
-    if (this.recorder !== undefined) {
-      this.alive();
-      this.recorder.tanh(size, z, a);
-      return;
-    }
-    this.check();
-    if (!sameDtype(z, a)) {
-      jsTanh(size, z, a);
-      return;
-    }
-    const f32 = a instanceof Float32Array;
-    const bytes = alignUp(size * (f32 ? 4 : 8));
-    const base = this.arena.scratch(2 * bytes);
-    const pz = this.place(z, size, base, true);
-    const pa = a === z ? pz : this.place(a, size, base + bytes, false);
-    (f32 ? this.x.tanhF32 : this.x.tanhF64)(size, pz, pa);
-    this.copyOut(a, size, pa);
-  }
-
-  tanhBackward(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void {
-    if (this.recorder !== undefined) {
-      this.alive();
-      this.recorder.tanhBackward(size, a, da, dz);
-      return;
-    }
-    this.check();
-    if (!sameDtype(a, dz) || !sameDtype(da, dz)) {
-      jsTanhBackward(size, a, da, dz);
-      return;
-    }
-    const f32 = dz instanceof Float32Array;
-    const bytes = alignUp(size * (f32 ? 4 : 8));
-    const base = this.arena.scratch(3 * bytes);
-    const pa = this.place(a, size, base, true);
-    const pda = this.place(da, size, base + bytes, true);
-    const pdz = dz === da ? pda : dz === a ? pa : this.place(dz, size, base + 2 * bytes, false);
-    (f32 ? this.x.tanhBackwardF32 : this.x.tanhBackwardF64)(size, pa, pda, pdz);
-    this.copyOut(dz, size, pdz);
-  }
-
-  leakyRelu(size: number, z: FloatArray, a: FloatArray, alpha: number): void {
-    if (this.recorder !== undefined) {
-      this.alive();
-      this.recorder.leakyRelu(size, z, a, alpha);
-      return;
-    }
-    this.check();
-    if (!sameDtype(z, a)) {
-      jsLeakyRelu(size, z, a, alpha);
-      return;
-    }
-    const f32 = a instanceof Float32Array;
-    const bytes = alignUp(size * (f32 ? 4 : 8));
-    const base = this.arena.scratch(2 * bytes);
-    const pz = this.place(z, size, base, true);
-    const pa = a === z ? pz : this.place(a, size, base + bytes, false);
-    (f32 ? this.x.leakyReluF32 : this.x.leakyReluF64)(size, pz, pa, alpha);
-    this.copyOut(a, size, pa);
-  }
-
-  leakyReluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray, alpha: number): void {
-    if (this.recorder !== undefined) {
-      this.alive();
-      this.recorder.leakyReluBackward(size, z, da, dz, alpha);
-      return;
-    }
-    this.check();
-    if (!sameDtype(z, dz) || !sameDtype(da, dz)) {
-      jsLeakyReluBackward(size, z, da, dz, alpha);
-      return;
-    }
-    const f32 = dz instanceof Float32Array;
-    const bytes = alignUp(size * (f32 ? 4 : 8));
-    const base = this.arena.scratch(3 * bytes);
-    const pz = this.place(z, size, base, true);
-    const pda = this.place(da, size, base + bytes, true);
-    const pdz = dz === da ? pda : dz === z ? pz : this.place(dz, size, base + 2 * bytes, false);
-    (f32 ? this.x.leakyReluBackwardF32 : this.x.leakyReluBackwardF64)(size, pz, pda, pdz, alpha);
-    this.copyOut(dz, size, pdz);
   }
 
   private startRecording(): void {
