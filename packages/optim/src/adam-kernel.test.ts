@@ -1,7 +1,8 @@
-import { type DType, type FloatArray, Rng, allocate, createWasmBackend } from '@ffnn/tensor';
+import { type DType, type FloatArray, type KernelBackend, Matrix, Rng, allocate, allocateMatrix, createWasmBackend, jsBackend, withBackend } from '@ffnn/tensor';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type AdamHyper, adamScalars, adamStep } from './adam.js';
+import { Adam, type AdamHyper, adamScalars, adamStep } from './adam.js';
+import { AdamW } from './adamw.js';
 
 // The wasm backend's `adamStep` kernel is the compiled form of `adamStep` (adam.ts): these tests pin
 // the two together bit for bit, on one thread and split over threads, for Adam, Adam + L2 and AdamW.
@@ -106,5 +107,24 @@ describe('the wasm Adam kernel is adamStep compiled', () => {
     expect(two.adamStep!(2, w, g, m, v, s)).toBe(false);
     expect(Array.from(w)).toEqual([1, 2]);
     expect(Array.from(m)).toEqual([0, 0]);
+  });
+
+  it('Adam and AdamW step once per call on the wasm backend, with jsBackend\'s bits (the kernel or adamStep, never both)', () => {
+    for (const make of [() => new Adam({ lr: 0.01, weightDecay: 0.05 }), () => new AdamW({ lr: 0.01 })]) {
+      const run = (backend: KernelBackend) =>
+        withBackend(backend, () => {
+          const rng = new Rng(5);
+          const W = allocateMatrix(3, 4);
+          for (let t = 0; t < 12; t++) W.data[t] = rng.normal();
+          const opt = make();
+          for (let step = 0; step < 3; step++) {
+            const G = Matrix.zeros(3, 4);
+            for (let t = 0; t < 12; t++) G.data[t] = rng.normal();
+            opt.step([W], [G]);
+          }
+          return W.data.slice();
+        });
+      expect(sameBits(run(two), run(jsBackend))).toBe(true);
+    }
   });
 });
