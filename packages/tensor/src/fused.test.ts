@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { ShapeError } from './errors.js';
+import { biasReluForward, bytesToFloat, leakyRelu, leakyReluBackward, reluBackward, scaledDifference, sigmoid, sigmoidBackward, tanh, tanhBackward } from './fused.js';
+import { Matrix } from './matrix.js';
+import { copy } from './ops.js';
+
+// The fused and element-wise operations on the JavaScript reference (the wasm kernels are pinned to
+// these bit for bit in src/wasm/backend.test.ts and program.test.ts).
+
+const z = Matrix.from([[-2, -0.5, 0, 0.5, 3]]);
+const da = Matrix.from([[1, 2, 3, 4, 5]]);
+const values = (m: Matrix) => Array.from(m.data);
+
+describe('element-wise operations', () => {
+  it('sigmoid is 1/(1 + e^−z), also far out on both sides, without overflow', () => {
+    const a = Matrix.zeros(1, 5);
+    sigmoid(z, a);
+    values(a).forEach((v, t) => expect(v).toBeCloseTo(1 / (1 + Math.exp(-z.data[t]!)), 15));
+    const far = Matrix.from([[-800, 800]]), out = Matrix.zeros(1, 2);
+    sigmoid(far, out);
+    expect(values(out)).toEqual([0, 1]);
+  });
+
+  it('sigmoidBackward is da·a·(1 − a), from the output a', () => {
+    const a = Matrix.from([[0.1, 0.5, 0.9, 0.25, 1]]), dz = Matrix.zeros(1, 5);
+    sigmoidBackward(a, da, dz);
+    expect(values(dz)).toEqual([1 * 0.1 * 0.9, 2 * 0.5 * 0.5, 3 * 0.9 * (1 - 0.9), 4 * 0.25 * 0.75, 0]);
+  });
+
+  it('tanh is Math.tanh and its backward da·(1 − a²)', () => {
+    const a = Matrix.zeros(1, 5), dz = Matrix.zeros(1, 5);
+    tanh(z, a);
+    expect(values(a)).toEqual(values(z).map(Math.tanh));
+    tanhBackward(a, da, dz);
+    expect(values(dz)).toEqual(values(a).map((v, t) => da.data[t]! * (1 - v * v)));
+  });
+
+  it('leakyRelu is z or α·z, and its backward da or α·da, by the sign of z (z = 0 takes α)', () => {
+    const a = Matrix.zeros(1, 5), dz = Matrix.zeros(1, 5);
+    leakyRelu(z, a, 0.2);
+    expect(values(a)).toEqual([-2 * 0.2, -0.5 * 0.2, 0, 0.5, 3]);
+    leakyReluBackward(z, da, dz, 0.2);
+    expect(values(dz)).toEqual([0.2, 0.4, 3 * 0.2, 4, 5]);
+  });
+
+  it('reluBackward passes da where z > 0, and biasReluForward adds the row then clamps at 0', () => {
+    const dz = Matrix.zeros(1, 5);
+    reluBackward(z, da, dz);
+    expect(values(dz)).toEqual([0, 0, 0, 4, 5]);
+    const zz = Matrix.zeros(1, 5), a = Matrix.zeros(1, 5);
+    biasReluForward(z, Matrix.from([[1, 1, 1, 1, 1]]), zz, a);
+    expect(values(zz)).toEqual([-1, 0.5, 1, 1.5, 4]);
+    expect(values(a)).toEqual([0, 0.5, 1, 1.5, 4]);
+  });
+
+  it('scaledDifference is c·(A − B), also in place; copy converts the dtype', () => {
+    const out = Matrix.zeros(1, 5);
+    scaledDifference(0.5, da, z, out);
+    expect(values(out)).toEqual([1.5, 1.25, 1.5, 1.75, 1]);
+    const A = Matrix.from([[1, 2]]), B = Matrix.from([[4, 8]]);
+    scaledDifference(2, A, B, A);
+    expect(values(A)).toEqual([-6, -12]);
+    const f32 = Matrix.zeros(1, 5, 'float32');
+    copy(Matrix.from([[0.1, 1, 2, 3, 4]]), f32);
+    expect(f32.data[0]).toBe(Math.fround(0.1));
+  });
+
+  it('bytesToFloat divides each byte, and refuses a size mismatch or a zero divisor', () => {
+    const out = Matrix.zeros(1, 3);
+    bytesToFloat(Uint8Array.of(0, 51, 255), 255, out);
+    expect(values(out)).toEqual([0, 0.2, 1]);
+    expect(() => bytesToFloat(Uint8Array.of(1, 2), 255, out)).toThrow('bytesToFloat: 2 bytes for a 1×3 output (3 elements)');
+    expect(() => bytesToFloat(Uint8Array.of(1, 2, 3), 0, out)).toThrow(/divisor/);
+  });
+
+  it('refuses mismatched shapes with a ShapeError naming the operation and the operand', () => {
+    const small = Matrix.zeros(1, 4);
+    const cases: [() => void, string][] = [
+      [() => sigmoid(z, small), 'sigmoid'],
+      [() => sigmoidBackward(z, small, z), 'sigmoidBackward da'],
+      [() => sigmoidBackward(z, z, small), 'sigmoidBackward dz'],
+      [() => tanh(z, small), 'tanh'],
+      [() => tanhBackward(z, small, z), 'tanhBackward da'],
+      [() => tanhBackward(z, z, small), 'tanhBackward dz'],
+      [() => leakyRelu(z, small, 0.1), 'leakyRelu'],
+      [() => leakyReluBackward(z, small, z, 0.1), 'leakyReluBackward da'],
+      [() => leakyReluBackward(z, z, small, 0.1), 'leakyReluBackward dz'],
+      [() => reluBackward(z, small, z), 'reluBackward da'],
+      [() => reluBackward(z, z, small), 'reluBackward dz'],
+      [() => scaledDifference(1, z, small, z), 'scaledDifference'],
+      [() => scaledDifference(1, z, z, small), 'scaledDifference output'],
+      [() => biasReluForward(z, small, z, z), 'biasReluForward bias'],
+      [() => biasReluForward(z, Matrix.zeros(1, 5), small, z), 'biasReluForward z'],
+      [() => biasReluForward(z, Matrix.zeros(1, 5), z, small), 'biasReluForward a'],
+    ];
+    for (const [call, name] of cases) {
+      expect(call).toThrow(ShapeError);
+      expect(call).toThrow(new RegExp(`^${name}\\b`));
+    }
+  });
+});
