@@ -77,6 +77,9 @@ function rungeTask(epochs, dtype) {
   });
   const tr = part(train), te = part(test);
   const net = Sequential.mlp({ inputSize: 1, hidden: [50, 50], activation, outputSize: 1, loss: 'mse', dtype, seed: 1993 });
+  // A commit measured with --against might not know the option; measure only what was asked for.
+  const built = net.layers.slice(0, -1).map((layer) => layer.activation.name);
+  if (built.some((name) => name !== activation)) throw new Error(`asked for ${activation} hidden layers, the network has ${built.join(', ')}`);
   const fit = timedFit(net, tr.X, tr.y, { optimizer: 'adam', lr: 1e-2, epochs, batchSize: 64, seed: 1993 }, train.length);
   return { rows: train.length, activation, sec: fit.sec, test_mse: net.evaluate(te.X, te.y).metric, steps: fit.steps, replays: fit.replays };
 }
