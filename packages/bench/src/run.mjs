@@ -331,18 +331,25 @@ if (other) {
     const a = byId[`ref-${id}`], b = byId[id];
     if (!a || !b) continue;
     const name = b.system.replace(/^ffnn, /, '').replace(/ @ .*$/, '');
-    pairs.push([`MNIST s/epoch, ${name}`, a.mnist?.secPerEpoch, b.mnist?.secPerEpoch]);
-    pairs.push([`Runge ReLU f64 s, ${name}`, a.runge?.sec, b.runge?.sec]);
-    pairs.push([`Runge ReLU f32 s, ${name}`, a.runge32?.sec, b.runge32?.sec]);
+    const times = (id, w, key) => runs[id][w].map((r) => r[key]);
+    pairs.push([`MNIST s/epoch, ${name}`, times(a.id, 'mnist', 'sec_per_epoch'), times(b.id, 'mnist', 'sec_per_epoch')]);
+    pairs.push([`Runge ReLU f64 s, ${name}`, times(a.id, 'runge', 'sec'), times(b.id, 'runge', 'sec')]);
+    pairs.push([`Runge ReLU f32 s, ${name}`, times(a.id, 'runge32', 'sec'), times(b.id, 'runge32', 'sec')]);
   }
-  const actOther = activations.find((t) => t.tree === 'ref');
-  for (const a of ACTIVATIONS) pairs.push([`Runge ${a} f32 s, wasm 1 thread`, actOther?.rows.find((r) => r.activation === a)?.sec, actThis?.rows.find((r) => r.activation === a)?.sec]);
+  const actTimes = (tree, a) => (actRuns[tree]?.[a] ?? []).map((r) => r.sec);
+  for (const a of ACTIVATIONS) pairs.push([`Runge ${a} f32 s, wasm 1 thread`, actTimes('ref', a), actTimes('this', a)]);
   md.push('');
   md.push(`Before and after, this run: ${other.sha.slice(0, 12)} (${other.ref}) → ${thisTree}.`);
   md.push('');
-  md.push(`| workload | ${other.sha.slice(0, 12)} | ${thisTree} | after / before |`);
+  md.push(`| workload | ${other.sha.slice(0, 12)} median (min–max) | ${thisTree} median (min–max) | after / before (medians) |`);
   md.push('| --- | --- | --- | --- |');
-  for (const [name, before, after] of pairs) md.push(`| ${name} | ${f(before)} | ${f(after)} | ${before != null && after != null ? `${(after / before).toFixed(2)}×` : '–'} |`);
+  const spread = (xs) => (xs.length ? `${f(median(xs))} (${f(Math.min(...xs))}–${f(Math.max(...xs))})` : '–');
+  for (const [name, before, after] of pairs) {
+    const b = median(before), a = median(after);
+    md.push(`| ${name} | ${spread(before)} | ${spread(after)} | ${b != null && a != null ? `${(a / b).toFixed(2)}×` : '–'} |`);
+  }
+  md.push('');
+  md.push('min–max: the fastest and slowest of the repeats, the run-to-run spread on this machine at this load.');
 }
 md.push('');
 md.push('The wasm backend multiplies only the nonzero entries of op(A) when at most 40 % of a large product\'s op(A) is nonzero (same bits as the dense kernel). MNIST pixels are 19 % nonzero, so in the MNIST workload the first layer\'s X·W and Xᵀ·δ take that path; the gemm columns measure the dense kernel on dense data.');
