@@ -3,15 +3,21 @@
 //
 //   node src/ours.mjs mnist <backend> [epochs]   MNIST 784-300-10 f32: seconds per epoch, held-out accuracy
 //   node src/ours.mjs runge <backend> [epochs]   Runge 1-50-50-1 f64: seconds, test MSE (runge32: float32)
+//   node src/ours.mjs runge32:<activation> …      the same with another hidden activation (sigmoid, tanh, …)
 //   node src/ours.mjs gemm  <backend>            matrix-product GFLOP/s at the MNIST batch-64 shapes (f32)
 //
 // <backend> is js, wasm-<threads> or wasm (all cores).
+//
+// Training runs also report `steps` (optimizer steps taken) and `replays` (how many of them the
+// backend ran in one call, read from the wasm backend's public counter, see `counter` below).
+// run.mjs also runs this file against other commits (`--against`), so it reads only public API.
 import { gatherPixels, mnistStratifiedSplit, runge, trainTestSplit } from '@ffnn/datasets';
 import { loadMnist } from '@ffnn/datasets/node';
 import { Sequential } from '@ffnn/layers';
 import { Matrix, allocateMatrix, createWasmBackend, gemm, jsBackend, setBackend } from '@ffnn/tensor';
 
-const [task, which = 'wasm', epochsArg] = process.argv.slice(2);
+const [taskArg, which = 'wasm', epochsArg] = process.argv.slice(2);
+const [task, activation = 'relu'] = taskArg.split(':');
 
 async function install(spec) {
   if (spec === 'js') return jsBackend;
@@ -23,6 +29,25 @@ const backend = await install(which);
 setBackend(backend);
 const label = { backend: backend.name, threads: backend.threads };
 
+/**
+ * How many training steps the backend has run in one call: the capture/replay counter `replays`, or
+ * on commits from before it `programSteps` (the recorded dense-step programs); undefined where the
+ * backend keeps neither (the JavaScript backend runs every kernel separately).
+ */
+const counter = ['replays', 'programSteps'].find((k) => typeof backend[k] === 'number');
+const replays = () => (counter === undefined ? undefined : backend[counter]);
+
+/** Runs `fit`; returns seconds, optimizer steps and (where counted) how many steps were one replay. */
+function timedFit(net, X, y, options, rows) {
+  const before = replays();
+  const t0 = performance.now();
+  net.fit(X, y, options);
+  const sec = (performance.now() - t0) / 1000;
+  const after = replays();
+  const steps = options.epochs * Math.ceil(rows / options.batchSize);
+  return { sec, steps, replays: before === undefined || after === undefined ? undefined : after - before };
+}
+
 function mnist(epochs) {
   const data = loadMnist(process.env.MNIST_DIR ? { dir: process.env.MNIST_DIR } : {});
   // 70,000 images pooled, stratified 80/20: 56,000 training rows, 14,000 held out.
@@ -30,11 +55,9 @@ function mnist(epochs) {
   const pixels = split.rows * split.cols;
   const source = (set) => ({ rows: set.n, cols: pixels, gather: (index, start, out) => gatherPixels(set.images, index, start, out) });
   const net = Sequential.mlp({ inputSize: pixels, hidden: [300], outputSize: 10, loss: 'cross-entropy', dtype: 'float32', seed: 1993 });
-  const t0 = performance.now();
-  net.fit(source(split.train), split.train.labels, { optimizer: 'adam', lr: 1e-3, epochs, batchSize: 64, seed: 1993 });
-  const seconds = (performance.now() - t0) / 1000;
+  const fit = timedFit(net, source(split.train), split.train.labels, { optimizer: 'adam', lr: 1e-3, epochs, batchSize: 64, seed: 1993 }, split.train.n);
   const held = net.evaluate(source(split.test), split.test.labels);
-  return { rows: split.train.n, sec_per_epoch: seconds / epochs, acc: held.metric };
+  return { rows: split.train.n, sec_per_epoch: fit.sec / epochs, acc: held.metric, steps: fit.steps, replays: fit.replays };
 }
 
 function rungeTask(epochs, dtype) {
@@ -53,11 +76,12 @@ function rungeTask(epochs, dtype) {
     y: new Matrix(rows.length, 1, Float.from(rows, (i) => y.data[i])),
   });
   const tr = part(train), te = part(test);
-  const net = Sequential.mlp({ inputSize: 1, hidden: [50, 50], outputSize: 1, loss: 'mse', dtype, seed: 1993 });
-  const t0 = performance.now();
-  net.fit(tr.X, tr.y, { optimizer: 'adam', lr: 1e-2, epochs, batchSize: 64, seed: 1993 });
-  const sec = (performance.now() - t0) / 1000;
-  return { rows: train.length, sec, test_mse: net.evaluate(te.X, te.y).metric };
+  const net = Sequential.mlp({ inputSize: 1, hidden: [50, 50], activation, outputSize: 1, loss: 'mse', dtype, seed: 1993 });
+  // A commit measured with --against might not know the option; measure only what was asked for.
+  const built = net.layers.slice(0, -1).map((layer) => layer.activation.name);
+  if (built.some((name) => name !== activation)) throw new Error(`asked for ${activation} hidden layers, the network has ${built.join(', ')}`);
+  const fit = timedFit(net, tr.X, tr.y, { optimizer: 'adam', lr: 1e-2, epochs, batchSize: 64, seed: 1993 }, train.length);
+  return { rows: train.length, activation, sec: fit.sec, test_mse: net.evaluate(te.X, te.y).metric, steps: fit.steps, replays: fit.replays };
 }
 
 function gemmRates() {
