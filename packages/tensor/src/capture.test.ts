@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type KernelBackend, jsBackend, withBackend } from './backend.js';
 import { CaptureDeclined, type Replay, capture, hostCompute, isCapturing } from './capture.js';
+import { bytesToFloat } from './fused.js';
+import { Matrix } from './matrix.js';
 
 /** jsBackend plus a capture protocol that logs what `capture` asks of it. */
 function recordingBackend() {
@@ -36,6 +38,15 @@ describe('capture', () => {
     expect(called).toBe(0);
   });
 
+  it('returns undefined without calling fn on a backend with only one half of the capture protocol', () => {
+    const { backend } = recordingBackend();
+    let called = 0;
+    for (const half of [{ ...backend, beginCapture: undefined }, { ...backend, endCapture: undefined }]) {
+      withBackend(half, () => expect(capture(() => called++)).toBeUndefined());
+    }
+    expect(called).toBe(0);
+  });
+
   it('records the kernel calls of fn between beginCapture and endCapture, and is capturing only meanwhile', () => {
     const { backend, log } = recordingBackend();
     const seen: boolean[] = [];
@@ -66,11 +77,24 @@ describe('capture', () => {
         } catch (error) {
           message = (error as Error).message;
           expect(error).toBeInstanceOf(CaptureDeclined);
+          expect((error as Error).name).toBe('CaptureDeclined');
           throw error;
         }
       }),
     );
     expect(message).toBe('capture declined: a softmax loop runs in JavaScript');
+    // Operations that loop in JavaScript say which one declined.
+    withBackend(backend, () =>
+      capture(() => {
+        try {
+          bytesToFloat(Uint8Array.of(1), 255, Matrix.zeros(1, 1));
+        } catch (error) {
+          message = (error as Error).message;
+          throw error;
+        }
+      }),
+    );
+    expect(message).toBe('capture declined: bytesToFloat runs in JavaScript');
   });
 
   it('hostCompute outside a capture does nothing', () => {
