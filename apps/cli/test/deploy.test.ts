@@ -72,16 +72,16 @@ describe('deploy files', () => {
   it('the study specs are valid and expand to the study grids', () => {
     // Each cluster spec and the grid of `reproduce --profile full` for that part are the same trials.
     const b = expandTrials(readSpec(join(root, 'sweeps/study-b-full.yaml')));
-    expect(b).toHaveLength(24);
+    expect(b).toHaveLength(24 * 5);
     expect(b.map((t) => t.id)).toEqual(expandTrials(studyBSpec(settingsFor('full'), 1993)).map((t) => t.id));
     const f = expandTrials(readSpec(join(root, 'sweeps/study-f-full.yaml')));
-    expect(f).toHaveLength(27);
+    expect(f).toHaveLength(27 * 3);
     expect(f.map((t) => t.id)).toEqual(expandTrials(studyFSpec(settingsFor('full'), 1993)).map((t) => t.id));
     const g = expandTrials(readSpec(join(root, 'sweeps/study-g-full.yaml')));
-    expect(g).toHaveLength(12);
+    expect(g).toHaveLength(9 * 3 + 3);
     expect(g.map((t) => t.id)).toEqual(expandTrials(studyGSpec(settingsFor('full'), 1993)).map((t) => t.id));
     const e = expandTrials(readSpec(join(root, 'sweeps/study-e-full.yaml')));
-    expect(e).toHaveLength(48);
+    expect(e).toHaveLength(48 * 5);
     // The cluster spec and `reproduce --profile full` part (e) are the same trials.
     expect(e.map((t) => t.id)).toEqual(expandTrials(studyESpec(settingsFor('full'), 1993)).map((t) => t.id));
   });

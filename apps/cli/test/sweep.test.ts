@@ -41,6 +41,28 @@ describe('sweep specs', () => {
       { data: 'runge', lr: 0.1, optimizer: 'rmsprop' },
     ]);
   });
+  it('repeats the grid (not the list) for each of gridSeeds, keeping the split of the first seed', () => {
+    const trials = expandTrials(validateSpec({ base: { data: 'runge', seed: 7 }, grid: { l2: [0, 1] }, list: [{ optimizer: 'sgd' }], gridSeeds: [8, 9] }));
+    expect(trials.map((t) => t.config)).toEqual([
+      { data: 'runge', seed: 7, l2: 0 },
+      { data: 'runge', seed: 7, l2: 1 },
+      { data: 'runge', seed: 7, optimizer: 'sgd' },
+      { data: 'runge', seed: 8, splitSeed: 7, l2: 0 },
+      { data: 'runge', seed: 8, splitSeed: 7, l2: 1 },
+      { data: 'runge', seed: 9, splitSeed: 7, l2: 0 },
+      { data: 'runge', seed: 9, splitSeed: 7, l2: 1 },
+    ]);
+    // The first seed's trials are the spec without gridSeeds, ids included; a base splitSeed is kept.
+    expect(trials.slice(0, 3)).toEqual(expandTrials(validateSpec({ base: { data: 'runge', seed: 7 }, grid: { l2: [0, 1] }, list: [{ optimizer: 'sgd' }] })));
+    expect(expandTrials(validateSpec({ base: { seed: 7, splitSeed: 3 }, grid: { l2: [0] }, gridSeeds: [8] }))[1]!.config).toEqual({ seed: 8, splitSeed: 3, l2: 0 });
+  });
+  it('names the problem of bad gridSeeds', () => {
+    expect(() => validateSpec({ base: { seed: 1 }, grid: { lr: [1] }, gridSeeds: [] }, 's.json')).toThrow(/s\.json: gridSeeds must be a non-empty list of non-negative integers/);
+    expect(() => validateSpec({ base: { seed: 1 }, grid: { lr: [1] }, gridSeeds: [2.5] }, 's.json')).toThrow(/gridSeeds must be a non-empty list of non-negative integers/);
+    expect(() => validateSpec({ base: {}, grid: { lr: [1] }, gridSeeds: [2] }, 's.json')).toThrow(/gridSeeds needs base\.seed/);
+    expect(() => validateSpec({ base: { seed: 1 }, grid: { lr: [1] }, gridSeeds: [2, 1] }, 's.json')).toThrow(/gridSeeds must be distinct and differ from base\.seed \(1\)/);
+    expect(() => validateSpec({ base: { seed: 1 }, list: [{ lr: 1 }], gridSeeds: [2] }, 's.json')).toThrow(/the spec needs a grid/);
+  });
   it('names the field of a bad spec', () => {
     expect(() => validateSpec({ base: {}, grid: { lr: [] } }, 's.json')).toThrow(/s\.json: grid\.lr must be a non-empty list/);
     expect(() => validateSpec({ base: { save: 'x' } }, 's.json')).toThrow(/base\.save: output options are set on the sweep command/);

@@ -37,13 +37,23 @@ describe('mlpParameters', () => {
 
 describe('the evaluation of part (g), on synthetic outcomes', () => {
   it('one seed per cell: says the spread is not measured, in singular where the count is 1', () => {
-    const text = evaluate({ ...base, runge: runge([0.0026]), mnist: mnist([0.98], [0.979]) }).join('\n\n');
+    // Every grid cell has one seed too (the default Runge grid has a cell of two).
+    const text = evaluate({ ...base, runge: runge([0.0026], 0.0038, [[0.0026], [0.003]]), mnist: mnist([0.98], [0.979]) }).join('\n\n');
     expect(text).toContain('cannot be judged against the seed-to-seed spread, which one seed per setting does not measure');
     expect(text).toContain('No NaN or ±Inf occurred in the one training run of this invocation.');
     expect(text).toContain('Every setting was trained with one seed');
     expect(text).toContain('this run cannot say how many of them are within noise of the best');
     expect(text).not.toMatch(/\(s\)|\b1 (?:runs|cells|epochs|seeds)\b|\b0\.00%/);
     expect(text).toContain('For MNIST pick the FFNN whenever 5.78 percentage points of accuracy (from one seed) matter more');
+  });
+
+  it('several seeds per Runge cell and one per MNIST cell (quick): each data set is described by its own count', () => {
+    const text = evaluate({ ...base, runge: runge([0.0026, 0.00262, 0.00258], 0.0038, [[0.0026, 0.00262, 0.00258], [0.003, 0.0031, 0.0032]]), mnist: mnist([0.98], [0.979]) }).join('\n\n');
+    expect(text).toContain('**Stability.** Over 3 seeds per Runge cell, the test MSE of a cell varies by between 0.77% and 3.23% of its mean; every MNIST cell was trained with one seed, so this run does not measure how much its test accuracy moves from seed to seed.');
+    expect(text).not.toContain('Every setting was trained with one seed');
+    // 5 Runge seeds and 3 MNIST seeds (full): both spreads, each with its count.
+    const full = evaluate({ ...base, seedsPerCell: 3, runge: runge([1, 2, 3, 4, 5].map((i) => 0.0026 + i * 1e-5), 0.0038, [[1, 2, 3, 4, 5].map((i) => 0.0026 + i * 1e-5)]), mnist: mnist([0.981, 0.982, 0.98], [0.979, 0.978, 0.98]) }).join('\n\n');
+    expect(full).toMatch(/\*\*Stability\.\*\* Over 5 seeds per Runge cell, the test MSE of a cell varies by between [0-9.]+% and [0-9.]+% of its mean; over 3 seeds per MNIST cell, the test accuracy of a cell varies between seeds by a standard deviation between 0\.10 and 0\.10 percentage points\./);
   });
 
   it('several seeds: the FFNN beats OLS beyond the spread and the text says by how much, with the unit', () => {

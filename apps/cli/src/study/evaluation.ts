@@ -152,19 +152,33 @@ export function evaluate(input: EvaluationInput): string[] {
     );
   }
 
-  // Stability across seeds, and numerically.
-  const seedText =
-    input.seedsPerCell >= 2
-      ? (() => {
-          const accSds = [...(mnist?.grid ?? []), ...(etaLambda?.cells.map((c) => c.acc) ?? [])].filter(spreadKnown).map((s) => s.sd ?? 0);
-          const mseRel = (runge?.grid ?? []).filter(spreadKnown).map((s) => (s.sd ?? 0) / s.mean);
-          const parts = [
-            accSds.length ? `the test accuracy of an MNIST cell varies between seeds by a standard deviation between ${ppNumber(Math.min(...accSds))} and ${percentagePoints(Math.max(...accSds))}` : null,
-            mseRel.length ? `the test MSE of a Runge cell by between ${percent(Math.min(...mseRel))} and ${percent(Math.max(...mseRel))} of its mean` : null,
-          ].filter((p): p is string => p !== null);
-          return `Over ${plural(input.seedsPerCell, 'seed')} per cell, ${parts.length ? listJoin(parts) : 'no grid of this run has a spread to report'}.`;
-        })()
-      : 'Every setting was trained with one seed, so this run does not measure how much the results move from seed to seed; the comparisons above say so where it matters.';
+  // Stability across seeds, and numerically. The Runge and MNIST grids may have different seed
+  // counts (quick: 3 per Runge cell, 1 per MNIST cell); each is described by its own count.
+  const mnistCells = [...(mnist?.grid ?? []), ...(etaLambda?.cells.map((c) => c.acc) ?? [])].filter((c) => !c.exact);
+  const rungeCells = (runge?.grid ?? []).filter((c) => !c.exact);
+  // Every cell of a data set's grids has the same number of seeds in a study run.
+  const seedsOf = (cells: SeedSpread[]) => (cells.length ? Math.max(...cells.map((c) => c.n)) : 0);
+  const mnistSeeds = seedsOf(mnistCells);
+  const rungeSeeds = seedsOf(rungeCells);
+  const accSds = mnistCells.filter(spreadKnown).map((c) => c.sd ?? 0);
+  const mseRel = rungeCells.filter(spreadKnown).map((c) => (c.sd ?? 0) / c.mean);
+  const accText = accSds.length ? `the test accuracy of an MNIST cell varies between seeds by a standard deviation between ${ppNumber(Math.min(...accSds))} and ${percentagePoints(Math.max(...accSds))}` : null;
+  const mseText = mseRel.length ? `the test MSE of a Runge cell by between ${percent(Math.min(...mseRel))} and ${percent(Math.max(...mseRel))} of its mean` : null;
+  let seedText: string;
+  if (input.seedsPerCell < 2 && mnistSeeds < 2 && rungeSeeds < 2) {
+    seedText = 'Every setting was trained with one seed, so this run does not measure how much the results move from seed to seed; the comparisons above say so where it matters.';
+  } else if (mnistSeeds === rungeSeeds || mnistSeeds === 0 || rungeSeeds === 0) {
+    const parts = [accText, mseText].filter((p): p is string => p !== null);
+    seedText = `Over ${plural(Math.max(mnistSeeds, rungeSeeds) || input.seedsPerCell, 'seed')} per cell, ${parts.length ? listJoin(parts) : 'no grid of this run has a spread to report'}.`;
+  } else {
+    // The Runge and MNIST cells have different seed counts (one of them perhaps a single seed).
+    const side = (name: string, seeds: number, text: string | null, measure: string) =>
+      seeds >= 2
+        ? `over ${plural(seeds, 'seed')} per ${name} cell, ${text ?? `no ${name} cell has a spread to report`}`
+        : `every ${name} cell was trained with one seed, so this run does not measure how much its ${measure} moves from seed to seed`;
+    const sentence = `${side('Runge', rungeSeeds, mseText?.replace('the test MSE of a Runge cell by', 'the test MSE of a cell varies by') ?? null, 'test MSE')}; ${side('MNIST', mnistSeeds, accText?.replace('the test accuracy of an MNIST cell varies', 'the test accuracy of a cell varies') ?? null, 'test accuracy')}.`;
+    seedText = sentence.charAt(0).toUpperCase() + sentence.slice(1);
+  }
   const numeric =
     input.nonFinite.length === 0
       ? input.runs === 1

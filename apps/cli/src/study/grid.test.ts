@@ -87,7 +87,8 @@ describe('the study grids and ffnn sweep are one machinery', () => {
     const s = settingsFor('test');
     const seed = 1993;
     const trials = expandTrials(studyBSpec(s, seed));
-    expect(trials.map((t) => t.config.features)).toEqual(['raw', 'poly:10']);
+    // The test profile trains each cell with two seeds: the grid, then the grid again with seed + 1.
+    expect(trials.map((t) => [t.config.features, t.config.seed])).toEqual([['raw', seed], ['poly:10', seed], ['raw', seed + 1], ['poly:10', seed + 1]]);
     const setup = rungeSetup(s, seed);
     for (const [trial, inputs] of [[trials[0]!, 'x'], [trials[1]!, 'poly10']] as const) {
       const cell = rungeNet(setup, inputs, s.b.hidden[0]!, s.b.optimizers[0]!, s.b.lrs[0]!, s.b.epochs, seed);

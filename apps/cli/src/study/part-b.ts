@@ -8,7 +8,7 @@ import type { OptionValue, SweepSpec } from '../sweep/spec.js';
 import { STUDY_TRAIN_PROTOCOL, argmin, fmt, hiddenLabel, rungeSetup, studyTrial, writeTable } from './common.js';
 import { mlpParameters } from './evaluation.js';
 import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
-import { type StudySettings, settingsFor } from './profiles.js';
+import { type StudySettings, furtherSeeds, settingsFor } from './profiles.js';
 import { type SeedGroup, type SeedSpread, bandOf, exactly, groupBySeed, spreadOf } from './stats.js';
 import type { Difference, MethodResult, PartResult, StudyContext, Table, TableCell } from './types.js';
 
@@ -83,6 +83,7 @@ export function studyBSpec(s: StudySettings, seed: number): SweepSpec {
     name: 'study-b',
     base: { ...STUDY_TRAIN_PROTOCOL, data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed, activation: 'relu', epochs, batchSize: 64, testCurves: true },
     grid: { features: polyInputs ? ['raw', `poly:${s.runge.degree}`] : ['raw'], hidden: hidden.map((h) => h.join(',')), optimizer: optimizers, lr: lrs },
+    ...furtherSeeds(seed, s.seeds.runge),
   };
 }
 
@@ -92,6 +93,7 @@ export function studyBWidthSpec(s: StudySettings, seed: number, optimizer: strin
     name: 'study-b-width',
     base: { ...STUDY_TRAIN_PROTOCOL, data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed, activation: 'relu', optimizer, lr, epochs: s.b.epochs, batchSize: 64, testCurves: true },
     grid: { hidden: s.b.widths.map((w) => `${w},${w}`) },
+    ...furtherSeeds(seed, s.seeds.runge),
   };
 }
 

@@ -4,7 +4,7 @@ import { STUDY_TRAIN_PROTOCOL, argmin, fmt, writeTable } from './common.js';
 import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
 import { compareSentence, listJoin, percent, plural } from './prose.js';
 import { type SeedSpread, bandOf, groupBySeed, spreadOf } from './stats.js';
-import { settingsFor } from './profiles.js';
+import { furtherSeeds, settingsFor } from './profiles.js';
 import type { PartResult, StudyContext } from './types.js';
 
 /** One cell of the activation study. */
@@ -38,6 +38,7 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
     name: 'study-d',
     base: { ...STUDY_TRAIN_PROTOCOL, data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed: ctx.seed, optimizer, lr, epochs, batchSize: 64, testCurves: true },
     grid: { activation: activations, hidden: shapes.map((h) => h.hidden) },
+    ...furtherSeeds(ctx.seed, s.seeds.runge),
   });
   // A cell's seeds, if it has several, are averaged (mean ± sd); one seed keeps its numbers as they are.
   const inactiveOf = (r: (typeof records)[number]) => {

@@ -3,7 +3,7 @@ import { renderFigure } from '../figures/render.js';
 import { STUDY_TRAIN_PROTOCOL, argmin, fmt, hiddenLabel, rungeSetup, writeTable } from './common.js';
 import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
 import { linearBaselines } from './part-b.js';
-import { type StudySettings, settingsFor } from './profiles.js';
+import { type StudySettings, furtherSeeds, settingsFor } from './profiles.js';
 import { compareSentence, meanSdText } from './prose.js';
 import { groupBySeed, spreadOf } from './stats.js';
 import type { SweepSpec } from '../sweep/spec.js';
@@ -20,6 +20,7 @@ export function studyESpec(s: StudySettings, seed: number): SweepSpec {
     name: 'study-e',
     base: { ...STUDY_TRAIN_PROTOCOL, data: 'runge', n: s.runge.n, noise: s.runge.sigma, seed, hidden: hidden.join(','), activation: 'relu', optimizer, epochs, batchSize: 64 },
     grid: { l1: lambdas, l2: lambdas, lr: lrs },
+    ...furtherSeeds(seed, s.seeds.runge),
   };
 }
 

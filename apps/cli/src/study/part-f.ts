@@ -8,7 +8,7 @@ import { compareSentence, percent, percentagePoints, plural } from './prose.js';
 import { nonFiniteOf, runGrid, trainingTimes } from './grid.js';
 import { crossEntropyOf, mnistStudyData, pixelMatrix, pixelSource, subset } from './mnist.js';
 import { mlpParameters } from './evaluation.js';
-import { type StudySettings, settingsFor } from './profiles.js';
+import { type StudySettings, furtherSeeds, settingsFor } from './profiles.js';
 import { exactly, groupBySeed, meanSd, spreadOf } from './stats.js';
 import type { Difference, MethodResult, PartResult, StudyContext, Table } from './types.js';
 
@@ -35,6 +35,7 @@ export function studyFSpec(s: StudySettings, seed: number): SweepSpec {
       testCurves: true,
     },
     grid: { hidden: f.hidden.map(String), lr: f.lrs, l2: f.lambda2s },
+    ...furtherSeeds(seed, s.seeds.mnist),
   };
 }
 

@@ -7,7 +7,7 @@ import { STUDY_TRAIN_PROTOCOL, argmin, fmt, seconds, writeTable } from './common
 import { evaluate } from './evaluation.js';
 import { nonFiniteOf, runGrid, trainingTimes } from './grid.js';
 import { mnistStudyData, subset } from './mnist.js';
-import { type StudySettings, settingsFor } from './profiles.js';
+import { type StudySettings, furtherSeeds, settingsFor } from './profiles.js';
 import { compareSentence, listJoin, meanSdText, percent, percentagePoints, plural } from './prose.js';
 import { groupBySeed, meanSd, spreadOf } from './stats.js';
 import type { MethodResult, PartResult, StudyContext, Table } from './types.js';
@@ -37,6 +37,7 @@ export function studyGSpec(s: StudySettings, seed: number): SweepSpec {
     base: { ...STUDY_TRAIN_PROTOCOL, data: 'mnist', seed, hidden: '100', activation: 'relu', optimizer: 'adam', epochs: g.epochs, batchSize: 64, ...(g.testRows > 0 ? { testRows: g.testRows } : {}), testCurves: true },
     // The grid's subset is a one-value grid key, not a base option, so the list's runs can use all rows.
     grid: { lr: g.lrs, l2: g.lambda2s, ...(g.rows > 0 ? { trainRows: [g.rows] } : {}) },
+    ...furtherSeeds(seed, s.seeds.mnist),
     list: STUDY_G_OPTIMIZERS.map((o) => ({ optimizer: o.name, lr: o.lr, epochs: g.optimizerEpochs, ...(g.optimizerRows > 0 ? { trainRows: g.optimizerRows } : {}), spectral: true })),
   };
 }

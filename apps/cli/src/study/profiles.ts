@@ -4,6 +4,12 @@ import type { ProfileName } from './types.js';
 /** Every knob of the study; `full` holds the report's settings. */
 export interface StudySettings {
   runge: { n: number; sigma: number; degree: number };
+  /**
+   * Training seeds per grid cell of the Runge parts (b, d, e) and the MNIST parts (f, g): the run's
+   * --seed, then --seed + 1, …. A seed varies the initial weights and the batch order only; every
+   * seed keeps the data and split of the run's --seed.
+   */
+  seeds: { runge: number; mnist: number };
   b: {
     epochs: number;
     hidden: number[][];
@@ -38,6 +44,7 @@ export interface StudySettings {
 
 const FULL: StudySettings = {
   runge: { n: 1000, sigma: 0.05, degree: 10 },
+  seeds: { runge: 5, mnist: 3 },
   b: {
     epochs: 500,
     hidden: [[50, 50], [100, 100]],
@@ -68,6 +75,8 @@ const FULL: StudySettings = {
 
 const QUICK: StudySettings = {
   runge: FULL.runge,
+  // MNIST keeps one seed: three seeds of parts (f) and (g) would not fit the 5-minute budget.
+  seeds: { runge: 3, mnist: 1 },
   b: { ...FULL.b, epochs: 60, widths: [20, 50, 100, 200, 300], ridgeAlphas: FULL.b.ridgeAlphas, lassoAlphas: FULL.b.lassoAlphas },
   c: { epochs: 100 },
   d: { ...FULL.d, epochs: 60 },
@@ -89,6 +98,8 @@ const QUICK: StudySettings = {
 
 const TEST: StudySettings = {
   runge: { n: 300, sigma: 0.05, degree: 10 },
+  // Two Runge seeds, so the tests go through the several-seeds path (mean ± sd, error bars).
+  seeds: { runge: 2, mnist: 1 },
   b: { epochs: 5, hidden: [[10, 10]], lrs: [1e-2], optimizers: ['adam'], widths: [10, 20], polyInputs: true, ridgeAlphas: [1e-4, 1e-2], lassoAlphas: [1e-4, 1e-3] },
   c: { epochs: 5 },
   d: { epochs: 3, activations: ['sigmoid', 'relu'], depths: [1, 2], widths: [10, 100], optimizer: 'adam', lr: 1e-2 },
@@ -96,6 +107,14 @@ const TEST: StudySettings = {
   f: { gridRows: 1000, epochs: 1, hidden: [20], lrs: [1e-3], lambda2s: [0], finalRows: 1000, finalEpochs: 1, logisticRows: 1000, logisticMaxIter: 20, testRows: 500 },
   g: { rows: 1000, epochs: 1, lrs: [1e-3], lambda2s: [0, 1e-4], optimizerEpochs: 1, optimizerRows: 1000, testRows: 500 },
 };
+
+/**
+ * The `gridSeeds` of a study spec: the further seeds after the run's `seed` (seed + 1, …, seed +
+ * count − 1); none for one seed, so one seed's spec is exactly the single-seed grid.
+ */
+export function furtherSeeds(seed: number, count: number): { gridSeeds?: number[] } {
+  return count > 1 ? { gridSeeds: Array.from({ length: count - 1 }, (_, i) => seed + 1 + i) } : {};
+}
 
 /** The settings of a profile. */
 export function settingsFor(profile: ProfileName): StudySettings {

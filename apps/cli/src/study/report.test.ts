@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anchor, markdownTable, renderReport } from './report.js';
+import { anchor, markdownTable, renderReport, seedsSentence } from './report.js';
 import type { PartResult } from './types.js';
 
 function fakePart(over: Partial<PartResult> = {}): PartResult {
@@ -70,5 +70,12 @@ describe('report', () => {
     const md = markdownTable({ name: 't', title: 'Long', file: 'x/t.csv', columns: ['a', 'b'], rows });
     expect(md).toContain('*5 more rows in [x/t.csv](x/t.csv).*');
     expect(md).not.toContain('| r44 |');
+  });
+
+  it('says how many seeds each profile trains per cell and that the split stays that of --seed', () => {
+    expect(seedsSentence('full', 7)).toMatch(/^Every grid cell of parts \(b\), \(d\) and \(e\) was trained with 5 seeds \(seeds 7–11\), every grid cell of parts \(f\) and \(g\) with 3 seeds \(seeds 7–9\); a seed varies the initial weights and the batch order only: every seed trains on the data and train\/test split of seed 7\./);
+    expect(seedsSentence('quick', 1993)).toContain('with 3 seeds (seeds 1993–1995), every grid cell of parts (f) and (g) with one seed (seed 1993)');
+    expect(seedsSentence('test', 1993)).toContain('with 2 seeds (seeds 1993 and 1994)');
+    expect(renderReport([fakePart()], meta)).toContain(seedsSentence('quick', 1993));
   });
 });

@@ -1,6 +1,7 @@
 import { backendLabel } from '../commands/train.js';
 import { fmt, seconds } from './common.js';
 import { meanSdText, plural } from './prose.js';
+import { settingsFor } from './profiles.js';
 import type { SeedSpread } from './stats.js';
 import type { PartResult, ProfileName, Table, TableCell } from './types.js';
 
@@ -65,6 +66,21 @@ export function partSection(r: PartResult): string {
   return out.join('\n');
 }
 
+/**
+ * What the seeds of a profile vary, for the top of the report: how many seeds each grid cell has,
+ * which seeds, and that the split stays that of the run's seed.
+ */
+export function seedsSentence(profile: ProfileName, seed: number): string {
+  const { runge, mnist } = settingsFor(profile).seeds;
+  const seeds = (n: number) => (n === 1 ? 'one seed' : plural(n, 'seed'));
+  const list = (n: number) => (n === 1 ? `seed ${seed}` : n === 2 ? `seeds ${seed} and ${seed + 1}` : `seeds ${seed}–${seed + n - 1}`);
+  return (
+    `Every grid cell of parts (b), (d) and (e) was trained with ${seeds(runge)} (${list(runge)}), every grid cell of parts (f) and (g) with ${seeds(mnist)} (${list(mnist)}); ` +
+    `a seed varies the initial weights and the batch order only: every seed trains on the data and train/test split of seed ${seed}. ` +
+    `The single networks retrained in process (part (b)'s best network, part (f)'s final model) and part (g)'s optimizer comparison are one run each, with seed ${seed} (n = 1).`
+  );
+}
+
 /** The whole `report.md`: every part's section, then where our results differ from the original report. */
 export function renderReport(results: readonly PartResult[], meta: ReportMeta): string {
   const out: string[] = [
@@ -75,6 +91,8 @@ export function renderReport(results: readonly PartResult[], meta: ReportMeta): 
       `parts ${results.map((r) => r.part).join(', ')} in ${seconds(meta.totalMs)}. Every number below was measured by this run; ` +
       'the sentences are templates filled in from the results. Tables are also written as CSV beside each part, ' +
       'and `manifest.json` lists the configuration, versions, timings and files.',
+    '',
+    seedsSentence(meta.profile, meta.seed),
     '',
   ];
   if (meta.profile !== 'full') {

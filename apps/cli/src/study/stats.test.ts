@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { TrialRecord } from '../sweep/results.js';
+import { expandTrials } from '../sweep/spec.js';
+import { studyBSpec, studyBWidthSpec } from './part-b.js';
+import { studyESpec } from './part-e.js';
+import { studyFSpec } from './part-f.js';
+import { studyGSpec } from './part-g.js';
+import { settingsFor } from './profiles.js';
 import { compareSpread, exactly, groupBySeed, meanSd, spreadOf } from './stats.js';
 
 function record(config: TrialRecord['config'], mse: number): TrialRecord {
@@ -54,11 +60,45 @@ describe('compareSpread', () => {
 
 describe('groupBySeed', () => {
   it('groups records by their configuration without the seed, in first-appearance order', () => {
-    const rs = [record({ lr: 0.1, seed: 1 }, 1), record({ lr: 0.2, seed: 1 }, 5), record({ seed: 2, lr: 0.1 }, 3)];
+    // The further seed names the first seed's split (splitSeed 1), as the study's gridSeeds do.
+    const rs = [record({ lr: 0.1, seed: 1 }, 1), record({ lr: 0.2, seed: 1 }, 5), record({ seed: 2, splitSeed: 1, lr: 0.1 }, 3)];
     const groups = groupBySeed(rs);
     expect(groups.map((g) => g.config)).toEqual([{ lr: 0.1 }, { lr: 0.2 }]);
     expect(groups[0]!.seeds).toEqual([1, 2]);
     expect(spreadOf(groups[0]!, (r) => r.test.mse!)).toMatchObject({ mean: 2, n: 2 });
     expect(spreadOf(groups[1]!, (r) => r.test.mse!)).toEqual({ mean: 5, sd: null, n: 1 });
+  });
+
+  it('keeps records of different data splits apart (splitSeed, else seed, is part of the cell)', () => {
+    // seed 2 without splitSeed was trained on split 2; seed 3 with splitSeed 2 on split 2 as well.
+    const rs = [record({ lr: 0.1, seed: 1 }, 1), record({ lr: 0.1, seed: 2 }, 2), record({ lr: 0.1, seed: 3, splitSeed: 2 }, 3), record({ lr: 0.1, seed: 4, splitSeed: 1 }, 4)];
+    const groups = groupBySeed(rs);
+    expect(groups.map((g) => g.seeds)).toEqual([[1, 4], [2, 3]]);
+    expect(groups.map((g) => g.config)).toEqual([{ lr: 0.1 }, { lr: 0.1 }]);
+  });
+
+  it('groups exactly the seeds of each cell of every study grid at every profile', () => {
+    for (const profile of ['test', 'quick', 'full'] as const) {
+      const s = settingsFor(profile);
+      const grids = [
+        { spec: studyBSpec(s, 1993), n: s.seeds.runge },
+        { spec: studyBWidthSpec(s, 1993, 'adam', 1e-3), n: s.seeds.runge },
+        { spec: studyESpec(s, 1993), n: s.seeds.runge },
+        { spec: studyFSpec(s, 1993), n: s.seeds.mnist },
+        { spec: { ...studyGSpec(s, 1993), list: [] }, n: s.seeds.mnist },
+      ];
+      for (const { spec, n } of grids) {
+        const trials = expandTrials(spec);
+        const cells = expandTrials({ ...spec, gridSeeds: undefined });
+        // Trial ids stay unique; the first seed's trials are the single-seed grid, ids and order.
+        expect(new Set(trials.map((t) => t.id)).size).toBe(trials.length);
+        expect(trials.slice(0, cells.length).map((t) => t.id)).toEqual(cells.map((t) => t.id));
+        const groups = groupBySeed(trials.map((t) => record(t.config, 0)));
+        expect(groups).toHaveLength(cells.length);
+        for (const g of groups) expect(g.seeds).toEqual(Array.from({ length: n }, (_, i) => 1993 + i));
+        // Every further seed keeps the run's split.
+        for (const t of trials.slice(cells.length)) expect(t.config.splitSeed).toBe(1993);
+      }
+    }
   });
 });

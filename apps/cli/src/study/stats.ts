@@ -71,12 +71,19 @@ export interface SeedGroup {
   seeds: number[];
 }
 
-/** Groups a grid's records by their configuration without `seed`, in the order cells first appear. */
+/**
+ * Groups a grid's records by their configuration without `seed`, in the order cells first appear.
+ * The data split is part of a cell: a record's split seed is its `splitSeed`, else its `seed` (the
+ * first seed of a cell has no `splitSeed`; its further seeds name the first seed's), so records on
+ * different splits never share a group.
+ */
 export function groupBySeed(records: readonly TrialRecord[]): SeedGroup[] {
   const groups = new Map<string, SeedGroup>();
   for (const r of records) {
-    const { seed, ...rest } = r.config;
-    const key = JSON.stringify(Object.keys(rest).sort().map((k) => [k, rest[k]]));
+    const { seed, splitSeed, ...rest } = r.config;
+    const split = splitSeed ?? seed;
+    const keyed = split === undefined ? rest : { ...rest, splitSeed: split };
+    const key = JSON.stringify(Object.keys(keyed).sort().map((k) => [k, keyed[k]]));
     let g = groups.get(key);
     if (!g) {
       g = { config: rest, records: [], seeds: [] };

@@ -41,6 +41,13 @@ export interface SweepSpec {
   list?: Record<string, OptionValue>[];
   random?: { count: number; seed?: number; params: Record<string, Distribution> };
   halving?: HalvingSpec;
+  /**
+   * Further training seeds: every grid combination is also trained with each of these as `seed`
+   * (initial weights, batch order, dropout), keeping the data and split of `base`
+   * (`splitSeed` = base's `splitSeed`, else its `seed`). These trials come after all others, so a
+   * spec without `gridSeeds` expands to the same trials as the first seed of one with them.
+   */
+  gridSeeds?: number[];
 }
 
 /** One trial: its index in the expanded list, a stable id, and its options. */
@@ -85,8 +92,8 @@ export function validateSpec(raw: unknown, source = '<spec>'): SweepSpec {
     return v as Record<string, unknown>;
   };
   const s = obj(raw, 'the spec');
-  const unknown = Object.keys(s).filter((k) => !['name', 'base', 'grid', 'list', 'random', 'halving'].includes(k));
-  if (unknown.length) fail(source, `unknown field(s) ${unknown.join(', ')}; a spec has name, base, grid, list, random, halving`);
+  const unknown = Object.keys(s).filter((k) => !['name', 'base', 'grid', 'list', 'random', 'halving', 'gridSeeds'].includes(k));
+  if (unknown.length) fail(source, `unknown field(s) ${unknown.join(', ')}; a spec has name, base, grid, list, random, halving, gridSeeds`);
   const checkKey = (k: string, where: string) => {
     if (NOT_SWEEPABLE.has(k)) fail(source, `${where}.${k}: output options are set on the sweep command, not per trial`);
   };
@@ -146,6 +153,16 @@ export function validateSpec(raw: unknown, source = '<spec>'): SweepSpec {
     if (h.eta !== undefined && (!Number.isInteger(h.eta) || (h.eta as number) < 2)) fail(source, 'halving.eta must be an integer ≥ 2');
     spec.halving = h as unknown as HalvingSpec;
   }
+  if (s.gridSeeds !== undefined) {
+    const raw: unknown = s.gridSeeds;
+    const isSeed = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+    if (!Array.isArray(raw) || raw.length === 0 || !raw.every(isSeed)) fail(source, 'gridSeeds must be a non-empty list of non-negative integers');
+    const seeds = raw;
+    if (typeof base.seed !== 'number') fail(source, 'gridSeeds needs base.seed (the first seed, whose split every further seed keeps)');
+    if (new Set([base.seed, ...seeds]).size !== seeds.length + 1) fail(source, `gridSeeds must be distinct and differ from base.seed (${base.seed})`);
+    if (s.grid === undefined) fail(source, 'gridSeeds repeats the grid with further seeds: the spec needs a grid');
+    spec.gridSeeds = seeds;
+  }
   if (!spec.grid && !spec.list && !spec.random) spec.grid = {};
   return spec;
 }
@@ -168,13 +185,15 @@ function draw(rng: Rng, d: Distribution): OptionValue {
 
 /**
  * The trials of a spec, in a fixed order: the grid's combinations (first key slowest), then the
- * list's configurations, then the random draws (from Rng(random.seed ?? 1993), parameters in spec order). Same spec → same list,
+ * list's configurations, then the random draws (from Rng(random.seed ?? 1993), parameters in spec
+ * order), then the grid's combinations again for each of `gridSeeds`. Same spec → same list,
  * on every machine, which is what makes `--shard` and `merge` work.
  */
 export function expandTrials(spec: SweepSpec): Trial[] {
   const configs: Record<string, OptionValue>[] = [];
+  let combos: Record<string, OptionValue>[] = [];
   if (spec.grid) {
-    let combos: Record<string, OptionValue>[] = [{}];
+    combos = [{}];
     for (const [k, values] of Object.entries(spec.grid)) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [k]: v })));
     for (const c of combos) configs.push({ ...spec.base, ...c });
   }
@@ -186,6 +205,11 @@ export function expandTrials(spec: SweepSpec): Trial[] {
       for (const [k, d] of Object.entries(spec.random.params)) c[k] = draw(rng, d);
       configs.push({ ...spec.base, ...c });
     }
+  }
+  if (spec.gridSeeds?.length) {
+    const splitSeed = spec.base.splitSeed ?? spec.base.seed;
+    if (typeof splitSeed !== 'number') throw new CliFailure('gridSeeds needs base.seed (the first seed, whose split every further seed keeps)');
+    for (const seed of spec.gridSeeds) for (const c of combos) configs.push({ ...spec.base, ...c, seed, splitSeed });
   }
   return configs.map((config, index) => ({ index, id: trialId(config), config }));
 }
