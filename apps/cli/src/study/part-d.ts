@@ -138,7 +138,7 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
   const maxGap = cells.reduce((m, c) => (c.gap > m.gap ? c : m), cells[0]!);
   const commentary = [
     `Best test MSE per activation: ${byAct.join('; ')}. The overall best cell is ${best.activation} with ${plural(best.depth, 'hidden layer')} of ${best.width} units (test MSE ${fmt(best.testMse)}, clean-f MSE ${fmt(best.testMseClean)}).` +
-      (runnerUp ? ` ${compareSentence({ label: `the best ${actName(best.activation)} cell, with ${shapeOf(best)}`, spread: best.spread.test }, { label: `the best ${actName(runnerUp.activation)} cell, with ${shapeOf(runnerUp)}`, spread: runnerUp.spread.test }, { lowerIsBetter: true, metric: 'test MSE' })}` : ''),
+      (runnerUp ? ` ${compareSentence({ label: `the best ${actName(best.activation)} network with ${shapeOf(best)}`, spread: best.spread.test }, { label: `the best ${actName(runnerUp.activation)} network with ${shapeOf(runnerUp)}`, spread: runnerUp.spread.test }, { lowerIsBetter: true, metric: 'test MSE' })}` : ''),
     `The largest train−test gap is ${fmt(maxGap.gap)} (${maxGap.activation}, depth ${maxGap.depth}, width ${maxGap.width}), ${fmt(maxGap.gap / (s.runge.sigma ** 2))} times the noise variance σ² = ${fmt(s.runge.sigma ** 2)}; ` +
       `${cells.filter((c) => c.gap < 0).length} of ${cells.length} cells have a test MSE below their train MSE (the last-epoch train MSE is measured after training, on all training rows).`,
     maxDead

@@ -96,7 +96,7 @@ export async function partE(ctx: StudyContext): Promise<PartResult> {
   const commentary = [
     `The best cell is λ1 = ${best.lambda1}, λ2 = ${best.lambda2}, η = ${best.lr} with test MSE ${meanSdText(best.spread.test)}.` +
       (bestNone && bestNone !== best
-        ? ` Against the best cell without any penalty: ${compareSentence({ label: 'the penalized cell', spread: best.spread.test }, { label: `the best unpenalized one, at η = ${bestNone.lr}`, spread: bestNone.spread.test }, { lowerIsBetter: true, metric: 'test MSE' })}`
+        ? ` ${compareSentence({ label: 'the penalized best cell', spread: best.spread.test }, { label: `the best cell without any penalty, at η = ${bestNone.lr}`, spread: bestNone.spread.test }, { lowerIsBetter: true, metric: 'test MSE' })}`
         : bestNone
           ? ' It has no penalty: on this grid the penalties do not improve on the unpenalized network.'
           : '') +
