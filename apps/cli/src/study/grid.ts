@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { finalRecords } from '../sweep/report.js';
 import { type TrialRecord, appendRecord, readRecords } from '../sweep/results.js';
 import { runSweep } from '../sweep/run.js';
-import { type SweepSpec, expandTrials } from '../sweep/spec.js';
+import { type SweepSpec, type Trial, expandTrials } from '../sweep/spec.js';
 import { runSweepTrial } from '../sweep/worker.js';
 import type { PartId, StudyContext } from './types.js';
 
@@ -21,11 +21,18 @@ export async function runGrid(ctx: StudyContext, part: PartId, spec: SweepSpec, 
   const out = join(ctx.outDir, part, file);
   mkdirSync(join(ctx.outDir, part), { recursive: true });
   if (existsSync(out)) rmSync(out); // a fresh run of the part: never mix in a previous run's records
+  // A trial an earlier grid of this invocation ran (same id: the same configuration and seed) is
+  // taken from it: the sweep then counts it as already finished. (Not under successive halving,
+  // whose records of one id differ by rung.)
+  const known = (t: Trial) => spec.halving === undefined && ctx.trialRecords?.has(t.id) === true;
+  const reused = trials.filter(known);
+  for (const t of reused) appendRecord(out, { ...ctx.trialRecords!.get(t.id)!, trial: t.index });
+  if (reused.length > 0) ctx.log(`[${part}] ${reused.length} of ${trials.length} trials already ran in this invocation (same configuration and seed); their records are reused`);
   if (ctx.workerBin !== undefined) {
     const { failures } = await runSweep(spec, trials, { out, bin: ctx.workerBin, log: (line) => ctx.log(`[${part}] ${line}`) });
     if (failures.length) throw new Error(`part ${part}: ${failures.length} grid trial(s) failed: ${failures.join('; ')}`);
   } else {
-    for (const t of trials) {
+    for (const t of trials.filter((t) => !known(t))) {
       ctx.log(`[${part}] trial ${t.index + 1}/${trials.length} (in process)`);
       appendRecord(out, await runSweepTrial(t, undefined, 0));
     }
@@ -34,6 +41,7 @@ export async function runGrid(ctx: StudyContext, part: PartId, spec: SweepSpec, 
   return trials.map((t) => {
     const r = byIndex.get(t.index);
     if (!r) throw new Error(`part ${part}: trial ${t.index} has no record in ${out}`);
+    ctx.trialRecords?.set(t.id, r);
     return r;
   });
 }

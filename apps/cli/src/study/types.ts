@@ -1,3 +1,4 @@
+import type { TrialRecord } from '../sweep/results.js';
 import type { FigureFile } from '../figures/render.js';
 import type { MnistFacts, RungeFacts } from './evaluation.js';
 import type { SeedSpread } from './stats.js';
@@ -66,6 +67,8 @@ export interface PartResult {
   /** What part (g)'s evaluation needs of this part (parts b and f). */
   evaluation?: { runge?: RungeFacts; mnist?: MnistFacts };
   timeMs: number;
+  /** Wall time of the part's main phases (ms), for the manifest's breakdown; the rest is data, tables and figures. */
+  phasesMs?: Record<string, number>;
 }
 
 /** What every part receives. */
@@ -81,4 +84,10 @@ export interface StudyContext {
   previous: Partial<Record<PartId, PartResult>>;
   /** The `ffnn` entry script that grid trials fork as worker processes; absent: grids run their trials in this process. */
   workerBin?: string;
+  /**
+   * The records of the grid trials already run in this invocation, by trial id (a hash of the whole
+   * configuration, seed included). A grid takes a trial from here instead of training it again: at
+   * the full profile, part (g)'s η × λ2 grid is part (f)'s 784→100→10 cells.
+   */
+  trialRecords?: Map<string, TrialRecord>;
 }
