@@ -24,21 +24,21 @@ export const STUDY_G_OPTIMIZERS: readonly { name: OptimizerName; lr: number }[] 
 
 /**
  * Part (g)'s runs as one sweep spec, every one an `ffnn train` trial on MNIST with the study's split,
- * 784→100→10 ReLU, test loss and accuracy per epoch: the η × λ2 grid (Adam), then the optimizer
- * comparison as a list (each optimizer with its own η, on `optimizerRows` images for
- * `optimizerEpochs` epochs, σ_max of the weights and of their per-epoch change tracked by
- * `--spectral`). `sweeps/study-g-full.yaml` is this spec at the full profile (a test checks the trial
+ * 784→100→10 ReLU: the η × λ2 grid (Adam; test loss and accuracy after the last epoch, so at the
+ * full profile its trials are part (f)'s 784→100→10 cells), then the optimizer comparison as a list
+ * (each optimizer with its own η, on `optimizerRows` images for `optimizerEpochs` epochs, test loss
+ * and accuracy per epoch, σ_max of the weights and of their per-epoch change tracked by `--spectral`). `sweeps/study-g-full.yaml` is this spec at the full profile (a test checks the trial
  * ids agree).
  */
 export function studyGSpec(s: StudySettings, seed: number): SweepSpec {
   const g = s.g;
   return {
     name: 'study-g',
-    base: { ...STUDY_TRAIN_PROTOCOL, data: 'mnist', seed, hidden: '100', activation: 'relu', optimizer: 'adam', epochs: g.epochs, batchSize: 64, ...(g.testRows > 0 ? { testRows: g.testRows } : {}), testCurves: true },
+    base: { ...STUDY_TRAIN_PROTOCOL, data: 'mnist', seed, dtype: s.mnistDtype, hidden: '100', activation: 'relu', optimizer: 'adam', epochs: g.epochs, batchSize: 64, ...(g.testRows > 0 ? { testRows: g.testRows } : {}) },
     // The grid's subset is a one-value grid key, not a base option, so the list's runs can use all rows.
     grid: { lr: g.lrs, l2: g.lambda2s, ...(g.rows > 0 ? { trainRows: [g.rows] } : {}) },
     ...furtherSeeds(seed, s.seeds.mnist),
-    list: STUDY_G_OPTIMIZERS.map((o) => ({ optimizer: o.name, lr: o.lr, epochs: g.optimizerEpochs, ...(g.optimizerRows > 0 ? { trainRows: g.optimizerRows } : {}), spectral: true })),
+    list: STUDY_G_OPTIMIZERS.map((o) => ({ optimizer: o.name, lr: o.lr, epochs: g.optimizerEpochs, ...(g.optimizerRows > 0 ? { trainRows: g.optimizerRows } : {}), testCurves: true, spectral: true })),
   };
 }
 
@@ -54,12 +54,14 @@ export async function partG(ctx: StudyContext): Promise<PartResult> {
   // Every run of the part is an `ffnn train` trial (worker processes, records in g/sweep.jsonl):
   // the grid cells first, then the optimizer comparison, whose singular values `--spectral` tracks.
   ctx.log(`[g] η × λ2 grid (784→100→10 Adam, ${train.n} rows × ${s.epochs} epochs) and ${STUDY_G_OPTIMIZERS.length} optimizers (${optTrain.n} rows × ${s.optimizerEpochs} epochs, σ_max per epoch)`);
+  const gridStarted = performance.now();
   const records = await runGrid(ctx, 'g', studyGSpec(settingsFor(ctx.profile), ctx.seed));
+  const gridMs = performance.now() - gridStarted;
   // Grid cells are the runs without `spectral` (the optimizer comparison tracks σ_max); a cell's
   // seeds, if it has several, are averaged (mean ± sd); one seed keeps its numbers as they are.
   const gridRecords = records.filter((r) => r.config.spectral !== true);
   const heat = groupBySeed(gridRecords).map((g) => {
-    const acc = spreadOf(g, (r) => r.testMetric!.at(-1)!);
+    const acc = spreadOf(g, (r) => r.test.accuracy!);
     const times = g.records.map(trainingTimes);
     return {
       lr: g.config.lr as number,
@@ -227,5 +229,6 @@ export async function partG(ctx: StudyContext): Promise<PartResult> {
     nonFinite,
     runs: gridRecords.length + opt.length,
     timeMs: performance.now() - started,
+    phasesMs: { 'grid and optimizers': Math.round(gridMs) },
   };
 }

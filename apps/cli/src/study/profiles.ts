@@ -10,6 +10,12 @@ export interface StudySettings {
    * seed keeps the data and split of the run's --seed.
    */
   seeds: { runge: number; mnist: number };
+  /**
+   * Float type of the MNIST networks (parts f and g). float32: `sweeps/mnist-dtype.yaml` trains the
+   * part (f) cells in both types over 3 seeds, and the type moves test accuracy and loss by less than
+   * the seed-to-seed spread (docs/results/mnist-dtype.md) at about half the time.
+   */
+  mnistDtype: 'float32' | 'float64';
   b: {
     epochs: number;
     hidden: number[][];
@@ -45,6 +51,7 @@ export interface StudySettings {
 const FULL: StudySettings = {
   runge: { n: 1000, sigma: 0.05, degree: 10 },
   seeds: { runge: 5, mnist: 3 },
+  mnistDtype: 'float32',
   b: {
     epochs: 500,
     hidden: [[50, 50], [100, 100]],
@@ -77,6 +84,7 @@ const QUICK: StudySettings = {
   runge: FULL.runge,
   // MNIST keeps one seed: three seeds of parts (f) and (g) would not fit the 5-minute budget.
   seeds: { runge: 3, mnist: 1 },
+  mnistDtype: FULL.mnistDtype,
   b: { ...FULL.b, epochs: 60, widths: [20, 50, 100, 200, 300], ridgeAlphas: FULL.b.ridgeAlphas, lassoAlphas: FULL.b.lassoAlphas },
   c: { epochs: 100 },
   d: { ...FULL.d, epochs: 60 },
@@ -100,6 +108,7 @@ const TEST: StudySettings = {
   runge: { n: 300, sigma: 0.05, degree: 10 },
   // Two Runge seeds, so the tests go through the several-seeds path (mean ± sd, error bars).
   seeds: { runge: 2, mnist: 1 },
+  mnistDtype: FULL.mnistDtype,
   b: { epochs: 5, hidden: [[10, 10]], lrs: [1e-2], optimizers: ['adam'], widths: [10, 20], polyInputs: true, ridgeAlphas: [1e-4, 1e-2], lassoAlphas: [1e-4, 1e-3] },
   c: { epochs: 5 },
   d: { epochs: 3, activations: ['sigmoid', 'relu'], depths: [1, 2], widths: [10, 100], optimizer: 'adam', lr: 1e-2 },
