@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runStudy } from './run.js';
@@ -26,12 +26,16 @@ describe('runStudy end to end (test profile)', () => {
     const b = run.results[1]!;
     expect(report).toContain(String(Number((b.numbers.olsTestMse as number).toPrecision(4))));
     expect(report).toContain('Where our results differ from the original report');
-    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { seed: number; profile: string; files: string[]; backend: { name: string }; timingsMs: Record<string, number> };
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { seed: number; profile: string; files: string[]; backend: { name: string }; timingsMs: Record<string, number>; machine: { cpus: number; memoryGiB: number }; commit: { sha: string; dirty: boolean } | null };
     expect(manifest.seed).toBe(1993);
     expect(manifest.profile).toBe('test');
     expect(manifest.files).toContain('b/ffnn-grid.csv');
     expect(manifest.backend.name).toBe('js');
     expect(manifest.timingsMs.total).toBeGreaterThan(0);
+    expect(manifest.machine.cpus).toBe(cpus().length);
+    expect(manifest.machine.memoryGiB).toBe(Math.round(totalmem() / 2 ** 30));
+    // This test runs in a git checkout (a clone of the repository): the commit is recorded.
+    expect(manifest.commit?.sha).toMatch(/^[0-9a-f]{40}$/);
     expect(lines.some((l) => l.includes('[b] trial 1/'))).toBe(true);
   });
 });
