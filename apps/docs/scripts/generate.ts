@@ -2,10 +2,12 @@
  * Generates the parts of the site that come from the repository: the API reference (TypeDoc), the
  * changelog (changesets), the `ffnn --help` texts and the results pages (from `ffnn reproduce`).
  *
- * Results directory, first match: `--results <dir>`, `$FFNN_RESULTS`, `<repo>/results` (when it
- * holds a report.md or manifest.json). Without one, when the built CLI has `reproduce`, it runs
- * `ffnn reproduce --profile quick --out <tmp>` ($FFNN_DOCS_PROFILE overrides the profile);
- * otherwise the results section says that no results were generated. `--no-reproduce` skips the run.
+ * Results directory, first match: `--results <dir>`, `$FFNN_RESULTS`, then, unless `$FFNN_DOCS_PROFILE`
+ * asks for a fresh run, `<repo>/published-results` (the published run of the full profile,
+ * committed; a test checks it was made with the current full settings). Without one, when the built CLI has `reproduce`, it runs
+ * `ffnn reproduce --profile ${FFNN_DOCS_PROFILE:-quick} --out <tmp>` (CI sets FFNN_DOCS_PROFILE=test:
+ * a short run that checks the whole pipeline, not the published numbers); otherwise the results
+ * section says that no results were generated. `--no-reproduce` skips the run.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -199,7 +201,8 @@ if (wants('changelog')) {
 if (wants('results')) {
   step('results', () => {
     const flag = args.includes('--results') ? args[args.indexOf('--results') + 1] : undefined;
-    const candidates = [flag, process.env.FFNN_RESULTS, join(repo, 'results')].filter((d): d is string => !!d);
+    const published = process.env.FFNN_DOCS_PROFILE ? undefined : join(repo, 'published-results');
+    const candidates = [flag, process.env.FFNN_RESULTS, published].filter((d): d is string => !!d);
     let dir = candidates.map((d) => resolve(d)).find((d) => existsSync(join(d, 'report.md')) || existsSync(join(d, 'manifest.json'))) ?? null;
     if ((flag || process.env.FFNN_RESULTS) && !dir) throw new Error(`no report.md or manifest.json in ${flag ?? process.env.FFNN_RESULTS}`);
     let source = dir;
@@ -212,7 +215,7 @@ if (wants('results')) {
       else {
         tmp = mkdtempSync(join(tmpdir(), 'ffnn-docs-results-'));
         const profile = process.env.FFNN_DOCS_PROFILE ?? 'quick';
-        console.log(`generate: no results directory; running ffnn reproduce --profile ${profile} --out ${tmp} (docs profile ${profile}${process.env.FFNN_DOCS_PROFILE ? ', from FFNN_DOCS_PROFILE' : ', the default; FFNN_DOCS_PROFILE was not set'})`);
+        console.log(`generate: ${published ? 'no results directory' : 'FFNN_DOCS_PROFILE asks for a fresh run'}; running ffnn reproduce --profile ${profile} --out ${tmp} (docs profile ${profile}${process.env.FFNN_DOCS_PROFILE ? ', from FFNN_DOCS_PROFILE' : ', the default; FFNN_DOCS_PROFILE was not set'})`);
         const r = runCli(['reproduce', '--profile', profile, '--out', tmp], true);
         if (r.status !== 0) throw new Error(`ffnn reproduce exited with ${r.status}`);
         dir = tmp;

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildResultsPages, csvToMarkdown, figureSize, figuresToHtml, formatCell, localTargets, notGeneratedPage, rewriteLinks, splitSections, writeResults } from '../src/report/generate.js';
+import { buildResultsPages, csvToMarkdown, figureSize, figuresToHtml, formatCell, localTargets, notGeneratedPage, rewriteLinks, splitSections, timingsMarkdown, writeResults } from '../src/report/generate.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -108,5 +108,13 @@ describe('results pages from a reproduce directory', () => {
     writeFileSync(join(dir, 'report.md'), '# R\n## (a) Gradients\ntext');
     expect(buildResultsPages(dir, '/x').pages[0]!.markdown).toContain('No "where our numbers differ" section');
     expect(notGeneratedPage('no reproduce command').pages[0]!.markdown).toContain('no reproduce command');
+  });
+
+  it('tables the wall time of every part in minutes, with the phases the manifest breaks a part into', () => {
+    const md = timingsMarkdown({ timingsMs: { a: 60000, f: 1800000, total: 1860000 }, phaseTimingsMs: { f: { grid: 1500000, final: 240000 } } });
+    expect(md).toContain('| a | 1.0 |  |');
+    expect(md).toContain('| f | 30.0 | grid 25.0, final 4.0 |');
+    expect(md).toContain('| **total** | 31.0 |  |');
+    expect(timingsMarkdown({ profile: 'quick' })).toBe('');
   });
 });

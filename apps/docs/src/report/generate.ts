@@ -250,6 +250,21 @@ function scalar(v: unknown): v is string | number | boolean | null {
   return v === null || ['string', 'number', 'boolean'].includes(typeof v);
 }
 
+/**
+ * Wall time per part (and per phase, where the manifest breaks a part down) as a table, from the
+ * manifest's `timingsMs` and `phaseTimingsMs`; empty when the manifest has no timings.
+ */
+export function timingsMarkdown(manifest: unknown): string {
+  const m = manifest as { timingsMs?: Record<string, unknown>; phaseTimingsMs?: Record<string, Record<string, unknown>> };
+  if (typeof m.timingsMs !== 'object' || m.timingsMs === null) return '';
+  const minutes = (ms: unknown) => (typeof ms === 'number' ? (ms / 60000).toFixed(1) : '');
+  const rows = Object.entries(m.timingsMs).map(([part, ms]) => {
+    const phases = Object.entries(m.phaseTimingsMs?.[part] ?? {}).map(([name, v]) => `${name} ${minutes(v)}`).join(', ');
+    return `| ${part === 'total' ? '**total**' : part} | ${minutes(ms)} | ${phases} |`;
+  });
+  return ['Wall time of the run:', '', '| part | minutes | of which (minutes) |', '| --- | ---: | --- |', ...rows, '', ''].join('\n');
+}
+
 /** The manifest as a table of its scalar fields and the rest as JSON, whatever its schema. */
 export function manifestMarkdown(manifest: unknown): string {
   if (typeof manifest !== 'object' || manifest === null) return '```json\n' + JSON.stringify(manifest, null, 2) + '\n```';
@@ -326,8 +341,8 @@ export function buildResultsPages(dir: string, assetsBase: string): ResultsOutpu
   const index = [
     `${WIDE}# ${title ?? 'Results'}`,
     '',
-    'These pages are generated from the output of `ffnn reproduce` when the site was built: the report, its tables and',
-    'figures, and the run manifest. Nothing on them is typed by hand.',
+    'These pages are generated from the output of one run of `ffnn reproduce`: the report, its tables and figures, and',
+    'the run manifest (which profile, which commit, which machine, and how long each part took). Nothing on them is typed by hand.',
     '',
     preamble ? vPre(rewriteLinks(figuresToHtml(preamble, dir, assetsBase), '.', assetsBase)) : '',
     '',
@@ -341,7 +356,7 @@ export function buildResultsPages(dir: string, assetsBase: string): ResultsOutpu
     '',
     '## The run',
     '',
-    manifest === null ? '_This results directory has no `manifest.json`._' : manifestMarkdown(manifest),
+    manifest === null ? '_This results directory has no `manifest.json`._' : `${timingsMarkdown(manifest)}${manifestMarkdown(manifest)}`,
     '',
     `Files: ${files.length} (${assets.filter((f) => FIGURE.has(extname(f).toLowerCase())).length} figures, ${assets.filter((f) => f.endsWith('.csv')).length} CSV tables).`,
     '',
@@ -366,7 +381,7 @@ export function notGeneratedPage(reason: string): ResultsOutput {
     '```sh',
     'pnpm build',
     'pnpm ffnn reproduce --profile quick --out results   # writes results/report.md, manifest.json, tables, figures',
-    'pnpm docs:build                                      # reads results/ (or FFNN_RESULTS=<dir>)',
+    'FFNN_RESULTS=results pnpm docs:build                 # without FFNN_RESULTS: published-results/, the committed full run',
     '```',
     '',
   ].join('\n');
