@@ -595,6 +595,24 @@ export function scaledDifferenceF64(size: i32, pa: usize, pb: usize, pOut: usize
   scaledDifferenceT<f64>(size, pa, pb, pOut, c);
 }
 
+/** `out[t] = (a[t] − b[t])/d` over `size` elements, in f64 and rounded once (as the JavaScript backend). */
+@inline
+function differenceOverT<T>(size: i32, pa: usize, pb: usize, pOut: usize, d: f64): void {
+  const bytes = <usize>sizeof<T>();
+  for (let t = 0; t < size; t++) {
+    const o = <usize>t * bytes;
+    store<T>(pOut + o, <T>((<f64>load<T>(pa + o) - <f64>load<T>(pb + o)) / d));
+  }
+}
+
+export function differenceOverF32(size: i32, pa: usize, pb: usize, pOut: usize, d: f64): void {
+  differenceOverT<f32>(size, pa, pb, pOut, d);
+}
+
+export function differenceOverF64(size: i32, pa: usize, pb: usize, pOut: usize, d: f64): void {
+  differenceOverT<f64>(size, pa, pb, pOut, d);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The logistic sigmoid, in f64 and rounded once (as the JavaScript backend), on a port of fdlibm's
 // e_exp.c that gives the bits of src/fdlibm-exp.ts (and of V8's Math.exp).
@@ -674,6 +692,39 @@ function sigmoidBackwardT<T>(size: i32, pa: usize, pda: usize, pdz: usize): void
     const v = <f64>load<T>(pa + o);
     store<T>(pdz + o, <T>(<f64>load<T>(pda + o) * v * (1 - v)));
   }
+}
+
+/**
+ * Row-wise softmax of a rows × cols matrix, as the JavaScript backend computes it: m = the row's
+ * maximum; e_j = e^(z_j − m) in f64, stored (rounded to T) while the f64 values are summed into s;
+ * then a_j = (stored e_j)/s, rounded once.
+ */
+@inline
+function softmaxRowsT<T>(rows: i32, cols: i32, pz: usize, pa: usize): void {
+  const bytes = <usize>sizeof<T>();
+  for (let i = 0; i < rows; i++) {
+    const z = pz + <usize>i * <usize>cols * bytes, a = pa + <usize>i * <usize>cols * bytes;
+    let m: f64 = -Infinity;
+    for (let j = 0; j < cols; j++) {
+      const v = <f64>load<T>(z + <usize>j * bytes);
+      if (v > m) m = v;
+    }
+    let sum: f64 = 0;
+    for (let j = 0; j < cols; j++) {
+      const e = exp64(<f64>load<T>(z + <usize>j * bytes) - m);
+      store<T>(a + <usize>j * bytes, <T>e);
+      sum += e;
+    }
+    for (let j = 0; j < cols; j++) store<T>(a + <usize>j * bytes, <T>(<f64>load<T>(a + <usize>j * bytes) / sum));
+  }
+}
+
+export function softmaxRowsF32(rows: i32, cols: i32, pz: usize, pa: usize): void {
+  softmaxRowsT<f32>(rows, cols, pz, pa);
+}
+
+export function softmaxRowsF64(rows: i32, cols: i32, pz: usize, pa: usize): void {
+  softmaxRowsT<f64>(rows, cols, pz, pa);
 }
 
 export function sigmoidF32(size: i32, pz: usize, pa: usize): void {
@@ -898,6 +949,33 @@ const OP_LEAKY_RELU: i32 = 11;
 const OP_LEAKY_RELU_BACKWARD: i32 = 12;
 const OP_TANH: i32 = 13;
 const OP_TANH_BACKWARD: i32 = 14;
+const OP_GEMM_SPARSE: i32 = 15;
+const OP_SOFTMAX_ROWS: i32 = 16;
+const OP_DIFFERENCE_OVER: i32 = 17;
+
+/**
+ * A product whose op(A) may be mostly zeros, decided at every call as the backend's `gemm` decides it:
+ * when at most `limit` of op(A)'s m·k entries are nonzero, op(A) (A transposed into `pT` first when
+ * `pT` ≠ 0, i.e. transA) in CSR form at `pRow`/`pCol`/`pVal`, then only its nonzero terms; otherwise
+ * the dense kernel. Both give the same bits (zero terms add nothing). op(B) is row-major k × n.
+ */
+function gemmMaybeSparse<T>(
+  m: i32, n: i32, k: i32, pA: usize, pB: usize, pC: usize, pT: usize, pRow: usize, pCol: usize, pVal: usize,
+  limit: i32, alpha: T, beta: T,
+): void {
+  const transA = pT != 0;
+  if (moreNonzerosThanT<T>(m * k, pA, limit)) {
+    gemmBlock<T>(n, k, alpha, pA, transA ? 1 : k, transA ? m : 1, pB, beta, pC, 0, m, 0, n);
+    return;
+  }
+  let pOpA = pA;
+  if (transA) {
+    transposeT<T>(k, m, pA, pT);
+    pOpA = pT;
+  }
+  csrT<T>(m, k, pOpA, n * <i32>sizeof<T>(), pRow, pCol, pVal);
+  gemmSparseT<T>(n, pRow, pCol, pVal, pB, alpha, beta, pC, 0, m);
+}
 
 @inline
 function runRecord<T>(op: i32, r: usize): void {
@@ -933,6 +1011,15 @@ function runRecord<T>(op: i32, r: usize): void {
     tanhT<T>(a1, <usize>a2, a3);
   } else if (op == OP_TANH_BACKWARD) {
     tanhBackwardT<T>(a1, <usize>a2, a3, <usize>a4);
+  } else if (op == OP_GEMM_SPARSE) {
+    gemmMaybeSparse<T>(
+      a1, a2, <i32>a3, <usize>a4, <usize>load<u32>(r, 24), <usize>load<u32>(r, 28), <usize>load<u32>(r, 32),
+      <usize>load<u32>(r, 36), <usize>load<u32>(r, 40), <usize>load<u32>(r, 44), load<i32>(r, 20), <T>load<f64>(r, 48), <T>load<f64>(r, 56),
+    );
+  } else if (op == OP_SOFTMAX_ROWS) {
+    softmaxRowsT<T>(a1, a2, a3, <usize>a4);
+  } else if (op == OP_DIFFERENCE_OVER) {
+    differenceOverT<T>(a1, <usize>a2, a3, <usize>a4, load<f64>(r, 48));
   } else {
     unreachable();
   }

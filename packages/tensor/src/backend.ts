@@ -73,6 +73,17 @@ export interface KernelBackend {
    */
   scaledDifference?(size: number, c: number, a: FloatArray, b: FloatArray, out: FloatArray): void;
   /**
+   * `out[t] = (a[t] − b[t])/d` for the first `size` elements, computed in float64 and rounded once
+   * to `out`'s dtype (e.g. the fused softmax cross-entropy gradient, d = batch rows).
+   */
+  differenceOver?(size: number, d: number, a: FloatArray, b: FloatArray, out: FloatArray): void;
+  /**
+   * Row-wise softmax of a rows × cols matrix: per row, m = its maximum, `e_j = e^(z_j − m)` in
+   * float64 with fdlibm's `exp`, stored in `a` (rounded to its dtype) while the float64 values are
+   * summed into s, then `a_j = a_j/s` rounded once.
+   */
+  softmaxRows?(rows: number, cols: number, z: FloatArray, a: FloatArray): void;
+  /**
    * Logistic sigmoid `a[t] = 1/(1 + e^(−z[t]))` (as `e^z/(1 + e^z)` for z < 0, so nothing overflows)
    * over `size` elements, in float64 with fdlibm's `exp` and rounded once to `a`'s dtype.
    */
@@ -154,6 +165,27 @@ export function jsCopy(size: number, src: FloatArray, out: FloatArray): void {
 /** Reference scaled difference (see {@link KernelBackend.scaledDifference}). */
 export function jsScaledDifference(size: number, c: number, a: FloatArray, b: FloatArray, out: FloatArray): void {
   for (let t = 0; t < size; t++) out[t] = c * (a[t]! - b[t]!);
+}
+
+/** Reference difference over a divisor (see {@link KernelBackend.differenceOver}). */
+export function jsDifferenceOver(size: number, d: number, a: FloatArray, b: FloatArray, out: FloatArray): void {
+  for (let t = 0; t < size; t++) out[t] = (a[t]! - b[t]!) / d;
+}
+
+/** Reference row-wise softmax (see {@link KernelBackend.softmaxRows}; `Math.exp` as in {@link jsSigmoid}). */
+export function jsSoftmaxRows(rows: number, cols: number, z: FloatArray, a: FloatArray): void {
+  for (let i = 0; i < rows; i++) {
+    const r = i * cols;
+    let m = -Infinity;
+    for (let j = 0; j < cols; j++) if (z[r + j]! > m) m = z[r + j]!;
+    let s = 0;
+    for (let j = 0; j < cols; j++) {
+      const e = Math.exp(z[r + j]! - m);
+      a[r + j] = e;
+      s += e;
+    }
+    for (let j = 0; j < cols; j++) a[r + j] = a[r + j]! / s;
+  }
 }
 
 /**
@@ -473,22 +505,20 @@ export const jsBackend: KernelBackend = {
 };
 
 /** Optional kernels that jsBackend has, so every installed backend gets one (its own or jsBackend's). */
-type Filled =
-  | 'addRowVectorRelu' | 'reluBackward' | 'allFinite' | 'scaleBytes' | 'allocate' | 'copy' | 'scaledDifference'
-  | 'sigmoid' | 'sigmoidBackward' | 'tanh' | 'tanhBackward' | 'leakyRelu' | 'leakyReluBackward';
+const FILLED = [
+  'addRowVectorRelu', 'reluBackward', 'allFinite', 'scaleBytes', 'allocate', 'copy', 'scaledDifference', 'differenceOver',
+  'softmaxRows', 'sigmoid', 'sigmoidBackward', 'tanh', 'tanhBackward', 'leakyRelu', 'leakyReluBackward',
+] as const;
+type Filled = (typeof FILLED)[number];
 
 const CORE = ['gemm', 'addRowVector', 'sumRows'] as const;
-
-const FILLED: readonly Filled[] = [
-  'addRowVectorRelu', 'reluBackward', 'allFinite', 'scaleBytes', 'allocate', 'copy', 'scaledDifference',
-  'sigmoid', 'sigmoidBackward', 'tanh', 'tanhBackward', 'leakyRelu', 'leakyReluBackward',
-];
 
 /** The JavaScript references of the optional kernels. */
 function references(): Required<Pick<KernelBackend, Filled>> {
   return {
     addRowVectorRelu: jsAddRowVectorRelu, reluBackward: jsReluBackward, allFinite: jsAllFinite, scaleBytes: jsScaleBytes, allocate,
-    copy: jsCopy, scaledDifference: jsScaledDifference, sigmoid: jsSigmoid, sigmoidBackward: jsSigmoidBackward,
+    copy: jsCopy, scaledDifference: jsScaledDifference, differenceOver: jsDifferenceOver, softmaxRows: jsSoftmaxRows,
+    sigmoid: jsSigmoid, sigmoidBackward: jsSigmoidBackward,
     tanh: jsTanh, tanhBackward: jsTanhBackward, leakyRelu: jsLeakyRelu, leakyReluBackward: jsLeakyReluBackward,
   };
 }
@@ -503,24 +533,8 @@ export type Kernels = Pick<KernelBackend, 'gemm' | 'addRowVector' | 'sumRows' | 
 /** The one fallback mechanism: `backend`'s kernels, each optional one it lacks filled in from jsBackend. */
 function kernelsOf(backend: KernelBackend): Kernels {
   const js = references();
-  const k: Kernels = {
-    gemm: backend.gemm.bind(backend),
-    addRowVector: backend.addRowVector.bind(backend),
-    sumRows: backend.sumRows.bind(backend),
-    addRowVectorRelu: backend.addRowVectorRelu?.bind(backend) ?? js.addRowVectorRelu,
-    reluBackward: backend.reluBackward?.bind(backend) ?? js.reluBackward,
-    allFinite: backend.allFinite?.bind(backend) ?? js.allFinite,
-    scaleBytes: backend.scaleBytes?.bind(backend) ?? js.scaleBytes,
-    allocate: backend.allocate?.bind(backend) ?? js.allocate,
-    copy: backend.copy?.bind(backend) ?? js.copy,
-    scaledDifference: backend.scaledDifference?.bind(backend) ?? js.scaledDifference,
-    sigmoid: backend.sigmoid?.bind(backend) ?? js.sigmoid,
-    sigmoidBackward: backend.sigmoidBackward?.bind(backend) ?? js.sigmoidBackward,
-    tanh: backend.tanh?.bind(backend) ?? js.tanh,
-    tanhBackward: backend.tanhBackward?.bind(backend) ?? js.tanhBackward,
-    leakyRelu: backend.leakyRelu?.bind(backend) ?? js.leakyRelu,
-    leakyReluBackward: backend.leakyReluBackward?.bind(backend) ?? js.leakyReluBackward,
-  };
+  const filled = Object.fromEntries(FILLED.map((name) => [name, backend[name]?.bind(backend) ?? js[name]])) as Required<Pick<KernelBackend, Filled>>;
+  const k: Kernels = { gemm: backend.gemm.bind(backend), addRowVector: backend.addRowVector.bind(backend), sumRows: backend.sumRows.bind(backend), ...filled };
   if (backend.adamStep) k.adamStep = backend.adamStep.bind(backend);
   return k;
 }

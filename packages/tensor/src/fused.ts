@@ -36,6 +36,23 @@ export function scaledDifference(c: number, A: Matrix, B: Matrix, out: Matrix): 
   kernels().scaledDifference(A.size, c, A.data, B.data, out.data);
 }
 
+/** `out = (A − B)/d` element-wise, computed in float64 and rounded once (e.g. the softmax cross-entropy gradient, d = rows). */
+export function differenceOver(d: number, A: Matrix, B: Matrix, out: Matrix): void {
+  assertSameShape('differenceOver', A, B);
+  assertSameShape('differenceOver output', A, out);
+  kernels().differenceOver(A.size, d, A.data, B.data, out.data);
+}
+
+/**
+ * Row-wise softmax `a_ij = e^(z_ij − m_i) / Σ_k e^(z_ik − m_i)`, m_i the row's maximum (so every
+ * exponential is ≤ 1): the exponentials in float64 with fdlibm's `exp`, summed in float64, each
+ * stored in `a`'s dtype and divided by the sum.
+ */
+export function softmaxRows(z: Matrix, a: Matrix): void {
+  assertSameShape('softmaxRows', z, a);
+  kernels().softmaxRows(z.rows, z.cols, z.data, a.data);
+}
+
 /**
  * Logistic sigmoid `a = 1/(1 + e^(−z))` element-wise, computed as `e^z/(1 + e^z)` for z < 0 so that
  * nothing overflows; in float64 with fdlibm's `exp` (`Math.exp` on V8, `portableExp` in WebAssembly:

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  getBackend, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, jsScaledDifference, jsSigmoid,
+  getBackend, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, jsScaledDifference, jsDifferenceOver, jsSoftmaxRows, jsSigmoid,
   jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, setBackend, withBackend,
 } from '../backend.js';
 import { exp as portableExp } from '../fdlibm-exp.js';
@@ -39,6 +39,20 @@ function relativeError(actual: FloatArray, expected: FloatArray): number {
   }
   if (Number.isNaN(diff)) return Infinity;
   return scale === 0 ? diff : diff / scale;
+}
+
+/**
+ * {@link sameBits}, except that a NaN matches any NaN: a sum of two NaNs of different sign (softmax's
+ * row sum with both ∞ − ∞ and a NaN input) may keep either one's sign, and WebAssembly leaves NaN
+ * bits unspecified.
+ */
+function sameBitsOrNaN(a: FloatArray, b: FloatArray): boolean {
+  if (a.length !== b.length || a.constructor !== b.constructor) return false;
+  for (let t = 0; t < a.length; t++) {
+    if (Number.isNaN(a[t]) && Number.isNaN(b[t])) continue;
+    if (!sameBits(a.subarray(t, t + 1), b.subarray(t, t + 1))) return false;
+  }
+  return true;
 }
 
 function sameBits(a: FloatArray, b: FloatArray): boolean {
@@ -412,6 +426,30 @@ describe('wasm row-vector and fused kernels', () => {
         jsSigmoid(size, z, expected);
         two.sigmoid!(size, z, z);
         expect(sameBits(z, expected)).toBe(true);
+      }),
+    );
+  });
+
+  it('softmaxRows and differenceOver equal the reference bit for bit (also in place; extremes, NaN and ±∞ in a row; a NaN matches any NaN)', () => {
+    const extremes = [0, -0, 30, -30, 709.8, -745.2, 1e300, -1e300, Infinity, -Infinity, NaN];
+    fc.assert(
+      fc.property(shape, fc.double({ min: 0.1, max: 60, noNaN: true }), fc.integer({ min: 1, max: 100 }), ({ m, n, seed, dtype, resident }, spread, d) => {
+        const rng = new Rng(seed);
+        const size = m * n;
+        const z = alloc(resident, rng, size, dtype);
+        for (let t = 0; t < size; t++) z[t] = z[t]! * spread;
+        extremes.forEach((v, t) => t < size && rng.uniform() < 0.2 && (z[t] = v));
+        const expected = allocate(dtype, size), got = allocate(dtype, size);
+        jsSoftmaxRows(m, n, z, expected);
+        single.softmaxRows!(m, n, z, got);
+        expect(sameBitsOrNaN(got, expected)).toBe(true);
+        const y = alloc(resident, rng, size, dtype);
+        jsDifferenceOver(size, d, got, y, expected);
+        two.differenceOver!(size, d, got, y, got);
+        expect(sameBitsOrNaN(got, expected)).toBe(true);
+        jsSoftmaxRows(m, n, z, expected);
+        two.softmaxRows!(m, n, z, z);
+        expect(sameBitsOrNaN(z, expected)).toBe(true);
       }),
     );
   });

@@ -1,6 +1,6 @@
 import {
   type AdamStepScalars, type BackendInfo, backendInfo, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsCopy, jsReluBackward, jsScaleBytes,
-  jsSigmoid, jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, type KernelBackend, setBackend,
+  jsDifferenceOver, jsSoftmaxRows, jsSigmoid, jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, type KernelBackend, setBackend,
 } from '../backend.js';
 import { CaptureDeclined, type Replay } from '../capture.js';
 import { InvalidOptionError, StateError, formatValue } from '../errors.js';
@@ -8,6 +8,7 @@ import type { DType, FloatArray } from '../matrix.js';
 import { kernelsSharedWasm, kernelsWasm } from './kernels.wasm.js';
 import { Arena, alignUp } from './memory.js';
 import { type Program, Recorder, type Schedule } from './program.js';
+import { MIN_SPARSE_WORK, SPARSE_FRACTION, type SparseLayout, sparseLayout } from './sparse.js';
 import {
   ADAM_BLOCK, OP_ADAM_F32, OP_ADAM_F64, OP_GEMM_F32, OP_GEMM_F64, OP_PROGRAM_F32, OP_PROGRAM_F64, OP_SPARSE_F32, OP_SPARSE_F64,
   WorkerPool, type WorkerThreadsModule, nodeWorkerThreads,
@@ -39,6 +40,10 @@ interface Kernels {
   reluBackwardF64: (size: number, pz: number, pda: number, pdz: number) => void;
   scaledDifferenceF32: (size: number, pa: number, pb: number, pOut: number, c: number) => void;
   scaledDifferenceF64: (size: number, pa: number, pb: number, pOut: number, c: number) => void;
+  differenceOverF32: (size: number, pa: number, pb: number, pOut: number, d: number) => void;
+  differenceOverF64: (size: number, pa: number, pb: number, pOut: number, d: number) => void;
+  softmaxRowsF32: (rows: number, cols: number, pz: number, pa: number) => void;
+  softmaxRowsF64: (rows: number, cols: number, pz: number, pa: number) => void;
   sigmoidF32: (size: number, pz: number, pa: number) => void;
   sigmoidF64: (size: number, pz: number, pa: number) => void;
   sigmoidBackwardF32: (size: number, pa: number, pda: number, pdz: number) => void;
@@ -97,14 +102,6 @@ function adamMode(s: AdamStepScalars): number {
  */
 const MIN_SPLIT_WORK = 1 << 18;
 
-/**
- * Multiply-adds from which a product checks whether op(A) is mostly zeros (MNIST pixels are 81 %
- * zeros) and, when at most {@link SPARSE_FRACTION} of it is nonzero, multiplies only the nonzero
- * terms. Same bits as the dense kernel for finite B (see assembly/kernels.ts); a dense A costs one
- * short SIMD scan (counting stops once past the fraction).
- */
-const MIN_SPARSE_WORK = 1 << 20;
-const SPARSE_FRACTION = 0.4;
 
 /**
  * Multiply-adds of a captured sequence (its products) below which its replay runs on one thread. A
@@ -436,6 +433,24 @@ class WasmBackend implements KernelBackend {
     this.binary(size, a, b, out, this.x.scaledDifferenceF32, this.x.scaledDifferenceF64, (n, x, y, o, k) => jsBackend.scaledDifference!(n, k!, x, y, o), c);
   }
 
+  differenceOver(size: number, d: number, a: FloatArray, b: FloatArray, out: FloatArray): void {
+    if (this.recording()) return this.recorder!.differenceOver(size, d, a, b, out);
+    this.binary(size, a, b, out, this.x.differenceOverF32, this.x.differenceOverF64, (n, x, y, o, k) => jsDifferenceOver(n, k!, x, y, o), d);
+  }
+
+  softmaxRows(rows: number, cols: number, z: FloatArray, a: FloatArray): void {
+    if (this.recording()) return this.recorder!.softmaxRows(rows, cols, z, a);
+    if (rows === 0 || cols === 0) return;
+    // unary's k carries the row length; its size is rows·cols.
+    this.unary(
+      rows * cols, z, a,
+      (size, pz, pa, n) => this.x.softmaxRowsF32(size / n, n, pz, pa),
+      (size, pz, pa, n) => this.x.softmaxRowsF64(size / n, n, pz, pa),
+      (size, x, o, n) => jsSoftmaxRows(size / n!, n!, x, o),
+      cols,
+    );
+  }
+
   sigmoid(size: number, z: FloatArray, a: FloatArray): void {
     if (this.recording()) return this.recorder!.sigmoid(size, z, a);
     this.unary(size, z, a, this.x.sigmoidF32, this.x.sigmoidF64, jsSigmoid);
@@ -603,22 +618,6 @@ class WasmBackend implements KernelBackend {
 }
 
 /** Scratch of the sparse path: op(A) at offset 0 when `transA`, then CSR row starts, column offsets and values (byte offsets). */
-interface SparseLayout {
-  /** Most nonzeros the path takes: {@link SPARSE_FRACTION} of A. */
-  limit: number;
-  row: number;
-  col: number;
-  val: number;
-  bytes: number;
-}
-
-function sparseLayout(m: number, k: number, size: number, transA: boolean): SparseLayout {
-  const limit = Math.floor(m * k * SPARSE_FRACTION);
-  const row = transA ? alignUp(m * k * size) : 0;
-  const col = row + alignUp((m + 1) * 4);
-  const val = col + alignUp(limit * 4);
-  return { limit, row, col, val, bytes: val + alignUp(limit * size) };
-}
 
 interface Plan {
   threads: number;

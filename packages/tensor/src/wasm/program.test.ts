@@ -46,6 +46,8 @@ interface Step {
   X: FloatArray;
   Y: FloatArray;
   layers: Layer[];
+  /** Softmax output with the fused cross-entropy gradient (a − y)/rows instead of a linear output with MSE. */
+  softmaxCrossEntropy?: boolean;
 }
 
 /** A step with random weights and inputs, every array allocated by `backend` (resident). */
@@ -93,8 +95,13 @@ function kernels(backend: KernelBackend, step: Step): void {
     }
   });
   const last = layers.at(-1)!, size = rows * last.units;
-  backend.scaledDifference!(size, 2 / size, last.a, Y, last.da);
-  backend.copy!(size, last.da, last.dz);
+  if (step.softmaxCrossEntropy) {
+    backend.softmaxRows!(rows, last.units, last.z, last.a);
+    backend.differenceOver!(size, rows, last.a, Y, last.dz);
+  } else {
+    backend.scaledDifference!(size, 2 / size, last.a, Y, last.da);
+    backend.copy!(size, last.da, last.dz);
+  }
   for (let l = layers.length - 1; l >= 0; l--) {
     const layer = layers[l]!;
     const x = l === 0 ? X : layers[l - 1]!.a;
@@ -181,6 +188,36 @@ describe('capture and replay (recorded programs)', () => {
       });
       expect(results[1]).toEqual(results[0]);
       expect(results[2]).toEqual(results[0]);
+    });
+  }
+
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`replays an MNIST-like step (inputs mostly zeros, softmax cross-entropy) with the bits of the kernels one by one, sparse batch or dense (${dtype})`, () => {
+      // 64 × 784 × 30 ≈ 1.5 M multiply-adds per product of the first layer: above the size from
+      // which a product checks for zeros, so the captured products decide sparse or dense at every replay.
+      for (const threads of [1, 2] as const) {
+        const backend = backends[threads];
+        const step = { ...makeStep(backend, 11, 64, [784, 30, 10], ['relu', 'linear'], dtype), softmaxCrossEntropy: true };
+        const rng = new Rng(4);
+        const pixels = () => { for (let t = 0; t < step.X.length; t++) step.X[t] = rng.uniform() < 0.19 ? rng.uniform() : 0; };
+        pixels();
+        for (let t = 0; t < step.Y.length; t++) step.Y[t] = t % 10 === t % 7 ? 1 : 0;
+        const sparseBefore = (backend as unknown as { sparseCalls: number }).sparseCalls;
+        const expected = lists(separately(backend, step));
+        // The immediate products of the first layer took the sparse path (forward and dW).
+        expect((backend as unknown as { sparseCalls: number }).sparseCalls).toBe(sparseBefore + 2);
+        const replay = captured(backend, step)!;
+        expect(replay).toBeDefined();
+        replay.run();
+        expect(lists(outputs(step))).toEqual(expected);
+        // Another sparse batch, then a dense one (the replay's products then take the dense kernel).
+        pixels();
+        replay.run();
+        expect(lists(outputs(step))).toEqual(lists(separately(backend, step)));
+        for (let t = 0; t < step.X.length; t++) step.X[t] = rng.normal();
+        replay.run();
+        expect(lists(outputs(step))).toEqual(lists(separately(backend, step)));
+      }
     });
   }
 

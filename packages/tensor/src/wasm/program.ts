@@ -1,6 +1,7 @@
 import { CaptureDeclined } from '../capture.js';
 import type { FloatArray } from '../matrix.js';
 import { type Arena, alignUp } from './memory.js';
+import { MIN_SPARSE_WORK, sparseLayout } from './sparse.js';
 
 /**
  * Programs: kernel calls recorded during a capture (see `capture` in @ffnn/tensor) and replayed by
@@ -24,6 +25,9 @@ const OP_LEAKY_RELU = 11;
 const OP_LEAKY_RELU_BACKWARD = 12;
 const OP_TANH = 13;
 const OP_TANH_BACKWARD = 14;
+const OP_GEMM_SPARSE = 15;
+const OP_SOFTMAX_ROWS = 16;
+const OP_DIFFERENCE_OVER = 17;
 
 const RECORD_BYTES = 64;
 
@@ -87,6 +91,13 @@ function ranges(count: number, parts: number): [number, number][] {
   return out;
 }
 
+/** Nonzero entries among the first `length` of `data`. */
+function nonzeros(data: FloatArray, length: number): number {
+  let count = 0;
+  for (let t = 0; t < length; t++) if (data[t] !== 0) count++;
+  return count;
+}
+
 /** Multiply-adds of a product below which it stays one unit. */
 const MIN_SPLIT_PRODUCT = 1 << 15;
 
@@ -138,6 +149,24 @@ export class Recorder {
       pB = t[0];
       bSpan = t;
     }
+    const size = this.f32 ? 4 : 8;
+    const layout = m * n * k >= MIN_SPARSE_WORK ? sparseLayout(m, k, size, transA) : null;
+    // A is an input of the capture (no recorded call writes it, so it holds its data now) and mostly
+    // zeros (MNIST pixels): sparse or dense is decided again at every replay, as the immediate gemm
+    // decides, in scratch of its own, as one unit (not cut into row ranges). Other products stay
+    // dense, which gives the same bits for finite B.
+    if (layout && !this.calls.some((call) => overlaps([a], call.writes)) && nonzeros(A, m * k) <= layout.limit) {
+      const S = this.arena.allocateResident(this.f32 ? 'float32' : 'float64', layout.bytes / size);
+      this.buffers.push(S);
+      const s = this.operand('gemm', S, layout.bytes / size);
+      this.calls.push({
+        record: [OP_GEMM_SPARSE, [m, n, k, a[0], layout.limit, pB, c[0], transA ? s[0] : 0, s[0] + layout.row, s[0] + layout.col, s[0] + layout.val], [alpha, beta]],
+        reads: beta === 0 ? [a, bSpan] : [a, bSpan, c],
+        writes: [c, s],
+        work: m * n * k,
+      });
+      return;
+    }
     const sAi = transA ? 1 : k, sAp = transA ? m : 1;
     this.calls.push({
       record: [OP_GEMM, [n, k, a[0], sAi, sAp, pB, c[0], 0, m, 0, n], [alpha, beta]],
@@ -178,6 +207,18 @@ export class Recorder {
     const pa = this.operand('scaledDifference', a, size), pb = this.operand('scaledDifference', b, size);
     const o = this.operand('scaledDifference', out, size);
     this.calls.push({ record: [OP_SCALED_DIFFERENCE, [size, pa[0], pb[0], o[0]], [c]], reads: [pa, pb], writes: [o], work: size });
+  }
+
+  differenceOver(size: number, d: number, a: FloatArray, b: FloatArray, out: FloatArray): void {
+    const pa = this.operand('differenceOver', a, size), pb = this.operand('differenceOver', b, size);
+    const o = this.operand('differenceOver', out, size);
+    this.calls.push({ record: [OP_DIFFERENCE_OVER, [size, pa[0], pb[0], o[0]], [d]], reads: [pa, pb], writes: [o], work: size });
+  }
+
+  softmaxRows(rows: number, cols: number, z: FloatArray, a: FloatArray): void {
+    if (rows === 0 || cols === 0) return;
+    const pz = this.operand('softmaxRows', z, rows * cols), pa = this.operand('softmaxRows', a, rows * cols);
+    this.calls.push({ record: [OP_SOFTMAX_ROWS, [rows, cols, pz[0], pa[0]]], reads: [pz], writes: [pa], work: rows * cols * 8 });
   }
 
   sigmoid(size: number, z: FloatArray, a: FloatArray): void {
