@@ -1,5 +1,5 @@
 import {
-  InvalidOptionError, type Matrix, assertSameShape, checkNumber, copy, hostCompute, reluBackward as reluMask, sigmoid, sigmoidBackward as sigmoidMask,
+  InvalidOptionError, type Matrix, assertSameShape, checkNumber, copy, hostCompute, reluBackward as reluMask, sigmoid, softmaxRows, sigmoidBackward as sigmoidMask,
   leakyRelu as leakyReluKernel, leakyReluBackward as leakyReluMask, tanh, tanhBackward as tanhMask,
 } from '@ffnn/tensor';
 
@@ -81,22 +81,12 @@ export function linearBackward(_z: Matrix, _a: Matrix, da: Matrix, dz: Matrix): 
   if (dz.data !== da.data) copy(da, dz);
 }
 
-/** $a_{ik} = e^{z_{ik} - m_i} / \sum_j e^{z_{ij} - m_i}$, $m_i = \max_j z_{ij}$ (shifting by the row max keeps every exponential ≤ 1). */
+/**
+ * $a_{ik} = e^{z_{ik} - m_i} / \sum_j e^{z_{ij} - m_i}$, $m_i = \max_j z_{ij}$ (shifting by the row max
+ * keeps every exponential ≤ 1); the backend's kernel from @ffnn/tensor (the backends give the same bits on V8).
+ */
 export function softmaxForward(z: Matrix, a: Matrix): void {
-  hostCompute('softmax forward');
-  const n = z.cols, zs = z.data, as = a.data;
-  for (let i = 0; i < z.rows; i++) {
-    const r = i * n;
-    let m = -Infinity;
-    for (let j = 0; j < n; j++) if (zs[r + j]! > m) m = zs[r + j]!;
-    let s = 0;
-    for (let j = 0; j < n; j++) {
-      const e = Math.exp(zs[r + j]! - m);
-      as[r + j] = e;
-      s += e;
-    }
-    for (let j = 0; j < n; j++) as[r + j] = as[r + j]! / s;
-  }
+  softmaxRows(z, a);
 }
 /** $dz_{ik} = a_{ik} \big(da_{ik} - \sum_j da_{ij} a_{ij}\big)$ (the softmax Jacobian applied row by row) */
 export function softmaxBackward(_z: Matrix, a: Matrix, da: Matrix, dz: Matrix): void {

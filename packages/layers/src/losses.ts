@@ -1,4 +1,4 @@
-import { InvalidOptionError, type Matrix, assertSameShape, hostCompute, scaledDifference } from '@ffnn/tensor';
+import { InvalidOptionError, type Matrix, assertSameShape, differenceOver, hostCompute, scaledDifference } from '@ffnn/tensor';
 import type { Activation } from './activations.js';
 
 /** Names of the built-in losses. */
@@ -150,15 +150,11 @@ export function checkOutputPairing(output: Activation, lossName: LossName, allow
 export function outputDelta(output: Activation, lossFn: Loss, z: Matrix, a: Matrix, y: Matrix, da: Matrix, dz: Matrix): void {
   assertSameShape(`${lossFn.name} targets`, a, y);
   if (lossFn.name === 'cross-entropy' && output.name === 'softmax') {
-    hostCompute('softmax cross-entropy delta');
-    const as = a.data, ys = y.data, dzs = dz.data, m = a.rows;
-    for (let t = 0; t < as.length; t++) dzs[t] = (as[t]! - ys[t]!) / m;
+    differenceOver(a.rows, a, y, dz);
     return;
   }
   if (lossFn.name === 'binary-cross-entropy' && output.name === 'sigmoid') {
-    hostCompute('sigmoid binary cross-entropy delta');
-    const as = a.data, ys = y.data, dzs = dz.data, c = as.length;
-    for (let t = 0; t < as.length; t++) dzs[t] = (as[t]! - ys[t]!) / c;
+    differenceOver(a.size, a, y, dz);
     return;
   }
   lossFn.gradient(a, y, da);
