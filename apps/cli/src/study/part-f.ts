@@ -115,7 +115,7 @@ export async function partF(ctx: StudyContext): Promise<PartResult> {
       ctx,
       'f',
       'grid',
-      `FFNN grid (ReLU, softmax, Adam, batch 64, ${gridTrain.n} training images, ${plural(s.epochs, 'epoch')}; test on ${test.n} images)`,
+      `FFNN grid (ReLU, softmax, Adam, batch 64, ${settingsFor(ctx.profile).mnistDtype}, ${gridTrain.n} training images, ${plural(s.epochs, 'epoch')}; test on ${test.n} images)`,
       ['hidden', 'η', 'λ2', 'train accuracy (last epoch)', 'test accuracy', 'test cross-entropy', 'time (s)', 'time per epoch (s)'],
       cells.map((c) => [c.h, c.lr, c.lambda2, c.spread.trainAcc, c.spread.testAcc, c.spread.testLoss, c.timeMs / 1000, c.msPerEpoch / 1000]),
     ),

@@ -88,7 +88,7 @@ export async function partG(ctx: StudyContext): Promise<PartResult> {
   }));
 
   const tables: Table[] = [];
-  tables.push(writeTable(ctx, 'g', 'eta-lambda2', `Test accuracy over η × λ2 (784→100→10, Adam, ${train.n} images, ${plural(s.epochs, 'epoch')})`, ['η', 'λ2', 'test accuracy', 'time (s)', 'time per epoch (s)'], heat.map((h) => [h.lr, h.lambda2, h.acc, h.timeMs / 1000, h.msPerEpoch / 1000])));
+  tables.push(writeTable(ctx, 'g', 'eta-lambda2', `Test accuracy over η × λ2 (784→100→10, Adam, ${settingsFor(ctx.profile).mnistDtype}, ${train.n} images, ${plural(s.epochs, 'epoch')})`, ['η', 'λ2', 'test accuracy', 'time (s)', 'time per epoch (s)'], heat.map((h) => [h.lr, h.lambda2, h.acc, h.timeMs / 1000, h.msPerEpoch / 1000])));
   tables.push(
     writeTable(
       ctx,
