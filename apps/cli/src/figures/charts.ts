@@ -66,7 +66,8 @@ export function lineChart(
       ? {
           transform: [{ filter: `isValid(datum['${options.yLow}']) && isValid(datum['${options.yHigh}'])${options.logY ? ` && datum['${options.yLow}'] > 0` : ''}` }],
           mark: options.points ? { type: 'rule' as const, strokeWidth: 1.5 } : { type: 'area' as const, opacity: 0.2 },
-          encoding: { x, y: { ...y, field: options.yLow }, y2: { field: options.yHigh }, ...color },
+          // One band per line: per series and, for dashed lines, per dash value too.
+          encoding: { x, y: { ...y, field: options.yLow }, y2: { field: options.yHigh }, ...color, ...(options.dash ? { detail: { field: options.dash, type: 'nominal' as const } } : {}) },
         }
       : null;
   const layerSpec = spread ? { layer: [spread, line] } : line;

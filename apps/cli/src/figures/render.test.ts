@@ -84,4 +84,14 @@ describe('figures', () => {
     expect(withBand).toContain('mark-area');
     expect(without).not.toContain('mark-area');
   });
+
+  it('draws one band per line when lines are also told apart by dash (train and test of one series)', async () => {
+    const data = [1, 2, 3].flatMap((e) => [
+      { epoch: e, m: 10 * e, lo: 10 * e - 1, hi: 10 * e + 1, s: 'relu', data: 'train' },
+      { epoch: e, m: e, lo: e - 0.5, hi: e + 0.5, s: 'relu', data: 'test' },
+    ]);
+    const svg = await specToSvg(lineChart(data, { title: 'Bands', x: 'epoch', y: 'm', yLow: 'lo', yHigh: 'hi', series: 's', dash: 'data', xTitle: 'epoch', yTitle: 'm' }));
+    // Two areas (one per dash value), each drawn as its own path.
+    expect(svg.match(/<path[^>]*aria-roledescription="area mark"/g)).toHaveLength(2);
+  });
 });

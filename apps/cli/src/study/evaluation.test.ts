@@ -58,7 +58,7 @@ describe('the evaluation of part (g), on synthetic outcomes', () => {
 
   it('several seeds: the FFNN beats OLS beyond the spread and the text says by how much, with the unit', () => {
     const text = evaluate({ ...base, seedsPerCell: 3, runs: 30, runge: runge([0.0026, 0.00262, 0.00258]), mnist: mnist([0.981, 0.982, 0.98], [0.979, 0.978, 0.98]) }).join('\n\n');
-    expect(text).toContain('**Runge regression.** The FFNN x 2×100 adam η=0.01 (0.0026 ± 2.000e-5, n = 3) has a better test MSE against the noisy y than the best linear model, OLS (0.0038); the difference, 0.0012, exceeds the seed-to-seed spread (sd sum 2.000e-5).');
+    expect(text).toContain('**Runge regression.** The FFNN x 2×100 adam η=0.01 (0.0026 ± 2.000e-5, n = 3) has a better test MSE against the noisy y than the best linear model OLS (0.0038); the difference, 0.0012, exceeds the seed-to-seed spread (sd sum 2.000e-5).');
     expect(text).toContain('has a better test accuracy than multinomial logistic regression (92.22%); the difference, 5.88 percentage points, exceeds');
     expect(text).toContain('pick the FFNN when its lower error (0.0012 in test MSE) is worth');
     expect(text).toContain('the FFNN has 10,401 parameters against 12 for OLS (870× as many)');
@@ -68,7 +68,7 @@ describe('the evaluation of part (g), on synthetic outcomes', () => {
 
   it('a reversal: when the linear model is better, the text picks it', () => {
     const text = evaluate({ ...base, runge: runge([0.0045], 0.0038) }).join('\n\n');
-    expect(text).toContain('The best linear model, OLS (0.0038) has a better test MSE against the noisy y than the FFNN');
+    expect(text).toContain('The best linear model OLS (0.0038) has a better test MSE against the noisy y than the FFNN');
     expect(text).toContain('For the Runge function pick OLS: it is at least as accurate as the FFNN here, deterministic and cheaper to fit.');
   });
 

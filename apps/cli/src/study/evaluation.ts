@@ -94,7 +94,7 @@ export function evaluate(input: EvaluationInput): string[] {
     const bestLinear = runge.linear.reduce((b, m) => (m.metric.mean < b.metric.mean ? m : b), runge.linear[0]!);
     const excess = (m: MethodFacts) => m.metric.mean - runge.noiseFloor;
     out.push(
-      `**Runge regression.** ${compareSentence({ label: `the FFNN ${runge.ffnn.label}`, spread: runge.ffnn.metric }, { label: `the best linear model, ${bestLinear.label}`, spread: bestLinear.metric }, mseMetric)} ` +
+      `**Runge regression.** ${compareSentence({ label: `the FFNN ${runge.ffnn.label}`, spread: runge.ffnn.metric }, { label: `the best linear model ${bestLinear.label}`, spread: bestLinear.metric }, mseMetric)} ` +
         `Measured from the noise floor σ² = ${fmt(runge.noiseFloor)}, which no model can beat on noisy targets in expectation, the FFNN's test MSE ${aboveFloor(excess(runge.ffnn))} and that of ${bestLinear.label} ${aboveFloor(excess(bestLinear))}.`,
     );
   }

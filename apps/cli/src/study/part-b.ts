@@ -9,7 +9,7 @@ import { STUDY_TRAIN_PROTOCOL, argmin, fmt, hiddenLabel, rungeSetup, studyTrial,
 import { mlpParameters } from './evaluation.js';
 import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
 import { type StudySettings, furtherSeeds, settingsFor } from './profiles.js';
-import { type SeedGroup, type SeedSpread, bandOf, exactly, groupBySeed, spreadOf } from './stats.js';
+import { type SeedGroup, type SeedSpread, bandOf, bandSubtitle, curveSpread, exactly, groupBySeed, spreadOf } from './stats.js';
 import type { Difference, MethodResult, PartResult, StudyContext, Table, TableCell } from './types.js';
 
 /** One fitted Runge model, evaluated on the test rows. */
@@ -27,8 +27,8 @@ export interface RungeFitRow {
   timeMs: number;
   epochs: number | null;
   nonFinite: string | null;
-  /** Learning curves (FFNN only). */
-  curves?: { train: number[]; test: number[] };
+  /** Learning curves (FFNN only): mean ± sd over the cell's seeds, per epoch. */
+  curves?: { train: SeedSpread[]; test: SeedSpread[] };
   /** Test predictions (linear models; for the figure). */
   predictions?: Matrix;
 }
@@ -126,7 +126,7 @@ function rowOf(g: SeedGroup): RungeFitRow & {
     timeMs: spreadOf(g, trainingMs).mean,
     epochs: r.loss.length,
     nonFinite: g.records.map(nonFiniteOf).find((m) => m !== null) ?? null,
-    curves: { train: r.loss, test: r.testLoss ?? [] },
+    curves: { train: curveSpread(g, (x) => x.loss), test: curveSpread(g, (x) => x.testLoss) },
     spread,
     first: r,
     options: r.config,
@@ -215,8 +215,9 @@ export async function partB(ctx: StudyContext): Promise<PartResult> {
   const curveData: Datum[] = [];
   const curveOf = (r: RungeFitRow, label: string) =>
     r.curves?.train.forEach((v, e) => {
-      curveData.push({ epoch: e + 1, mse: v, model: label, data: 'train' });
-      curveData.push({ epoch: e + 1, mse: r.curves!.test[e] ?? null, model: label, data: 'test' });
+      const test = r.curves!.test[e];
+      curveData.push({ epoch: e + 1, mse: v.mean, model: label, data: 'train', ...bandOf(v) });
+      curveData.push({ epoch: e + 1, mse: test?.mean ?? null, model: label, data: 'test', ...(test ? bandOf(test) : {}) });
     });
   curveOf(bestX, `x ${bestX.hidden} ${bestX.optimizer} η=${bestX.lr}`);
   if (bestPoly) curveOf(bestPoly, `poly ${bestPoly.hidden} ${bestPoly.optimizer} η=${bestPoly.lr}`);
@@ -225,7 +226,7 @@ export async function partB(ctx: StudyContext): Promise<PartResult> {
       ctx.outDir,
       'b',
       'learning-curves',
-      lineChart(curveData, { title: 'Learning curves of the best FFNNs (MSE per epoch)', x: 'epoch', y: 'mse', series: 'model', seriesTitle: 'model', dash: 'data', xTitle: 'epoch', yTitle: 'MSE (y units², log scale)', logY: true }),
+      lineChart(curveData, { title: 'Learning curves of the best FFNNs (MSE per epoch)', subtitle: bandSubtitle(bestX.spread.test.n), x: 'epoch', y: 'mse', yLow: 'low', yHigh: 'high', series: 'model', seriesTitle: 'model', dash: 'data', xTitle: 'epoch', yTitle: 'MSE (y units², log scale)', logY: true }),
       { png: ctx.png },
     ),
   );

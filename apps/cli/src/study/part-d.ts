@@ -3,7 +3,7 @@ import { type FigureFile, renderFigure } from '../figures/render.js';
 import { STUDY_TRAIN_PROTOCOL, argmin, fmt, writeTable } from './common.js';
 import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
 import { compareSentence, listJoin, percent, plural } from './prose.js';
-import { type SeedSpread, bandOf, groupBySeed, spreadOf } from './stats.js';
+import { type SeedSpread, bandOf, bandSubtitle, curveSpread, groupBySeed, spreadOf } from './stats.js';
 import { furtherSeeds, settingsFor } from './profiles.js';
 import type { PartResult, StudyContext } from './types.js';
 
@@ -21,8 +21,8 @@ interface Cell {
   /** The same numbers over seeds (n = 1: one seed). */
   spread: Record<'train' | 'test' | 'clean' | 'gap' | 'inactive', SeedSpread>;
   timeMs: number;
-  /** Learning curves of the cell's first seed. */
-  curves: { train: number[]; test: number[] };
+  /** Learning curves: mean ± sd over the cell's seeds, per epoch. */
+  curves: { train: SeedSpread[]; test: SeedSpread[] };
   nonFinite: string | null;
 }
 
@@ -61,7 +61,7 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
       inactive: spread.inactive.mean,
       spread,
       timeMs: spreadOf(g, trainingMs).mean,
-      curves: { train: r.loss, test: r.testLoss ?? [] },
+      curves: { train: curveSpread(g, (x) => x.loss), test: curveSpread(g, (x) => x.testLoss) },
       nonFinite: g.records.map(nonFiniteOf).find((m) => m !== null) ?? null,
     };
   });
@@ -87,13 +87,14 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
   const curveData: Datum[] = [];
   for (const c of cells.filter((c) => c.depth === 2 && c.width === 100)) {
     c.curves.train.forEach((v, e) => {
-      curveData.push({ epoch: e + 1, mse: v, activation: c.activation, data: 'train' });
-      curveData.push({ epoch: e + 1, mse: c.curves.test[e] ?? null, activation: c.activation, data: 'test' });
+      const test = c.curves.test[e];
+      curveData.push({ epoch: e + 1, mse: v.mean, activation: c.activation, data: 'train', ...bandOf(v) });
+      curveData.push({ epoch: e + 1, mse: test?.mean ?? null, activation: c.activation, data: 'test', ...(test ? bandOf(test) : {}) });
     });
   }
   if (curveData.length > 0) {
     figures.push(
-      await renderFigure(ctx.outDir, 'd', 'learning-curves', lineChart(curveData, { title: 'Learning curves, 2 hidden layers × 100 units', x: 'epoch', y: 'mse', series: 'activation', seriesTitle: 'activation', dash: 'data', xTitle: 'epoch', yTitle: 'MSE (y units², log scale)', logY: true }), { png: ctx.png }),
+      await renderFigure(ctx.outDir, 'd', 'learning-curves', lineChart(curveData, { title: 'Learning curves, 2 hidden layers × 100 units', subtitle: bandSubtitle(s.seeds.runge), x: 'epoch', y: 'mse', yLow: 'low', yHigh: 'high', series: 'activation', seriesTitle: 'activation', dash: 'data', xTitle: 'epoch', yTitle: 'MSE (y units², log scale)', logY: true }), { png: ctx.png }),
     );
   }
   // A panel whose bars are all 0 (no unit dead or saturated anywhere) says so rather than looking empty.

@@ -6,7 +6,7 @@ import { studyESpec } from './part-e.js';
 import { studyFSpec } from './part-f.js';
 import { studyGSpec } from './part-g.js';
 import { settingsFor } from './profiles.js';
-import { compareSpread, exactly, groupBySeed, meanSd, spreadOf } from './stats.js';
+import { bandSubtitle, compareSpread, curveSpread, exactly, groupBySeed, meanSd, spreadOf } from './stats.js';
 
 function record(config: TrialRecord['config'], mse: number): TrialRecord {
   return { trial: 0, id: 'x', rung: 0, epochs: 1, config, train: {}, test: { mse }, loss: [], stopReason: 'done', timing: { seconds: 1 } };
@@ -100,5 +100,22 @@ describe('groupBySeed', () => {
         for (const t of trials.slice(cells.length)) expect(t.config.splitSeed).toBe(1993);
       }
     }
+  });
+});
+
+describe('curveSpread', () => {
+  it('is mean ± sd over the seeds epoch by epoch, over the epochs every seed reached', () => {
+    const [g] = groupBySeed([
+      { ...record({ lr: 0.1, seed: 1 }, 0), loss: [4, 2, 1] },
+      { ...record({ lr: 0.1, seed: 2, splitSeed: 1 }, 0), loss: [6, 4] },
+    ]);
+    const c = curveSpread(g!, (r) => r.loss);
+    expect(c.map((x) => x.mean)).toEqual([5, 3]);
+    expect(c.map((x) => x.sd)).toEqual([Math.SQRT2, Math.SQRT2]);
+    expect(c.every((x) => x.n === 2)).toBe(true);
+    // A record without the curve has none of it.
+    expect(curveSpread(g!, (r) => r.testLoss)).toEqual([]);
+    expect(bandSubtitle(2)).toBe('lines: mean over 2 seeds; bands: ± 1 standard deviation');
+    expect(bandSubtitle(1)).toBe('one seed: no spread measured');
   });
 });

@@ -100,6 +100,21 @@ export function spreadOf(group: SeedGroup, value: (r: TrialRecord) => number): S
   return meanSd(group.records.map(value));
 }
 
+/**
+ * A per-epoch curve of a cell's records (e.g. `(r) => r.loss`) as mean ± sd over its seeds, epoch by
+ * epoch, over the epochs every seed reached (a seed that diverged stops early).
+ */
+export function curveSpread(group: SeedGroup, curve: (r: TrialRecord) => readonly number[] | undefined): SeedSpread[] {
+  const curves = group.records.map((r) => curve(r) ?? []);
+  const epochs = Math.min(...curves.map((c) => c.length));
+  return Array.from({ length: epochs }, (_, e) => meanSd(curves.map((c) => c[e]!)));
+}
+
+/** A figure's subtitle saying what its lines and bands are, for curves over `n` seeds. */
+export function bandSubtitle(n: number): string {
+  return n >= 2 ? `lines: mean over ${n} seeds; bands: ± 1 standard deviation` : 'one seed: no spread measured';
+}
+
 /** The ends of mean ± sd for a figure's band or error bar; empty when the spread is not measured. */
 export function bandOf(s: SeedSpread): { low?: number; high?: number } {
   return s.n >= 2 && s.sd !== null ? { low: s.mean - s.sd, high: s.mean + s.sd } : {};
