@@ -401,19 +401,13 @@ export class Sequential {
     const training = options.training ?? false;
     if (!this.replayStep(X, Y, options, training)) this.backpropagate(X, Y, options, training);
     const outBuf = this.buffersFor(this.outputLayer, X.rows);
-    const value = this.loss.value(outBuf.z, outBuf.a, Y);
-    for (const layer of this.state) {
-      l1Gradient(layer.W, this.lambda1, layer.dW);
-      l2Gradient(layer.W, this.lambda2, layer.dW);
-      if (this.penalizeBias) {
-        l1Gradient(layer.b, this.lambda1, layer.db);
-        l2Gradient(layer.b, this.lambda2, layer.db);
-      }
-    }
-    return value;
+    return this.loss.value(outBuf.z, outBuf.a, Y);
   }
 
-  /** Forward pass, output δ, then every layer's backward pass: dW, db, and δ of the layer below. */
+  /**
+   * Forward pass, output δ, then every layer's backward pass: dW, db, and δ of the layer below; then
+   * the penalties' gradients added to dW (and db when biases are penalized).
+   */
   private backpropagate(X: Matrix, Y: Matrix, options: ForwardOptions, training: boolean): void {
     this.forward(X, options);
     this.checkTargets(Y, X.rows);
@@ -435,6 +429,14 @@ export class Sequential {
           da = bb.da;
         }
         below.activation.backward(bb.z, bb.a, da, bb.dz);
+      }
+    }
+    for (const layer of this.state) {
+      l1Gradient(layer.W, this.lambda1, layer.dW);
+      l2Gradient(layer.W, this.lambda2, layer.dW);
+      if (this.penalizeBias) {
+        l1Gradient(layer.b, this.lambda1, layer.db);
+        l2Gradient(layer.b, this.lambda2, layer.db);
       }
     }
   }

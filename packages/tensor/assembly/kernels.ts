@@ -613,6 +613,43 @@ export function differenceOverF64(size: i32, pa: usize, pb: usize, pOut: usize, 
   differenceOverT<f64>(size, pa, pb, pOut, d);
 }
 
+/** BLAS axpy `out[t] = y[t] + α·x[t]` over `size` elements, in f64 and rounded once (`out` may be `y`). */
+@inline
+function axpyT<T>(size: i32, px: usize, py: usize, pOut: usize, alpha: f64): void {
+  const bytes = <usize>sizeof<T>();
+  for (let t = 0; t < size; t++) {
+    const o = <usize>t * bytes;
+    store<T>(pOut + o, <T>(<f64>load<T>(py + o) + alpha * <f64>load<T>(px + o)));
+  }
+}
+
+/** `out[t] = y[t] + α·sign(x[t])`, sign(0) = sign(NaN) = 0, in f64 and rounded once (`out` may be `y`). */
+@inline
+function signAxpyT<T>(size: i32, px: usize, py: usize, pOut: usize, alpha: f64): void {
+  const bytes = <usize>sizeof<T>();
+  for (let t = 0; t < size; t++) {
+    const o = <usize>t * bytes;
+    const v = <f64>load<T>(px + o);
+    store<T>(pOut + o, <T>(<f64>load<T>(py + o) + (v > 0 ? alpha : v < 0 ? -alpha : 0)));
+  }
+}
+
+export function axpyF32(size: i32, px: usize, py: usize, pOut: usize, alpha: f64): void {
+  axpyT<f32>(size, px, py, pOut, alpha);
+}
+
+export function axpyF64(size: i32, px: usize, py: usize, pOut: usize, alpha: f64): void {
+  axpyT<f64>(size, px, py, pOut, alpha);
+}
+
+export function signAxpyF32(size: i32, px: usize, py: usize, pOut: usize, alpha: f64): void {
+  signAxpyT<f32>(size, px, py, pOut, alpha);
+}
+
+export function signAxpyF64(size: i32, px: usize, py: usize, pOut: usize, alpha: f64): void {
+  signAxpyT<f64>(size, px, py, pOut, alpha);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The logistic sigmoid, in f64 and rounded once (as the JavaScript backend), on a port of fdlibm's
 // e_exp.c that gives the bits of src/fdlibm-exp.ts (and of V8's Math.exp).
@@ -952,6 +989,8 @@ const OP_TANH_BACKWARD: i32 = 14;
 const OP_GEMM_SPARSE: i32 = 15;
 const OP_SOFTMAX_ROWS: i32 = 16;
 const OP_DIFFERENCE_OVER: i32 = 17;
+const OP_AXPY: i32 = 18;
+const OP_SIGN_AXPY: i32 = 19;
 
 /**
  * A product whose op(A) may be mostly zeros, decided at every call as the backend's `gemm` decides it:
@@ -1020,6 +1059,10 @@ function runRecord<T>(op: i32, r: usize): void {
     softmaxRowsT<T>(a1, a2, a3, <usize>a4);
   } else if (op == OP_DIFFERENCE_OVER) {
     differenceOverT<T>(a1, <usize>a2, a3, <usize>a4, load<f64>(r, 48));
+  } else if (op == OP_AXPY) {
+    axpyT<T>(a1, <usize>a2, a3, <usize>a4, load<f64>(r, 48));
+  } else if (op == OP_SIGN_AXPY) {
+    signAxpyT<T>(a1, <usize>a2, a3, <usize>a4, load<f64>(r, 48));
   } else {
     unreachable();
   }

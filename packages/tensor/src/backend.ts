@@ -77,6 +77,10 @@ export interface KernelBackend {
    * to `out`'s dtype (e.g. the fused softmax cross-entropy gradient, d = batch rows).
    */
   differenceOver?(size: number, d: number, a: FloatArray, b: FloatArray, out: FloatArray): void;
+  /** BLAS axpy `y[t] = y[t] + α·x[t]` for the first `size` elements, in float64 and rounded once (e.g. the L2 gradient λ·w). */
+  axpy?(size: number, alpha: number, x: FloatArray, y: FloatArray): void;
+  /** `y[t] = y[t] + α·sign(x[t])`, sign(0) = sign(NaN) = 0 (e.g. the L1 subgradient λ·sign(w)). */
+  signAxpy?(size: number, alpha: number, x: FloatArray, y: FloatArray): void;
   /**
    * Row-wise softmax of a rows × cols matrix: per row, m = its maximum, `e_j = e^(z_j − m)` in
    * float64 with fdlibm's `exp`, stored in `a` (rounded to its dtype) while the float64 values are
@@ -170,6 +174,19 @@ export function jsScaledDifference(size: number, c: number, a: FloatArray, b: Fl
 /** Reference difference over a divisor (see {@link KernelBackend.differenceOver}). */
 export function jsDifferenceOver(size: number, d: number, a: FloatArray, b: FloatArray, out: FloatArray): void {
   for (let t = 0; t < size; t++) out[t] = (a[t]! - b[t]!) / d;
+}
+
+/** Reference axpy (see {@link KernelBackend.axpy}). */
+export function jsAxpy(size: number, alpha: number, x: FloatArray, y: FloatArray): void {
+  for (let t = 0; t < size; t++) y[t] = y[t]! + alpha * x[t]!;
+}
+
+/** Reference sign axpy (see {@link KernelBackend.signAxpy}). */
+export function jsSignAxpy(size: number, alpha: number, x: FloatArray, y: FloatArray): void {
+  for (let t = 0; t < size; t++) {
+    const v = x[t]!;
+    y[t] = y[t]! + (v > 0 ? alpha : v < 0 ? -alpha : 0);
+  }
 }
 
 /** Reference row-wise softmax (see {@link KernelBackend.softmaxRows}; `Math.exp` as in {@link jsSigmoid}). */
@@ -507,7 +524,7 @@ export const jsBackend: KernelBackend = {
 /** Optional kernels that jsBackend has, so every installed backend gets one (its own or jsBackend's). */
 const FILLED = [
   'addRowVectorRelu', 'reluBackward', 'allFinite', 'scaleBytes', 'allocate', 'copy', 'scaledDifference', 'differenceOver',
-  'softmaxRows', 'sigmoid', 'sigmoidBackward', 'tanh', 'tanhBackward', 'leakyRelu', 'leakyReluBackward',
+  'axpy', 'signAxpy', 'softmaxRows', 'sigmoid', 'sigmoidBackward', 'tanh', 'tanhBackward', 'leakyRelu', 'leakyReluBackward',
 ] as const;
 type Filled = (typeof FILLED)[number];
 
@@ -517,7 +534,7 @@ const CORE = ['gemm', 'addRowVector', 'sumRows'] as const;
 function references(): Required<Pick<KernelBackend, Filled>> {
   return {
     addRowVectorRelu: jsAddRowVectorRelu, reluBackward: jsReluBackward, allFinite: jsAllFinite, scaleBytes: jsScaleBytes, allocate,
-    copy: jsCopy, scaledDifference: jsScaledDifference, differenceOver: jsDifferenceOver, softmaxRows: jsSoftmaxRows,
+    copy: jsCopy, scaledDifference: jsScaledDifference, differenceOver: jsDifferenceOver, axpy: jsAxpy, signAxpy: jsSignAxpy, softmaxRows: jsSoftmaxRows,
     sigmoid: jsSigmoid, sigmoidBackward: jsSigmoidBackward,
     tanh: jsTanh, tanhBackward: jsTanhBackward, leakyRelu: jsLeakyRelu, leakyReluBackward: jsLeakyReluBackward,
   };

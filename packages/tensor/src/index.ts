@@ -38,6 +38,7 @@ export {
   hadamard,
   scale,
   axpy,
+  signAxpy,
   transpose,
   dot,
   norm,

@@ -212,12 +212,17 @@ export function scale(A: Matrix, s: number, out: Matrix): Matrix {
   return out;
 }
 
-/** `Y ← α·X + Y` (BLAS axpy). */
+/** `Y ← α·X + Y` (BLAS axpy), each element in float64 and rounded once: the backend's kernel. */
 export function axpy(alpha: number, X: Matrix, Y: Matrix): Matrix {
-  hostCompute('axpy');
   assertSameShape('axpy', X, Y);
-  const x = X.data, y = Y.data;
-  for (let t = 0; t < x.length; t++) y[t] = y[t]! + alpha * x[t]!;
+  kernels().axpy(X.size, alpha, X.data, Y.data);
+  return Y;
+}
+
+/** `Y ← α·sign(X) + Y` with sign(0) = sign(NaN) = 0 (the L1 subgradient when α = λ₁): the backend's kernel. */
+export function signAxpy(alpha: number, X: Matrix, Y: Matrix): Matrix {
+  assertSameShape('signAxpy', X, Y);
+  kernels().signAxpy(X.size, alpha, X.data, Y.data);
   return Y;
 }
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  getBackend, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, jsScaledDifference, jsDifferenceOver, jsSoftmaxRows, jsSigmoid,
+  getBackend, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, jsScaledDifference, jsDifferenceOver, jsSoftmaxRows, jsAxpy, jsSignAxpy, jsSigmoid,
   jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, setBackend, withBackend,
 } from '../backend.js';
 import { exp as portableExp } from '../fdlibm-exp.js';
@@ -430,7 +430,7 @@ describe('wasm row-vector and fused kernels', () => {
     );
   });
 
-  it('softmaxRows and differenceOver equal the reference bit for bit (also in place; extremes, NaN and ±∞ in a row; a NaN matches any NaN)', () => {
+  it('softmaxRows, differenceOver, axpy and signAxpy equal the reference bit for bit (also in place; extremes, NaN and ±∞ in a row; a NaN matches any NaN)', () => {
     const extremes = [0, -0, 30, -30, 709.8, -745.2, 1e300, -1e300, Infinity, -Infinity, NaN];
     fc.assert(
       fc.property(shape, fc.double({ min: 0.1, max: 60, noNaN: true }), fc.integer({ min: 1, max: 100 }), ({ m, n, seed, dtype, resident }, spread, d) => {
@@ -450,6 +450,21 @@ describe('wasm row-vector and fused kernels', () => {
         jsSoftmaxRows(m, n, z, expected);
         two.softmaxRows!(m, n, z, z);
         expect(sameBitsOrNaN(z, expected)).toBe(true);
+        // axpy and signAxpy add into y in place (y = dW, x = W with zeros, extremes and NaN).
+        const w = alloc(resident, rng, size, dtype);
+        extremes.forEach((v, t) => t < size && rng.uniform() < 0.3 && (w[t] = v));
+        for (const [js, kernel] of [[jsAxpy, 'axpy'], [jsSignAxpy, 'signAxpy']] as const) {
+          const lambda = spread / 7;
+          expected.set(y);
+          js(size, lambda, w, expected);
+          const onSingle = alloc(resident, rng, size, dtype), onTwo = alloc(resident, rng, size, dtype);
+          onSingle.set(y);
+          onTwo.set(y);
+          single[kernel]!(size, lambda, w, onSingle);
+          two[kernel]!(size, lambda, w, onTwo);
+          expect(sameBitsOrNaN(onSingle, expected)).toBe(true);
+          expect(sameBitsOrNaN(onTwo, expected)).toBe(true);
+        }
       }),
     );
   });

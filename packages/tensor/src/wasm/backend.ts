@@ -1,6 +1,6 @@
 import {
   type AdamStepScalars, type BackendInfo, backendInfo, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsCopy, jsReluBackward, jsScaleBytes,
-  jsDifferenceOver, jsSoftmaxRows, jsSigmoid, jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, type KernelBackend, setBackend,
+  jsAxpy, jsDifferenceOver, jsSignAxpy, jsSoftmaxRows, jsSigmoid, jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, type KernelBackend, setBackend,
 } from '../backend.js';
 import { CaptureDeclined, type Replay } from '../capture.js';
 import { InvalidOptionError, StateError, formatValue } from '../errors.js';
@@ -42,6 +42,10 @@ interface Kernels {
   scaledDifferenceF64: (size: number, pa: number, pb: number, pOut: number, c: number) => void;
   differenceOverF32: (size: number, pa: number, pb: number, pOut: number, d: number) => void;
   differenceOverF64: (size: number, pa: number, pb: number, pOut: number, d: number) => void;
+  axpyF32: (size: number, px: number, py: number, pOut: number, alpha: number) => void;
+  axpyF64: (size: number, px: number, py: number, pOut: number, alpha: number) => void;
+  signAxpyF32: (size: number, px: number, py: number, pOut: number, alpha: number) => void;
+  signAxpyF64: (size: number, px: number, py: number, pOut: number, alpha: number) => void;
   softmaxRowsF32: (rows: number, cols: number, pz: number, pa: number) => void;
   softmaxRowsF64: (rows: number, cols: number, pz: number, pa: number) => void;
   sigmoidF32: (size: number, pz: number, pa: number) => void;
@@ -436,6 +440,16 @@ class WasmBackend implements KernelBackend {
   differenceOver(size: number, d: number, a: FloatArray, b: FloatArray, out: FloatArray): void {
     if (this.recording()) return this.recorder!.differenceOver(size, d, a, b, out);
     this.binary(size, a, b, out, this.x.differenceOverF32, this.x.differenceOverF64, (n, x, y, o, k) => jsDifferenceOver(n, k!, x, y, o), d);
+  }
+
+  axpy(size: number, alpha: number, x: FloatArray, y: FloatArray): void {
+    if (this.recording()) return this.recorder!.axpy(size, alpha, x, y);
+    this.binary(size, x, y, y, this.x.axpyF32, this.x.axpyF64, (n, a, b, _o, k) => jsAxpy(n, k!, a, b), alpha);
+  }
+
+  signAxpy(size: number, alpha: number, x: FloatArray, y: FloatArray): void {
+    if (this.recording()) return this.recorder!.signAxpy(size, alpha, x, y);
+    this.binary(size, x, y, y, this.x.signAxpyF32, this.x.signAxpyF64, (n, a, b, _o, k) => jsSignAxpy(n, k!, a, b), alpha);
   }
 
   softmaxRows(rows: number, cols: number, z: FloatArray, a: FloatArray): void {

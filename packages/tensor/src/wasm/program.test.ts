@@ -48,6 +48,9 @@ interface Step {
   layers: Layer[];
   /** Softmax output with the fused cross-entropy gradient (a − y)/rows instead of a linear output with MSE. */
   softmaxCrossEntropy?: boolean;
+  /** L1 and L2 penalty weights, their gradients added to every dW last. */
+  lambda1?: number;
+  lambda2?: number;
 }
 
 /** A step with random weights and inputs, every array allocated by `backend` (resident). */
@@ -115,6 +118,10 @@ function kernels(backend: KernelBackend, step: Step): void {
     else if (below.activation === 'leaky-relu') backend.leakyReluBackward!(rows * layer.inputSize, below.z, layer.dx!, below.dz, 0.01);
     else if (below.activation === 'tanh') backend.tanhBackward!(rows * layer.inputSize, below.a, layer.dx!, below.dz);
     else backend.copy!(rows * layer.inputSize, layer.dx!, below.dz);
+  }
+  for (const layer of layers) {
+    if (step.lambda1) backend.signAxpy!(layer.W.length, step.lambda1, layer.W, layer.dW);
+    if (step.lambda2) backend.axpy!(layer.W.length, step.lambda2, layer.W, layer.dW);
   }
 }
 
@@ -192,12 +199,12 @@ describe('capture and replay (recorded programs)', () => {
   }
 
   for (const dtype of ['float32', 'float64'] as const) {
-    it(`replays an MNIST-like step (inputs mostly zeros, softmax cross-entropy) with the bits of the kernels one by one, sparse batch or dense (${dtype})`, () => {
+    it(`replays an MNIST-like step (inputs mostly zeros, softmax cross-entropy, L1 and L2) with the bits of the kernels one by one, sparse batch or dense (${dtype})`, () => {
       // 64 × 784 × 30 ≈ 1.5 M multiply-adds per product of the first layer: above the size from
       // which a product checks for zeros, so the captured products decide sparse or dense at every replay.
       for (const threads of [1, 2] as const) {
         const backend = backends[threads];
-        const step = { ...makeStep(backend, 11, 64, [784, 30, 10], ['relu', 'linear'], dtype), softmaxCrossEntropy: true };
+        const step = { ...makeStep(backend, 11, 64, [784, 30, 10], ['relu', 'linear'], dtype), softmaxCrossEntropy: true, lambda1: 1e-4, lambda2: 1e-3 };
         const rng = new Rng(4);
         const pixels = () => { for (let t = 0; t < step.X.length; t++) step.X[t] = rng.uniform() < 0.19 ? rng.uniform() : 0; };
         pixels();

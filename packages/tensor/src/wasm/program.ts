@@ -28,6 +28,8 @@ const OP_TANH_BACKWARD = 14;
 const OP_GEMM_SPARSE = 15;
 const OP_SOFTMAX_ROWS = 16;
 const OP_DIFFERENCE_OVER = 17;
+const OP_AXPY = 18;
+const OP_SIGN_AXPY = 19;
 
 const RECORD_BYTES = 64;
 
@@ -213,6 +215,16 @@ export class Recorder {
     const pa = this.operand('differenceOver', a, size), pb = this.operand('differenceOver', b, size);
     const o = this.operand('differenceOver', out, size);
     this.calls.push({ record: [OP_DIFFERENCE_OVER, [size, pa[0], pb[0], o[0]], [d]], reads: [pa, pb], writes: [o], work: size });
+  }
+
+  axpy(size: number, alpha: number, x: FloatArray, y: FloatArray): void {
+    const px = this.operand('axpy', x, size), py = this.operand('axpy', y, size);
+    this.calls.push({ record: [OP_AXPY, [size, px[0], py[0], py[0]], [alpha]], reads: [px, py], writes: [py], work: size });
+  }
+
+  signAxpy(size: number, alpha: number, x: FloatArray, y: FloatArray): void {
+    const px = this.operand('signAxpy', x, size), py = this.operand('signAxpy', y, size);
+    this.calls.push({ record: [OP_SIGN_AXPY, [size, px[0], py[0], py[0]], [alpha]], reads: [px, py], writes: [py], work: size });
   }
 
   softmaxRows(rows: number, cols: number, z: FloatArray, a: FloatArray): void {
