@@ -1,4 +1,4 @@
-import { type DType, type FloatArray, type KernelBackend, Matrix, Rng, allocate, allocateMatrix, createWasmBackend, jsBackend, withBackend } from '@ffnn/tensor';
+import { type DType, type FloatArray, type KernelBackend, Matrix, Rng, allocate, allocateMatrix, createWasmBackend, jsBackend, sameBits, withBackend } from '@ffnn/tensor';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Adam, type AdamHyper, adamScalars, adamStep } from './adam.js';
@@ -14,13 +14,6 @@ function random(rng: Rng, length: number, dtype: DType): FloatArray {
   const a = allocate(dtype, length);
   for (let t = 0; t < length; t++) a[t] = rng.normal();
   return a;
-}
-
-function sameBits(a: FloatArray, b: FloatArray): boolean {
-  if (a.length !== b.length || a.constructor !== b.constructor) return false;
-  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  return x.every((v, i) => v === y[i]);
 }
 
 describe('the wasm Adam kernel is adamStep compiled', () => {

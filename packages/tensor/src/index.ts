@@ -54,6 +54,7 @@ export {
   biasReluForward, reluBackward, scaledDifference, differenceOver, softmaxRows, sigmoid, sigmoidBackward, tanh, tanhBackward, leakyRelu, leakyReluBackward, bytesToFloat,
 } from './fused.js';
 export { capture, hostCompute, CaptureDeclined, type Replay } from './capture.js';
+export { sameBits } from './bits.js';
 export {
   createWasmBackend,
   createWasmBackendSync,

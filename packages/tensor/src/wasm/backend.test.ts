@@ -4,6 +4,7 @@ import {
   getBackend, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, jsScaledDifference, jsDifferenceOver, jsSoftmaxRows, jsAxpy, jsSignAxpy, jsSigmoid,
   jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, setBackend, withBackend,
 } from '../backend.js';
+import { sameBits } from '../bits.js';
 import { exp as portableExp } from '../fdlibm-exp.js';
 import { expm1 as portableExpm1, tanh as portableTanh } from '../fdlibm-tanh.js';
 import { StateError } from '../errors.js';
@@ -55,12 +56,6 @@ function sameBitsOrNaN(a: FloatArray, b: FloatArray): boolean {
   return true;
 }
 
-function sameBits(a: FloatArray, b: FloatArray): boolean {
-  if (a.length !== b.length || a.constructor !== b.constructor) return false;
-  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  return x.every((v, i) => v === y[i]);
-}
 
 interface GemmCase {
   transA: boolean;
