@@ -993,27 +993,28 @@ const OP_AXPY: i32 = 18;
 const OP_SIGN_AXPY: i32 = 19;
 
 /**
- * A product whose op(A) may be mostly zeros, decided at every call as the backend's `gemm` decides it:
- * when at most `limit` of op(A)'s m·k entries are nonzero, op(A) (A transposed into `pT` first when
- * `pT` ≠ 0, i.e. transA) in CSR form at `pRow`/`pCol`/`pVal`, then only its nonzero terms; otherwise
- * the dense kernel. Both give the same bits (zero terms add nothing). op(B) is row-major k × n.
+ * Rows i0..i1 of a product C = α·A·B + β·C whose row-major m × k A may be mostly zeros, decided at
+ * every call as the backend's `gemm` decides it: when at most 40 % of these rows' entries are
+ * nonzero (the backend's SPARSE_FRACTION), the rows in CSR form, then only their nonzero terms;
+ * otherwise the dense kernel. Both give the same bits for finite B (zero terms add nothing). The
+ * rows' CSR arrays sit in scratch of their own (row starts at `pRow` + 8·i0, columns and values from
+ * entry i0·k), so ranges of rows run on different threads. B is row-major k × n.
  */
 function gemmMaybeSparse<T>(
-  m: i32, n: i32, k: i32, pA: usize, pB: usize, pC: usize, pT: usize, pRow: usize, pCol: usize, pVal: usize,
-  limit: i32, alpha: T, beta: T,
+  n: i32, k: i32, pA: usize, pB: usize, pC: usize, pRow: usize, pCol: usize, pVal: usize, i0: i32, i1: i32,
+  alpha: T, beta: T,
 ): void {
-  const transA = pT != 0;
-  if (moreNonzerosThanT<T>(m * k, pA, limit)) {
-    gemmBlock<T>(n, k, alpha, pA, transA ? 1 : k, transA ? m : 1, pB, beta, pC, 0, m, 0, n);
+  const size = <usize>sizeof<T>();
+  const rows = i1 - i0;
+  const limit = <i32>Math.floor(<f64>rows * <f64>k * 0.4);
+  const a = pA + <usize>i0 * <usize>k * size;
+  if (moreNonzerosThanT<T>(rows * k, a, limit)) {
+    gemmBlock<T>(n, k, alpha, pA, k, 1, pB, beta, pC, i0, i1, 0, n);
     return;
   }
-  let pOpA = pA;
-  if (transA) {
-    transposeT<T>(k, m, pA, pT);
-    pOpA = pT;
-  }
-  csrT<T>(m, k, pOpA, n * <i32>sizeof<T>(), pRow, pCol, pVal);
-  gemmSparseT<T>(n, pRow, pCol, pVal, pB, alpha, beta, pC, 0, m);
+  const row = pRow + (<usize>i0 << 3), col = pCol + ((<usize>i0 * <usize>k) << 2), val = pVal + <usize>i0 * <usize>k * size;
+  csrT<T>(rows, k, a, n * <i32>size, row, col, val);
+  gemmSparseT<T>(n, row, col, val, pB, alpha, beta, pC + <usize>i0 * <usize>n * size, 0, rows);
 }
 
 @inline
@@ -1051,9 +1052,10 @@ function runRecord<T>(op: i32, r: usize): void {
   } else if (op == OP_TANH_BACKWARD) {
     tanhBackwardT<T>(a1, <usize>a2, a3, <usize>a4);
   } else if (op == OP_GEMM_SPARSE) {
+    // ints: n, k, pA, pB, pC, pRow, pCol, i0, i1, pVal (i0, i1 at the places a cut sets them).
     gemmMaybeSparse<T>(
-      a1, a2, <i32>a3, <usize>a4, <usize>load<u32>(r, 24), <usize>load<u32>(r, 28), <usize>load<u32>(r, 32),
-      <usize>load<u32>(r, 36), <usize>load<u32>(r, 40), <usize>load<u32>(r, 44), load<i32>(r, 20), <T>load<f64>(r, 48), <T>load<f64>(r, 56),
+      a1, a2, a3, <usize>a4, <usize>load<u32>(r, 20), <usize>load<u32>(r, 24), <usize>load<u32>(r, 28),
+      <usize>load<u32>(r, 40), load<i32>(r, 32), load<i32>(r, 36), <T>load<f64>(r, 48), <T>load<f64>(r, 56),
     );
   } else if (op == OP_SOFTMAX_ROWS) {
     softmaxRowsT<T>(a1, a2, a3, <usize>a4);

@@ -1,7 +1,7 @@
 import { CaptureDeclined } from '../capture.js';
 import type { FloatArray } from '../matrix.js';
 import { type Arena, alignUp } from './memory.js';
-import { MIN_SPARSE_WORK, sparseLayout } from './sparse.js';
+import { MIN_SPARSE_WORK, SPARSE_FRACTION } from './sparse.js';
 
 /**
  * Programs: kernel calls recorded during a capture (see `capture` in @ffnn/tensor) and replayed by
@@ -151,22 +151,12 @@ export class Recorder {
       pB = t[0];
       bSpan = t;
     }
-    const size = this.f32 ? 4 : 8;
-    const layout = m * n * k >= MIN_SPARSE_WORK ? sparseLayout(m, k, size, transA) : null;
     // A is an input of the capture (no recorded call writes it, so it holds its data now) and mostly
-    // zeros (MNIST pixels): sparse or dense is decided again at every replay, as the immediate gemm
-    // decides, in scratch of its own, as one unit (not cut into row ranges). Other products stay
-    // dense, which gives the same bits for finite B.
-    if (layout && !this.calls.some((call) => overlaps([a], call.writes)) && nonzeros(A, m * k) <= layout.limit) {
-      const S = this.arena.allocateResident(this.f32 ? 'float32' : 'float64', layout.bytes / size);
-      this.buffers.push(S);
-      const s = this.operand('gemm', S, layout.bytes / size);
-      this.calls.push({
-        record: [OP_GEMM_SPARSE, [m, n, k, a[0], layout.limit, pB, c[0], transA ? s[0] : 0, s[0] + layout.row, s[0] + layout.col, s[0] + layout.val], [alpha, beta]],
-        reads: beta === 0 ? [a, bSpan] : [a, bSpan, c],
-        writes: [c, s],
-        work: m * n * k,
-      });
+    // zeros (MNIST pixels): every replay decides sparse or dense again, as the immediate gemm does,
+    // for each range of rows it cuts the product into. Other products stay dense: the same bits for
+    // finite B.
+    if (m * n * k >= MIN_SPARSE_WORK && !this.calls.some((call) => overlaps([a], call.writes)) && nonzeros(A, m * k) <= Math.floor(m * k * SPARSE_FRACTION)) {
+      this.sparseGemm(transA, m, n, k, alpha, a, pB, bSpan, beta, c);
       return;
     }
     const sAi = transA ? 1 : k, sAp = transA ? m : 1;
@@ -174,6 +164,33 @@ export class Recorder {
       record: [OP_GEMM, [n, k, a[0], sAi, sAp, pB, c[0], 0, m, 0, n], [alpha, beta]],
       reads: beta === 0 ? [a, bSpan] : [a, bSpan, c],
       writes: [c],
+      work: m * n * k,
+      rows: m,
+    });
+  }
+
+  /**
+   * A product with a mostly-zero A as one splittable record: op(A) row-major (transposed into a buffer
+   * of its own by a recorded call when `transA`), then per range of rows the sparse-or-dense kernel,
+   * with CSR scratch laid out so that ranges never share it (see gemmMaybeSparse in assembly/kernels.ts).
+   */
+  private sparseGemm(transA: boolean, m: number, n: number, k: number, alpha: number, a: Span, pB: number, bSpan: Span, beta: number, c: Span): void {
+    const dtype = this.f32 ? 'float32' : 'float64', size = this.f32 ? 4 : 8;
+    let opA = a;
+    if (transA) {
+      const T = this.arena.allocateResident(dtype, m * k);
+      this.buffers.push(T);
+      opA = [T.byteOffset, T.byteOffset + m * k * size];
+      this.calls.push({ record: [OP_TRANSPOSE, [k, m, a[0], opA[0]]], reads: [a], writes: [opA], work: m * k });
+    }
+    const rowBytes = alignUp((2 * m + 1) * 4), colBytes = alignUp(m * k * 4), valBytes = alignUp(m * k * size);
+    const S = this.arena.allocateResident(dtype, (rowBytes + colBytes + valBytes) / size);
+    this.buffers.push(S);
+    const pRow = S.byteOffset, pCol = pRow + rowBytes, pVal = pCol + colBytes;
+    this.calls.push({
+      record: [OP_GEMM_SPARSE, [n, k, opA[0], pB, c[0], pRow, pCol, 0, m, pVal], [alpha, beta]],
+      reads: beta === 0 ? [opA, bSpan] : [opA, bSpan, c],
+      writes: [c, [pRow, pVal + valBytes]],
       work: m * n * k,
       rows: m,
     });
