@@ -5,7 +5,7 @@ import { type Datum, lineChart, pointsAndLines } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
 import type { TrialRecord } from '../sweep/results.js';
 import type { OptionValue, SweepSpec } from '../sweep/spec.js';
-import { STUDY_TRAIN_PROTOCOL, argmin, fmt, hiddenLabel, rungeSetup, studyTrial, writeTable } from './common.js';
+import { type RungeSetup, STUDY_TRAIN_PROTOCOL, argmin, fmt, hiddenLabel, rungeSetup, studyTrial, writeTable } from './common.js';
 import { mlpParameters } from './evaluation.js';
 import { nonFiniteOf, runGrid, trainingMs } from './grid.js';
 import { type StudySettings, furtherSeeds, settingsFor } from './profiles.js';
@@ -102,12 +102,15 @@ export function studyBWidthSpec(s: StudySettings, seed: number, optimizer: strin
  * `spread`; with one seed exactly that run's numbers. `options` are the first seed's trial options
  * (to run it again).
  */
-function rowOf(g: SeedGroup): RungeFitRow & {
+/** A network's row of part (b): its numbers over seeds, and the first seed's record and options. */
+type NetRow = RungeFitRow & {
   widths: number[];
   spread: { train: SeedSpread; test: SeedSpread; clean: SeedSpread; r2: SeedSpread };
   first: TrialRecord;
   options: Record<string, OptionValue>;
-} {
+};
+
+function rowOf(g: SeedGroup): NetRow {
   const r = g.records[0]!;
   const widths = String(g.config.hidden).split(',').map(Number);
   const spread = { train: spreadOf(g, (x) => x.train.mse!), test: spreadOf(g, (x) => x.test.mse!), clean: spreadOf(g, (x) => x.test.mse_clean!), r2: spreadOf(g, (x) => x.test.r2!) };
@@ -177,7 +180,69 @@ export async function partB(ctx: StudyContext): Promise<PartResult> {
     writeTable(ctx, 'b', 'width-sweep', `Width sweep, 2 hidden layers, ${bestX.optimizer} η = ${bestX.lr}, input x`, COLUMNS, sweep.map(toRow)),
   ];
 
-  // Figures.
+  const figures = await partBFigures(ctx, s, setup, { best, bestX, bestPoly, bestPredictions, ols, sweep });
+  const { commentary, differences } = partBText(s, setup, { best, bestX, bestPoly, ols, bestRidge, bestLasso, nets, lassos, sweep });
+  const methods: MethodResult[] = [
+    { task: 'Runge regression', part: 'b', method: 'OLS (degree 10)', metricName: 'test MSE (noisy y)', metric: ols.testMse, extraName: 'test MSE (clean f)', extra: ols.testMseClean, trainTimeMs: ols.timeMs, epochs: null },
+    { task: 'Runge regression', part: 'b', method: `Ridge (degree 10, α = ${fmt(bestRidge.alpha)})`, metricName: 'test MSE (noisy y)', metric: bestRidge.testMse, extraName: 'test MSE (clean f)', extra: bestRidge.testMseClean, trainTimeMs: bestRidge.timeMs, epochs: null },
+    { task: 'Runge regression', part: 'b', method: `Lasso (degree 10, α = ${fmt(bestLasso.alpha)})`, metricName: 'test MSE (noisy y)', metric: bestLasso.testMse, extraName: 'test MSE (clean f)', extra: bestLasso.testMseClean, trainTimeMs: bestLasso.timeMs, epochs: null },
+    { task: 'Runge regression', part: 'b', method: `FFNN ${best.inputs} ${best.hidden} ${best.optimizer} η=${best.lr}`, metricName: 'test MSE (noisy y)', metric: best.testMse, extraName: 'test MSE (clean f)', extra: best.testMseClean, trainTimeMs: best.timeMs, epochs: best.epochs },
+  ];
+  return {
+    part: 'b',
+    title: '(b) Regression on the Runge function',
+    config: { ...s.runge, ...s.b, seed: ctx.seed, batchSize: 64, split: '80/20', scaler: 'StandardScaler on the training part' },
+    tables,
+    figures,
+    commentary,
+    numbers: {
+      noiseFloor,
+      bestFfnnTestMse: best.testMse,
+      bestFfnnTestMseClean: best.testMseClean,
+      bestFfnnR2: best.testR2,
+      bestFfnn: `${best.inputs} ${best.hidden} ${best.optimizer} η=${best.lr}`,
+      olsTestMse: ols.testMse,
+      olsTestMseClean: ols.testMseClean,
+      olsR2: ols.testR2,
+      ridgeTestMse: bestRidge.testMse,
+      ridgeTestMseClean: bestRidge.testMseClean,
+      ridgeAlpha: bestRidge.alpha!,
+      lassoTestMse: bestLasso.testMse,
+      lassoTestMseClean: bestLasso.testMseClean,
+      lassoAlpha: bestLasso.alpha!,
+      bestOptimizer: bestX.optimizer,
+      bestLr: bestX.lr!,
+    },
+    differences,
+    methods,
+    nonFinite: allNets.filter((r) => r.nonFinite).map((r) => `${r.inputs} ${r.hidden} ${r.optimizer} η=${r.lr}: ${r.nonFinite}`),
+    runs: allNets.reduce((a, r) => a + r.spread.test.n, 0),
+    evaluation: {
+      runge: {
+        noiseFloor,
+        ffnn: { label: `${best.inputs} ${best.hidden} ${best.optimizer} η=${best.lr}`, metric: best.spread.test, parameters: mlpParameters([best.inputs === 'x' ? 1 : setup.polyTrain.cols, ...best.widths, 1]), trainMs: best.timeMs },
+        // Closed-form and coordinate-descent fits on a fixed split: no seed enters them.
+        linear: [ols, bestRidge, bestLasso].map((r) => ({ label: r.method === 'OLS' ? 'OLS' : `${r.method} with α = ${fmt(r.alpha)}`, metric: exactly(r.testMse), parameters: setup.polyTrain.cols + 1, trainMs: r.timeMs })),
+        grid: allNets.map((r) => r.spread.test),
+        gridMs: allNets.reduce((a, r) => a + r.timeMs, 0),
+      },
+    },
+    timeMs: performance.now() - started,
+  };
+}
+
+/** The models part (b)'s figures and text are about. */
+interface PartBModels {
+  best: NetRow;
+  bestX: NetRow;
+  bestPoly: NetRow | null;
+  ols: RungeFitRow;
+  sweep: NetRow[];
+}
+
+/** Part (b)'s figures: the data, the best network's and OLS's predictions, learning curves, the width sweep. */
+async function partBFigures(ctx: StudyContext, s: StudySettings, setup: RungeSetup, m: PartBModels & { bestPredictions: Matrix }): Promise<FigureFile[]> {
+  const { best, bestX, bestPoly, bestPredictions, ols, sweep } = m;
   const figures: FigureFile[] = [];
   const dataPoints: Datum[] = [];
   for (let i = 0; i < setup.all.x.rows; i++) dataPoints.push({ x: setup.all.x.data[i]!, y: setup.all.y.data[i]!, series: 'noisy samples y', kind: 'points' });
@@ -246,6 +311,18 @@ export async function partB(ctx: StudyContext): Promise<PartResult> {
     ),
   );
 
+  return figures;
+}
+
+/** Part (b)'s commentary and its differences from the original report. */
+function partBText(
+  s: StudySettings,
+  setup: RungeSetup,
+  m: PartBModels & { bestRidge: RungeFitRow; bestLasso: RungeFitRow; nets: NetRow[]; lassos: RungeFitRow[] },
+): { commentary: string[]; differences: Difference[] } {
+  const { best, bestX, bestPoly, ols, bestRidge, bestLasso, nets, lassos, sweep } = m;
+  const noiseFloor = s.runge.sigma ** 2;
+  const xNets = nets.filter((r) => r.inputs === 'x');
   const sgd = nets.filter((r) => r.optimizer === 'sgd' && r.inputs === 'x');
   const adam = nets.filter((r) => r.optimizer === 'adam' && r.inputs === 'x');
   const meanOf = (rs: RungeFitRow[]) => rs.reduce((a, r) => a + r.testMse, 0) / Math.max(1, rs.length);
@@ -286,51 +363,5 @@ export async function partB(ctx: StudyContext): Promise<PartResult> {
       reason: 'An R² below 0 means worse than predicting the mean of y; a degree-10 least-squares fit of the Runge function explains most of its variance, and its train and test MSE are close (no sign of overfitting). The report\'s two OLS numbers also disagree with each other.',
     },
   ];
-  const methods: MethodResult[] = [
-    { task: 'Runge regression', part: 'b', method: 'OLS (degree 10)', metricName: 'test MSE (noisy y)', metric: ols.testMse, extraName: 'test MSE (clean f)', extra: ols.testMseClean, trainTimeMs: ols.timeMs, epochs: null },
-    { task: 'Runge regression', part: 'b', method: `Ridge (degree 10, α = ${fmt(bestRidge.alpha)})`, metricName: 'test MSE (noisy y)', metric: bestRidge.testMse, extraName: 'test MSE (clean f)', extra: bestRidge.testMseClean, trainTimeMs: bestRidge.timeMs, epochs: null },
-    { task: 'Runge regression', part: 'b', method: `Lasso (degree 10, α = ${fmt(bestLasso.alpha)})`, metricName: 'test MSE (noisy y)', metric: bestLasso.testMse, extraName: 'test MSE (clean f)', extra: bestLasso.testMseClean, trainTimeMs: bestLasso.timeMs, epochs: null },
-    { task: 'Runge regression', part: 'b', method: `FFNN ${best.inputs} ${best.hidden} ${best.optimizer} η=${best.lr}`, metricName: 'test MSE (noisy y)', metric: best.testMse, extraName: 'test MSE (clean f)', extra: best.testMseClean, trainTimeMs: best.timeMs, epochs: best.epochs },
-  ];
-  return {
-    part: 'b',
-    title: '(b) Regression on the Runge function',
-    config: { ...s.runge, ...s.b, seed: ctx.seed, batchSize: 64, split: '80/20', scaler: 'StandardScaler on the training part' },
-    tables,
-    figures,
-    commentary,
-    numbers: {
-      noiseFloor,
-      bestFfnnTestMse: best.testMse,
-      bestFfnnTestMseClean: best.testMseClean,
-      bestFfnnR2: best.testR2,
-      bestFfnn: `${best.inputs} ${best.hidden} ${best.optimizer} η=${best.lr}`,
-      olsTestMse: ols.testMse,
-      olsTestMseClean: ols.testMseClean,
-      olsR2: ols.testR2,
-      ridgeTestMse: bestRidge.testMse,
-      ridgeTestMseClean: bestRidge.testMseClean,
-      ridgeAlpha: bestRidge.alpha!,
-      lassoTestMse: bestLasso.testMse,
-      lassoTestMseClean: bestLasso.testMseClean,
-      lassoAlpha: bestLasso.alpha!,
-      bestOptimizer: bestX.optimizer,
-      bestLr: bestX.lr!,
-    },
-    differences,
-    methods,
-    nonFinite: allNets.filter((r) => r.nonFinite).map((r) => `${r.inputs} ${r.hidden} ${r.optimizer} η=${r.lr}: ${r.nonFinite}`),
-    runs: allNets.reduce((a, r) => a + r.spread.test.n, 0),
-    evaluation: {
-      runge: {
-        noiseFloor,
-        ffnn: { label: `${best.inputs} ${best.hidden} ${best.optimizer} η=${best.lr}`, metric: best.spread.test, parameters: mlpParameters([best.inputs === 'x' ? 1 : setup.polyTrain.cols, ...best.widths, 1]), trainMs: best.timeMs },
-        // Closed-form and coordinate-descent fits on a fixed split: no seed enters them.
-        linear: [ols, bestRidge, bestLasso].map((r) => ({ label: r.method === 'OLS' ? 'OLS' : `${r.method} with α = ${fmt(r.alpha)}`, metric: exactly(r.testMse), parameters: setup.polyTrain.cols + 1, trainMs: r.timeMs })),
-        grid: allNets.map((r) => r.spread.test),
-        gridMs: allNets.reduce((a, r) => a + r.timeMs, 0),
-      },
-    },
-    timeMs: performance.now() - started,
-  };
+  return { commentary, differences };
 }
