@@ -46,7 +46,6 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
     return fr.reduce((a, v) => a + v, 0) / Math.max(1, fr.length);
   };
   const cells: Cell[] = groupBySeed(records).map((g) => {
-    const r = g.records[0]!;
     const activation = g.config.activation as Cell['activation'];
     const shape = shapes.find((h) => h.hidden === g.config.hidden)!;
     const spread = { train: spreadOf(g, (x) => x.train.mse!), test: spreadOf(g, (x) => x.test.mse!), clean: spreadOf(g, (x) => x.test.mse_clean!), gap: spreadOf(g, (x) => x.test.mse! - x.train.mse!), inactive: spreadOf(g, inactiveOf) };
