@@ -2,7 +2,7 @@ import type { OptimizerName } from '@ffnn/optim';
 import { type Datum, heatmap, lineChart } from '../figures/charts.js';
 import { type FigureFile, renderFigure } from '../figures/render.js';
 import type { SpectralRow } from '../spectral.js';
-import type { SweepSpec } from '../sweep/spec.js';
+import { type SweepSpec, expandTrials } from '../sweep/spec.js';
 import { STUDY_TRAIN_PROTOCOL, argmin, fmt, seconds, writeTable } from './common.js';
 import { evaluate } from './evaluation.js';
 import { nonFiniteOf, runGrid, trainingTimes } from './grid.js';
@@ -55,7 +55,10 @@ export async function partG(ctx: StudyContext): Promise<PartResult> {
   // the grid cells first, then the optimizer comparison, whose singular values `--spectral` tracks.
   ctx.log(`[g] η × λ2 grid (784→100→10 Adam, ${train.n} rows × ${s.epochs} epochs) and ${STUDY_G_OPTIMIZERS.length} optimizers (${optTrain.n} rows × ${s.optimizerEpochs} epochs, σ_max per epoch)`);
   const gridStarted = performance.now();
-  const records = await runGrid(ctx, 'g', studyGSpec(settingsFor(ctx.profile), ctx.seed));
+  const gridSpec = studyGSpec(settingsFor(ctx.profile), ctx.seed);
+  // Trials part (f) already trained in this invocation are reused, not counted again as runs.
+  const reused = expandTrials(gridSpec).filter((t) => ctx.trialRecords?.has(t.id)).length;
+  const records = await runGrid(ctx, 'g', gridSpec);
   const gridMs = performance.now() - gridStarted;
   // Grid cells are the runs without `spectral` (the optimizer comparison tracks σ_max); a cell's
   // seeds, if it has several, are averaged (mean ± sd); one seed keeps its numbers as they are.
@@ -227,7 +230,7 @@ export async function partG(ctx: StudyContext): Promise<PartResult> {
     differences: [],
     methods: mine,
     nonFinite,
-    runs: gridRecords.length + opt.length,
+    runs: gridRecords.length + opt.length - reused,
     timeMs: performance.now() - started,
     phasesMs: { 'grid and optimizers': Math.round(gridMs) },
   };
