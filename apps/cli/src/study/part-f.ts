@@ -9,7 +9,7 @@ import { nonFiniteOf, runGrid, trainingTimes } from './grid.js';
 import { crossEntropyOf, mnistStudyData, pixelMatrix, pixelSource, subset } from './mnist.js';
 import { mlpParameters } from './evaluation.js';
 import { type StudySettings, furtherSeeds, settingsFor } from './profiles.js';
-import { exactly, groupBySeed, meanSd, spreadOf } from './stats.js';
+import { type SeedGroup, exactly, groupBySeed, meanSd, spreadOf } from './stats.js';
 import type { Difference, MethodResult, PartResult, StudyContext, Table } from './types.js';
 
 /**
@@ -58,21 +58,7 @@ export async function partF(ctx: StudyContext): Promise<PartResult> {
   const gridStarted = performance.now();
   const gridRecords = await runGrid(ctx, 'f', studyFSpec(settingsFor(ctx.profile), ctx.seed));
   const gridMs = performance.now() - gridStarted;
-  const cells = groupBySeed(gridRecords).map((g) => {
-    const spread = { trainAcc: spreadOf(g, (r) => r.metric!.at(-1)!), testAcc: spreadOf(g, (r) => r.test.accuracy!), testLoss: spreadOf(g, (r) => r.test.loss!) };
-    return {
-      h: Number(g.config.hidden),
-      lr: g.config.lr as number,
-      lambda2: g.config.l2 as number,
-      trainAcc: spread.trainAcc.mean,
-      testAcc: spread.testAcc.mean,
-      testLoss: spread.testLoss.mean,
-      spread,
-      timeMs: spreadOf(g, (r) => trainingTimes(r).timeMs).mean,
-      msPerEpoch: spreadOf(g, (r) => trainingTimes(r).msPerEpoch).mean,
-      nonFinite: g.records.map(nonFiniteOf).find((m) => m !== null) ?? null,
-    };
-  });
+  const cells = groupBySeed(gridRecords).map(cellOf);
   const step = stepLogger(ctx, 'f', 2);
   const bestCell = cells[argmin(cells, (c) => -c.testAcc)]!;
   step(`final: best cell 784→${bestCell.h}→10 η=${bestCell.lr} λ2=${bestCell.lambda2} on ${finalTrain.n} rows × ${s.finalEpochs} epochs`);
@@ -154,39 +140,10 @@ export async function partF(ctx: StudyContext): Promise<PartResult> {
   figures.push(
     await renderFigure(ctx.outDir, 'f', 'learning-curves', lineChart(curves, { title: `Accuracy and loss per epoch: ${finalLabel}`, x: 'epoch', y: 'value', series: 'data', seriesTitle: 'data', facet: 'metric', facetTitle: 'metric', independentY: true, xTitle: 'epoch', yTitle: 'value (unit in panel title)', points: true }), { png: ctx.png }),
   );
-  const reached97 = ffnnAcc >= 0.97;
-  const commentary = [
-    `The best grid cell (${gridTrain.n} training images, ${plural(s.epochs, 'epoch')}) is 784→${bestCell.h}→10 with η = ${bestCell.lr}, λ2 = ${bestCell.lambda2} (test accuracy ${percent(bestCell.testAcc)}); ` +
-      `retrained on ${finalTrain.n} images for ${plural(s.finalEpochs, 'epoch')} it reaches **${percent(ffnnAcc)}** test accuracy (cross-entropy ${fmt(ffnnLoss)}) in ${seconds(final.timeMs)}, ` +
-      `vs **${percent(logregAcc)}** for multinomial logistic regression (${lrTrain.n} images, ${seconds(logregMs)}).`,
-    ...(() => {
-      // The best cell against the runner-up of the grid, judged against the seed spread.
-      const second = cells.filter((c) => c !== bestCell).sort((x, y) => y.testAcc - x.testAcc)[0];
-      const label = (c: (typeof cells)[number]) => `784→${c.h}→10 at η = ${c.lr}, λ2 = ${c.lambda2}`;
-      return second
-        ? [`${compareSentence({ label: `The best cell, ${label(bestCell)}`, spread: bestCell.spread.testAcc }, { label: `the runner-up, ${label(second)}`, spread: second.spread.testAcc }, { lowerIsBetter: false, metric: 'test accuracy', value: (v) => percent(v), difference: (d) => percentagePoints(d) })}`]
-        : [];
-    })(),
-    reached97
-      ? `The best FFNN of this profile reaches the ≥ 97% accuracy the study asks of it.`
-      : `The best FFNN of this profile stays below the 97% the study asks for (${percent(ffnnAcc)}); more epochs or training images (the full profile) are needed within this time budget.`,
-    `Most-confused pairs of the FFNN: ${pairsF.map((p) => `${p.trueLabel}→${p.predicted} (${p.count})`).join(', ')}; of logistic regression: ${pairsL.map((p) => `${p.trueLabel}→${p.predicted} (${p.count})`).join(', ')}.`,
-  ];
-  const differences: Difference[] = [
-    {
-      claim: 'Best MNIST network "784→300→10" (results table) or "784→200→10, η = 5e-4, λ2 = 1e-5" (conclusion) with 98.25% test accuracy; the summary table says 97.59%; "70,000 test images".',
-      ours: `Best grid cell 784→${bestCell.h}→10 (η = ${bestCell.lr}, λ2 = ${bestCell.lambda2}); ${percent(ffnnAcc)} on ${test.n} test images (the 20% part of all 70,000; the other 80% train).`,
-      reason: 'The report\'s tables cannot all come from one run (two architectures and two accuracies for "the best network"); with an 80/20 split of 70,000 images there are 14,000 test images, not 70,000.',
-    },
-    {
-      claim: 'Logistic regression baseline 92.24%; the FFNN is "a 6.8% improvement over logistic regression".',
-      ours: `${percent(logregAcc)} (L-BFGS, C = 1, ${lrTrain.n} training images); our FFNN is ${percentagePoints(ffnnAcc - logregAcc)} ${ffnnAcc >= logregAcc ? 'better' : 'worse'}.`,
-      reason:
-        lrTrain.n < data.train.n
-          ? `This profile fits logistic regression on ${lrTrain.n} of the ${data.train.n} training images with at most ${s.logisticMaxIter} L-BFGS iterations to stay within its time budget; the full profile uses all images.`
-          : 'Same model and training set; remaining differences come from the penalty C and the solver tolerance.',
-    },
-  ];
+  const { commentary, differences } = partFText(s, {
+    cells, bestCell, gridRows: gridTrain.n, finalRows: finalTrain.n, testRows: test.n, trainRows: data.train.n, logisticRows: lrTrain.n,
+    ffnnAcc, ffnnLoss, finalMs: final.timeMs, logregAcc, logregMs, pairsF, pairsL,
+  });
   const methods: MethodResult[] = [
     { task: 'MNIST classification', part: 'f', method: finalLabel, metricName: 'test accuracy', metric: ffnnAcc, extraName: 'test cross-entropy', extra: ffnnLoss, trainTimeMs: final.timeMs, epochs: s.finalEpochs },
     { task: 'MNIST classification', part: 'f', method: 'multinomial logistic regression (C = 1)', metricName: 'test accuracy', metric: logregAcc, extraName: 'test cross-entropy', extra: logregLoss, trainTimeMs: logregMs, epochs: null },
@@ -198,7 +155,7 @@ export async function partF(ctx: StudyContext): Promise<PartResult> {
     tables,
     figures,
     commentary,
-    numbers: { ffnnAccuracy: ffnnAcc, logisticAccuracy: logregAcc, bestHidden: bestCell.h, bestLr: bestCell.lr, bestLambda2: bestCell.lambda2, reached97: String(reached97), testImages: test.n },
+    numbers: { ffnnAccuracy: ffnnAcc, logisticAccuracy: logregAcc, bestHidden: bestCell.h, bestLr: bestCell.lr, bestLambda2: bestCell.lambda2, reached97: String(ffnnAcc >= 0.97), testImages: test.n },
     differences,
     methods,
     nonFinite: [...cells.filter((c) => c.nonFinite).map((c) => `784→${c.h}→10 η=${c.lr} λ2=${c.lambda2}: ${c.nonFinite}`), ...(final.nonFinite ? [`final: ${final.nonFinite}`] : [])],
@@ -217,4 +174,80 @@ export async function partF(ctx: StudyContext): Promise<PartResult> {
     timeMs: performance.now() - started,
     phasesMs: { grid: Math.round(gridMs), final: Math.round(finalMs), logistic: Math.round(logregMs) },
   };
+}
+
+/** A grid cell of part (f) from its seeds' records: the means, with their spreads in `spread`. */
+function cellOf(g: SeedGroup) {
+  const spread = { trainAcc: spreadOf(g, (r) => r.metric!.at(-1)!), testAcc: spreadOf(g, (r) => r.test.accuracy!), testLoss: spreadOf(g, (r) => r.test.loss!) };
+  return {
+    h: Number(g.config.hidden),
+    lr: g.config.lr as number,
+    lambda2: g.config.l2 as number,
+    trainAcc: spread.trainAcc.mean,
+    testAcc: spread.testAcc.mean,
+    testLoss: spread.testLoss.mean,
+    spread,
+    timeMs: spreadOf(g, (r) => trainingTimes(r).timeMs).mean,
+    msPerEpoch: spreadOf(g, (r) => trainingTimes(r).msPerEpoch).mean,
+    nonFinite: g.records.map(nonFiniteOf).find((m) => m !== null) ?? null,
+  };
+}
+type Cell = ReturnType<typeof cellOf>;
+
+/** What part (f)'s text is written from. */
+interface PartFFacts {
+  cells: Cell[];
+  bestCell: Cell;
+  gridRows: number;
+  finalRows: number;
+  testRows: number;
+  /** Training images of the split (before any subset). */
+  trainRows: number;
+  logisticRows: number;
+  ffnnAcc: number;
+  ffnnLoss: number;
+  finalMs: number;
+  logregAcc: number;
+  logregMs: number;
+  pairsF: ReturnType<typeof mostConfusedPairs>;
+  pairsL: ReturnType<typeof mostConfusedPairs>;
+}
+
+/** Part (f)'s commentary and its differences from the original report. */
+function partFText(s: StudySettings['f'], f: PartFFacts): { commentary: string[]; differences: Difference[] } {
+  const { cells, bestCell, ffnnAcc, ffnnLoss, logregAcc, logregMs, pairsF, pairsL } = f;
+  const reached97 = ffnnAcc >= 0.97;
+  const commentary = [
+    `The best grid cell (${f.gridRows} training images, ${plural(s.epochs, 'epoch')}) is 784→${bestCell.h}→10 with η = ${bestCell.lr}, λ2 = ${bestCell.lambda2} (test accuracy ${percent(bestCell.testAcc)}); ` +
+      `retrained on ${f.finalRows} images for ${plural(s.finalEpochs, 'epoch')} it reaches **${percent(ffnnAcc)}** test accuracy (cross-entropy ${fmt(ffnnLoss)}) in ${seconds(f.finalMs)}, ` +
+      `vs **${percent(logregAcc)}** for multinomial logistic regression (${f.logisticRows} images, ${seconds(logregMs)}).`,
+    ...(() => {
+      // The best cell against the runner-up of the grid, judged against the seed spread.
+      const second = cells.filter((c) => c !== bestCell).sort((x, y) => y.testAcc - x.testAcc)[0];
+      const label = (c: (typeof cells)[number]) => `784→${c.h}→10 at η = ${c.lr}, λ2 = ${c.lambda2}`;
+      return second
+        ? [`${compareSentence({ label: `The best cell, ${label(bestCell)}`, spread: bestCell.spread.testAcc }, { label: `the runner-up, ${label(second)}`, spread: second.spread.testAcc }, { lowerIsBetter: false, metric: 'test accuracy', value: (v) => percent(v), difference: (d) => percentagePoints(d) })}`]
+        : [];
+    })(),
+    reached97
+      ? `The best FFNN of this profile reaches the ≥ 97% accuracy the study asks of it.`
+      : `The best FFNN of this profile stays below the 97% the study asks for (${percent(ffnnAcc)}); more epochs or training images (the full profile) are needed within this time budget.`,
+    `Most-confused pairs of the FFNN: ${pairsF.map((p) => `${p.trueLabel}→${p.predicted} (${p.count})`).join(', ')}; of logistic regression: ${pairsL.map((p) => `${p.trueLabel}→${p.predicted} (${p.count})`).join(', ')}.`,
+  ];
+  const differences: Difference[] = [
+    {
+      claim: 'Best MNIST network "784→300→10" (results table) or "784→200→10, η = 5e-4, λ2 = 1e-5" (conclusion) with 98.25% test accuracy; the summary table says 97.59%; "70,000 test images".',
+      ours: `Best grid cell 784→${bestCell.h}→10 (η = ${bestCell.lr}, λ2 = ${bestCell.lambda2}); ${percent(ffnnAcc)} on ${f.testRows} test images (the 20% part of all 70,000; the other 80% train).`,
+      reason: 'The report\'s tables cannot all come from one run (two architectures and two accuracies for "the best network"); with an 80/20 split of 70,000 images there are 14,000 test images, not 70,000.',
+    },
+    {
+      claim: 'Logistic regression baseline 92.24%; the FFNN is "a 6.8% improvement over logistic regression".',
+      ours: `${percent(logregAcc)} (L-BFGS, C = 1, ${f.logisticRows} training images); our FFNN is ${percentagePoints(ffnnAcc - logregAcc)} ${ffnnAcc >= logregAcc ? 'better' : 'worse'}.`,
+      reason:
+        f.logisticRows < f.trainRows
+          ? `This profile fits logistic regression on ${f.logisticRows} of the ${f.trainRows} training images with at most ${s.logisticMaxIter} L-BFGS iterations to stay within its time budget; the full profile uses all images.`
+          : 'Same model and training set; remaining differences come from the penalty C and the solver tolerance.',
+    },
+  ];
+  return { commentary, differences };
 }
