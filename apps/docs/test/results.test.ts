@@ -110,11 +110,12 @@ describe('results pages from a reproduce directory', () => {
     expect(notGeneratedPage('no reproduce command').pages[0]!.markdown).toContain('no reproduce command');
   });
 
-  it('tables the wall time of every part in minutes, with the phases the manifest breaks a part into', () => {
-    const md = timingsMarkdown({ timingsMs: { a: 60000, f: 1800000, total: 1860000 }, phaseTimingsMs: { f: { grid: 1500000, final: 240000 } } });
-    expect(md).toContain('| a | 1.0 |  |');
-    expect(md).toContain('| f | 30.0 | grid 25.0, final 4.0 |');
-    expect(md).toContain('| **total** | 31.0 |  |');
+  it('tables the wall time of every part (seconds below a minute), with the phases the manifest breaks a part into', () => {
+    const md = timingsMarkdown({ timingsMs: { a: 800, b: 60000, f: 1800000, total: 1860800 }, phaseTimingsMs: { f: { grid: 1500000, final: 240000, logistic: 59000 } } });
+    expect(md).toContain('| a | 0.8 s |  |');
+    expect(md).toContain('| b | 1.0 min |  |');
+    expect(md).toContain('| f | 30.0 min | grid 25.0 min, final 4.0 min, logistic 59.0 s |');
+    expect(md).toContain('| **total** | 31.0 min |  |');
     expect(timingsMarkdown({ profile: 'quick' })).toBe('');
   });
 });

@@ -257,12 +257,12 @@ function scalar(v: unknown): v is string | number | boolean | null {
 export function timingsMarkdown(manifest: unknown): string {
   const m = manifest as { timingsMs?: Record<string, unknown>; phaseTimingsMs?: Record<string, Record<string, unknown>> };
   if (typeof m.timingsMs !== 'object' || m.timingsMs === null) return '';
-  const minutes = (ms: unknown) => (typeof ms === 'number' ? (ms / 60000).toFixed(1) : '');
+  const minutes = (ms: unknown) => (typeof ms !== 'number' ? '' : ms >= 60000 ? `${(ms / 60000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`);
   const rows = Object.entries(m.timingsMs).map(([part, ms]) => {
     const phases = Object.entries(m.phaseTimingsMs?.[part] ?? {}).map(([name, v]) => `${name} ${minutes(v)}`).join(', ');
     return `| ${part === 'total' ? '**total**' : part} | ${minutes(ms)} | ${phases} |`;
   });
-  return ['Wall time of the run:', '', '| part | minutes | of which (minutes) |', '| --- | ---: | --- |', ...rows, '', ''].join('\n');
+  return ['Wall time of the run:', '', '| part | wall time | of which |', '| --- | ---: | --- |', ...rows, '', ''].join('\n');
 }
 
 /** The manifest as a table of its scalar fields and the rest as JSON, whatever its schema. */
