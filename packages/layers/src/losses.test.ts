@@ -93,6 +93,40 @@ describe('loss gradients match central differences (float64)', () => {
       { numRuns: RUNS },
     );
   });
+
+  it('softmax + cross-entropy and sigmoid + binary cross-entropy take the fused form exactly: δ = (ŷ − y)/m and (ŷ − y)/(m·k), bit for bit', () => {
+    // The unfused chain gives the same δ up to rounding only, so only exact equality tells the two
+    // apart: here it differs in at least one element of every case (checked below), the fused form in none.
+    fc.assert(
+      fc.property(arbZ(2), fc.integer(), fc.constantFrom<['cross-entropy', 'softmax'] | ['binary-cross-entropy', 'sigmoid']>(['cross-entropy', 'softmax'], ['binary-cross-entropy', 'sigmoid']), (z, seed, [lossName, outName]) => {
+        const y = randomTargets(new Rng(seed), z.rows, z.cols, lossName);
+        const act = activation(outName);
+        const a = Matrix.zeros(z.rows, z.cols);
+        act.forward(z, a);
+        const dz = Matrix.zeros(z.rows, z.cols);
+        outputDelta(act, loss(lossName), z, a, y, Matrix.zeros(z.rows, z.cols), dz);
+        const d = lossName === 'cross-entropy' ? z.rows : z.size;
+        expect(Array.from(dz.data)).toEqual(Array.from(a.data, (v, t) => (v - y.data[t]!) / d));
+      }),
+      { numRuns: RUNS },
+    );
+    // The chain through 1/ŷ is not bitwise the fused form on these inputs (else the test above could not tell them apart).
+    const z = Matrix.from([[0.3, -1.7, 2.2], [1.1, 0.4, -0.9]]);
+    const y = Matrix.from([[0, 0, 1], [1, 0, 0]]);
+    const soft = activation('softmax');
+    const a = Matrix.zeros(2, 3), da = Matrix.zeros(2, 3), chained = Matrix.zeros(2, 3);
+    soft.forward(z, a);
+    loss('cross-entropy').gradient(a, y, da);
+    soft.backward(z, a, da, chained);
+    expect(Array.from(chained.data)).not.toEqual(Array.from(a.data, (v, t) => (v - y.data[t]!) / 2));
+  });
+
+  it('mse on a softmax output (allowed with allowMseOnSoftmax) goes through the softmax Jacobian, not the cross-entropy shortcut', () => {
+    fc.assert(
+      fc.property(arbZ(2), fc.integer(), (z, seed) => assertGradCheck(checkOutput('mse', 'softmax', z, seed))),
+      { numRuns: RUNS },
+    );
+  });
 });
 
 describe('loss values', () => {
