@@ -9,6 +9,8 @@ describe('sameBits', () => {
     expect(sameBits(Float64Array.of(NaN), negNaN)).toBe(false);
     expect(sameBits(Float64Array.of(NaN), Float64Array.of(NaN))).toBe(true);
     expect(sameBits(Float32Array.of(1), Float64Array.of(1))).toBe(false);
+    // Zeros: the float32 array's bytes are a prefix of the float64 array's, so only the type tells them apart.
+    expect(sameBits(Float32Array.of(0), Float64Array.of(0))).toBe(false);
     expect(sameBits(Float64Array.of(1), Float64Array.of(1, 2))).toBe(false);
     // Views compare their own elements only.
     const big = Float64Array.of(9, 1, 2, 9);

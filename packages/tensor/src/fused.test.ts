@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from './errors.js';
-import { biasReluForward, bytesToFloat, leakyRelu, leakyReluBackward, reluBackward, scaledDifference, sigmoid, sigmoidBackward, tanh, tanhBackward } from './fused.js';
+import { biasReluForward, bytesToFloat, differenceOver, leakyRelu, leakyReluBackward, reluBackward, scaledDifference, sigmoid, sigmoidBackward, softmaxRows, tanh, tanhBackward } from './fused.js';
 import { Matrix } from './matrix.js';
 import { copy } from './ops.js';
 
@@ -10,6 +10,28 @@ import { copy } from './ops.js';
 const z = Matrix.from([[-2, -0.5, 0, 0.5, 3]]);
 const da = Matrix.from([[1, 2, 3, 4, 5]]);
 const values = (m: Matrix) => Array.from(m.data);
+
+describe('row-wise softmax and the difference over a divisor', () => {
+  it('softmaxRows: each row is e^(z − max)/Σ, sums to 1, and a row of 1000s does not overflow', () => {
+    const zz = Matrix.from([[1, 2, 3], [1000, 1000, 1000]]), a = Matrix.zeros(2, 3);
+    softmaxRows(zz, a);
+    const e = [1, 2, 3].map((v) => Math.exp(v - 3)), s = e.reduce((x, v) => x + v, 0);
+    expect(values(a).slice(0, 3)).toEqual(e.map((v) => v / s));
+    expect(values(a).slice(3)).toEqual([1 / 3, 1 / 3, 1 / 3]);
+    expect(() => softmaxRows(zz, Matrix.zeros(3, 2))).toThrow(ShapeError);
+    expect(() => softmaxRows(zz, Matrix.zeros(3, 2))).toThrow(/softmaxRows/);
+  });
+
+  it('differenceOver: (A − B)/d element by element, in place too', () => {
+    const A = Matrix.from([[3, 5], [7, 9]]), B = Matrix.from([[1, 1], [2, 2]]), out = Matrix.zeros(2, 2);
+    differenceOver(4, A, B, out);
+    expect(values(out)).toEqual([0.5, 1, 1.25, 1.75]);
+    differenceOver(2, A, B, A);
+    expect(values(A)).toEqual([1, 2, 2.5, 3.5]);
+    expect(() => differenceOver(2, A, Matrix.zeros(1, 2), out)).toThrow(/differenceOver/);
+    expect(() => differenceOver(2, A, B, Matrix.zeros(1, 4))).toThrow(/differenceOver output/);
+  });
+});
 
 describe('element-wise operations', () => {
   it('sigmoid is 1/(1 + e^−z), also far out on both sides, without overflow', () => {
