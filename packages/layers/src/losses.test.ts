@@ -121,6 +121,27 @@ describe('loss gradients match central differences (float64)', () => {
     expect(Array.from(chained.data)).not.toEqual(Array.from(a.data, (v, t) => (v - y.data[t]!) / 2));
   });
 
+  it('the unfused loss gradients ∂L/∂ŷ (used only without the fused output) match central differences in ŷ', () => {
+    // L as a function of the probabilities ŷ themselves: mean over all m·k elements for binary
+    // cross-entropy, over the m rows for cross-entropy.
+    const bce = (a: Matrix, y: Matrix) => -Array.from(a.data).reduce((s, p, t) => s + y.data[t]! * Math.log(p) + (1 - y.data[t]!) * Math.log(1 - p), 0) / a.size;
+    const ce = (a: Matrix, y: Matrix) => -Array.from(a.data).reduce((s, p, t) => s + (y.data[t]! === 0 ? 0 : y.data[t]! * Math.log(p)), 0) / a.rows;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 2, max: 4 }), fc.integer(), (rows, cols, seed) => {
+        const rng = new Rng(seed);
+        for (const [name, value] of [['binary-cross-entropy', bce], ['cross-entropy', ce]] as const) {
+          const y = randomTargets(rng, rows, cols, name);
+          const a = Matrix.zeros(rows, cols);
+          for (let t = 0; t < a.size; t++) a.data[t] = 0.05 + 0.9 * rng.uniform();
+          const da = Matrix.zeros(rows, cols);
+          loss(name).gradient(a, y, da);
+          assertGradCheck(gradCheck(() => value(a, y), [a], [da], { names: [`${name} ∂L/∂ŷ`] }));
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('mse on a softmax output (allowed with allowMseOnSoftmax) goes through the softmax Jacobian, not the cross-entropy shortcut', () => {
     fc.assert(
       fc.property(arbZ(2), fc.integer(), (z, seed) => assertGradCheck(checkOutput('mse', 'softmax', z, seed))),
