@@ -125,6 +125,9 @@ describe('activation values', () => {
   it('rejects unknown names and bad slopes with the valid choices', () => {
     expect(() => activation('swish' as ActivationName)).toThrow(/activation must be one of sigmoid, relu, leaky-relu, tanh, linear, softmax, gelu; got "swish"/);
     expect(() => leakyRelu(-1)).toThrow(/leaky-relu alpha must be a number in \[0, 1\)/);
+    // The interval is open at 1 (a slope of 1 is the linear activation), closed at 0.
+    expect(() => leakyRelu(1)).toThrow(/leaky-relu alpha must be a number in \[0, 1\), got 1/);
+    expect(leakyRelu(0).name).toBe('leaky-relu');
     expect(() => activation('relu').forward(Matrix.zeros(1, 2), Matrix.zeros(2, 1))).toThrow(/relu forward: shapes 1×2 and 2×1 differ/);
   });
 });
