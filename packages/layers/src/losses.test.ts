@@ -150,6 +150,22 @@ describe('loss gradients match central differences (float64)', () => {
   });
 });
 
+describe('shape errors name the loss', () => {
+  it('every loss value, gradient and the output δ refuse mismatched shapes with a message naming them', () => {
+    const a = Matrix.zeros(2, 3), y = Matrix.zeros(3, 2), da = Matrix.zeros(2, 3);
+    for (const name of ['mse', 'cross-entropy', 'binary-cross-entropy'] as const) {
+      const L = loss(name);
+      expect(() => L.value(a, a, y)).toThrow(new RegExp(`^${name}: shapes 2×3 and 3×2 differ`));
+      expect(() => L.gradient(a, y, da)).toThrow(new RegExp(`^${name}: shapes 2×3 and 3×2 differ`));
+    }
+    expect(() => outputDelta(activation('softmax'), loss('cross-entropy'), a, a, y, da, da)).toThrow(/^cross-entropy targets: shapes 2×3 and 3×2 differ/);
+    // An activation's backward pass checks ∂L/∂a and its output δ against z, each by name.
+    const relu = activation('relu');
+    expect(() => relu.backward(a, a, y, da)).toThrow(/^relu backward: shapes 2×3 and 3×2 differ/);
+    expect(() => relu.backward(a, a, da, y)).toThrow(/^relu backward: shapes 2×3 and 3×2 differ/);
+  });
+});
+
 describe('loss values', () => {
   it('mse is the mean over all elements', () => {
     expect(mseValue(Matrix.from([[1, 2], [3, 4]]), Matrix.from([[0, 0], [0, 0]]))).toBe(30 / 4);
