@@ -6,6 +6,7 @@ import {
   addRowVector,
   argmaxRows,
   axpy,
+  signAxpy,
   gatherRows,
   gemm,
   matmul,
@@ -118,6 +119,14 @@ describe('row and axis operations', () => {
     expect(out.toArray()).toEqual([[1, 1], [0, 0]]);
     expect(() => gatherRows(A, [9, 0], out)).toThrow(/index 9 is outside 0..3/);
     expect(() => gatherRows(A, [0], out)).toThrow(/exceed an index of length 1/);
+  });
+
+  it('signAxpy adds α·sign(x) (sign 0 and NaN → 0), and both axpys name themselves in shape errors', () => {
+    const X = Matrix.from([[2, -3, 0, NaN]]), Y = Matrix.from([[1, 1, 1, 1]]);
+    signAxpy(0.5, X, Y);
+    expect(Array.from(Y.data)).toEqual([1.5, 0.5, 1, 1]);
+    expect(() => signAxpy(1, X, Matrix.zeros(2, 2))).toThrow(/^signAxpy: shapes 1×4 and 2×2 differ/);
+    expect(() => axpy(1, X, Matrix.zeros(2, 2))).toThrow(/^axpy: shapes 1×4 and 2×2 differ/);
   });
 
   it('transposes, axpys and takes norms', () => {
