@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { nonNegInt } from '../options.js';
 import { runStudy } from '../study/run.js';
 import { PARTS, PROFILES, type PartId, type ProfileName } from '../study/types.js';
+import { logisticWorkerMain } from '../study/logistic-job.js';
 import { selectBackend } from './train.js';
 
 /** Registers `ffnn reproduce [parts...]`. */
@@ -50,4 +51,10 @@ Progress goes to stderr; the report lands in <out>/report.md.`,
       });
       process.stdout.write(`reproduce: ${ordered.length} part(s) in ${(run.totalMs / 1000).toFixed(1)} s; report: ${run.reportPath}\n`);
     });
+
+  // The process part (f) fits its logistic regression in, beside the final training (FFNN_THREADS=1).
+  program.command('study-worker', { hidden: true }).action(async () => {
+    await selectBackend();
+    logisticWorkerMain();
+  });
 }
