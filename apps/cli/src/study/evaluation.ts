@@ -86,10 +86,19 @@ function tuningSentence(task: string, grid: readonly SeedSpread[], gridMs: numbe
 
 /** The paragraphs of part (g)'s evaluation, written from the measured numbers of the run. */
 export function evaluate(input: EvaluationInput): string[] {
-  const out: string[] = [];
-  const { runge, mnist, etaLambda } = input;
+  return [
+    ...againstBaselines(input),
+    ...costParagraph(input),
+    ...sensitivityParagraph(input),
+    stabilityParagraph(input),
+    ...whichMethodParagraph(input),
+    ...trainingLengthParagraph(input),
+  ];
+}
 
-  // Where the FFNN beats the baselines, and by how much against the spread.
+/** Where the FFNN beats the baselines, and by how much against the spread. */
+function againstBaselines({ runge, mnist }: EvaluationInput): string[] {
+  const out: string[] = [];
   if (runge) {
     const bestLinear = runge.linear.reduce((b, m) => (m.metric.mean < b.metric.mean ? m : b), runge.linear[0]!);
     const excess = (m: MethodFacts) => m.metric.mean - runge.noiseFloor;
@@ -106,7 +115,12 @@ export function evaluate(input: EvaluationInput): string[] {
     );
   }
 
-  // What it costs.
+  return out;
+}
+
+/** What the FFNN costs: parameters, training time and tuning effort (none without a baseline). */
+function costParagraph({ runge, mnist }: EvaluationInput): string[] {
+  const out: string[] = [];
   const cost: string[] = [];
   if (runge) {
     const bestLinear = runge.linear.reduce((b, m) => (m.metric.mean < b.metric.mean ? m : b), runge.linear[0]!);
@@ -123,7 +137,12 @@ export function evaluate(input: EvaluationInput): string[] {
   }
   if (cost.length > 0) out.push(`**What it costs.** ${cost.join(' ')}`);
 
-  // Sensitivity to η and λ2.
+  return out;
+}
+
+/** Sensitivity to η and λ2 on part (g)'s grid (none with a single cell). */
+function sensitivityParagraph({ etaLambda }: EvaluationInput): string[] {
+  const out: string[] = [];
   if (etaLambda && etaLambda.cells.length > 1) {
     const cells = etaLambda.cells;
     const lrs = [...new Set(cells.map((c) => c.lr))];
@@ -152,7 +171,13 @@ export function evaluate(input: EvaluationInput): string[] {
     );
   }
 
-  // Stability across seeds, and numerically. The Runge and MNIST grids may have different seed
+  return out;
+}
+
+/** Stability across seeds, and numerically. */
+function stabilityParagraph(input: EvaluationInput): string {
+  const { runge, mnist, etaLambda } = input;
+  // The Runge and MNIST grids may have different seed
   // counts (quick: 3 per Runge cell, 1 per MNIST cell); each is described by its own count.
   const mnistCells = [...(mnist?.grid ?? []), ...(etaLambda?.cells.map((c) => c.acc) ?? [])].filter((c) => !c.exact);
   const rungeCells = (runge?.grid ?? []).filter((c) => !c.exact);
@@ -185,9 +210,13 @@ export function evaluate(input: EvaluationInput): string[] {
         ? 'No NaN or ±Inf occurred in the one training run of this invocation.'
         : `No NaN or ±Inf occurred in any of the ${plural(input.runs, 'training run')} of this invocation.`
       : `NaN or ±Inf occurred in ${input.nonFinite.length} of the ${plural(input.runs, 'training run')}: ${input.nonFinite.join('; ')}.`;
-  out.push(`**Stability.** ${seedText} ${numeric}`);
+  return `**Stability.** ${seedText} ${numeric}`;
 
-  // When to pick which method.
+}
+
+/** When to pick which method. */
+function whichMethodParagraph({ runge, mnist }: EvaluationInput): string[] {
+  const out: string[] = [];
   const pick: string[] = [];
   if (runge) {
     const bestLinear = runge.linear.reduce((b, m) => (m.metric.mean < b.metric.mean ? m : b), runge.linear[0]!);
@@ -215,7 +244,12 @@ export function evaluate(input: EvaluationInput): string[] {
   }
   if (pick.length > 0) out.push(`**Which method when.** ${pick.join(' ')}`);
 
-  // Training length: the retraining against its grid cell.
+  return out;
+}
+
+/** Training length: the retraining against its grid cell. */
+function trainingLengthParagraph({ mnist }: EvaluationInput): string[] {
+  const out: string[] = [];
   if (mnist) {
     const { final, gridCell } = mnist;
     const c = compareSpread(mnist.ffnn.metric, gridCell.acc);
