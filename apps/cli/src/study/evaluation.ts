@@ -120,7 +120,6 @@ function againstBaselines({ runge, mnist }: EvaluationInput): string[] {
 
 /** What the FFNN costs: parameters, training time and tuning effort (none without a baseline). */
 function costParagraph({ runge, mnist }: EvaluationInput): string[] {
-  const out: string[] = [];
   const cost: string[] = [];
   if (runge) {
     const bestLinear = runge.linear.reduce((b, m) => (m.metric.mean < b.metric.mean ? m : b), runge.linear[0]!);
@@ -135,9 +134,7 @@ function costParagraph({ runge, mnist }: EvaluationInput): string[] {
       tuningSentence('MNIST', mnist.grid, mnist.gridMs, false, (v) => percent(v)),
     );
   }
-  if (cost.length > 0) out.push(`**What it costs.** ${cost.join(' ')}`);
-
-  return out;
+  return cost.length > 0 ? [`**What it costs.** ${cost.join(' ')}`] : [];
 }
 
 /** Sensitivity to η and λ2 on part (g)'s grid (none with a single cell). */
