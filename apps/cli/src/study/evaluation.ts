@@ -114,7 +114,6 @@ function againstBaselines({ runge, mnist }: EvaluationInput): string[] {
         (err(mnist.logistic) > 0 ? `The FFNN misclassifies ${percent(err(mnist.ffnn))} of the test images, ${percent(err(mnist.ffnn) / err(mnist.logistic), 0)} of logistic regression's error rate (${percent(err(mnist.logistic))}).` : ''),
     );
   }
-
   return out;
 }
 
@@ -167,7 +166,6 @@ function sensitivityParagraph({ etaLambda }: EvaluationInput): string[] {
         (noise === null ? ' With one seed per cell the run does not measure how much of this is seed-to-seed noise.' : ` The largest seed-to-seed standard deviation of a cell is ${percentagePoints(noise / 2)}.`),
     );
   }
-
   return out;
 }
 
@@ -240,7 +238,6 @@ function whichMethodParagraph({ runge, mnist }: EvaluationInput): string[] {
     );
   }
   if (pick.length > 0) out.push(`**Which method when.** ${pick.join(' ')}`);
-
   return out;
 }
 
