@@ -6,6 +6,7 @@ import { compareSentence, listJoin, percent, plural } from './prose.js';
 import { type SeedSpread, bandOf, bandSubtitle, curveSpread, groupBySeed, spreadOf } from './stats.js';
 import { furtherSeeds, settingsFor } from './profiles.js';
 import type { PartResult, StudyContext } from './types.js';
+import type { TrialRecord } from '../sweep/results.js';
 
 /** One cell of the activation study. */
 interface Cell {
@@ -40,12 +41,40 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
     grid: { activation: activations, hidden: shapes.map((h) => h.hidden) },
     ...furtherSeeds(ctx.seed, s.seeds.runge),
   });
-  // A cell's seeds, if it has several, are averaged (mean ± sd); one seed keeps its numbers as they are.
-  const inactiveOf = (r: (typeof records)[number]) => {
+  const cells = cellsOf(records, shapes);
+  const table = writeTable(
+    ctx,
+    'd',
+    'activation-study',
+    `Activation × depth × width on Runge (input x, ${optimizer} η = ${lr}, ${epochs} epochs, batch 64)`,
+    ['activation', 'depth', 'width', 'train MSE', 'test MSE (noisy y)', 'test MSE (clean f)', 'test − train', 'dead (ReLU family) / saturated (sigmoid) fraction', 'time (s)'],
+    cells.map((c) => [c.activation, c.depth, c.width, c.spread.train, c.spread.test, c.spread.clean, c.spread.gap, c.spread.inactive, c.timeMs / 1000]),
+  );
+  const figures = await partDFigures(ctx, cells);
+  const { best, maxDead, commentary } = partDText(ctx, cells);
+  return {
+    part: 'd',
+    title: '(d) Activation study',
+    config: { ...s.d, seed: ctx.seed, inputs: 'x (standardized)', batchSize: 64 },
+    tables: [table],
+    figures,
+    commentary,
+    numbers: { bestActivation: best.activation, bestDepth: best.depth, bestWidth: best.width, bestTestMse: best.testMse, maxDeadReluFraction: maxDead?.inactive ?? 0 },
+    differences: [],
+    methods: [{ task: 'Runge regression', part: 'd', method: `FFNN x ${best.depth}×${best.width} ${best.activation} (part d)`, metricName: 'test MSE (noisy y)', metric: best.testMse, extraName: 'test MSE (clean f)', extra: best.testMseClean, trainTimeMs: best.timeMs, epochs }],
+    nonFinite: cells.filter((c) => c.nonFinite).map((c) => `${c.activation} ${c.depth}×${c.width}: ${c.nonFinite}`),
+    runs: records.length,
+    timeMs: performance.now() - started,
+  };
+}
+
+/** The grid's cells: a cell's seeds, if it has several, are averaged (mean ± sd); one seed keeps its numbers as they are. */
+function cellsOf(records: TrialRecord[], shapes: { depth: number; width: number; hidden: string }[]): Cell[] {
+  const inactiveOf = (r: TrialRecord) => {
     const fr = (r.diagnostics ?? []).map((d) => d.deadFraction ?? d.saturatedFraction ?? 0);
     return fr.reduce((a, v) => a + v, 0) / Math.max(1, fr.length);
   };
-  const cells: Cell[] = groupBySeed(records).map((g) => {
+  return groupBySeed(records).map((g) => {
     const activation = g.config.activation as Cell['activation'];
     const shape = shapes.find((h) => h.hidden === g.config.hidden)!;
     const spread = { train: spreadOf(g, (x) => x.train.mse!), test: spreadOf(g, (x) => x.test.mse!), clean: spreadOf(g, (x) => x.test.mse_clean!), gap: spreadOf(g, (x) => x.test.mse! - x.train.mse!), inactive: spreadOf(g, inactiveOf) };
@@ -64,14 +93,12 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
       nonFinite: g.records.map(nonFiniteOf).find((m) => m !== null) ?? null,
     };
   });
-  const table = writeTable(
-    ctx,
-    'd',
-    'activation-study',
-    `Activation × depth × width on Runge (input x, ${optimizer} η = ${lr}, ${epochs} epochs, batch 64)`,
-    ['activation', 'depth', 'width', 'train MSE', 'test MSE (noisy y)', 'test MSE (clean f)', 'test − train', 'dead (ReLU family) / saturated (sigmoid) fraction', 'time (s)'],
-    cells.map((c) => [c.activation, c.depth, c.width, c.spread.train, c.spread.test, c.spread.clean, c.spread.gap, c.spread.inactive, c.timeMs / 1000]),
-  );
+}
+
+/** Part (d)'s figures: test MSE against width and depth, the generalisation gap, learning curves and inactive units. */
+async function partDFigures(ctx: StudyContext, cells: Cell[]): Promise<FigureFile[]> {
+  const s = settingsFor(ctx.profile);
+  const { activations, depths, widths } = s.d;
   const figures: FigureFile[] = [];
   const pts: Datum[] = cells.map((c) => ({ activation: c.activation, depth: `depth ${c.depth}`, depthN: c.depth, width: c.width, widthL: `width ${c.width}`, mse: c.testMse, gap: c.gap, inactive: c.inactive, ...bandOf(c.spread.test) }));
   figures.push(
@@ -123,6 +150,13 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
       { png: ctx.png },
     ),
   );
+  return figures;
+}
+
+/** Part (d)'s commentary: the best cells per activation against the seed spread, the generalisation gap and inactive units. */
+function partDText(ctx: StudyContext, cells: Cell[]): { best: Cell; maxDead: Cell | null; commentary: string[] } {
+  const s = settingsFor(ctx.profile);
+  const { activations } = s.d;
   const best = cells[argmin(cells, (c) => c.testMse)]!;
   const bestPerAct = activations.map((a) => {
     const cs = cells.filter((c) => c.activation === a);
@@ -150,18 +184,5 @@ export async function partD(ctx: StudyContext): Promise<PartResult> {
         })()
       : '',
   ].filter(Boolean);
-  return {
-    part: 'd',
-    title: '(d) Activation study',
-    config: { ...s.d, seed: ctx.seed, inputs: 'x (standardized)', batchSize: 64 },
-    tables: [table],
-    figures,
-    commentary,
-    numbers: { bestActivation: best.activation, bestDepth: best.depth, bestWidth: best.width, bestTestMse: best.testMse, maxDeadReluFraction: maxDead?.inactive ?? 0 },
-    differences: [],
-    methods: [{ task: 'Runge regression', part: 'd', method: `FFNN x ${best.depth}×${best.width} ${best.activation} (part d)`, metricName: 'test MSE (noisy y)', metric: best.testMse, extraName: 'test MSE (clean f)', extra: best.testMseClean, trainTimeMs: best.timeMs, epochs }],
-    nonFinite: cells.filter((c) => c.nonFinite).map((c) => `${c.activation} ${c.depth}×${c.width}: ${c.nonFinite}`),
-    runs: records.length,
-    timeMs: performance.now() - started,
-  };
+  return { best, maxDead, commentary };
 }
