@@ -1,6 +1,6 @@
 import {
   InvalidOptionError, type Matrix, assertSameShape, checkNumber, copy, hostCompute, reluBackward as reluMask, sigmoid, softmaxRows, sigmoidBackward as sigmoidMask,
-  leakyRelu as leakyReluKernel, leakyReluBackward as leakyReluMask, tanh, tanhBackward as tanhMask,
+  leakyRelu as leakyReluKernel, leakyReluBackward as leakyReluMask, tanh, tanhBackward as tanhMask, gelu, geluBackward as geluMask,
 } from '@ffnn/tensor';
 
 /** Names of the built-in activations. */
@@ -100,26 +100,19 @@ export function softmaxBackward(_z: Matrix, a: Matrix, da: Matrix, dz: Matrix): 
   }
 }
 
-const GELU_C = Math.sqrt(2 / Math.PI);
-/** a = ½ z (1 + tanh(√(2/π)(z + 0.044715 z³)))  (the tanh form of GELU, PyTorch `approximate='tanh'`) */
+/**
+ * a = ½ z (1 + tanh(√(2/π)(z + 0.044715 z³)))  (the tanh form of GELU, PyTorch `approximate='tanh'`);
+ * the backend's kernel from @ffnn/tensor (the backends give the same bits on V8).
+ */
 export function geluForward(z: Matrix, a: Matrix): void {
-  hostCompute('gelu forward');
-  const zs = z.data, as = a.data;
-  for (let t = 0; t < zs.length; t++) {
-    const v = zs[t]!;
-    as[t] = 0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v)));
-  }
+  gelu(z, a);
 }
-/** dz = da ⊙ [½(1 + th) + ½ z (1 − th²) √(2/π)(1 + 3·0.044715 z²)], th = tanh(√(2/π)(z + 0.044715 z³)) */
+/**
+ * dz = da ⊙ [½(1 + th) + ½ z (1 − th²) √(2/π)(1 + 3·0.044715 z²)], th = tanh(√(2/π)(z + 0.044715 z³));
+ * the backend's kernel from @ffnn/tensor.
+ */
 export function geluBackward(z: Matrix, _a: Matrix, da: Matrix, dz: Matrix): void {
-  hostCompute('gelu backward');
-  const zs = z.data, das = da.data, dzs = dz.data;
-  for (let t = 0; t < zs.length; t++) {
-    const v = zs[t]!;
-    const th = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
-    const d = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * GELU_C * (1 + 3 * 0.044715 * v * v);
-    dzs[t] = das[t]! * d;
-  }
+  geluMask(z, da, dz);
 }
 
 function pair(

@@ -100,7 +100,7 @@ function regression(backend: KernelBackend, rows: number, inputs: number, dtype:
 }
 
 describe('a training step captured and replayed in one backend call', () => {
-  for (const [dtype, act] of [['float32', 'relu'], ['float64', 'relu'], ['float32', 'sigmoid'], ['float64', 'sigmoid'], ['float32', 'leaky-relu'], ['float64', 'leaky-relu'], ['float32', 'tanh'], ['float64', 'tanh']] as const) {
+  for (const [dtype, act] of [['float32', 'relu'], ['float64', 'relu'], ['float32', 'sigmoid'], ['float64', 'sigmoid'], ['float32', 'leaky-relu'], ['float64', 'leaky-relu'], ['float32', 'tanh'], ['float64', 'tanh'], ['float32', 'gelu'], ['float64', 'gelu']] as const) {
     it(`computeGradients gives the layer-by-layer kernels' bits (${act}, ${dtype})`, () => {
       const { X, Y } = regression(two, 64, 3, dtype);
       const grads = (backend: KernelBackend) =>
@@ -120,7 +120,7 @@ describe('a training step captured and replayed in one backend call', () => {
 
   it('replays every batch of a fit (new rows in the same buffers) with the weights of the kernels called one by one', () => {
     const { X, Y } = regression(two, 150, 3, 'float32');
-    for (const act of ['relu', 'sigmoid', 'tanh', 'leaky-relu'] as const) {
+    for (const act of ['relu', 'sigmoid', 'tanh', 'leaky-relu', 'gelu'] as const) {
       const train = (backend: KernelBackend) =>
         withBackend(backend, () => {
           const net = Sequential.mlp({ inputSize: 3, hidden: [20, 20], activation: act, outputSize: 1, loss: 'mse', dtype: 'float32', seed: 8 });
@@ -135,16 +135,22 @@ describe('a training step captured and replayed in one backend call', () => {
     }
   });
 
-  it('is not used where it does not apply: GELU hidden layers, cross-entropy, dropout in training', () => {
+  it('is not used where it cannot apply: dropout in training (its mask is drawn on the host), targets outside the backend\'s memory', () => {
     const { X, Y } = regression(two, 32, 3, 'float64');
     const before = replays(two);
     withBackend(two, () => {
-      Sequential.mlp({ inputSize: 3, hidden: [8], activation: 'gelu', outputSize: 1, loss: 'mse', seed: 2 }).computeGradients(X, Y);
       Sequential.mlp({ inputSize: 3, hidden: [8], outputSize: 1, loss: 'mse', dropout: 0.2, seed: 2 }).computeGradients(X, Y, { training: true, rng: new Rng(1) });
       const classes = Sequential.mlp({ inputSize: 3, hidden: [8], outputSize: 2, loss: 'cross-entropy', seed: 2 });
       classes.computeGradients(X, Matrix.from(Array.from({ length: 32 }, (_, i) => (i % 2 ? [1, 0] : [0, 1]))));
     });
     expect(replays(two)).toBe(before);
+    // The same cross-entropy network with its targets in the backend's memory replays.
+    withBackend(two, () => {
+      const T = allocateMatrix(32, 2, 'float64');
+      for (let i = 0; i < 32; i++) T.data[2 * i + (i % 2)] = 1;
+      Sequential.mlp({ inputSize: 3, hidden: [8], outputSize: 2, loss: 'cross-entropy', seed: 2 }).computeGradients(X, T);
+    });
+    expect(replays(two)).toBe(before + 1);
   });
 
   it('trains a network large enough to split its steps to bit-identical weights on 1 and 2 threads', () => {

@@ -925,6 +925,51 @@ export function tanhBackwardF64(size: i32, pa: usize, pda: usize, pdz: usize): v
 }
 
 // ---------------------------------------------------------------------------------------------
+// GELU, tanh form: `a = ½z(1 + tanh(c(z + 0.044715z³)))`, c = √(2/π), and its derivative
+// `dz = da·[½(1 + th) + ½z(1 − th²)·c·(1 + 3·0.044715·z²)]`, th the same tanh: in f64 with fdlibm's
+// tanh (`tanh64`), the operations in the order of the JavaScript reference, rounded once.
+
+const GELU_C: f64 = 0.7978845608028654; // √(2/π), the double Math.sqrt(2 / Math.PI)
+
+@inline
+function geluT<T>(size: i32, pz: usize, pa: usize): void {
+  const bytes = <usize>sizeof<T>();
+  for (let t = 0; t < size; t++) {
+    const o = <usize>t * bytes;
+    const v = <f64>load<T>(pz + o);
+    store<T>(pa + o, <T>(0.5 * v * (1 + tanh64(GELU_C * (v + 0.044715 * v * v * v)))));
+  }
+}
+
+@inline
+function geluBackwardT<T>(size: i32, pz: usize, pda: usize, pdz: usize): void {
+  const bytes = <usize>sizeof<T>();
+  for (let t = 0; t < size; t++) {
+    const o = <usize>t * bytes;
+    const v = <f64>load<T>(pz + o);
+    const th = tanh64(GELU_C * (v + 0.044715 * v * v * v));
+    const d = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * GELU_C * (1 + 3 * 0.044715 * v * v);
+    store<T>(pdz + o, <T>(<f64>load<T>(pda + o) * d));
+  }
+}
+
+export function geluF32(size: i32, pz: usize, pa: usize): void {
+  geluT<f32>(size, pz, pa);
+}
+
+export function geluF64(size: i32, pz: usize, pa: usize): void {
+  geluT<f64>(size, pz, pa);
+}
+
+export function geluBackwardF32(size: i32, pz: usize, pda: usize, pdz: usize): void {
+  geluBackwardT<f32>(size, pz, pda, pdz);
+}
+
+export function geluBackwardF64(size: i32, pz: usize, pda: usize, pdz: usize): void {
+  geluBackwardT<f64>(size, pz, pda, pdz);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Leaky ReLU: `a = z > 0 ? z : α·z`, `dz = z > 0 ? da : α·da`, the product in f64 and rounded once
 // (as the JavaScript backend).
 
@@ -991,6 +1036,8 @@ const OP_SOFTMAX_ROWS: i32 = 16;
 const OP_DIFFERENCE_OVER: i32 = 17;
 const OP_AXPY: i32 = 18;
 const OP_SIGN_AXPY: i32 = 19;
+const OP_GELU: i32 = 20;
+const OP_GELU_BACKWARD: i32 = 21;
 
 /**
  * Rows i0..i1 of a product C = α·A·B + β·C whose row-major m × k A may be mostly zeros, decided at
@@ -1065,6 +1112,10 @@ function runRecord<T>(op: i32, r: usize): void {
     axpyT<T>(a1, <usize>a2, a3, <usize>a4, load<f64>(r, 48));
   } else if (op == OP_SIGN_AXPY) {
     signAxpyT<T>(a1, <usize>a2, a3, <usize>a4, load<f64>(r, 48));
+  } else if (op == OP_GELU) {
+    geluT<T>(a1, <usize>a2, a3);
+  } else if (op == OP_GELU_BACKWARD) {
+    geluBackwardT<T>(a1, <usize>a2, a3, <usize>a4);
   } else {
     unreachable();
   }

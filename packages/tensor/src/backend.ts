@@ -98,6 +98,16 @@ export interface KernelBackend {
   tanh?(size: number, z: FloatArray, a: FloatArray): void;
   /** tanh backward from its output: `dz[t] = da[t]·(1 − a[t]²)`, in float64 and rounded once. */
   tanhBackward?(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void;
+  /**
+   * GELU, tanh form: `a[t] = ½z(1 + tanh(√(2/π)(z + 0.044715z³)))` over `size` elements, in float64
+   * with fdlibm's `tanh` and rounded once to `a`'s dtype.
+   */
+  gelu?(size: number, z: FloatArray, a: FloatArray): void;
+  /**
+   * GELU backward from its input: `dz[t] = da[t]·[½(1 + th) + ½z(1 − th²)·√(2/π)·(1 + 3·0.044715z²)]`,
+   * th = tanh(√(2/π)(z + 0.044715z³)), in float64 and rounded once.
+   */
+  geluBackward?(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void;
   /** Leaky ReLU `a[t] = z[t] > 0 ? z[t] : α·z[t]` over `size` elements (the product rounded once to `a`'s dtype). */
   leakyRelu?(size: number, z: FloatArray, a: FloatArray, alpha: number): void;
   /** Leaky ReLU backward `dz[t] = z[t] > 0 ? da[t] : α·da[t]`. */
@@ -239,6 +249,26 @@ export function jsTanhBackward(size: number, a: FloatArray, da: FloatArray, dz: 
   for (let t = 0; t < size; t++) {
     const v = a[t]!;
     dz[t] = da[t]! * (1 - v * v);
+  }
+}
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+/** Reference GELU (see {@link KernelBackend.gelu}); `Math.tanh` is fdlibm's on V8 (see {@link jsTanh}). */
+export function jsGelu(size: number, z: FloatArray, a: FloatArray): void {
+  for (let t = 0; t < size; t++) {
+    const v = z[t]!;
+    a[t] = 0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v)));
+  }
+}
+
+/** Reference GELU backward (see {@link KernelBackend.geluBackward}). */
+export function jsGeluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void {
+  for (let t = 0; t < size; t++) {
+    const v = z[t]!;
+    const th = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
+    const d = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * GELU_C * (1 + 3 * 0.044715 * v * v);
+    dz[t] = da[t]! * d;
   }
 }
 
@@ -524,7 +554,7 @@ export const jsBackend: KernelBackend = {
 /** Optional kernels that jsBackend has, so every installed backend gets one (its own or jsBackend's). */
 const FILLED = [
   'addRowVectorRelu', 'reluBackward', 'allFinite', 'scaleBytes', 'allocate', 'copy', 'scaledDifference', 'differenceOver',
-  'axpy', 'signAxpy', 'softmaxRows', 'sigmoid', 'sigmoidBackward', 'tanh', 'tanhBackward', 'leakyRelu', 'leakyReluBackward',
+  'axpy', 'signAxpy', 'softmaxRows', 'sigmoid', 'sigmoidBackward', 'tanh', 'tanhBackward', 'gelu', 'geluBackward', 'leakyRelu', 'leakyReluBackward',
 ] as const;
 type Filled = (typeof FILLED)[number];
 
@@ -536,7 +566,7 @@ function references(): Required<Pick<KernelBackend, Filled>> {
     addRowVectorRelu: jsAddRowVectorRelu, reluBackward: jsReluBackward, allFinite: jsAllFinite, scaleBytes: jsScaleBytes, allocate,
     copy: jsCopy, scaledDifference: jsScaledDifference, differenceOver: jsDifferenceOver, axpy: jsAxpy, signAxpy: jsSignAxpy, softmaxRows: jsSoftmaxRows,
     sigmoid: jsSigmoid, sigmoidBackward: jsSigmoidBackward,
-    tanh: jsTanh, tanhBackward: jsTanhBackward, leakyRelu: jsLeakyRelu, leakyReluBackward: jsLeakyReluBackward,
+    tanh: jsTanh, tanhBackward: jsTanhBackward, gelu: jsGelu, geluBackward: jsGeluBackward, leakyRelu: jsLeakyRelu, leakyReluBackward: jsLeakyReluBackward,
   };
 }
 

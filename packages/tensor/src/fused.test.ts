@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from './errors.js';
-import { biasReluForward, bytesToFloat, differenceOver, leakyRelu, leakyReluBackward, reluBackward, scaledDifference, sigmoid, sigmoidBackward, softmaxRows, tanh, tanhBackward } from './fused.js';
+import { biasReluForward, bytesToFloat, differenceOver, gelu, geluBackward, leakyRelu, leakyReluBackward, reluBackward, scaledDifference, sigmoid, sigmoidBackward, softmaxRows, tanh, tanhBackward } from './fused.js';
 import { Matrix } from './matrix.js';
 import { copy } from './ops.js';
 
@@ -57,6 +57,22 @@ describe('element-wise operations', () => {
     expect(values(dz)).toEqual(values(a).map((v, t) => da.data[t]! * (1 - v * v)));
   });
 
+  it('gelu is ½z(1 + tanh(√(2/π)(z + 0.044715z³))) and its backward da times the derivative, from the input z', () => {
+    const a = Matrix.zeros(1, 5), dz = Matrix.zeros(1, 5);
+    const c = Math.sqrt(2 / Math.PI);
+    const th = (v: number) => Math.tanh(c * (v + 0.044715 * v * v * v));
+    gelu(z, a);
+    expect(values(a)).toEqual(values(z).map((v) => 0.5 * v * (1 + th(v))));
+    geluBackward(z, da, dz);
+    expect(values(dz)).toEqual(values(z).map((v, t) => da.data[t]! * (0.5 * (1 + th(v)) + 0.5 * v * (1 - th(v) * th(v)) * c * (1 + 3 * 0.044715 * v * v))));
+    // Known values: GELU(0) = 0 with slope ½; far out it is z (right) or 0 (left).
+    const edge = Matrix.from([[0, 10, -10]]), out = Matrix.zeros(1, 3);
+    gelu(edge, out);
+    expect(values(out)).toEqual([0, 10, -0]);
+    geluBackward(edge, Matrix.from([[1, 1, 1]]), out);
+    expect(values(out)).toEqual([0.5, 1, 0]);
+  });
+
   it('leakyRelu is z or α·z, and its backward da or α·da, by the sign of z (z = 0 takes α)', () => {
     const a = Matrix.zeros(1, 5), dz = Matrix.zeros(1, 5);
     leakyRelu(z, a, 0.2);
@@ -104,6 +120,9 @@ describe('element-wise operations', () => {
       [() => tanh(z, small), 'tanh'],
       [() => tanhBackward(z, small, z), 'tanhBackward da'],
       [() => tanhBackward(z, z, small), 'tanhBackward dz'],
+      [() => gelu(z, small), 'gelu'],
+      [() => geluBackward(z, small, z), 'geluBackward da'],
+      [() => geluBackward(z, z, small), 'geluBackward dz'],
       [() => leakyRelu(z, small, 0.1), 'leakyRelu'],
       [() => leakyReluBackward(z, small, z, 0.1), 'leakyReluBackward da'],
       [() => leakyReluBackward(z, z, small, 0.1), 'leakyReluBackward dz'],

@@ -87,6 +87,26 @@ export function tanhBackward(a: Matrix, da: Matrix, dz: Matrix): void {
   kernels().tanhBackward(a.size, a.data, da.data, dz.data);
 }
 
+/**
+ * GELU, tanh form (PyTorch's `approximate='tanh'`): `a = ½z(1 + tanh(√(2/π)(z + 0.044715z³)))`
+ * element-wise, in float64 with fdlibm's `tanh` (the same bits on every backend on V8), rounded once
+ * to `a`'s dtype. `a` may alias `z`.
+ */
+export function gelu(z: Matrix, a: Matrix): void {
+  assertSameShape('gelu', z, a);
+  kernels().gelu(z.size, z.data, a.data);
+}
+
+/**
+ * GELU backward from its input `z`: `dz = da ⊙ [½(1 + th) + ½z(1 − th²)·√(2/π)·(1 + 3·0.044715z²)]`,
+ * th = tanh(√(2/π)(z + 0.044715z³)), in float64 rounded once. `dz` may alias `da`.
+ */
+export function geluBackward(z: Matrix, da: Matrix, dz: Matrix): void {
+  assertSameShape('geluBackward da', z, da);
+  assertSameShape('geluBackward dz', z, dz);
+  kernels().geluBackward(z.size, z.data, da.data, dz.data);
+}
+
 /** Leaky ReLU `a = z > 0 ? z : α·z` element-wise (the product rounded once to `a`'s dtype). `a` may alias `z`. */
 export function leakyRelu(z: Matrix, a: Matrix, alpha: number): void {
   assertSameShape('leakyRelu', z, a);

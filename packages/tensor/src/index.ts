@@ -51,7 +51,7 @@ export {
   type AdamStepScalars,
 } from './backend.js';
 export {
-  biasReluForward, reluBackward, scaledDifference, differenceOver, softmaxRows, sigmoid, sigmoidBackward, tanh, tanhBackward, leakyRelu, leakyReluBackward, bytesToFloat,
+  biasReluForward, reluBackward, scaledDifference, differenceOver, softmaxRows, sigmoid, sigmoidBackward, tanh, tanhBackward, gelu, geluBackward, leakyRelu, leakyReluBackward, bytesToFloat,
 } from './fused.js';
 export { capture, hostCompute, CaptureDeclined, type Replay } from './capture.js';
 export { sameBits } from './bits.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import {
   getBackend, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, jsScaledDifference, jsDifferenceOver, jsSoftmaxRows, jsAxpy, jsSignAxpy, jsSigmoid,
-  jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, setBackend, withBackend,
+  jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, jsGelu, jsGeluBackward, setBackend, withBackend,
 } from '../backend.js';
 import { sameBits } from '../bits.js';
 import { exp as portableExp } from '../fdlibm-exp.js';
@@ -410,6 +410,12 @@ describe('wasm row-vector and fused kernels', () => {
         expect(sameBits(got, expected)).toBe(true);
         jsTanhBackward(size, a, da, expected);
         single.tanhBackward!(size, a, da, got);
+        expect(sameBits(got, expected)).toBe(true);
+        jsGelu(size, z, expected);
+        single.gelu!(size, z, got);
+        expect(sameBits(got, expected)).toBe(true);
+        jsGeluBackward(size, z, da, expected);
+        single.geluBackward!(size, z, da, got);
         expect(sameBits(got, expected)).toBe(true);
         jsScaledDifference(size, 2 / size, a, da, expected);
         two.scaledDifference!(size, 2 / size, a, da, got);

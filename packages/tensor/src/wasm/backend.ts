@@ -1,6 +1,6 @@
 import {
   type AdamStepScalars, type BackendInfo, backendInfo, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsCopy, jsReluBackward, jsScaleBytes,
-  jsAxpy, jsDifferenceOver, jsSignAxpy, jsSoftmaxRows, jsSigmoid, jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, type KernelBackend, setBackend,
+  jsAxpy, jsDifferenceOver, jsSignAxpy, jsSoftmaxRows, jsSigmoid, jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, jsGelu, jsGeluBackward, type KernelBackend, setBackend,
 } from '../backend.js';
 import { CaptureDeclined, type Replay } from '../capture.js';
 import { InvalidOptionError, StateError, formatValue } from '../errors.js';
@@ -56,6 +56,10 @@ interface Kernels {
   tanhF64: (size: number, pz: number, pa: number) => void;
   tanhBackwardF32: (size: number, pa: number, pda: number, pdz: number) => void;
   tanhBackwardF64: (size: number, pa: number, pda: number, pdz: number) => void;
+  geluF32: (size: number, pz: number, pa: number) => void;
+  geluF64: (size: number, pz: number, pa: number) => void;
+  geluBackwardF32: (size: number, pz: number, pda: number, pdz: number) => void;
+  geluBackwardF64: (size: number, pz: number, pda: number, pdz: number) => void;
   leakyReluF32: (size: number, pz: number, pa: number, alpha: number) => void;
   leakyReluF64: (size: number, pz: number, pa: number, alpha: number) => void;
   leakyReluBackwardF32: (size: number, pz: number, pda: number, pdz: number, alpha: number) => void;
@@ -483,6 +487,16 @@ class WasmBackend implements KernelBackend {
   tanhBackward(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void {
     if (this.recording()) return this.recorder!.tanhBackward(size, a, da, dz);
     this.binary(size, a, da, dz, this.x.tanhBackwardF32, this.x.tanhBackwardF64, jsTanhBackward);
+  }
+
+  gelu(size: number, z: FloatArray, a: FloatArray): void {
+    if (this.recording()) return this.recorder!.gelu(size, z, a);
+    this.unary(size, z, a, this.x.geluF32, this.x.geluF64, jsGelu);
+  }
+
+  geluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void {
+    if (this.recording()) return this.recorder!.geluBackward(size, z, da, dz);
+    this.binary(size, z, da, dz, this.x.geluBackwardF32, this.x.geluBackwardF64, jsGeluBackward);
   }
 
   leakyRelu(size: number, z: FloatArray, a: FloatArray, alpha: number): void {

@@ -30,6 +30,8 @@ const OP_SOFTMAX_ROWS = 16;
 const OP_DIFFERENCE_OVER = 17;
 const OP_AXPY = 18;
 const OP_SIGN_AXPY = 19;
+const OP_GELU = 20;
+const OP_GELU_BACKWARD = 21;
 
 const RECORD_BYTES = 64;
 
@@ -270,6 +272,17 @@ export class Recorder {
     const pa = this.operand('tanhBackward', a, size), pda = this.operand('tanhBackward', da, size);
     const pdz = this.operand('tanhBackward', dz, size);
     this.calls.push({ record: [OP_TANH_BACKWARD, [size, pa[0], pda[0], pdz[0]]], reads: [pa, pda], writes: [pdz], work: size });
+  }
+
+  gelu(size: number, z: FloatArray, a: FloatArray): void {
+    const pz = this.operand('gelu', z, size), pa = this.operand('gelu', a, size);
+    this.calls.push({ record: [OP_GELU, [size, pz[0], pa[0]]], reads: [pz], writes: [pa], work: size });
+  }
+
+  geluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void {
+    const pz = this.operand('geluBackward', z, size), pda = this.operand('geluBackward', da, size);
+    const pdz = this.operand('geluBackward', dz, size);
+    this.calls.push({ record: [OP_GELU_BACKWARD, [size, pz[0], pda[0], pdz[0]]], reads: [pz, pda], writes: [pdz], work: size });
   }
 
   leakyRelu(size: number, z: FloatArray, a: FloatArray, alpha: number): void {
