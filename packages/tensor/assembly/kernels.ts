@@ -1041,19 +1041,19 @@ const OP_GELU_BACKWARD: i32 = 21;
 
 /**
  * Rows i0..i1 of a product C = α·A·B + β·C whose row-major m × k A may be mostly zeros, decided at
- * every call as the backend's `gemm` decides it: when at most 40 % of these rows' entries are
- * nonzero (the backend's SPARSE_FRACTION), the rows in CSR form, then only their nonzero terms;
+ * every call as the backend's `gemm` decides it: when at most the fraction `perMille`/1000 of these
+ * rows' entries are nonzero (the backend's SPARSE_FRACTION, passed by the recorder), the rows in CSR form, then only their nonzero terms;
  * otherwise the dense kernel. Both give the same bits for finite B (zero terms add nothing). The
  * rows' CSR arrays sit in scratch of their own (row starts at `pRow` + 8·i0, columns and values from
  * entry i0·k), so ranges of rows run on different threads. B is row-major k × n.
  */
 function gemmMaybeSparse<T>(
   n: i32, k: i32, pA: usize, pB: usize, pC: usize, pRow: usize, pCol: usize, pVal: usize, i0: i32, i1: i32,
-  alpha: T, beta: T,
+  alpha: T, beta: T, perMille: i32,
 ): void {
   const size = <usize>sizeof<T>();
   const rows = i1 - i0;
-  const limit = <i32>Math.floor(<f64>rows * <f64>k * 0.4);
+  const limit = <i32>Math.floor(<f64>rows * <f64>k * (<f64>perMille / 1000));
   const a = pA + <usize>i0 * <usize>k * size;
   if (moreNonzerosThanT<T>(rows * k, a, limit)) {
     gemmBlock<T>(n, k, alpha, pA, k, 1, pB, beta, pC, i0, i1, 0, n);
@@ -1099,10 +1099,10 @@ function runRecord<T>(op: i32, r: usize): void {
   } else if (op == OP_TANH_BACKWARD) {
     tanhBackwardT<T>(a1, <usize>a2, a3, <usize>a4);
   } else if (op == OP_GEMM_SPARSE) {
-    // ints: n, k, pA, pB, pC, pRow, pCol, i0, i1, pVal (i0, i1 at the places a cut sets them).
+    // ints: n, k, pA, pB, pC, pRow, pCol, i0, i1, pVal, sparse fraction in thousandths (i0, i1 at the places a cut sets them).
     gemmMaybeSparse<T>(
       a1, a2, a3, <usize>a4, <usize>load<u32>(r, 20), <usize>load<u32>(r, 24), <usize>load<u32>(r, 28),
-      <usize>load<u32>(r, 40), load<i32>(r, 32), load<i32>(r, 36), <T>load<f64>(r, 48), <T>load<f64>(r, 56),
+      <usize>load<u32>(r, 40), load<i32>(r, 32), load<i32>(r, 36), <T>load<f64>(r, 48), <T>load<f64>(r, 56), load<i32>(r, 44),
     );
   } else if (op == OP_SOFTMAX_ROWS) {
     softmaxRowsT<T>(a1, a2, a3, <usize>a4);

@@ -5,6 +5,7 @@ import { CaptureDeclined, capture, hostCompute } from '../capture.js';
 import type { DType, FloatArray } from '../matrix.js';
 import { Rng } from '../rng.js';
 import { createWasmBackend } from './backend.js';
+import { SPARSE_FRACTION, SPARSE_PER_MILLE } from './sparse.js';
 
 // Kernel calls captured once and replayed (WasmBackend.beginCapture/endCapture) against the same
 // backend's kernels called one by one: every output, bit for bit. The calls are those of a training
@@ -289,5 +290,12 @@ describe('capture and replay (recorded programs)', () => {
     kernels(backend, step);
     expect(lists(outputs(step))).toEqual(lists(separately(backend, step)));
     expect(new CaptureDeclined('x').message).toBe('capture declined: x');
+  });
+});
+
+describe('the sparse fraction a recorded product passes to its kernel', () => {
+  it('is SPARSE_FRACTION in thousandths, the same double once divided by 1000', () => {
+    expect(Number.isInteger(SPARSE_PER_MILLE)).toBe(true);
+    expect(SPARSE_PER_MILLE / 1000).toBe(SPARSE_FRACTION);
   });
 });

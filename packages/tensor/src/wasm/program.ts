@@ -1,7 +1,7 @@
 import { CaptureDeclined } from '../capture.js';
 import type { FloatArray } from '../matrix.js';
 import { type Arena, alignUp } from './memory.js';
-import { MIN_SPARSE_WORK, SPARSE_FRACTION } from './sparse.js';
+import { MIN_SPARSE_WORK, SPARSE_FRACTION, SPARSE_PER_MILLE } from './sparse.js';
 
 /**
  * Programs: kernel calls recorded during a capture (see `capture` in @ffnn/tensor) and replayed by
@@ -190,7 +190,8 @@ export class Recorder {
     this.buffers.push(S);
     const pRow = S.byteOffset, pCol = pRow + rowBytes, pVal = pCol + colBytes;
     this.calls.push({
-      record: [OP_GEMM_SPARSE, [n, k, opA[0], pB, c[0], pRow, pCol, 0, m, pVal], [alpha, beta]],
+      // The last int is the sparse fraction in thousandths: the kernel's q/1000 is the same double.
+      record: [OP_GEMM_SPARSE, [n, k, opA[0], pB, c[0], pRow, pCol, 0, m, pVal, SPARSE_PER_MILLE], [alpha, beta]],
       reads: beta === 0 ? [opA, bSpan] : [opA, bSpan, c],
       writes: [c, [pRow, pVal + valBytes]],
       work: m * n * k,

@@ -10,6 +10,8 @@ import { alignUp } from './memory.js';
  */
 export const MIN_SPARSE_WORK = 1 << 20;
 export const SPARSE_FRACTION = 0.4;
+/** {@link SPARSE_FRACTION} in thousandths, as a recorded product passes it to the kernel (q / 1000 is the same double). */
+export const SPARSE_PER_MILLE = Math.round(SPARSE_FRACTION * 1000);
 
 export interface SparseLayout {
   /** Most nonzeros the path takes: {@link SPARSE_FRACTION} of A. */
