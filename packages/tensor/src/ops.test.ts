@@ -3,18 +3,28 @@ import { describe, expect, it } from 'vitest';
 import { jsBackend, withBackend } from './backend.js';
 import { Matrix } from './matrix.js';
 import {
+  add,
   addRowVector,
   argmaxRows,
   axpy,
+  copy,
+  dot,
+  fill,
   signAxpy,
   gatherRows,
   gemm,
+  hadamard,
+  map,
   matmul,
   maxAbs,
   mean,
   norm,
+  scale,
+  sub,
   sum,
+  sumAll,
   transpose,
+  zip,
 } from './ops.js';
 import { Rng } from './rng.js';
 
@@ -84,6 +94,12 @@ describe('gemm', () => {
     expect(() => matmul(A, B, Matrix.zeros(2, 5))).toThrow(/inner dimensions differ: 2×3 · 4×5/);
     expect(() => matmul(A, Matrix.zeros(3, 5), Matrix.zeros(2, 4))).toThrow(/got 2×4, expected 2×5/);
     expect(() => matmul(A, Matrix.zeros(3, 3), A)).toThrow(/alias/);
+    // Transposed operands carry ᵀ in the message; the output's own check names it.
+    expect(() => matmul(A, B, Matrix.zeros(3, 5), { transA: true })).toThrow(/inner dimensions differ: 2×3ᵀ · 4×5$/);
+    expect(() => matmul(A, B, Matrix.zeros(2, 4), { transB: true })).toThrow(/inner dimensions differ: 2×3 · 4×5ᵀ$/);
+    expect(() => matmul(A, Matrix.zeros(3, 5), Matrix.zeros(2, 4))).toThrow(/^matmul output: got 2×4, expected 2×5/);
+    const S = Matrix.zeros(2, 2);
+    expect(() => matmul(Matrix.zeros(2, 2), S, S)).toThrow(/^matmul: output must not alias an input$/);
   });
 
   it('runs float32 matrices', () => {
@@ -104,10 +120,47 @@ describe('row and axis operations', () => {
     expect(sum(A, 1, Matrix.zeros(2, 1)).toArray()).toEqual([[6], [15]]);
     expect(mean(A, 0, Matrix.zeros(1, 3)).toArray()).toEqual([[2.5, 3.5, 4.5]]);
     expect(() => addRowVector(A, Matrix.zeros(1, 2), out)).toThrow(/bias: got 1×2, expected 1×3/);
+    expect(() => addRowVector(A, Matrix.zeros(1, 3), Matrix.zeros(3, 2))).toThrow(/^addRowVector output: /);
+  });
+
+  it('averages over columns by the column count, leaves an empty axis at 0, and refuses other axes', () => {
+    const A = Matrix.from([[1, 2, 3], [4, 5, 6]]);
+    expect(mean(A, 1, Matrix.zeros(2, 1)).toArray()).toEqual([[2], [5]]);
+    expect(mean(Matrix.zeros(0, 3), 0, Matrix.full(1, 3, 7)).toArray()).toEqual([[0, 0, 0]]);
+    expect(() => sum(A, 2 as 0 | 1, Matrix.zeros(2, 1))).toThrow(/^sum: axis must be 0 or 1, got 2$/);
+    expect(() => sum(A, 0, Matrix.zeros(2, 1))).toThrow(/^sum\(axis 0\) output: /);
+    expect(() => sum(A, 1, Matrix.zeros(1, 3))).toThrow(/^sum\(axis 1\) output: /);
+  });
+
+  it('element-wise helpers compute their definition and name themselves in shape errors', () => {
+    const A = Matrix.from([[1, -2], [3, 0.5]]), B = Matrix.from([[4, 5], [-6, 2]]);
+    const out = () => Matrix.zeros(2, 2);
+    expect(add(A, B, out()).toArray()).toEqual([[5, 3], [-3, 2.5]]);
+    expect(sub(A, B, out()).toArray()).toEqual([[-3, -7], [9, -1.5]]);
+    expect(hadamard(A, B, out()).toArray()).toEqual([[4, -10], [-18, 1]]);
+    expect(scale(A, -2, out()).toArray()).toEqual([[-2, 4], [-6, -1]]);
+    expect(map(A, (x) => x * x, out()).toArray()).toEqual([[1, 4], [9, 0.25]]);
+    expect(zip(A, B, (x, y) => x - 2 * y, out()).toArray()).toEqual([[-7, -12], [15, -3.5]]);
+    expect(dot(A, B)).toBe(4 - 10 - 18 + 1);
+    expect(sumAll(A)).toBe(2.5);
+    expect(fill(out(), 3).toArray()).toEqual([[3, 3], [3, 3]]);
+    expect(copy(A, out()).toArray()).toEqual(A.toArray());
+    const wide = Matrix.zeros(1, 4);
+    for (const [run, label] of [
+      [() => add(A, wide, out()), 'add'], [() => add(A, B, wide), 'add output'],
+      [() => sub(A, wide, out()), 'sub'], [() => sub(A, B, wide), 'sub output'],
+      [() => hadamard(A, wide, out()), 'hadamard'], [() => hadamard(A, B, wide), 'hadamard output'],
+      [() => zip(A, wide, (x) => x, out()), 'zip'], [() => zip(A, B, (x) => x, wide), 'zip output'],
+      [() => scale(A, 2, wide), 'scale'], [() => map(A, (x) => x, wide), 'map'], [() => dot(A, wide), 'dot'], [() => copy(A, wide), 'copy'],
+    ] as [() => unknown, string][]) {
+      expect(run).toThrow(new RegExp(`^${label}: shapes 2×2 and 1×4 differ`));
+    }
   });
 
   it('finds the argmax of each row, first on ties', () => {
     expect(Array.from(argmaxRows(Matrix.from([[1, 3, 3], [-1, -2, -0.5], [0, 0, 0]])))).toEqual([1, 2, 0]);
+    expect(() => argmaxRows(Matrix.zeros(3, 2), new Int32Array(2))).toThrow(/^argmaxRows: output has length 2, expected 3$/);
+    expect(() => argmaxRows(Matrix.zeros(3, 0))).toThrow(/^argmaxRows: matrix has no columns$/);
   });
 
   it('gathers rows by index, across dtypes', () => {
@@ -118,7 +171,13 @@ describe('row and axis operations', () => {
     gatherRows(A, [3, 1, 0], out, 1);
     expect(out.toArray()).toEqual([[1, 1], [0, 0]]);
     expect(() => gatherRows(A, [9, 0], out)).toThrow(/index 9 is outside 0..3/);
-    expect(() => gatherRows(A, [0], out)).toThrow(/exceed an index of length 1/);
+    expect(() => gatherRows(A, [4, 0], out)).toThrow(/^gatherRows: index 4 is outside 0..3$/);
+    expect(() => gatherRows(A, [0], out)).toThrow(/^gatherRows: rows 0..2 exceed an index of length 1$/);
+    expect(() => gatherRows(A, [0, 1], Matrix.zeros(2, 3))).toThrow(/^gatherRows: output has 3 columns, expected 2$/);
+    // Rows of 16 or more elements are copied as blocks.
+    const W = Matrix.from(Array.from({ length: 3 }, (_, i) => Array.from({ length: 20 }, (_, j) => 100 * i + j)));
+    const rows = gatherRows(W, [2, 0], Matrix.zeros(2, 20, 'float32'));
+    expect(rows.toArray()).toEqual([W.toArray()[2], W.toArray()[0]]);
   });
 
   it('signAxpy adds α·sign(x) (sign 0 and NaN → 0), and both axpys name themselves in shape errors', () => {
@@ -138,6 +197,12 @@ describe('row and axis operations', () => {
     expect(norm(Matrix.from([[3, 4]]))).toBe(5);
     expect(norm(Matrix.from([[3e200, 4e200]]))).toBeCloseTo(5e200, -190);
     expect(maxAbs(Matrix.from([[1, -7, 3]]))).toBe(7);
+    expect(norm(Matrix.zeros(2, 2))).toBe(0);
+    expect(norm(Matrix.from([[1, -Infinity]]))).toBe(Infinity);
+    expect(norm(Matrix.from([[1, NaN, 2]]))).toBeNaN();
+    expect(() => transpose(A, Matrix.zeros(2, 3))).toThrow(/^transpose output: got 2×3, expected 3×2/);
+    const S = Matrix.zeros(2, 2);
+    expect(() => transpose(S, S)).toThrow(/^transpose: output must not alias the input$/);
   });
 });
 
