@@ -6,7 +6,7 @@ import type { SweepSpec } from '../sweep/spec.js';
 import { STUDY_TRAIN_PROTOCOL, argmin, fmt, seconds, stepLogger, studyTrial, writeTable } from './common.js';
 import { compareSentence, percent, percentagePoints, plural } from './prose.js';
 import { nonFiniteOf, runGrid, trainingTimes } from './grid.js';
-import { crossEntropyOf, mnistStudyData, pixelMatrix, pixelSource, subset } from './mnist.js';
+import { type MnistPart, crossEntropyOf, mnistStudyData, pixelMatrix, pixelSource, subset } from './mnist.js';
 import { fitLogisticAside, onOneThread } from './logistic-job.js';
 import { mlpParameters } from './evaluation.js';
 import { type StudySettings, furtherSeeds, settingsFor } from './profiles.js';
@@ -50,7 +50,6 @@ export async function partF(ctx: StudyContext): Promise<PartResult> {
   const test = subset(data.test, s.testRows, ctx.seed);
   const gridTrain = subset(data.train, s.gridRows, ctx.seed);
   const finalTrain = subset(data.train, s.finalRows, ctx.seed);
-  const testSrc = pixelSource(test);
   const testLabels = Array.from(test.labels);
   // The grid runs through the sweep machinery: every cell is a trial on the training and test
   // images of this split (its --train-rows/--test-rows subsets), in a worker process.
@@ -63,37 +62,10 @@ export async function partF(ctx: StudyContext): Promise<PartResult> {
   const step = stepLogger(ctx, 'f', 2);
   const bestCell = cells[argmin(cells, (c) => -c.testAcc)]!;
   step(`final: best cell 784→${bestCell.h}→10 η=${bestCell.lr} λ2=${bestCell.lambda2} on ${finalTrain.n} rows × ${s.finalEpochs} epochs`);
-  // The grid's options, on the final training rows (all when finalRows is 0).
-  const { trainRows: _gridRows, ...gridOptions } = studyFSpec(settingsFor(ctx.profile), ctx.seed).base;
-  // Logistic regression does not depend on the grid: it is fitted in a process of its own (a core of
-  // its own) while this one retrains the best cell on one thread; both are timed on their own.
   const lrTrain = subset(data.train, s.logisticRows, ctx.seed);
-  step(`multinomial logistic regression (L-BFGS, C = 1, ≤ ${s.logisticMaxIter} iterations) on ${lrTrain.n} rows, beside the final training`);
-  const logistic = fitLogisticAside({ seed: ctx.seed, rows: s.logisticRows, C: 1, maxIter: s.logisticMaxIter }, ctx.workerBin);
-  const finalStarted = performance.now();
-  const { final, ffnnPred } = await onOneThread(ctx.workerBin !== undefined, async () => {
-    const final = await studyTrial({
-      ...gridOptions,
-      ...(s.finalRows > 0 ? { trainRows: s.finalRows } : {}),
-      hidden: String(bestCell.h),
-      lr: bestCell.lr,
-      l2: bestCell.lambda2,
-      epochs: s.finalEpochs,
-      // The final model's test loss and accuracy per epoch: its learning curves and part (g)'s training-length evaluation.
-      testCurves: true,
-    });
-    // Only plain values leave: the network's matrices belong to the single-threaded backend.
-    return { final: { history: final.history, timeMs: final.timeMs, nonFinite: final.nonFinite }, ffnnPred: final.network.predictClasses(testSrc) };
-  });
-  const finalMs = performance.now() - finalStarted;
+  const { final, ffnnPred, finalMs, logregMs, logisticWaitMs, logregPred, logregLoss } = await finalModels(ctx, step, bestCell, lrTrain.n, test);
   const ffnnAcc = accuracy(testLabels, ffnnPred);
   const ffnnLoss = final.history.valLoss.at(-1)!;
-  const logisticStarted = performance.now();
-  const { model, fitMs: logregMs } = await logistic;
-  const logisticWaitMs = performance.now() - logisticStarted;
-  const logreg = LogisticRegression.fromJSON(model);
-  const Xt = pixelMatrix(test, 'float64');
-  const { loss: logregLoss, predicted: logregPred } = crossEntropyOf(logreg.predictProba(Xt), testLabels);
   const logregAcc = accuracy(testLabels, logregPred);
 
   const cmF = confusionMatrix(testLabels, ffnnPred, 10);
@@ -180,6 +152,43 @@ export async function partF(ctx: StudyContext): Promise<PartResult> {
     timeMs: performance.now() - started,
     phasesMs: { grid: Math.round(gridMs), final: Math.round(finalMs), 'logistic (beside final)': Math.round(logregMs), 'waiting for logistic': Math.round(logisticWaitMs) },
   };
+}
+
+/**
+ * Part (f)'s final models: the best grid cell retrained on the final rows (per-epoch test curves,
+ * predictions on the test images) and multinomial logistic regression. Logistic regression does not
+ * depend on the grid: it is fitted in a process of its own (a core of its own) while this one
+ * retrains the best cell on one thread; each is timed on its own, and `logisticWaitMs` is how long
+ * the logistic fit outlasted the retraining.
+ */
+async function finalModels(ctx: StudyContext, step: (message: string) => void, bestCell: Cell, logisticRows: number, test: MnistPart) {
+  const s = settingsFor(ctx.profile).f;
+  // The grid's options, on the final training rows (all when finalRows is 0).
+  const { trainRows: _gridRows, ...gridOptions } = studyFSpec(settingsFor(ctx.profile), ctx.seed).base;
+  step(`multinomial logistic regression (L-BFGS, C = 1, ≤ ${s.logisticMaxIter} iterations) on ${logisticRows} rows, beside the final training`);
+  const logistic = fitLogisticAside({ seed: ctx.seed, rows: s.logisticRows, C: 1, maxIter: s.logisticMaxIter }, ctx.workerBin);
+  const finalStarted = performance.now();
+  const { final, ffnnPred } = await onOneThread(ctx.workerBin !== undefined, async () => {
+    const final = await studyTrial({
+      ...gridOptions,
+      ...(s.finalRows > 0 ? { trainRows: s.finalRows } : {}),
+      hidden: String(bestCell.h),
+      lr: bestCell.lr,
+      l2: bestCell.lambda2,
+      epochs: s.finalEpochs,
+      // The final model's test loss and accuracy per epoch: its learning curves and part (g)'s training-length evaluation.
+      testCurves: true,
+    });
+    // Only plain values leave: the network's matrices belong to the single-threaded backend.
+    return { final: { history: final.history, timeMs: final.timeMs, nonFinite: final.nonFinite }, ffnnPred: final.network.predictClasses(pixelSource(test)) };
+  });
+  const finalMs = performance.now() - finalStarted;
+  const logisticStarted = performance.now();
+  const { model, fitMs: logregMs } = await logistic;
+  const logisticWaitMs = performance.now() - logisticStarted;
+  const P = LogisticRegression.fromJSON(model).predictProba(pixelMatrix(test, 'float64'));
+  const { loss: logregLoss, predicted: logregPred } = crossEntropyOf(P, Array.from(test.labels));
+  return { final, ffnnPred, finalMs, logregMs, logisticWaitMs, logregPred, logregLoss };
 }
 
 /** A grid cell of part (f) from its seeds' records: the means, with their spreads in `spread`. */
