@@ -155,7 +155,8 @@ export async function partG(ctx: StudyContext): Promise<PartResult> {
     ...(ctx.previous.f?.evaluation?.mnist ? { mnist: ctx.previous.f.evaluation.mnist } : {}),
     etaLambda: { cells: heat.map((h) => ({ lr: h.lr, lambda2: h.lambda2, acc: h.acc })), epochs: s.epochs },
     seedsPerCell,
-    runs: earlierRuns + gridRecords.length + opt.length,
+    // Each trained network once: part (f)'s trials this grid reused are among the earlier runs.
+    runs: earlierRuns + gridRecords.length + opt.length - reused,
     nonFinite: allNonFinite,
   });
   const commentary = [
