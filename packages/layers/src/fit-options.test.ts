@@ -37,6 +37,24 @@ describe('fit refuses options it cannot honour, naming the option and the value'
     expect(() => fit(net(), X, y, { epochs: 1, ...options })).toThrow(message);
   });
 
+  it('accepts the boundary values: 0 epochs (an empty history), batches of 1, patience 0, a split leaving 1 row on either side', () => {
+    const h = fit(net(), X, y, { epochs: 0 });
+    expect([h.loss, h.metric, h.valLoss, h.valMetric, h.lr, h.timeMs]).toEqual([[], [], [], [], [], []]);
+    expect(h.stopReason).toBe('completed');
+    expect(fit(net(), X, y, { epochs: 1, batchSize: 1 }).loss).toHaveLength(1);
+    expect(fit(net(), X, y, { epochs: 2, validationSplit: 0.5, earlyStopping: { patience: 0 } }).loss.length).toBeGreaterThan(0);
+    expect(fit(net(), X, y, { epochs: 1, validationSplit: 0.05 }).valLoss).toHaveLength(1); // 1 validation row of 20
+    expect(fit(net(), X, y, { epochs: 1, validationSplit: 0.95 }).valLoss).toHaveLength(1); // 19 of 20
+    expect(() => fit(net(), X, y, { epochs: 1, validationSplit: 0.99 })).toThrow(/^validationSplit 0\.99 leaves no rows on one side of 20$/);
+    expect(() => fit(net(), X, y, { epochs: 1, validationSplit: 0 })).toThrow(/^validationSplit must be a fraction in \(0, 1\)/);
+  });
+
+  it('refuses an optimizer that is not one, and a learning rate of 0', () => {
+    expect(() => fit(net(), X, y, { epochs: 1, optimizer: { step: 'no' } as never })).toThrow(/^optimizer must be an Optimizer/);
+    expect(() => fit(net(), X, y, { epochs: 1, optimizer: 7 as never })).toThrow(/^optimizer must be an Optimizer/);
+    expect(() => fit(net(), X, y, { epochs: 1, optimizer: createOptimizer('sgd'), lr: 0 })).toThrow(/^lr must be a positive number/);
+  });
+
   it('and data that does not fit the network', () => {
     expect(() => fit(net(), Matrix.zeros(4, 3), Matrix.zeros(4, 1))).toThrow(/^fit: inputs have 3 columns but the network expects 2$/);
     expect(() => fit(net(), Matrix.zeros(4, 2), Matrix.zeros(5, 1))).toThrow(/^fit: 4 input rows but 5 targets$/);
