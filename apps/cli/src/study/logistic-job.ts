@@ -1,7 +1,7 @@
 import { LogisticRegression, type LogisticRegressionJSON } from '@ffnn/linear-models';
 import { createWasmBackend, getBackend, setBackend } from '@ffnn/tensor';
-import { fork } from 'node:child_process';
 import { CliFailure } from '../errors.js';
+import { forkWorker } from '../worker-process.js';
 import { mnistStudyData, pixelMatrix, subset } from './mnist.js';
 
 /** Part (f)'s multinomial logistic regression: which images it is fitted on and how. */
@@ -40,7 +40,7 @@ export function fitLogistic(job: LogisticJob): LogisticOutcome {
 export function fitLogisticAside(job: LogisticJob, bin: string | undefined): Promise<LogisticOutcome> {
   if (bin === undefined) return Promise.resolve().then(() => fitLogistic(job));
   return new Promise((resolve, reject) => {
-    const child = fork(bin, ['study-worker'], { env: { ...process.env, FFNN_THREADS: '1' }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = forkWorker(bin, 'study-worker');
     let stderr = '';
     let outcome: LogisticOutcome | undefined;
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -1,8 +1,8 @@
-import { fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { cpus } from 'node:os';
 import { CliFailure } from '../errors.js';
+import { forkWorker } from '../worker-process.js';
 import { type TrialRecord, appendRecord, metricOf, readRecords, recordKey, repairResults } from './results.js';
 import type { SweepSpec, Trial } from './spec.js';
 import { trialFlags } from '../train-options.js';
@@ -44,7 +44,7 @@ async function runJobs(jobs: Job[], options: RunOptions, label: string): Promise
   const worker = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       // Each worker runs single-threaded kernels: the sweep's parallelism is across trials.
-      const child = fork(options.bin, ['sweep-worker'], { env: { ...process.env, FFNN_THREADS: '1' }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      const child = forkWorker(options.bin, 'sweep-worker');
       let stderr = '';
       let current: Job | undefined;
       child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
