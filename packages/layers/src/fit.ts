@@ -506,6 +506,11 @@ function resumedRun(setup: FitSetup, r: TrainingState, options: FitOptions): Run
       throw new StateError(`resume: the checkpoint was made with ${key} = ${r.fingerprint[key]}, this run has ${fingerprint[key]}`);
     }
   }
+  // Best weights can only be restored from a checkpoint that kept them; the network's own weights
+  // at this point are not the best epoch's.
+  if (setup.best && !r.best) {
+    throw new StateError('resume: the checkpoint holds no best weights (it was made without restoreBestWeights or onNonFinite "stop"); resume with the settings it was made with');
+  }
   setup.net.setParameters(r.params);
   if (setup.best && r.best) setup.best.forEach((b, i) => b.data.set(r.best![i]!.data));
   setup.optimizer.setState(r.optimizer);
