@@ -20,6 +20,8 @@ export interface LbfgsOptions {
   c1?: number;
   /** Curvature constant c₂ of the strong Wolfe conditions. Default 0.9. */
   c2?: number;
+  /** Called after each accepted step with the new point (for progress reports; must not keep or change `x` and `grad`). */
+  onIteration?: (step: { nIter: number; x: Float64Array; f: number; grad: Float64Array }) => void;
 }
 
 /** Outcome of {@link lbfgs}. */
@@ -75,7 +77,7 @@ function wolfeLineSearch(
   d: Float64Array,
   dphi0: number,
   alpha0: number,
-  o: Required<LbfgsOptions>,
+  o: Required<Omit<LbfgsOptions, 'onIteration'>>,
   counter: { nFev: number },
   xTrial: Float64Array,
 ): Trial | null {
@@ -160,7 +162,7 @@ function wolfeLineSearch(
  * ```
  */
 export function lbfgs(fg: ObjectiveWithGradient, x0: ArrayLike<number>, options: LbfgsOptions = {}): LbfgsResult {
-  const o: Required<LbfgsOptions> = {
+  const o: Required<Omit<LbfgsOptions, 'onIteration'>> = {
     memory: checkPositiveInteger('lbfgs: memory', options.memory ?? 10),
     maxIter: checkNumber('lbfgs: maxIter', options.maxIter ?? 1000, (v) => Number.isInteger(v) && v >= 0, 'an integer ≥ 0'),
     gtol: checkNonNegative('lbfgs: gtol', options.gtol ?? 1e-5),
@@ -246,6 +248,7 @@ export function lbfgs(fg: ObjectiveWithGradient, x0: ArrayLike<number>, options:
     g = t.g;
     f = t.f;
     nIter++;
+    options.onIteration?.({ nIter, x, f, grad: g });
     if (infNorm(g) <= o.gtol) {
       converged = true;
       message = 'gradient tolerance reached';

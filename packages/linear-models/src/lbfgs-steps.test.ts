@@ -1,0 +1,159 @@
+import { Rng } from '@ffnn/tensor';
+import { describe, expect, it } from 'vitest';
+import { type ObjectiveWithGradient, lbfgs } from './lbfgs.js';
+
+// L-BFGS step by step: the points it evaluates, computed by hand (1-D line searches) or from the
+// explicit matrix form of the L-BFGS inverse Hessian (Nocedal & Wright, eq. 7.19), not from the
+// two-loop recursion under test.
+
+/** fg that records every point it is asked for (x, f, ∇f). */
+function recorded(fg: ObjectiveWithGradient) {
+  const calls: { x: number[]; f: number; g: number[] }[] = [];
+  const wrapped: ObjectiveWithGradient = (x, g) => {
+    const f = fg(x, g);
+    calls.push({ x: Array.from(x), f, g: Array.from(g) });
+    return f;
+  };
+  return { calls, fg: wrapped };
+}
+
+/** f(x) = k (x − c)² in one dimension. */
+const parabola = (k: number, c: number): ObjectiveWithGradient => (x, g) => {
+  g[0] = 2 * k * (x[0]! - c);
+  return k * (x[0]! - c) ** 2;
+};
+
+describe('the line search, traced on parabolas k (x − c)² from x = 0', () => {
+  it('doubles the step while the slope is still steep, then takes the exact 1-D Newton step', () => {
+    // ∇f(0) = −200, so the first step is α = 1/200 along d = 200: x = 1. The slope stays below
+    // 0.9 of the initial one until x = 16 (2·(16 − 100)·200 = −33600 ≥ −36000).
+    // Then s = 16, y = 32: H = s/y = 0.5, d = −0.5·(−168) = 84 and x = 100, the minimum.
+    const { calls, fg } = recorded(parabola(1, 100));
+    const r = lbfgs(fg, [0]);
+    expect(calls.map((c) => c.x[0])).toEqual([0, 1, 2, 4, 8, 16, 100]);
+    expect(r).toMatchObject({ x: Float64Array.of(100), f: 0, nIter: 2, nFev: 7, converged: true, message: 'gradient tolerance reached' });
+  });
+
+  it('after an overshoot, goes to the minimizer of the cubic through both ends (exact on a parabola)', () => {
+    // ∇f(0) = −60: α = 1/60, x = 1 overshoots (f = 49 > f(0) = 9); the cubic through
+    // (0, 9, −3600) and (1/60, 49, 4200) has its minimum at x = 0.3.
+    const { calls, fg } = recorded(parabola(100, 0.3));
+    const r = lbfgs(fg, [0]);
+    expect(calls).toHaveLength(3);
+    expect(calls[1]!.x[0]).toBe(1);
+    expect(calls[2]!.x[0]).toBeCloseTo(0.3, 14);
+    expect(r.nIter).toBe(1);
+    expect(r.converged).toBe(true);
+  });
+
+  it('bisects while the cubic minimizer lies within 10 % of an end of the bracket', () => {
+    // x* = 0.03 is 3 % into [0, 1], then 6 % into [0, 0.5]: bisect twice; 12 % into [0, 0.25]: take it.
+    const { calls, fg } = recorded(parabola(100, 0.03));
+    lbfgs(fg, [0]);
+    const xs = calls.map((c) => c.x[0]!);
+    expect(xs.slice(0, 4)).toEqual([0, 1, 0.5, 0.25]);
+    expect(xs[4]).toBeCloseTo(0.03, 14);
+  });
+
+  it('counts every evaluation, and stops at once where the gradient is already zero', () => {
+    const { calls, fg } = recorded(parabola(3, 2));
+    const r = lbfgs(fg, [-7], { gtol: 0, maxIter: 50 });
+    expect(r.nFev).toBe(calls.length);
+    const { calls: none, fg: at } = recorded(parabola(3, 2));
+    expect(lbfgs(at, [2], { gtol: 0 })).toMatchObject({ nIter: 0, nFev: 1, converged: true, message: 'gradient tolerance reached' });
+    expect(none).toHaveLength(1);
+    expect(lbfgs(at, [2], { maxIter: 0 })).toMatchObject({ nIter: 0, converged: true });
+    expect(lbfgs(parabola(3, 2), [5], { maxIter: 0 })).toMatchObject({ nIter: 0, nFev: 1, converged: false, message: 'maximum iterations reached' });
+  });
+
+  it('gives up when no step decreases f (a gradient that points uphill)', () => {
+    const uphill: ObjectiveWithGradient = (x, g) => {
+      const f = parabola(1, 3)(x, g);
+      g[0] = -g[0]!;
+      return f;
+    };
+    const r = lbfgs(uphill, [0], { maxLineSearch: 5 });
+    expect(r).toMatchObject({ converged: false, message: 'line search failed', nIter: 0 });
+    expect(Array.from(r.x)).toEqual([0]);
+  });
+});
+
+/** d = −H g with H built from the pairs (oldest first) as a dense matrix (N&W eq. 7.19), γ from the newest pair. */
+function explicitDirection(S: number[][], Y: number[][], g: number[]): number[] {
+  const n = g.length;
+  const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i]!, 0);
+  if (S.length === 0) return g.map((v) => -v);
+  const k = S.length - 1;
+  const gamma = dot(S[k]!, Y[k]!) / dot(Y[k]!, Y[k]!);
+  let H = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? gamma : 0)));
+  for (let p = 0; p < S.length; p++) {
+    const s = S[p]!, y = Y[p]!, rho = 1 / dot(s, y);
+    // V = I − ρ y sᵀ; H ← Vᵀ H V + ρ s sᵀ.
+    const V = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0) - rho * y[i]! * s[j]!));
+    const HV = H.map((row) => V[0]!.map((_, j) => row.reduce((acc, h, m) => acc + h * V[m]![j]!, 0)));
+    H = V.map((_, i) => V[0]!.map((_, j) => V.reduce((acc, row, m) => acc + row[i]! * HV[m]![j]!, 0) + rho * s[i]! * s[j]!));
+  }
+  return H.map((row) => -dot(row, g));
+}
+
+describe('the search direction, against the explicit L-BFGS matrix', () => {
+  for (const memory of [2, 3]) {
+    it(`takes x + (−H g) with H from the last ${memory} pairs, on a 5-D convex quadratic`, () => {
+      // f = ½ xᵀAx − bᵀx with A = MᵀM + I, well enough conditioned that every unit step is accepted.
+      const rng = new Rng(11);
+      const n = 5;
+      const M = Array.from({ length: n }, () => Array.from({ length: n }, () => rng.normal()));
+      const A = M.map((_, i) => M.map((_, j) => M.reduce((s, row) => s + row[i]! * row[j]!, 0) + (i === j ? 1 : 0)));
+      const b = Array.from({ length: n }, () => rng.normal());
+      const quad: ObjectiveWithGradient = (x, g) => {
+        let f = 0;
+        for (let i = 0; i < n; i++) {
+          const Ax = A[i]!.reduce((s, a, j) => s + a * x[j]!, 0);
+          g[i] = Ax - b[i]!;
+          f += 0.5 * x[i]! * Ax - b[i]! * x[i]!;
+        }
+        return f;
+      };
+      const x0 = new Float64Array(n), g0 = new Float64Array(n);
+      const history = [{ x: Array.from(x0), g: (quad(x0, g0), Array.from(g0)) }];
+      const r = lbfgs(quad, x0, { memory, gtol: 1e-9, onIteration: (s) => void history.push({ x: Array.from(s.x), g: Array.from(s.grad) }) });
+      expect(r.converged).toBe(true);
+      expect(history).toHaveLength(r.nIter + 1);
+      // Each step after the first is a multiple of −H_k g_k (the line search only scales it).
+      const S: number[][] = [], Y: number[][] = [];
+      for (let k = 1; k < history.length - 1; k++) {
+        const [prev, cur, next] = [history[k - 1]!, history[k]!, history[k + 1]!];
+        S.push(cur.x.map((v, i) => v - prev.x[i]!));
+        Y.push(cur.g.map((v, i) => v - prev.g[i]!));
+        const d = explicitDirection(S.slice(-memory), Y.slice(-memory), cur.g);
+        const step = next.x.map((v, i) => v - cur.x[i]!);
+        const alpha = step.reduce((s, v, i) => s + v * d[i]!, 0) / d.reduce((s, v) => s + v * v, 0);
+        step.forEach((v, i) => expect(v).toBeCloseTo(alpha * d[i]!, 12));
+        expect(alpha).toBeGreaterThan(0);
+      }
+      expect(history.length).toBeGreaterThan(memory + 2);
+    });
+  }
+});
+
+describe('lbfgs options', () => {
+  const fg = parabola(1, 1);
+  it.each([
+    [{ memory: 0 }, 'lbfgs: memory must be an integer ≥ 1, got 0'],
+    [{ maxIter: -1 }, 'lbfgs: maxIter must be an integer ≥ 0, got -1'],
+    [{ maxIter: 1.5 }, 'lbfgs: maxIter must be an integer ≥ 0, got 1.5'],
+    [{ gtol: -1 }, 'lbfgs: gtol must be a finite number ≥ 0, got -1'],
+    [{ maxLineSearch: 0 }, 'lbfgs: maxLineSearch must be an integer ≥ 1, got 0'],
+    [{ c1: 0 }, 'lbfgs: c1 must be in (0, 1), got 0'],
+    [{ c1: 1 }, 'lbfgs: c1 must be in (0, 1), got 1'],
+    [{ c2: 0 }, 'lbfgs: c2 must be in (0, 1), got 0'],
+    [{ c2: 1 }, 'lbfgs: c2 must be in (0, 1), got 1'],
+    [{ c1: 0.5, c2: 0.5 }, 'lbfgs: c2 must be greater than c1 (got c1 = 0.5, c2 = 0.5)'],
+  ])('%o', (options, message) => {
+    expect(() => lbfgs(fg, [0], options)).toThrow(message);
+  });
+  it('accepts c1 < c2 inside (0, 1), and maxIter 0', () => {
+    expect(lbfgs(fg, [0], { c1: 0.01, c2: 0.99 }).converged).toBe(true);
+    expect(lbfgs(fg, [0], { c1: 0.4, c2: 0.5 }).converged).toBe(true);
+  });
+});
