@@ -55,6 +55,16 @@ describe('the line search, traced on parabolas k (x − c)² from x = 0', () => 
     expect(xs[4]).toBeCloseTo(0.03, 14);
   });
 
+  it('zooms on a step that lowers f but not by c₁·α·φ\'(0) (sufficient decrease), even where the slope is flat enough', () => {
+    // f = (x − 0.6)², c₁ = 0.5: x = 1 lowers f from 0.36 to 0.16, but sufficient decrease asks for
+    // f ≤ 0.36 − 0.5·(1/1.2)·1.44 = −0.24; its slope 0.96 would pass the curvature test (≤ 0.9·1.44).
+    // The zoom's cubic lands on 0.6 within the first iteration.
+    const { calls, fg } = recorded(parabola(1, 0.6));
+    const r = lbfgs(fg, [0], { c1: 0.5, c2: 0.9 });
+    expect(calls.map((c) => c.x[0])).toEqual([0, 1, expect.closeTo(0.6, 14)]);
+    expect(r).toMatchObject({ nIter: 1, nFev: 3, converged: true });
+  });
+
   it('counts every evaluation, and stops at once where the gradient is already zero', () => {
     const { calls, fg } = recorded(parabola(3, 2));
     const r = lbfgs(fg, [-7], { gtol: 0, maxIter: 50 });
