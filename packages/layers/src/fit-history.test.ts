@@ -82,6 +82,17 @@ describe('the history of a fit, computed independently', () => {
     }
   });
 
+  it('minDelta is in the units of the mean loss per row', () => {
+    const options = { optimizer: 'sgd' as const, lr: 0.01, epochs: 6, batchSize: 30, shuffle: false };
+    const free = fit(regression(), X, y, options);
+    const gains = free.loss.slice(1).map((l, e) => free.loss[e]! - l);
+    expect(Math.min(...gains)).toBeGreaterThan(0);
+    // Every epoch improves, but epochs 2 and 3 by less than minDelta on epoch 1: patience runs out after epoch 3.
+    const h = fit(regression(), X, y, { ...options, earlyStopping: { patience: 2, minDelta: 1.01 * (free.loss[0]! - free.loss[2]!) } });
+    expect(h.stopReason).toBe('early-stopping');
+    expect(h.loss).toEqual(free.loss.slice(0, 3));
+  });
+
   it('a validation loss that is not finite is never the best epoch, and never restored', () => {
     // Targets of 1e200: the squared error overflows to Infinity on every validation row.
     const far = Matrix.from(Array.from({ length: 5 }, () => [1e200]));
@@ -102,6 +113,23 @@ describe('the history of a fit, computed independently', () => {
     const c = regression();
     fit(c, X, y, { optimizer: 'sgd', epochs: 2, batchSize: 4, seed: 2 });
     expect(weights(c)).not.toEqual(weights(a));
+  });
+});
+
+describe('what fit refuses', () => {
+  const { X, y } = data(30);
+  it('an optimizer that is a function, and validation labels out of range, naming them', () => {
+    const fn = Object.assign(() => {}, { step: () => {}, lr: 0.1 });
+    expect(() => fit(regression(), X, y, { optimizer: fn as never })).toThrow(/^optimizer must be an Optimizer or one of /);
+    const net = Sequential.mlp({ inputSize: 2, hidden: [3], outputSize: 3, loss: 'cross-entropy', seed: 1 });
+    expect(() => fit(net, X, [0, 1, 2].flatMap(() => Array.from({ length: 10 }, (_, i) => i % 3)), { validationData: { X: data(2).X, y: [0, 5] } })).toThrow(
+      /^validation targets: label 5 at row 1 is not an integer class in 0\.\.2$/,
+    );
+  });
+  it('nothing on exactly 1024 rows, one whole chunk of evaluate', () => {
+    const { X, y } = data(1024, 2);
+    const net = regression();
+    expect(evaluate(net, X, y).loss).toBeCloseTo(net.dataLoss(X, y), 14);
   });
 });
 

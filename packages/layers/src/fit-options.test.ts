@@ -90,8 +90,9 @@ describe('evaluate', () => {
   it('scores one sigmoid output by the threshold 0.5 and several outputs by argmax', () => {
     const bin = new Sequential({ inputSize: 1, loss: 'binary-cross-entropy', layers: [{ units: 1, activation: 'sigmoid' }], seed: 1 });
     bin.setParameters([Matrix.from([[1]]), Matrix.from([[0]])]);
-    // p = σ(x): classes 0, 1 (p = 0.5 counts as 1), 1, 0; labels 0, 1, 0, 0 → 3 of 4 right.
-    expect(evaluate(bin, Matrix.from([[-2], [0], [3], [-1]]), [0, 1, 0, 0]).metric).toBe(0.75);
+    // p = σ(x): classes 0, 1 (p = 0.5 counts as 1), 1, 0; labels 0, 1, 1, 1 → 3 of 4 right
+    // (an argmax over the one column would say class 0 every time: 1 of 4).
+    expect(evaluate(bin, Matrix.from([[-2], [0], [3], [-1]]), [0, 1, 1, 1]).metric).toBe(0.75);
     const three = new Sequential({ inputSize: 1, loss: 'cross-entropy', layers: [{ units: 3, activation: 'softmax' }], seed: 1 });
     three.setParameters([Matrix.from([[1, 0, -1]]), Matrix.from([[0, 0.5, 0]])]);
     const e = evaluate(three, Matrix.from([[2], [0], [-2], [2]]), [0, 1, 2, 1]);

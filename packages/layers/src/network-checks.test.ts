@@ -68,6 +68,7 @@ describe('Sequential computes', () => {
 
   it('refuses targets of the wrong shape before computing gradients', () => {
     expect(() => new Sequential(opts()).computeGradients(random(5, 2, 1), random(5, 2, 2))).toThrow(/^targets: got 5×2, expected 5×1 \(one row per sample, one column per output\)$/);
+    expect(() => new Sequential(opts()).computeGradients(random(5, 2, 1), random(4, 1, 2))).toThrow(/^targets: got 4×1, expected 5×1 /);
   });
 
   it('predictions of several outputs over whole chunks of 1024 rows (and one more) as one forward pass', () => {
