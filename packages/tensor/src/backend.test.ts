@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type KernelBackend, allocateMatrix, backendInfo, getBackend, jsBackend, kernels, setBackend, withBackend } from './backend.js';
 import { InvalidOptionError } from './errors.js';
-import { biasReluForward, reluBackward } from './fused.js';
+import { biasReluForward, reluBackward, softmaxRows } from './fused.js';
 import { Matrix } from './matrix.js';
 import { isFinite, matmul } from './ops.js';
 import { Rng } from './rng.js';
@@ -97,6 +97,93 @@ describe('jsBackend.gemm', () => {
     const C = new Float64Array(1);
     jsBackend.gemm(false, false, 1, 1, 6, 1, A, B, 0, C);
     expect(C[0]).toBe(10);
+  });
+});
+
+describe('jsBackend.gemm with any α and β, a sparse A and every shape', () => {
+  it('scales C by β (0: cleared, 1: kept), then adds α·op(A)[i,p]·op(B)[p,j] as the textbook loop does, bit for bit', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 11 }),
+        fc.integer({ min: 1, max: 11 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.constantFrom(0, 1, -0.5, 2),
+        fc.constantFrom(0, 1, 0.5),
+        fc.integer(),
+        (m, n, k, transA, transB, alpha, beta, seed) => {
+          const rng = new Rng(seed);
+          // Half of A's entries are zero, at different places in neighbouring rows.
+          const A = Float64Array.from({ length: m * k }, () => (rng.uniform() < 0.5 ? 0 : rng.normal()));
+          const B = Float64Array.from({ length: k * n }, () => rng.normal());
+          // With β = 0, C is not read: NaN there must not reach the result (as in BLAS).
+          const C0 = Float64Array.from({ length: m * n }, () => (beta === 0 && rng.uniform() < 0.5 ? NaN : rng.normal()));
+          const C = C0.slice();
+          jsBackend.gemm(transA, transB, m, n, k, alpha, A, B, beta, C);
+          const a = (i: number, p: number) => (transA ? A[p * m + i]! : A[i * k + p]!);
+          const b = (p: number, j: number) => (transB ? B[j * k + p]! : B[p * n + j]!);
+          for (let i = 0; i < m; i++) {
+            for (let j = 0; j < n; j++) {
+              let c = beta === 0 ? 0 : beta === 1 ? C0[i * n + j]! : beta * C0[i * n + j]!;
+              if (k > 0 && alpha !== 0) {
+                if (transB) {
+                  // Stored n×k: one dot product over p, then scaled by α.
+                  let s = 0;
+                  for (let p = 0; p < k; p++) s += a(i, p) * b(p, j);
+                  c = c + alpha * s;
+                } else {
+                  // Term by term, skipping zero coefficients α·a.
+                  for (let p = 0; p < k; p++) {
+                    const coef = alpha * a(i, p);
+                    if (coef !== 0) c = c + coef * b(p, j);
+                  }
+                }
+              }
+              expect(C[i * n + j]).toBe(c);
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('jsBackend reductions and checks', () => {
+  it('sumRows adds each column over the rows onto β·out (0: cleared, 1: kept)', () => {
+    const A = Float64Array.of(1, 2, 3, 4, 5, 6); // 3×2
+    for (const [beta, expected] of [[0, [9, 12]], [1, [19, 32]], [0.5, [14, 22]]] as const) {
+      const out = Float64Array.of(10, 20);
+      jsBackend.sumRows(3, 2, A, beta, out);
+      expect(Array.from(out)).toEqual(expected);
+    }
+    // β = 0 does not read out: a NaN there is not carried into the sums (as in BLAS).
+    const stale = Float64Array.of(NaN, Infinity);
+    jsBackend.sumRows(3, 2, A, 0, stale);
+    expect(Array.from(stale)).toEqual([9, 12]);
+  });
+
+  it('isFinite is true only when every entry is finite (and for no entries)', () => {
+    expect(isFinite(Matrix.from([[1, 2], [3, 4]]))).toBe(true);
+    expect(isFinite(new Matrix(0, 3))).toBe(true);
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      expect(isFinite(Matrix.from([[1, 2], [3, bad]]))).toBe(false);
+      expect(isFinite(Matrix.from([[bad, 2], [3, 4]]))).toBe(false);
+    }
+  });
+
+  it('softmaxRows subtracts the row maximum, so logits in the thousands do not overflow', () => {
+    // The maximum first, in the middle and last: exp(z − z_last) would overflow in the first row.
+    const z = Matrix.from([[1000, 999, 0], [0, 1, -1000], [-1, -1000, 1]]);
+    const a = new Matrix(3, 3);
+    softmaxRows(z, a);
+    const e = 1 / (1 + Math.exp(-1));
+    expect(a.get(0, 0)).toBeCloseTo(e, 15);
+    expect(a.get(0, 1)).toBeCloseTo(1 - e, 15);
+    expect(a.get(0, 2)).toBe(0);
+    expect(a.get(1, 1)).toBeCloseTo(e, 15);
+    expect(a.get(2, 2)).toBeCloseTo(Math.E ** 2 / (1 + Math.E ** 2), 15);
   });
 });
 
