@@ -65,6 +65,23 @@ describe('the line search, traced on parabolas k (x − c)² from x = 0', () => 
     expect(r).toMatchObject({ nIter: 1, nFev: 3, converged: true });
   });
 
+  it('takes the last bracketing step when maxLineSearch runs out while the slope is still steep', () => {
+    // The doubling of the first test, stopped after three trials: x = 4 is the step.
+    const { calls, fg } = recorded(parabola(1, 100));
+    const r = lbfgs(fg, [0], { maxLineSearch: 3, maxIter: 1 });
+    expect(calls.map((c) => c.x[0])).toEqual([0, 1, 2, 4]);
+    expect(Array.from(r.x)).toEqual([4]);
+    expect(r).toMatchObject({ nIter: 1, message: 'maximum iterations reached' });
+  });
+
+  it('fails when the zoom runs out of trials before a step lowers f', () => {
+    // The bisection case with two trials left for the zoom: 0.5 and 0.25 both raise f, 0.03 is never tried.
+    const { calls, fg } = recorded(parabola(100, 0.03));
+    const r = lbfgs(fg, [0], { maxLineSearch: 2 });
+    expect(calls.map((c) => c.x[0])).toEqual([0, 1, 0.5, 0.25]);
+    expect(r).toMatchObject({ nIter: 0, converged: false, message: 'line search failed' });
+  });
+
   it('counts every evaluation, and stops at once where the gradient is already zero', () => {
     const { calls, fg } = recorded(parabola(3, 2));
     const r = lbfgs(fg, [-7], { gtol: 0, maxIter: 50 });
