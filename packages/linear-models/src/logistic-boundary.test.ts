@@ -54,6 +54,7 @@ describe('LogisticRegression, used wrongly', () => {
   it('names what is wrong with X and y', () => {
     expect(() => new LogisticRegression().fit(null as never, y)).toThrow(new ShapeError('LogisticRegression.fit: X must be a Matrix, got null'));
     expect(() => new LogisticRegression().fit(X, new Matrix(30, 2))).toThrow(new ShapeError('LogisticRegression.fit: y is 30×2, expected 30×1 labels'));
+    expect(new LogisticRegression().fit(X, Matrix.column(y)).toJSON()).toEqual(new LogisticRegression().fit(X, y).toJSON());
     expect(() => new LogisticRegression().fit(X, 'abc' as never)).toThrow(new ShapeError('LogisticRegression.fit: y must be an Int32Array, a number[] or an n×1 Matrix of class labels'));
     const big = y.map((v, i) => (i === 4 ? 2147483648 : v));
     expect(() => new LogisticRegression().fit(X, big)).toThrow(new DataFormatError('LogisticRegression.fit: y[4] is 2147483648; labels must be 32-bit integers'));
