@@ -1,4 +1,5 @@
 import { Rng } from '@ffnn/tensor';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ObjectiveWithGradient, lbfgs } from './lbfgs.js';
 
@@ -65,6 +66,26 @@ describe('the line search, traced on parabolas k (x − c)² from x = 0', () => 
     expect(r).toMatchObject({ nIter: 1, nFev: 3, converged: true });
   });
 
+  it('accepts a step past the minimum by the strong Wolfe curvature test where the approximate one refuses it', () => {
+    // f(x) = −x/2 + e^{10(x − 0.73)}: ∇f(0) ≈ −0.4932, so x = 0.4932 (α = 1). There the slope is
+    // 0.886 of |φ'(0)|: within c₂ = 0.9 (strong Wolfe), but above 1 − 2c₁ = 0.8, which the approximate
+    // Wolfe test needs; f fell by 0.153, more than c₁·α·|φ'(0)| = 0.024. One evaluation, no zoom.
+    const wall: ObjectiveWithGradient = (x, g) => {
+      const e = Math.exp(10 * (x[0]! - 0.73));
+      g[0] = -0.5 + 10 * e;
+      return -0.5 * x[0]! + e;
+    };
+    const { calls, fg } = recorded(wall);
+    const r = lbfgs(fg, [0], { c1: 0.1, c2: 0.9, maxIter: 1 });
+    const x1 = -calls[0]!.g[0]!;
+    expect(x1).toBeCloseTo(0.4932446, 6);
+    expect(calls.map((c) => c.x[0])).toEqual([0, x1]);
+    const ratio = (calls[1]!.g[0]! * x1) / (x1 * x1);
+    expect(ratio).toBeGreaterThan(0.8);
+    expect(ratio).toBeLessThan(0.9);
+    expect(r.nFev).toBe(2);
+  });
+
   it('takes the last bracketing step when maxLineSearch runs out while the slope is still steep', () => {
     // The doubling of the first test, stopped after three trials: x = 4 is the step.
     const { calls, fg } = recorded(parabola(1, 100));
@@ -102,6 +123,59 @@ describe('the line search, traced on parabolas k (x − c)² from x = 0', () => 
     const r = lbfgs(uphill, [0], { maxLineSearch: 5 });
     expect(r).toMatchObject({ converged: false, message: 'line search failed', nIter: 0 });
     expect(Array.from(r.x)).toEqual([0]);
+  });
+});
+
+describe('the line search on walls −s·x + e^{k(x − m)} (any s, k, m, c₁ < c₂)', () => {
+  it('ends on a step that satisfies the strong Wolfe conditions or the approximate ones, having tried only points inside its bracket', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.2, max: 2, noNaN: true }),
+        fc.double({ min: 2, max: 30, noNaN: true }),
+        fc.double({ min: 0.1, max: 3, noNaN: true }),
+        fc.constantFrom([1e-4, 0.9], [1e-4, 0.1], [0.1, 0.5], [0.3, 0.9], [0.45, 0.5]),
+        (s, k, m, [c1, c2]) => {
+          const wall: ObjectiveWithGradient = (x, g) => {
+            const e = Math.exp(k * (x[0]! - m));
+            g[0] = -s + k * e;
+            return -s * x[0]! + e;
+          };
+          const { calls, fg } = recorded(wall);
+          const r = lbfgs(fg, [0], { c1: c1, c2: c2, maxIter: 1 });
+          const [f0, g0] = [calls[0]!.f, calls[0]!.g[0]!];
+          const dphi0 = -g0 * g0;
+          if (r.nIter === 0) return; // a failed search is allowed; the budget tests cover it
+          const x1 = r.x[0]!, alpha = x1 / -g0;
+          const dphi = r.grad[0]! * -g0;
+          const strong = r.f <= f0 + c1 * alpha * dphi0 && Math.abs(dphi) <= -c2 * dphi0;
+          const approx = r.f <= f0 + 1e-10 * Math.abs(f0) && dphi <= (2 * c1 - 1) * dphi0 && dphi >= c2 * dphi0;
+          expect(strong || approx).toBe(true);
+          // The accepted point is one of the trials, and a trial beyond the first point that failed
+          // sufficient decrease (the bracket's far end) is never made.
+          expect(calls.some((c) => c.x[0] === x1)).toBe(true);
+          const step = (c: { x: number[] }) => c.x[0]! / -g0;
+          const far = calls.slice(1).find((c) => !(c.f <= f0 + c1 * step(c) * dphi0));
+          if (far) for (const c of calls) expect(step(c)).toBeLessThanOrEqual(step(far));
+        },
+      ),
+      {
+        numRuns: 400,
+        // Walls on which a planted bug in the zoom or the Wolfe tests was caught (kept so that a short run tries them too).
+        examples: [
+          [0.2, 14.503327139185483, 2.327059100221938, [0.1, 0.5]],
+          [0.4332808022689213, 6.738520552184446, 0.15363883096757305, [0.45, 0.5]],
+          [0.2, 12.166466948796707, 2.3874999999999984, [0.1, 0.5]],
+          [0.2, 7.271274120545122, 2.8450075244174307, [0.45, 0.5]],
+          [0.2, 6.835205153584924, 2.453533123292794, [1e-4, 0.9]],
+          [0.7067293074970902, 10.154118651410949, 2.8270223456806924, [1e-4, 0.9]],
+          [0.2, 11.244763498559323, 0.8625721760525155, [1e-4, 0.1]],
+          [0.2, 8.593242898197653, 1.3316357840087878, [0.1, 0.5]],
+          [0.6557298446386018, 10.643402469241492, 0.8144631322192011, [0.45, 0.5]],
+          [0.2, 2, 0.5041594999461866, [1e-4, 0.1]],
+          [0.2, 13.448963571358055, 0.11966992558567492, [1e-4, 0.9]],
+        ],
+      },
+    );
   });
 });
 
