@@ -123,13 +123,13 @@ function costParagraph({ runge, mnist }: EvaluationInput): string[] {
   if (runge) {
     const bestLinear = runge.linear.reduce((b, m) => (m.metric.mean < b.metric.mean ? m : b), runge.linear[0]!);
     cost.push(
-      `On the Runge data the FFNN has ${plural(runge.ffnn.parameters, 'parameter')} against ${count(bestLinear.parameters)} for ${bestLinear.label} (${relative(runge.ffnn.parameters, bestLinear.parameters, 'as many', 'fewer')}) and trains in ${seconds(runge.ffnn.trainMs)} against ${seconds(bestLinear.trainMs)} (${relative(runge.ffnn.trainMs, bestLinear.trainMs, 'as long', 'less time')}).`,
+      `On the Runge data the FFNN has ${plural(runge.ffnn.parameters, 'parameter')} against ${count(bestLinear.parameters)} for ${bestLinear.label} (${relative(runge.ffnn.parameters, bestLinear.parameters, 'as many', 'fewer')}) and trains in ${seconds(runge.ffnn.trainMs)} against ${seconds(bestLinear.trainMs)} (${relative(runge.ffnn.trainMs, bestLinear.trainMs, 'as long', 'faster')}).`,
       tuningSentence('Runge', runge.grid, runge.gridMs, true, (v) => fmt(v)),
     );
   }
   if (mnist) {
     cost.push(
-      `On MNIST the FFNN has ${plural(mnist.ffnn.parameters, 'parameter')} against ${count(mnist.logistic.parameters)} for logistic regression (${relative(mnist.ffnn.parameters, mnist.logistic.parameters, 'as many', 'fewer')}) and trains in ${seconds(mnist.ffnn.trainMs)} against ${seconds(mnist.logistic.trainMs)} (${relative(mnist.ffnn.trainMs, mnist.logistic.trainMs, 'as long', 'less time')}).`,
+      `On MNIST the FFNN has ${plural(mnist.ffnn.parameters, 'parameter')} against ${count(mnist.logistic.parameters)} for logistic regression (${relative(mnist.ffnn.parameters, mnist.logistic.parameters, 'as many', 'fewer')}) and trains in ${seconds(mnist.ffnn.trainMs)} against ${seconds(mnist.logistic.trainMs)} (${relative(mnist.ffnn.trainMs, mnist.logistic.trainMs, 'as long', 'faster')}).`,
       tuningSentence('MNIST', mnist.grid, mnist.gridMs, false, (v) => percent(v)),
     );
   }
