@@ -250,6 +250,9 @@ describe('kernels(): the one fallback to JavaScript', () => {
     const noSumRows = { ...minimal(), sumRows: undefined };
     expect(() => setBackend(noSumRows as unknown as KernelBackend)).toThrow(InvalidOptionError);
     expect(() => setBackend(noSumRows as unknown as KernelBackend)).toThrow(/gemm, addRowVector, sumRows/);
+    for (const bad of [null, { ...minimal(), name: undefined }, { ...minimal(), name: 7 }]) {
+      expect(() => setBackend(bad as unknown as KernelBackend)).toThrow(/^setBackend: expected a KernelBackend with a name and the gemm, addRowVector, sumRows kernels$/);
+    }
     expect(getBackend()).toBe(jsBackend);
   });
 });

@@ -89,6 +89,11 @@ describe('element-wise operations', () => {
     biasReluForward(z, Matrix.from([[1, 1, 1, 1, 1]]), zz, a);
     expect(values(zz)).toEqual([-1, 0.5, 1, 1.5, 4]);
     expect(values(a)).toEqual([0, 0.5, 1, 1.5, 4]);
+    // Several rows: the bias row is added to each.
+    const X = Matrix.from([[1, -2], [-3, 4], [5, -6]]), Z = Matrix.zeros(3, 2), Y = Matrix.zeros(3, 2);
+    biasReluForward(X, Matrix.from([[1, 2]]), Z, Y);
+    expect(values(Z)).toEqual([2, 0, -2, 6, 6, -4]);
+    expect(values(Y)).toEqual([2, 0, 0, 6, 6, 0]);
   });
 
   it('scaledDifference is c·(A − B), also in place; copy converts the dtype', () => {
