@@ -151,6 +151,11 @@ describe('jsBackend.gemm with any α and β, a sparse A and every shape', () => 
 });
 
 describe('jsBackend reductions and checks', () => {
+  it('allocateMatrix is float64 unless told otherwise', () => {
+    expect(allocateMatrix(2, 3).dtype).toBe('float64');
+    expect(allocateMatrix(2, 3, 'float32').data).toBeInstanceOf(Float32Array);
+  });
+
   it('sumRows adds each column over the rows onto β·out (0: cleared, 1: kept)', () => {
     const A = Float64Array.of(1, 2, 3, 4, 5, 6); // 3×2
     for (const [beta, expected] of [[0, [9, 12]], [1, [19, 32]], [0.5, [14, 22]]] as const) {
