@@ -16,7 +16,7 @@ import {
   getBackend,
 } from '@ffnn/tensor';
 import { ACTIVATIONS, type Activation, type ActivationName, activation } from './activations.js';
-import { checkDeclaredSizes, checkInteger } from './declared-sizes.js';
+import { checkInteger } from './declared-sizes.js';
 import { type DenseBuffers, allocateBuffers, checkDenseInput, denseActivationForward, denseBackward } from './dense.js';
 import { dropoutBackward, dropoutForward } from './dropout.js';
 import { INITS, type InitName, defaultInit, initWeights } from './init.js';
@@ -24,6 +24,9 @@ import { LOSSES, type Loss, type LossName, checkOutputPairing, loss as lossByNam
 import { l1Gradient, l1Value, l2Gradient, l2Value } from './penalties.js';
 import { type FitOptions, type History, fit as fitNetwork, fitAsync as fitNetworkAsync, evaluate as evaluateNetwork, type Evaluation } from './fit.js';
 import { type RowSource, type Targets, asRowSource, identityIndex } from './sources.js';
+import { type SequentialJSON, networkToJSON, readNetworkJSON, setValues } from './network-json.js';
+
+export type { SequentialJSON } from './network-json.js';
 
 /** One dense layer of a {@link Sequential} network. */
 export interface LayerSpec {
@@ -114,53 +117,43 @@ interface CapturedStep {
   replay: Replay | undefined;
 }
 
-/** Serialized network (see {@link Sequential.toJSON}); numbers round-trip exactly through JSON. */
-export interface SequentialJSON {
-  /** Marks the object as a network. */
-  format: 'ffnn.sequential';
-  /** Version of this layout. */
-  version: 1;
-  /** Element type of the weights. */
-  dtype: DType;
-  /** Number of input features. */
-  inputSize: number;
-  /** The loss the network trains with. */
-  loss: LossName;
-  /** L1 penalty weight λ₁. */
-  lambda1: number;
-  /** L2 penalty weight λ₂. */
-  lambda2: number;
-  /** Whether the penalties apply to biases too. */
-  penalizeBias: boolean;
-  /** Whether MSE on a softmax output was allowed. */
-  allowMseOnSoftmax: boolean;
-  /** Seed of the weight initialisation. */
-  seed: number;
-  /** The layers, input side first. */
-  layers: {
-    /** Number of units. */
-    units: number;
-    /** The layer's activation. */
-    activation: ActivationName;
-    /** Leaky-ReLU slope, for `leaky-relu`. */
-    alpha?: number;
-    /** Inverted-dropout rate. */
-    dropout: number;
-    /** How the weights were initialised. */
-    init: InitName;
-    /** Weights, row-major, inputs × units. */
-    W: number[];
-    /** Biases, one per unit. */
-    b: number[];
-  }[];
-}
-
 /** Options of a forward pass. */
 export interface ForwardOptions {
   /** Training mode: dropout is applied (needs `rng`). Default false. */
   training?: boolean;
   /** Random stream for dropout masks. */
   rng?: Rng;
+}
+
+/**
+ * Layer `l` of a network from its spec, every option checked by name: `fanIn` inputs, its weights
+ * drawn from `rng` by its initialiser. Weights, gradients and buffers live where the installed
+ * backend reads them without copies.
+ */
+function buildLayer(spec: LayerSpec, l: number, last: boolean, fanIn: number, dtype: DType, rng: Rng): LayerState {
+  const units = checkInteger(`layers[${l}].units`, spec.units, 1);
+  const actName = checkChoice(`layers[${l}].activation`, spec.activation ?? 'relu', ACTIVATIONS);
+  if (actName === 'softmax' && !last) {
+    throw new InvalidOptionError(`layers[${l}].activation "softmax" is only allowed on the output layer`);
+  }
+  const act = activation(actName, spec.alpha === undefined ? {} : { alpha: spec.alpha });
+  const dropout = checkNumber(`layers[${l}].dropout`, spec.dropout ?? 0, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
+  if (last && dropout > 0) throw new InvalidOptionError('dropout on the output layer is not supported; put it on hidden layers');
+  const init = checkChoice(`layers[${l}].init`, spec.init ?? defaultInit(actName), INITS);
+  const W = allocateMatrix(fanIn, units, dtype);
+  initWeights(W, init, rng);
+  return {
+    inputSize: fanIn,
+    units,
+    activation: act,
+    dropout,
+    init,
+    W,
+    b: allocateMatrix(1, units, dtype),
+    dW: allocateMatrix(fanIn, units, dtype),
+    db: allocateMatrix(1, units, dtype),
+    buffers: new Map(),
+  };
 }
 
 const PREDICT_CHUNK = 1024;
@@ -220,32 +213,8 @@ export class Sequential {
     const rng = new Rng(this.seed);
     let fanIn = this.inputSize;
     this.state = options.layers.map((spec, l) => {
-      const last = l === options.layers.length - 1;
-      const units = checkInteger(`layers[${l}].units`, spec.units, 1);
-      const actName = checkChoice(`layers[${l}].activation`, spec.activation ?? 'relu', ACTIVATIONS);
-      if (actName === 'softmax' && !last) {
-        throw new InvalidOptionError(`layers[${l}].activation "softmax" is only allowed on the output layer`);
-      }
-      const act = activation(actName, spec.alpha === undefined ? {} : { alpha: spec.alpha });
-      const dropout = checkNumber(`layers[${l}].dropout`, spec.dropout ?? 0, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
-      if (last && dropout > 0) throw new InvalidOptionError('dropout on the output layer is not supported; put it on hidden layers');
-      const init = checkChoice(`layers[${l}].init`, spec.init ?? defaultInit(actName), INITS);
-      // Weights, gradients and buffers live where the installed backend reads them without copies.
-      const W = allocateMatrix(fanIn, units, this.dtype);
-      initWeights(W, init, rng);
-      const layer: LayerState = {
-        inputSize: fanIn,
-        units,
-        activation: act,
-        dropout,
-        init,
-        W,
-        b: allocateMatrix(1, units, this.dtype),
-        dW: allocateMatrix(fanIn, units, this.dtype),
-        db: allocateMatrix(1, units, this.dtype),
-        buffers: new Map(),
-      };
-      fanIn = units;
+      const layer = buildLayer(spec, l, l === options.layers.length - 1, fanIn, this.dtype, rng);
+      fanIn = layer.units;
       return layer;
     });
     this.outputSize = fanIn;
@@ -528,59 +497,16 @@ export class Sequential {
 
   /** Architecture, hyperparameters and weights as plain JSON; {@link Sequential.fromJSON} restores it exactly. */
   toJSON(): SequentialJSON {
-    return {
-      format: 'ffnn.sequential',
-      version: 1,
-      dtype: this.dtype,
-      inputSize: this.inputSize,
-      loss: this.loss.name,
-      lambda1: this.lambda1,
-      lambda2: this.lambda2,
-      penalizeBias: this.penalizeBias,
-      allowMseOnSoftmax: this.allowMseOnSoftmax,
-      seed: this.seed,
-      layers: this.state.map((l) => ({
-        units: l.units,
-        activation: l.activation.name,
-        ...(l.activation.alpha === undefined ? {} : { alpha: l.activation.alpha }),
-        dropout: l.dropout,
-        init: l.init,
-        W: Array.from(l.W.data),
-        b: Array.from(l.b.data),
-      })),
-    };
+    return networkToJSON(this);
   }
 
   /** Restores a network from {@link Sequential.toJSON} output, validating every field. */
   static fromJSON(json: unknown): Sequential {
-    if (typeof json !== 'object' || json === null) throw new InvalidOptionError('network JSON must be an object');
-    const j = json as Partial<SequentialJSON>;
-    if (j.format !== 'ffnn.sequential') throw new InvalidOptionError(`network JSON: format must be "ffnn.sequential", got ${JSON.stringify(j.format)}`);
-    if (j.version !== 1) throw new InvalidOptionError(`network JSON: unsupported version ${JSON.stringify(j.version)} (this library reads version 1)`);
-    if (!Array.isArray(j.layers)) throw new InvalidOptionError('network JSON: layers must be an array');
-    const layers = j.layers;
-    checkDeclaredSizes(j.inputSize, layers, (l) => ({ W: lengthOf(layers[l]!.W), b: lengthOf(layers[l]!.b) }));
-    const net = new Sequential({
-      inputSize: j.inputSize as number,
-      loss: j.loss as LossName,
-      lambda1: j.lambda1 ?? 0,
-      lambda2: j.lambda2 ?? 0,
-      penalizeBias: j.penalizeBias === true,
-      allowMseOnSoftmax: j.allowMseOnSoftmax === true,
-      dtype: j.dtype ?? 'float64',
-      seed: j.seed ?? 1993,
-      layers: j.layers.map((l) => ({
-        units: l.units,
-        activation: l.activation,
-        ...(l.alpha === undefined ? {} : { alpha: l.alpha }),
-        dropout: l.dropout,
-        init: l.init,
-      })),
-    });
+    const { options, weights } = readNetworkJSON(json);
+    const net = new Sequential(options);
     net.state.forEach((layer, i) => {
-      const src = j.layers![i]!;
-      setValues(`layers[${i}].W`, layer.W, src.W);
-      setValues(`layers[${i}].b`, layer.b, src.b);
+      setValues(`layers[${i}].W`, layer.W, weights[i]!.W);
+      setValues(`layers[${i}].b`, layer.b, weights[i]!.b);
     });
     return net;
   }
@@ -608,31 +534,5 @@ export class Sequential {
       if (!p.sameShape(s)) throw new ShapeError(`setParameters: ${this.parameterNames()[i]} is ${s.shapeString()}, expected ${p.shapeString()}`);
       p.data.set(s.data);
     });
-  }
-}
-
-/**
- * A layer's weights or biases as read from a file: an array of numbers (JSON), or the typed array a
- * binary file was decoded into (no copy).
- */
-function isNumbers(values: unknown): values is ArrayLike<unknown> {
-  return Array.isArray(values) || values instanceof Float64Array || values instanceof Float32Array;
-}
-
-/** Length of a layer's numbers; 0 for anything else (so sizes can be checked before the values). */
-function lengthOf(values: unknown): number {
-  return isNumbers(values) ? values.length : 0;
-}
-
-function setValues(name: string, target: Matrix, values: unknown): void {
-  if (!isNumbers(values) || values.length !== target.size) {
-    throw new ShapeError(`network JSON: ${name} must hold ${target.size} numbers (${target.shapeString()})`);
-  }
-  for (let t = 0; t < values.length; t++) {
-    const v: unknown = values[t];
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new InvalidOptionError(`network JSON: ${name}[${t}] is ${JSON.stringify(v)}; weights must be finite numbers`);
-    }
-    target.data[t] = v;
   }
 }
