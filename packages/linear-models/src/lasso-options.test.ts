@@ -60,6 +60,8 @@ describe('lassoPath options', () => {
   it('reports one convergence flag per α, and uses the random order when asked', () => {
     const path = lassoPath(X, y, [0.1, 0.01], { tol: 1e-10 });
     expect(path.converged).toEqual([true, true]);
+    // The cyclic order draws nothing: its seed changes no bit.
+    expect(Array.from(lassoPath(X, y, [0.1, 0.01], { tol: 1e-10, seed: 9 }).coefs.data)).toEqual(Array.from(path.coefs.data));
     const random = lassoPath(X, y, [0.1, 0.01], { tol: 1e-10, selection: 'random', seed: 3 });
     expect(Array.from(random.coefs.data)).not.toEqual(Array.from(path.coefs.data));
     Array.from(random.coefs.data).forEach((v, t) => expect(v).toBeCloseTo(path.coefs.data[t]!, 6));
