@@ -67,3 +67,39 @@ describe('lassoPath options', () => {
     Array.from(random.coefs.data).forEach((v, t) => expect(v).toBeCloseTo(path.coefs.data[t]!, 6));
   });
 });
+
+describe('Lasso step by step', () => {
+  it('maxIter 1 is one cyclic sweep of soft-threshold updates from zero, and reports that sweep\'s duality gap', () => {
+    const alpha = 0.05;
+    const n = X.rows, p = X.cols, l1 = alpha * n;
+    const col = (j: number) => Array.from({ length: n }, (_, i) => X.get(i, j));
+    const w = new Array<number>(p).fill(0);
+    const r = Array.from(y.data);
+    for (let j = 0; j < p; j++) {
+      const x = col(j);
+      const tmp = x.reduce((s, v, i) => s + v * r[i]!, 0);
+      const norm = x.reduce((s, v) => s + v * v, 0);
+      w[j] = Math.abs(tmp) > l1 ? (Math.sign(tmp) * (Math.abs(tmp) - l1)) / norm : 0;
+      x.forEach((v, i) => (r[i] = r[i]! - w[j]! * v));
+    }
+    // scikit-learn's duality gap: θ = r scaled into ‖Xᵀθ‖∞ ≤ l1.
+    const dual = Math.max(...Array.from({ length: p }, (_, j) => Math.abs(col(j).reduce((s, v, i) => s + v * r[i]!, 0))));
+    const c = dual > l1 ? l1 / dual : 1;
+    const r2 = r.reduce((s, v) => s + v * v, 0), ry = r.reduce((s, v, i) => s + v * y.data[i]!, 0);
+    const gap = 0.5 * (r2 + r2 * c * c) + l1 * w.reduce((s, v) => s + Math.abs(v), 0) - c * ry;
+    const m = new Lasso({ alpha, fitIntercept: false, maxIter: 1, tol: 0 }).fit(X, y);
+    expect(m).toMatchObject({ nIter: 1, converged: false });
+    Array.from(m.coef.data).forEach((v, j) => expect(v).toBeCloseTo(w[j]!, 12));
+    expect(w.filter((v) => v !== 0).length).toBeGreaterThan(0);
+    expect(m.dualGap).toBeCloseTo(gap, 10);
+    // Two sweeps move further: maxIter bounds the sweeps exactly.
+    expect(Array.from(new Lasso({ alpha, fitIntercept: false, maxIter: 2, tol: 0 }).fit(X, y).coef.data)).not.toEqual(Array.from(m.coef.data));
+  });
+
+  it('stops after one sweep when α zeroes every coefficient (the gap is then 0)', () => {
+    const m = new Lasso({ alpha: 1e6, maxIter: 50 }).fit(X, y);
+    expect(Array.from(m.coef.data)).toEqual([0, 0, 0, 0, 0]);
+    expect(m).toMatchObject({ nIter: 1, converged: true });
+  });
+});
+
