@@ -135,11 +135,10 @@ describe('a training step captured and replayed in one backend call', () => {
     }
   });
 
-  it('is not used where it cannot apply: dropout in training (its mask is drawn on the host), targets outside the backend\'s memory', () => {
-    const { X, Y } = regression(two, 32, 3, 'float64');
+  it('is not used where it cannot apply: targets outside the backend\'s memory', () => {
+    const { X } = regression(two, 32, 3, 'float64');
     const before = replays(two);
     withBackend(two, () => {
-      Sequential.mlp({ inputSize: 3, hidden: [8], outputSize: 1, loss: 'mse', dropout: 0.2, seed: 2 }).computeGradients(X, Y, { training: true, rng: new Rng(1) });
       const classes = Sequential.mlp({ inputSize: 3, hidden: [8], outputSize: 2, loss: 'cross-entropy', seed: 2 });
       classes.computeGradients(X, Matrix.from(Array.from({ length: 32 }, (_, i) => (i % 2 ? [1, 0] : [0, 1]))));
     });
@@ -152,6 +151,25 @@ describe('a training step captured and replayed in one backend call', () => {
     });
     expect(replays(two)).toBe(before + 1);
   });
+
+  for (const dtype of ['float64', 'float32'] as const) {
+    it(`replays a fit with dropout (masks drawn on the host before each step) with the bits of the kernels called one by one (${dtype})`, () => {
+      const { X, Y } = regression(two, 100, 3, dtype);
+      const train = (backend: KernelBackend) =>
+        withBackend(backend, () => {
+          const net = Sequential.mlp({ inputSize: 3, hidden: [16, 16], activation: 'tanh', dropout: 0.3, outputSize: 1, loss: 'mse', dtype, seed: 8, lambda2: 1e-3 });
+          const history = net.fit(X, Y, { optimizer: 'adam', lr: 1e-2, epochs: 3, batchSize: 32, seed: 3 });
+          return { params: net.parameters().map((p) => Array.from(p.data)), loss: history.loss };
+        });
+      const before = replays(two);
+      const replayed = train(two);
+      // 4 batches (3 of 32, one of 4) × 3 epochs, each captured at its first batch size and replayed.
+      expect(replays(two)).toBe(before + 12);
+      const separate = train(layerByLayer(two));
+      expect(replays(two)).toBe(before + 12);
+      expect(replayed).toEqual(separate);
+    });
+  }
 
   it('trains a network large enough to split its steps to bit-identical weights on 1 and 2 threads', () => {
     const run = (backend: KernelBackend) => {

@@ -47,7 +47,7 @@ describe('inverted dropout', () => {
     }
     expect(Math.abs(kept / out.size - 0.75)).toBeLessThan(0.02);
     const da = Matrix.zeros(200, 50);
-    dropoutBackward(Matrix.full(200, 50, 2), mask, da);
+    dropoutBackward(Matrix.full(200, 50, 2), mask, da, 0.25);
     for (let t = 0; t < da.size; t++) expect(da.data[t]).toBe(2 * mask.data[t]!);
   });
 });

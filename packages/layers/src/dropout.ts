@@ -1,4 +1,4 @@
-import { type Matrix, type Rng, hostCompute } from '@ffnn/tensor';
+import { type Matrix, type Rng, hostCompute, maskedScale } from '@ffnn/tensor';
 
 /**
  * Inverted dropout, training only: each unit is kept with probability 1 − p and scaled by
@@ -6,18 +6,28 @@ import { type Matrix, type Rng, hostCompute } from '@ffnn/tensor';
  * mask ∈ {0, 1/(1 − p)}, drawn from `rng` in row-major order; out = a ⊙ mask.
  */
 export function dropoutForward(a: Matrix, p: number, rng: Rng, mask: Matrix, out: Matrix): void {
-  hostCompute('dropout forward');
-  const keep = 1 - p, scale = 1 / keep;
-  const as = a.data, ms = mask.data, os = out.data;
-  for (let t = 0; t < as.length; t++) {
-    const m = rng.uniform() < keep ? scale : 0;
-    ms[t] = m;
-    os[t] = as[t]! * m;
-  }
+  drawDropoutMask(p, rng, mask);
+  applyDropout(a, p, mask, out);
 }
-/** da = dout ⊙ mask */
-export function dropoutBackward(dout: Matrix, mask: Matrix, da: Matrix): void {
-  hostCompute('dropout backward');
-  const ds = dout.data, ms = mask.data, das = da.data;
-  for (let t = 0; t < ds.length; t++) das[t] = ds[t]! * ms[t]!;
+
+/** The mask of {@link dropoutForward}: 1/(1 − p) where `rng.uniform() < 1 − p`, else 0, in row-major order (on the host: a random stream). */
+export function drawDropoutMask(p: number, rng: Rng, mask: Matrix): void {
+  hostCompute('dropout mask');
+  const keep = 1 - p, scale = 1 / keep;
+  const ms = mask.data;
+  for (let t = 0; t < ms.length; t++) ms[t] = rng.uniform() < keep ? scale : 0;
+}
+
+/** out = a ⊙ mask for a mask drawn by {@link drawDropoutMask}: the kept units times 1/(1 − p), the product in float64 (a kernel). */
+export function applyDropout(a: Matrix, p: number, mask: Matrix, out: Matrix): void {
+  maskedScale(1 / (1 - p), a, mask, out);
+}
+
+/**
+ * da = dout ⊙ mask, with the mask as stored (1/(1 − p) rounded to the mask's dtype) where it is
+ * nonzero: the derivative of {@link applyDropout} (a kernel).
+ */
+export function dropoutBackward(dout: Matrix, mask: Matrix, da: Matrix, p: number): void {
+  const scale = 1 / (1 - p);
+  maskedScale(mask.dtype === 'float32' ? Math.fround(scale) : scale, dout, mask, da);
 }

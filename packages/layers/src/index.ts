@@ -36,7 +36,7 @@ export {
 export { l1Value, l1Gradient, l2Value, l2Gradient } from './penalties.js';
 export { type InitName, INITS, defaultInit, initVariance, initWeights } from './init.js';
 export { denseForward, denseBackward } from './dense.js';
-export { dropoutForward, dropoutBackward } from './dropout.js';
+export { applyDropout, drawDropoutMask, dropoutForward, dropoutBackward } from './dropout.js';
 export {
   Sequential,
   type SequentialOptions,

@@ -18,7 +18,7 @@ import {
 import { ACTIVATIONS, type Activation, type ActivationName, activation } from './activations.js';
 import { checkInteger } from './declared-sizes.js';
 import { type DenseBuffers, allocateBuffers, checkDenseInput, denseActivationForward, denseBackward } from './dense.js';
-import { dropoutBackward, dropoutForward } from './dropout.js';
+import { applyDropout, drawDropoutMask, dropoutBackward } from './dropout.js';
 import { INITS, type InitName, defaultInit, initWeights } from './init.js';
 import { LOSSES, type Loss, type LossName, checkOutputPairing, loss as lossByName, outputDelta } from './losses.js';
 import { l1Gradient, l1Value, l2Gradient, l2Value } from './penalties.js';
@@ -113,7 +113,7 @@ interface CapturedStep {
   Y: FloatArray;
   cols: number;
   training: boolean;
-  /** Undefined when the backend cannot capture or the pass computes on the host (e.g. sigmoid, dropout). */
+  /** Undefined when the backend cannot capture or the pass computes on the host. */
   replay: Replay | undefined;
 }
 
@@ -286,6 +286,21 @@ export class Sequential {
    */
   forward(X: Matrix, options: ForwardOptions = {}): Matrix {
     const training = options.training ?? false;
+    if (training) this.drawMasks(X.rows, options.rng);
+    return this.forwardPass(X, training);
+  }
+
+  /** Draws every dropout layer's mask for a batch of `rows`, first layer first (on the host: a random stream). */
+  private drawMasks(rows: number, rng: Rng | undefined): void {
+    for (const layer of this.state) {
+      if (layer.dropout === 0) continue;
+      if (!rng) throw new InvalidOptionError('forward: training with dropout needs an rng');
+      drawDropoutMask(layer.dropout, rng, this.buffersFor(layer, rows).mask!);
+    }
+  }
+
+  /** The forward pass on masks already drawn (training) or without dropout (inference): kernels only. */
+  private forwardPass(X: Matrix, training: boolean): Matrix {
     let x = X;
     for (let l = 0; l < this.state.length; l++) {
       const layer = this.state[l]!;
@@ -293,8 +308,7 @@ export class Sequential {
       const buf = this.buffersFor(layer, x.rows);
       denseActivationForward(x, layer.W, layer.b, layer.activation, buf.z, buf.a);
       if (training && layer.dropout > 0) {
-        if (!options.rng) throw new InvalidOptionError('forward: training with dropout needs an rng');
-        dropoutForward(buf.a, layer.dropout, options.rng, buf.mask!, buf.dropped!);
+        applyDropout(buf.a, layer.dropout, buf.mask!, buf.dropped!);
         x = buf.dropped!;
       } else {
         x = buf.a;
@@ -368,7 +382,9 @@ export class Sequential {
    */
   computeGradients(X: Matrix, Y: Matrix, options: ForwardOptions = {}): number {
     const training = options.training ?? false;
-    if (!this.replayStep(X, Y, options, training)) this.backpropagate(X, Y, options, training);
+    // The masks are drawn first, outside the step, so that the step itself is kernels only (and can be replayed).
+    if (training) this.drawMasks(X.rows, options.rng);
+    if (!this.replayStep(X, Y, training)) this.backpropagate(X, Y, training);
     const outBuf = this.buffersFor(this.outputLayer, X.rows);
     return this.loss.value(outBuf.z, outBuf.a, Y);
   }
@@ -377,8 +393,8 @@ export class Sequential {
    * Forward pass, output δ, then every layer's backward pass: dW, db, and δ of the layer below; then
    * the penalties' gradients added to dW (and db when biases are penalized).
    */
-  private backpropagate(X: Matrix, Y: Matrix, options: ForwardOptions, training: boolean): void {
-    this.forward(X, options);
+  private backpropagate(X: Matrix, Y: Matrix, training: boolean): void {
+    this.forwardPass(X, training);
     this.checkTargets(Y, X.rows);
     const L = this.state.length;
     const out = this.state[L - 1]!;
@@ -394,7 +410,7 @@ export class Sequential {
         const bb = this.buffersFor(below, X.rows);
         let da = buf.dx;
         if (training && below.dropout > 0) {
-          dropoutBackward(buf.dx, bb.mask!, bb.da);
+          dropoutBackward(buf.dx, bb.mask!, bb.da, below.dropout);
           da = bb.da;
         }
         below.activation.backward(bb.z, bb.a, da, bb.dz);
@@ -414,9 +430,9 @@ export class Sequential {
    * {@link backpropagate} replayed: its kernel calls, captured at the first batch in these buffers
    * (`capture` in @ffnn/tensor), run again in one backend call. The same code on the same buffers,
    * so the same bits. Returns false, having computed nothing, when the backend cannot capture or the
-   * pass computes on the host (an activation or loss without a kernel, dropout in training).
+   * pass computes on the host (an activation or loss without a kernel). Dropout masks are drawn before it.
    */
-  private replayStep(X: Matrix, Y: Matrix, options: ForwardOptions, training: boolean): boolean {
+  private replayStep(X: Matrix, Y: Matrix, training: boolean): boolean {
     const backend = getBackend();
     if (backend.beginCapture === undefined) return false;
     let step = this.captured.get(X.rows);
@@ -424,7 +440,7 @@ export class Sequential {
       // Shape errors are thrown here, before a capture.
       checkDenseInput(1, this.inputSize, this.state[0]!.units, X);
       this.checkTargets(Y, X.rows);
-      const replay = capture(() => this.backpropagate(X, Y, options, training));
+      const replay = capture(() => this.backpropagate(X, Y, training));
       step = { backend, X: X.data, Y: Y.data, cols: X.cols, training, replay };
       this.captured.set(X.rows, step);
     }

@@ -634,6 +634,25 @@ function signAxpyT<T>(size: i32, px: usize, py: usize, pOut: usize, alpha: f64):
   }
 }
 
+/** `out[t] = x[t]·(mask[t] ≠ 0 ? s : 0)` over `size` elements, in f64 and rounded once (`out` may be `x`). */
+@inline
+function maskedScaleT<T>(size: i32, px: usize, pm: usize, pOut: usize, s: f64): void {
+  const bytes = <usize>sizeof<T>();
+  for (let t = 0; t < size; t++) {
+    const o = <usize>t * bytes;
+    const m = <f64>load<T>(pm + o);
+    store<T>(pOut + o, <T>(<f64>load<T>(px + o) * (m != 0 ? s : 0)));
+  }
+}
+
+export function maskedScaleF32(size: i32, px: usize, pm: usize, pOut: usize, s: f64): void {
+  maskedScaleT<f32>(size, px, pm, pOut, s);
+}
+
+export function maskedScaleF64(size: i32, px: usize, pm: usize, pOut: usize, s: f64): void {
+  maskedScaleT<f64>(size, px, pm, pOut, s);
+}
+
 export function axpyF32(size: i32, px: usize, py: usize, pOut: usize, alpha: f64): void {
   axpyT<f32>(size, px, py, pOut, alpha);
 }
@@ -1038,6 +1057,7 @@ const OP_AXPY: i32 = 18;
 const OP_SIGN_AXPY: i32 = 19;
 const OP_GELU: i32 = 20;
 const OP_GELU_BACKWARD: i32 = 21;
+const OP_MASKED_SCALE: i32 = 22;
 
 /**
  * Rows i0..i1 of a product C = α·A·B + β·C whose row-major m × k A may be mostly zeros, decided at
@@ -1116,6 +1136,8 @@ function runRecord<T>(op: i32, r: usize): void {
     geluT<T>(a1, <usize>a2, a3);
   } else if (op == OP_GELU_BACKWARD) {
     geluBackwardT<T>(a1, <usize>a2, a3, <usize>a4);
+  } else if (op == OP_MASKED_SCALE) {
+    maskedScaleT<T>(a1, <usize>a2, a3, <usize>a4, load<f64>(r, 48));
   } else {
     unreachable();
   }

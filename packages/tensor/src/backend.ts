@@ -82,6 +82,11 @@ export interface KernelBackend {
   /** `y[t] = y[t] + α·sign(x[t])`, sign(0) = sign(NaN) = 0 (e.g. the L1 subgradient λ·sign(w)). */
   signAxpy?(size: number, alpha: number, x: FloatArray, y: FloatArray): void;
   /**
+   * `out[t] = x[t]·(mask[t] ≠ 0 ? s : 0)` for the first `size` elements, the product in float64 and
+   * rounded once (e.g. inverted dropout: a mask of kept units scales them by 1/(1 − p)).
+   */
+  maskedScale?(size: number, s: number, x: FloatArray, mask: FloatArray, out: FloatArray): void;
+  /**
    * Row-wise softmax of a rows × cols matrix: per row, m = its maximum, `e_j = e^(z_j − m)` in
    * float64 with fdlibm's `exp`, stored in `a` (rounded to its dtype) while the float64 values are
    * summed into s, then `a_j = a_j/s` rounded once.
@@ -189,6 +194,11 @@ export function jsDifferenceOver(size: number, d: number, a: FloatArray, b: Floa
 /** Reference axpy (see {@link KernelBackend.axpy}). */
 export function jsAxpy(size: number, alpha: number, x: FloatArray, y: FloatArray): void {
   for (let t = 0; t < size; t++) y[t] = y[t]! + alpha * x[t]!;
+}
+
+/** Reference masked scale (see {@link KernelBackend.maskedScale}). */
+export function jsMaskedScale(size: number, s: number, x: FloatArray, mask: FloatArray, out: FloatArray): void {
+  for (let t = 0; t < size; t++) out[t] = x[t]! * (mask[t] !== 0 ? s : 0);
 }
 
 /** Reference sign axpy (see {@link KernelBackend.signAxpy}). */
@@ -554,7 +564,7 @@ export const jsBackend: KernelBackend = {
 /** Optional kernels that jsBackend has, so every installed backend gets one (its own or jsBackend's). */
 const FILLED = [
   'addRowVectorRelu', 'reluBackward', 'allFinite', 'scaleBytes', 'allocate', 'copy', 'scaledDifference', 'differenceOver',
-  'axpy', 'signAxpy', 'softmaxRows', 'sigmoid', 'sigmoidBackward', 'tanh', 'tanhBackward', 'gelu', 'geluBackward', 'leakyRelu', 'leakyReluBackward',
+  'axpy', 'signAxpy', 'maskedScale', 'softmaxRows', 'sigmoid', 'sigmoidBackward', 'tanh', 'tanhBackward', 'gelu', 'geluBackward', 'leakyRelu', 'leakyReluBackward',
 ] as const;
 type Filled = (typeof FILLED)[number];
 
@@ -564,7 +574,7 @@ const CORE = ['gemm', 'addRowVector', 'sumRows'] as const;
 function references(): Required<Pick<KernelBackend, Filled>> {
   return {
     addRowVectorRelu: jsAddRowVectorRelu, reluBackward: jsReluBackward, allFinite: jsAllFinite, scaleBytes: jsScaleBytes, allocate,
-    copy: jsCopy, scaledDifference: jsScaledDifference, differenceOver: jsDifferenceOver, axpy: jsAxpy, signAxpy: jsSignAxpy, softmaxRows: jsSoftmaxRows,
+    copy: jsCopy, scaledDifference: jsScaledDifference, differenceOver: jsDifferenceOver, axpy: jsAxpy, signAxpy: jsSignAxpy, maskedScale: jsMaskedScale, softmaxRows: jsSoftmaxRows,
     sigmoid: jsSigmoid, sigmoidBackward: jsSigmoidBackward,
     tanh: jsTanh, tanhBackward: jsTanhBackward, gelu: jsGelu, geluBackward: jsGeluBackward, leakyRelu: jsLeakyRelu, leakyReluBackward: jsLeakyReluBackward,
   };

@@ -39,6 +39,7 @@ export {
   scale,
   axpy,
   signAxpy,
+  maskedScale,
   transpose,
   dot,
   norm,

@@ -11,6 +11,7 @@ import {
   dot,
   fill,
   signAxpy,
+  maskedScale,
   gatherRows,
   gemm,
   hadamard,
@@ -186,6 +187,18 @@ describe('row and axis operations', () => {
     expect(Array.from(Y.data)).toEqual([1.5, 0.5, 1, 1]);
     expect(() => signAxpy(1, X, Matrix.zeros(2, 2))).toThrow(/^signAxpy: shapes 1×4 and 2×2 differ/);
     expect(() => axpy(1, X, Matrix.zeros(2, 2))).toThrow(/^axpy: shapes 1×4 and 2×2 differ/);
+  });
+
+  it('maskedScale scales the entries whose mask is nonzero and zeroes the others (keeping the sign of a zero product)', () => {
+    const X = Matrix.from([[1, -2, 3, -4, NaN]]);
+    const mask = Matrix.from([[2, 0, 2, 0, 0]]);
+    const out = Matrix.zeros(1, 5);
+    maskedScale(1.5, X, mask, out);
+    expect(Array.from(out.data)).toEqual([1.5, -0, 4.5, -0, NaN]);
+    maskedScale(2, X, mask, X);
+    expect(Array.from(X.data)).toEqual([2, -0, 6, -0, NaN]);
+    expect(() => maskedScale(1, X, Matrix.zeros(2, 2), out)).toThrow(/^maskedScale: shapes 1×5 and 2×2 differ/);
+    expect(() => maskedScale(1, X, mask, Matrix.zeros(2, 2))).toThrow(/^maskedScale: shapes 1×5 and 2×2 differ/);
   });
 
   it('transposes, axpys and takes norms', () => {

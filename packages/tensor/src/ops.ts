@@ -226,6 +226,17 @@ export function signAxpy(alpha: number, X: Matrix, Y: Matrix): Matrix {
   return Y;
 }
 
+/**
+ * `out = X ⊙ (mask ≠ 0 ? s : 0)` element-wise, the product in float64 and rounded once (inverted
+ * dropout: `s = 1/(1 − p)` on the kept units): the backend's kernel. `out` may be `X`.
+ */
+export function maskedScale(s: number, X: Matrix, mask: Matrix, out: Matrix): Matrix {
+  assertSameShape('maskedScale', X, mask);
+  assertSameShape('maskedScale', X, out);
+  kernels().maskedScale(X.size, s, X.data, mask.data, out.data);
+  return out;
+}
+
 /** `out = Aᵀ`; `out` must not alias `A`. */
 export function transpose(A: Matrix, out: Matrix): Matrix {
   hostCompute('transpose');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  getBackend, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, jsScaledDifference, jsDifferenceOver, jsSoftmaxRows, jsAxpy, jsSignAxpy, jsSigmoid,
+  getBackend, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsReluBackward, jsScaleBytes, jsScaledDifference, jsDifferenceOver, jsSoftmaxRows, jsAxpy, jsMaskedScale, jsSignAxpy, jsSigmoid,
   jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, jsGelu, jsGeluBackward, setBackend, withBackend,
 } from '../backend.js';
 import { sameBits } from '../bits.js';
@@ -431,7 +431,7 @@ describe('wasm row-vector and fused kernels', () => {
     );
   });
 
-  it('softmaxRows, differenceOver, axpy and signAxpy equal the reference bit for bit (also in place; extremes, NaN and ±∞ in a row; a NaN matches any NaN)', () => {
+  it('softmaxRows, differenceOver, axpy, signAxpy and maskedScale equal the reference bit for bit (also in place; extremes, NaN and ±∞ in a row; a NaN matches any NaN)', () => {
     const extremes = [0, -0, 30, -30, 709.8, -745.2, 1e300, -1e300, Infinity, -Infinity, NaN];
     fc.assert(
       fc.property(shape, fc.double({ min: 0.1, max: 60, noNaN: true }), fc.integer({ min: 1, max: 100 }), ({ m, n, seed, dtype, resident }, spread, d) => {
@@ -466,6 +466,16 @@ describe('wasm row-vector and fused kernels', () => {
           expect(sameBitsOrNaN(onSingle, expected)).toBe(true);
           expect(sameBitsOrNaN(onTwo, expected)).toBe(true);
         }
+        // maskedScale: a dropout mask of zeros and the dtype's 1/(1 − p), out of place and in place.
+        const keep = 0.5 + spread / 200;
+        const mask = alloc(resident, rng, size, dtype);
+        for (let t = 0; t < size; t++) mask[t] = rng.uniform() < keep ? 1 / keep : 0;
+        jsMaskedScale(size, 1 / keep, w, mask, expected);
+        single.maskedScale!(size, 1 / keep, w, mask, got);
+        expect(sameBitsOrNaN(got, expected)).toBe(true);
+        jsMaskedScale(size, mask[mask.findIndex((v) => v !== 0)] ?? 1, y, mask, expected);
+        two.maskedScale!(size, mask[mask.findIndex((v) => v !== 0)] ?? 1, y, mask, y);
+        expect(sameBitsOrNaN(y, expected)).toBe(true);
       }),
     );
   });

@@ -1,6 +1,6 @@
 import {
   type AdamStepScalars, type BackendInfo, backendInfo, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsCopy, jsReluBackward, jsScaleBytes,
-  jsAxpy, jsDifferenceOver, jsSignAxpy, jsSoftmaxRows, jsSigmoid, jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, jsGelu, jsGeluBackward, type KernelBackend, setBackend,
+  jsAxpy, jsDifferenceOver, jsMaskedScale, jsSignAxpy, jsSoftmaxRows, jsSigmoid, jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, jsGelu, jsGeluBackward, type KernelBackend, setBackend,
 } from '../backend.js';
 import { CaptureDeclined, type Replay } from '../capture.js';
 import { InvalidOptionError, StateError, formatValue } from '../errors.js';
@@ -46,6 +46,8 @@ interface Kernels {
   axpyF64: (size: number, px: number, py: number, pOut: number, alpha: number) => void;
   signAxpyF32: (size: number, px: number, py: number, pOut: number, alpha: number) => void;
   signAxpyF64: (size: number, px: number, py: number, pOut: number, alpha: number) => void;
+  maskedScaleF32: (size: number, px: number, pm: number, pOut: number, s: number) => void;
+  maskedScaleF64: (size: number, px: number, pm: number, pOut: number, s: number) => void;
   softmaxRowsF32: (rows: number, cols: number, pz: number, pa: number) => void;
   softmaxRowsF64: (rows: number, cols: number, pz: number, pa: number) => void;
   sigmoidF32: (size: number, pz: number, pa: number) => void;
@@ -454,6 +456,11 @@ class WasmBackend implements KernelBackend {
   signAxpy(size: number, alpha: number, x: FloatArray, y: FloatArray): void {
     if (this.recording()) return this.recorder!.signAxpy(size, alpha, x, y);
     this.binary(size, x, y, y, this.x.signAxpyF32, this.x.signAxpyF64, (n, a, b, _o, k) => jsSignAxpy(n, k!, a, b), alpha);
+  }
+
+  maskedScale(size: number, s: number, x: FloatArray, mask: FloatArray, out: FloatArray): void {
+    if (this.recording()) return this.recorder!.maskedScale(size, s, x, mask, out);
+    this.binary(size, x, mask, out, this.x.maskedScaleF32, this.x.maskedScaleF64, (n, a, m, o, k) => jsMaskedScale(n, k!, a, m, o), s);
   }
 
   softmaxRows(rows: number, cols: number, z: FloatArray, a: FloatArray): void {

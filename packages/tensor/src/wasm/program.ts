@@ -32,6 +32,7 @@ const OP_AXPY = 18;
 const OP_SIGN_AXPY = 19;
 const OP_GELU = 20;
 const OP_GELU_BACKWARD = 21;
+const OP_MASKED_SCALE = 22;
 
 const RECORD_BYTES = 64;
 
@@ -240,6 +241,12 @@ export class Recorder {
   axpy(size: number, alpha: number, x: FloatArray, y: FloatArray): void {
     const px = this.operand('axpy', x, size), py = this.operand('axpy', y, size);
     this.calls.push({ record: [OP_AXPY, [size, px[0], py[0], py[0]], [alpha]], reads: [px, py], writes: [py], work: size });
+  }
+
+  maskedScale(size: number, s: number, x: FloatArray, mask: FloatArray, out: FloatArray): void {
+    const px = this.operand('maskedScale', x, size), pm = this.operand('maskedScale', mask, size);
+    const pOut = this.operand('maskedScale', out, size);
+    this.calls.push({ record: [OP_MASKED_SCALE, [size, px[0], pm[0], pOut[0]], [s]], reads: [px, pm], writes: [pOut], work: size });
   }
 
   signAxpy(size: number, alpha: number, x: FloatArray, y: FloatArray): void {
