@@ -57,6 +57,22 @@ describe('lstsq', () => {
     expect(x[1]).toBeCloseTo(-2, 12);
   });
 
+  it('gives a zero column a zero weight and an exactly zero singular value, even with rcond 0', () => {
+    const A = randomMatrix(15, 2, 4);
+    const B = Matrix.from(A.toArray().map((r) => [r[0]!, 0, r[1]!]));
+    const b = Array.from({ length: 15 }, (_, i) => 2 * A.get(i, 0) + 0.5 * A.get(i, 1));
+    const { s, U } = svd(B);
+    expect(s[2]).toBe(0);
+    for (const u of U.data) expect(Number.isFinite(u)).toBe(true);
+    for (const rcond of [0, undefined]) {
+      const { x, rank } = lstsq(B, b, rcond);
+      expect(rank).toBe(2);
+      expect(x[1]).toBe(0);
+      expect(x[0]).toBeCloseTo(2, 12);
+      expect(x[2]).toBeCloseTo(0.5, 12);
+    }
+  });
+
   it('solves an underdetermined system exactly with the minimum norm', () => {
     // One equation x₀ + x₁ + x₂ = 3: the minimum-norm solution is (1, 1, 1).
     const { x, rank } = lstsq(Matrix.from([[1, 1, 1]]), [3]);
