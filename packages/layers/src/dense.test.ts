@@ -50,4 +50,21 @@ describe('inverted dropout', () => {
     dropoutBackward(Matrix.full(200, 50, 2), mask, da, 0.25);
     for (let t = 0; t < da.size; t++) expect(da.data[t]).toBe(2 * mask.data[t]!);
   });
+
+  it('in float32, scales by the mask as stored (1/(1 − p) rounded to float32) backward, and by 1/(1 − p) forward', () => {
+    const rng = new Rng(4);
+    const a = new Matrix(40, 30, 'float32'), dout = new Matrix(40, 30, 'float32');
+    for (let t = 0; t < a.size; t++) {
+      a.data[t] = rng.normal();
+      dout.data[t] = rng.normal();
+    }
+    const mask = new Matrix(40, 30, 'float32'), out = new Matrix(40, 30, 'float32'), da = new Matrix(40, 30, 'float32');
+    dropoutForward(a, 0.3, new Rng(2), mask, out);
+    // Float32Array stores round the float64 products once, as the kernel does.
+    expect(Array.from(out.data)).toEqual(Array.from(Float32Array.from(a.data, (v, t) => v * (mask.data[t] !== 0 ? 1 / 0.7 : 0))));
+    dropoutBackward(dout, mask, da, 0.3);
+    expect(Array.from(da.data)).toEqual(Array.from(Float32Array.from(dout.data, (v, t) => v * mask.data[t]!)));
+    // The two scales differ in float32, and so do some products: the test tells them apart.
+    expect(Math.fround(1 / 0.7)).not.toBe(1 / 0.7);
+  });
 });

@@ -46,6 +46,12 @@ describe('Sequential computes', () => {
     expect([out('cross-entropy'), out('binary-cross-entropy'), out('mse')]).toEqual(['softmax', 'sigmoid', 'linear']);
   });
 
+  it('dropout on every hidden layer of an mlp, and none on its output', () => {
+    const net = Sequential.mlp({ inputSize: 2, hidden: [3, 4], outputSize: 1, loss: 'mse', dropout: 0.2 });
+    expect(net.layers.map((l) => l.dropout)).toEqual([0.2, 0.2, 0]);
+    expect(Sequential.mlp({ inputSize: 2, hidden: [3], outputSize: 1, loss: 'mse' }).layers.map((l) => l.dropout)).toEqual([0, 0]);
+  });
+
   it('a penalty on weights only, unless biases are penalized too', () => {
     const W = [Matrix.from([[1, -2, 0], [0.5, 0, 3]]), Matrix.from([[4, 4, 4]]), Matrix.from([[1], [-1], [2]]), Matrix.from([[5]])];
     const l1 = 1 + 2 + 0.5 + 3 + 1 + 1 + 2, l2 = 1 + 4 + 0.25 + 9 + 1 + 1 + 4, b1 = 12 + 5, b2 = 48 + 25;
