@@ -3,9 +3,10 @@ import { exp as portableExp } from './fdlibm-exp.js';
 import { expm1 as portableExpm1, tanh as portableTanh } from './fdlibm-tanh.js';
 import { Rng } from './rng.js';
 
-// The JavaScript ports of fdlibm's exp, expm1 and tanh, which the JavaScript kernels call; the wasm
-// kernels (exp64, tanh64) are checked against those kernels bit for bit in src/wasm/backend.test.ts.
-// Beside the code, so that tensor's mutation runs (which leave src/wasm/ out) measure the ports.
+// The JavaScript ports of fdlibm's exp, expm1 and tanh: the readable form of what the wasm kernels'
+// exp64 and tanh64 compute, shown here to be exactly V8's Math.exp, Math.expm1 and Math.tanh (which
+// the JavaScript kernels call). Beside the code, so that tensor's mutation runs (which leave src/wasm/
+// out) measure the ports.
 
 describe('fdlibm ports', () => {
   it('portableExp, portableExpm1 and portableTanh equal Math.exp, Math.expm1 and Math.tanh (V8, fdlibm) bit for bit', () => {
