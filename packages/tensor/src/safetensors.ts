@@ -44,7 +44,7 @@ export function encodeSafetensors(tensors: Iterable<[string, Matrix]>, metadata:
   if (Object.keys(meta).length > 0) header.__metadata__ = meta;
   for (const [name, m] of tensors) {
     if (name === '__metadata__' || isForbiddenKey(name) || name.length === 0) throw new InvalidOptionError(`safetensors: invalid tensor name ${JSON.stringify(name)}`);
-    if (name in header) throw new InvalidOptionError(`safetensors: duplicate tensor name ${JSON.stringify(name)}`);
+    if (Object.hasOwn(header, name)) throw new InvalidOptionError(`safetensors: duplicate tensor name ${JSON.stringify(name)}`);
     const bytes = m.data.BYTES_PER_ELEMENT * m.size;
     header[name] = { dtype: m.dtype === 'float32' ? 'F32' : 'F64', shape: [m.rows, m.cols], data_offsets: [offset, offset + bytes] };
     offset += bytes;
@@ -107,7 +107,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<buffer>', limits
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail(source, 'header must be a JSON object');
   const data = bytes.subarray(8 + headerLength);
   const entries = Object.entries(header as Record<string, unknown>);
-  if (entries.length > maxTensors + 1) fail(source, `more than ${maxTensors} tensors`);
+  if (entries.length - (Object.hasOwn(header, '__metadata__') ? 1 : 0) > maxTensors) fail(source, `more than ${maxTensors} tensors`);
   const metadata = new Map<string, string>();
   const specs: { name: string; dtype: DType; bytesPer: number; rows: number; cols: number; begin: number; end: number }[] = [];
   for (const [name, value] of entries) {
@@ -123,7 +123,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<buffer>', limits
     const spec = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const unknown = Object.keys(spec).filter((k) => k !== 'dtype' && k !== 'shape' && k !== 'data_offsets');
     if (unknown.length) fail(source, `tensor "${name}" has unknown field(s) ${unknown.join(', ')}`);
-    const dt = typeof spec.dtype === 'string' ? DTYPES[spec.dtype] : undefined;
+    const dt = typeof spec.dtype === 'string' && Object.hasOwn(DTYPES, spec.dtype) ? DTYPES[spec.dtype] : undefined;
     if (!dt) fail(source, `tensor "${name}" has dtype ${JSON.stringify(spec.dtype)}; supported: F64, F32`);
     const shape = spec.shape;
     if (!Array.isArray(shape) || shape.length > 2 || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
