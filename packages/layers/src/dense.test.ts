@@ -3,7 +3,7 @@ import { Matrix, Rng, dot, norm } from '@ffnn/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { denseBackward, denseForward } from './dense.js';
-import { dropoutBackward, dropoutForward } from './dropout.js';
+import { drawDropoutMask, dropoutBackward, dropoutForward } from './dropout.js';
 
 describe('Dense forward/backward', () => {
   it('dW, db, dx match central differences of J = Σ c ⊙ (xW + b), over 200 cases', () => {
@@ -49,6 +49,20 @@ describe('inverted dropout', () => {
     const da = Matrix.zeros(200, 50);
     dropoutBackward(Matrix.full(200, 50, 2), mask, da, 0.25);
     for (let t = 0; t < da.size; t++) expect(da.data[t]).toBe(2 * mask.data[t]!);
+  });
+
+  it('drops a unit whose draw is exactly 1 − p (kept only where uniform() < 1 − p)', () => {
+    // A xoshiro128** state whose next uniform() is exactly 0.5 = (2²⁶·2²⁶ + 0)/2⁵³: the first output
+    // 9·rotl(5·s₁, 7) must be 2³¹ (top 27 bits 2²⁶): 5·s₁ = rotr(2³¹, 7) = 2²⁴, s₁ = 2²⁴·5⁻¹ mod 2³² =
+    // 0xCD000000. The step sets s₁ ← s₁ ^ s₂ ^ s₀ = 0 for s₀ = 0, s₂ = s₁, so the second output is 0.
+    const state = { s: [0, 0xcd000000, 0xcd000000, 1] as [number, number, number, number], spare: null };
+    expect(Rng.fromState(state).uniform()).toBe(0.5);
+    const mask = Matrix.zeros(1, 1);
+    drawDropoutMask(0.5, Rng.fromState(state), mask);
+    expect(mask.data[0]).toBe(0);
+    // p = 0.25: the same draw is below 0.75, kept and scaled by 1/0.75.
+    drawDropoutMask(0.25, Rng.fromState(state), mask);
+    expect(mask.data[0]).toBe(1 / 0.75);
   });
 
   it('in float32, scales by the mask as stored (1/(1 − p) rounded to float32) backward, and by 1/(1 − p) forward', () => {

@@ -47,6 +47,34 @@ describe('unitDiagnostics', () => {
     expect(d).toEqual([{ layer: 1, activation, units: 3, deadFraction: null, saturatedFraction: 1 / 3 }]);
   });
 
+  it('counts a dead first unit once: the unit loop stays inside the layer', () => {
+    // Unit 0 is dead (z = −1 on every row), unit 1 alive (z = x > 0): 1 of 2. A loop past the last unit
+    // would read unit 0 of the next row (dead) as a third unit and count it too.
+    const net = new Sequential({ inputSize: 1, layers: [{ units: 2, activation: 'relu' }, { units: 1, activation: 'linear' }], loss: 'mse' });
+    net.layers[0]!.W.data.set([0, 1]);
+    net.layers[0]!.b.data.set([-1, 0]);
+    expect(unitDiagnostics(net, Matrix.column([1, 2, 3]))[0]!.deadFraction).toBe(0.5);
+  });
+
+  it.each(['sigmoid', 'tanh'] as const)('%s: three saturated units of four, the first saturated on every row, give 3/4', (activation) => {
+    // z = −10, 10, x ∈ [0.25, 1], 12 on 20 rows: units 0, 1 and 3 are flat on every row; unit 2 is steep
+    // (sigmoid a(1 − a) ≥ 0.19, tanh 1 − a² ≥ 0.41), so neither "flat" read backwards nor a phantom
+    // fifth unit (unit 0 of the next row) gives the same fraction.
+    const net = new Sequential({ inputSize: 1, layers: [{ units: 4, activation }, { units: 1, activation: 'linear' }], loss: 'mse' });
+    net.layers[0]!.W.data.set([0, 0, 1, 0]);
+    net.layers[0]!.b.data.set([-10, 10, 0, 12]);
+    const X = Matrix.column(Array.from({ length: 20 }, (_, i) => 0.25 + (0.75 * i) / 19));
+    expect(unitDiagnostics(net, X)).toEqual([{ layer: 1, activation, units: 4, deadFraction: null, saturatedFraction: 0.75 }]);
+  });
+
+  it.each(['sigmoid', 'tanh'] as const)('%s: each unit is judged on its own column, row by row (two rows, both flat for units 1 and 2)', (activation) => {
+    // z = 0.5 (steep), −10, 10 on both rows: 2 of 3 saturated. Two rows need both flat (≥ 0.95 · 2).
+    const net = new Sequential({ inputSize: 1, layers: [{ units: 3, activation }, { units: 1, activation: 'linear' }], loss: 'mse' });
+    net.layers[0]!.b.data.set([0.5, -10, 10]);
+    net.layers[0]!.W.data.set([0, 0, 0]);
+    expect(unitDiagnostics(net, Matrix.column([-1, 1]))[0]!.saturatedFraction).toBe(2 / 3);
+  });
+
   it('reports neither fraction for a linear hidden layer', () => {
     const net = new Sequential({ inputSize: 1, layers: [{ units: 2, activation: 'linear' }, { units: 1, activation: 'linear' }], loss: 'mse' });
     net.layers[0]!.W.data.set([100, -100]);

@@ -58,3 +58,64 @@ describe('ONNX export names', () => {
     expect(new TextDecoder('latin1').decode(exportOnnx(net, { producerVersion: '9.8.7' }))).toContain('9.8.7');
   });
 });
+
+/** One protobuf field: its number and its value (a varint as a bigint, a length-delimited field as its bytes). */
+type Field = { field: number; value: bigint | Uint8Array };
+
+/** The fields of one protobuf message, in order (wire types 0, 2 and 5 — all the exporter writes). */
+function decodeFields(bytes: Uint8Array): Field[] {
+  const out: Field[] = [];
+  let p = 0;
+  const varint = (): bigint => {
+    let v = 0n, shift = 0n;
+    for (;;) {
+      const b = bytes[p++]!;
+      v |= BigInt(b & 0x7f) << shift;
+      shift += 7n;
+      if ((b & 0x80) === 0) return v;
+    }
+  };
+  while (p < bytes.length) {
+    const key = Number(varint());
+    const field = key >> 3, wire = key & 7;
+    if (wire === 0) out.push({ field, value: varint() });
+    else if (wire === 2) {
+      const n = Number(varint());
+      out.push({ field, value: bytes.subarray(p, p + n) });
+      p += n;
+    } else if (wire === 5) {
+      out.push({ field, value: bytes.subarray(p, p + 4) });
+      p += 4;
+    } else throw new Error(`unexpected wire type ${wire}`);
+  }
+  return out;
+}
+
+const text = (v: bigint | Uint8Array) => new TextDecoder().decode(v as Uint8Array);
+const fieldsOf = (fields: Field[], n: number) => fields.filter((f) => f.field === n).map((f) => f.value);
+
+describe('ONNX export, decoded field by field (onnx.proto3)', () => {
+  const net = new Sequential({ inputSize: 3, layers: [{ units: 4, activation: 'relu' }, { units: 2, activation: 'softmax' }], loss: 'cross-entropy' });
+  const model = decodeFields(exportOnnx(net));
+
+  it('imports the default operator set (domain "", that is ai.onnx) at opset 20, in IR version 9', () => {
+    expect(fieldsOf(model, 1)).toEqual([9n]); // ir_version
+    const opsets = fieldsOf(model, 8); // opset_import: OperatorSetIdProto { domain = 1, version = 2 }
+    expect(opsets).toHaveLength(1);
+    const opset = decodeFields(opsets[0] as Uint8Array);
+    expect(fieldsOf(opset, 1).map(text)).toEqual(['']);
+    expect(fieldsOf(opset, 2)).toEqual([20n]);
+  });
+
+  it('gives the softmax node its axis attribute, −1 as an INT', () => {
+    const graph = decodeFields(fieldsOf(model, 7)[0] as Uint8Array);
+    const nodes = fieldsOf(graph, 1).map((n) => decodeFields(n as Uint8Array)); // NodeProto
+    const softmax = nodes.filter((n) => fieldsOf(n, 4).map(text)[0] === 'Softmax');
+    expect(softmax).toHaveLength(1);
+    const attributes = fieldsOf(softmax[0]!, 5).map((a) => decodeFields(a as Uint8Array)); // AttributeProto
+    expect(attributes).toHaveLength(1);
+    expect(fieldsOf(attributes[0]!, 1).map(text)).toEqual(['axis']);
+    expect(fieldsOf(attributes[0]!, 3).map((v) => BigInt.asIntN(64, v as bigint))).toEqual([-1n]); // i
+    expect(fieldsOf(attributes[0]!, 20)).toEqual([2n]); // type INT
+  });
+});

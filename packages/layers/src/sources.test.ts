@@ -38,6 +38,10 @@ describe('target sources', () => {
     // The search stays inside the row: the next row's first column (0.9) is larger than this row's best.
     const pair = asTargetSource(Matrix.from([[0.1, 0.2, 0.7], [0.9, 0, 0.1]]), 3);
     expect([pair.label(0), pair.label(1)]).toEqual([2, 0]);
+    // Once the best column has moved to 1, column 2 is still compared with this row's column 1 (0.5, 0.1),
+    // not with a cell before the row (before the first row; row 1's last column, 0.4, for row 2).
+    const moved = asTargetSource(Matrix.from([[0, 0.5, 0.9], [0, 0.5, 0.4], [0, 0.1, 0.3]]), 3);
+    expect([0, 1, 2].map((i) => moved.label(i))).toEqual([2, 1, 2]);
   });
 
   it('class labels are checked against the number of classes (2 for one output)', () => {

@@ -59,6 +59,20 @@ describe('fitLinearGD', () => {
     expect(() => fitLinearGD(X, Matrix.zeros(3, 1), { optimizer })).toThrow(/y is 3×1, expected 80×1/);
   });
 
+  it('a full batch sums the gradient over the rows in their order, for every seed (the seed shuffles mini-batches only)', () => {
+    // One SGD step (lr 1) from w = 0 through the origin: r = X·0 − y = −y, ∇w = (2/4)·Σ 1·rᵢ in row order.
+    // With y = (10¹⁶, 1, −10¹⁶, 1) the order shows: −5·10¹⁵ − 0.5 rounds (to even) to −5·10¹⁵, + 5·10¹⁵
+    // gives 0, − 0.5 gives −0.5; so w = 0.5. Other orders can give 0 or −1 (w = 0 or 1).
+    const ones = Matrix.column([1, 1, 1, 1]);
+    const yc = Matrix.column([1e16, 1, -1e16, 1]);
+    for (const batchSize of [undefined, 4, 10]) {
+      for (const seed of [0, 1, 2, 3, 4, 5]) {
+        const { model } = fitLinearGD(ones, yc, { optimizer: createOptimizer('sgd', { lr: 1 }), epochs: 1, fitIntercept: false, batchSize, seed });
+        expect(Array.from(model.coef.data)).toEqual([0.5]);
+      }
+    }
+  });
+
   it('round-trips the fitted coefficients through JSON', () => {
     const { model } = fitLinearGD(X, y, { optimizer: createOptimizer('sgd', { lr: 0.1 }), epochs: 50 });
     const copy = LinearGD.fromJSON(roundTrip(model.toJSON()));

@@ -36,6 +36,29 @@ describe('Ridge', () => {
     expect(norm(new Ridge({ alpha: 1e8 }).fit(X, y).coef.data)).toBeLessThan(1e-5 * norm(ols));
   });
 
+  it('any α > 0 keeps every singular value, however small: w = (XᵀX + αI)⁻¹Xᵀy', () => {
+    // Orthogonal columns, so s = (1, 10⁻²⁰) exactly. With α = 10⁻²⁴ the second weight is
+    // 10⁻²⁰/(10⁻⁴⁰ + 10⁻²⁴) ≈ 10⁴: the penalty, not a rank cutoff, tames the tiny singular value.
+    const m = new Ridge({ alpha: 1e-24, fitIntercept: false }).fit(Matrix.from([[1, 0], [0, 1e-20]]), Matrix.column([1, 1]));
+    expect(Array.from(m.coef.data)).toEqual([1 / (1 + 1e-24), 1e-20 / (1e-40 + 1e-24)]);
+  });
+
+  it('α = 0 treats singular values s ≤ ε·max(n, p)·s_max as zero, as LinearRegression does (minimum-norm solution)', () => {
+    // 10 × 2 with orthogonal columns: s = (1, 10⁻¹⁵), below the cutoff ε·10 ≈ 2.2·10⁻¹⁵ (not below ε·min(n, p) = 4.4·10⁻¹⁶).
+    const X = Matrix.from(Array.from({ length: 10 }, (_, i) => [i === 0 ? 1 : 0, i === 1 ? 1e-15 : 0]));
+    const y = Matrix.column(Array.from({ length: 10 }, (_, i) => (i < 2 ? 1 : 0)));
+    expect(Array.from(new Ridge({ alpha: 0, fitIntercept: false }).fit(X, y).coef.data)).toEqual([1, 0]);
+    expect(Array.from(new LinearRegression({ fitIntercept: false }).fit(X, y).coef.data)).toEqual([1, 0]);
+    // A singular value exactly at the cutoff (2 × 2: ε·2·1 = 2⁻⁵¹) counts as zero too.
+    expect(Array.from(new Ridge({ alpha: 0, fitIntercept: false }).fit(Matrix.from([[1, 0], [0, 2 ** -51]]), Matrix.column([1, 1])).coef.data)).toEqual([1, 0]);
+  });
+
+  it('α = 0 with every feature constant (centred X all zeros, s_max = 0): weights 0 and the intercept ȳ, not 0/0', () => {
+    const m = new Ridge({ alpha: 0 }).fit(Matrix.from([[3, 1], [3, 1], [3, 1]]), Matrix.column([1, 2, 6]));
+    expect(Array.from(m.coef.data)).toEqual([0, 0]);
+    expect(m.intercept).toBe(3);
+  });
+
   it('rejects alpha < 0 naming alpha, and bad shapes', () => {
     const { X, y } = regressionProblem(8, 2, 13);
     expect(() => new Ridge({ alpha: -1 }).fit(X, y)).toThrow(InvalidOptionError);
