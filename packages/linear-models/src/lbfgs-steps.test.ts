@@ -96,9 +96,10 @@ describe('the line search, traced on parabolas k (x − c)² from x = 0', () => 
   });
 
   it('fails when the zoom runs out of trials before a step lowers f', () => {
-    // The bisection case with two trials left for the zoom: 0.5 and 0.25 both raise f, 0.03 is never tried.
+    // The bisection case with maxLineSearch 3: the trial 1, then two left for the zoom; 0.5 and 0.25 both
+    // raise f, 0.03 is never tried.
     const { calls, fg } = recorded(parabola(100, 0.03));
-    const r = lbfgs(fg, [0], { maxLineSearch: 2 });
+    const r = lbfgs(fg, [0], { maxLineSearch: 3 });
     expect(calls.map((c) => c.x[0])).toEqual([0, 1, 0.5, 0.25]);
     expect(r).toMatchObject({ nIter: 0, converged: false, message: 'line search failed' });
   });
@@ -179,6 +180,197 @@ describe('the line search on walls −s·x + e^{k(x − m)} (any s, k, m, c₁ <
   });
 });
 
+/**
+ * The line search of N&W Algorithms 3.5 (bracketing: double α until a trial fails sufficient decrease,
+ * is no lower than the previous one, or has φ' ≥ 0) and 3.6 (zoom, lo always the lowest trial with
+ * sufficient decrease, hi on the other side of a minimizer), with the choices lbfgs.ts documents: α₀ =
+ * min(1, 1/√−φ'(0)) on a first iteration, the minimizer of the cubic through lo and hi (N&W eq. 3.59)
+ * when it lies in the middle 80 % of the bracket and the midpoint otherwise, Hager & Zhang's
+ * approximate Wolfe test before the others, a zoom that gets the trials the bracketing left
+ * (maxLineSearch − i − 1, so at most maxLineSearch in all) and stops when the bracket is narrower than 10⁻¹⁶·max(1, |α_lo|). Written
+ * from that description, in α and φ only, as a reference for the trials lbfgs makes.
+ */
+function referenceLineSearch(phi: (alpha: number) => { f: number; dphi: number }, c1: number, c2: number, maxLineSearch: number): number[] {
+  const { f: f0, dphi: d0 } = phi(0);
+  const trials: number[] = [];
+  type P = { a: number; f: number; dphi: number };
+  const at = (a: number): P => (trials.push(a), { a, ...phi(a) });
+  const sufficient = (p: P) => Number.isFinite(p.f) && p.f <= f0 + c1 * p.a * d0;
+  const strong = (p: P) => sufficient(p) && Math.abs(p.dphi) <= -c2 * d0;
+  const approx = (p: P) => Number.isFinite(p.f) && p.f <= f0 + 1e-10 * Math.abs(f0) && p.dphi <= (2 * c1 - 1) * d0 && p.dphi >= c2 * d0;
+  const cubicOrMid = (lo: P, hi: P): number => {
+    const [a, b] = [Math.min(lo.a, hi.a), Math.max(lo.a, hi.a)];
+    if (Number.isFinite(hi.f)) {
+      // N&W (3.59) with α_{i−1} = lo, α_i = hi.
+      const d1 = lo.dphi + hi.dphi - (3 * (lo.f - hi.f)) / (lo.a - hi.a);
+      const disc = d1 * d1 - lo.dphi * hi.dphi;
+      if (disc >= 0) {
+        const d2 = Math.sign(hi.a - lo.a) * Math.sqrt(disc);
+        const c = hi.a - (hi.a - lo.a) * ((hi.dphi + d2 - d1) / (hi.dphi - lo.dphi + 2 * d2));
+        if (c > a + 0.1 * (b - a) && c < b - 0.1 * (b - a)) return c;
+      }
+    }
+    return lo.a + 0.5 * (hi.a - lo.a);
+  };
+  const zoom = (lo: P, hi: P, budget: number): void => {
+    for (let j = 0; j < budget && Math.abs(hi.a - lo.a) > 1e-16 * Math.max(1, Math.abs(lo.a)); j++) {
+      const t = at(cubicOrMid(lo, hi));
+      if (approx(t) || (strong(t) && t.f < lo.f)) return;
+      if (!sufficient(t) || t.f >= lo.f) hi = t;
+      else [lo, hi] = [t, t.dphi * (hi.a - lo.a) >= 0 ? lo : hi];
+    }
+  };
+  let prev: P = { a: 0, f: f0, dphi: d0 };
+  let a = Math.min(1, 1 / Math.sqrt(-d0));
+  for (let i = 0; i < maxLineSearch; i++, a *= 2) {
+    const t = at(a);
+    if (approx(t)) break;
+    if (!sufficient(t) || (i > 0 && t.f >= prev.f)) return zoom(prev, t, maxLineSearch - i - 1), trials;
+    if (strong(t)) break;
+    if (t.dphi >= 0) return zoom(t, prev, maxLineSearch - i - 1), trials;
+    prev = t;
+  }
+  return trials;
+}
+
+describe('the line search on functions that are not convex, against N&W 3.5/3.6', () => {
+  /** f(x) = −s·x + A·sin(ωx + θ) + x²/100: dips and bumps on a slope. */
+  const wavy = (s: number, A: number, w: number, th: number): ObjectiveWithGradient => (x, g) => {
+    g[0] = -s + A * w * Math.cos(w * x[0]! + th) + 0.02 * x[0]!;
+    return -s * x[0]! + A * Math.sin(w * x[0]! + th) + 0.01 * x[0]! ** 2;
+  };
+  const wall = (s: number, k: number, m: number): ObjectiveWithGradient => (x, g) => {
+    const e = Math.exp(k * (x[0]! - m));
+    g[0] = -s + k * e;
+    return -s * x[0]! + e;
+  };
+  // Each case reaches a branch of the zoom that the parabolas do not: a cubic minimizer within 10 % of
+  // the bracket's upper end (bisect instead), a trial with sufficient decrease that is no lower than
+  // lo (it becomes hi), a zoom trial accepted by the strong Wolfe test alone (c₂ > 1 − 2c₁), a cubic
+  // above a + 10 % of the width where a > 0, and so on.
+  it.each([
+    ['wavy(0.5, 0.3, 3, 1)', 1e-4, 0.9, wavy(0.5, 0.3, 3, 1)],
+    ['wavy(1, 0.3, 5, 1)', 1e-4, 0.9, wavy(1, 0.3, 5, 1)],
+    ['wavy(1, 0.1, 8, 0)', 1e-4, 0.9, wavy(1, 0.1, 8, 0)],
+    ['wavy(2, 0.5, 3, 0)', 1e-4, 0.9, wavy(2, 0.5, 3, 0)],
+    ['wavy(0.5, 1, 8, 1)', 1e-4, 0.9, wavy(0.5, 1, 8, 1)],
+    ['wall(0.5, 10, 3)', 0.1, 0.9, wall(0.5, 10, 3)],
+    ['wall(1, 20, 0.5)', 0.1, 0.9, wall(1, 20, 0.5)],
+    ['wall(0.2, 20, 2)', 1e-4, 0.9, wall(0.2, 20, 2)],
+    ['wall(0.2, 5, 3)', 1e-4, 0.9, wall(0.2, 5, 3)],
+    ['wall(0.2, 3, 0.5)', 0.45, 0.5, wall(0.2, 3, 0.5)],
+  ] as const)('%s, c₁ = %s, c₂ = %s: the same trials as the reference', (_, c1, c2, f) => {
+    const { calls, fg } = recorded(f);
+    lbfgs(fg, [0], { c1, c2, maxIter: 1 });
+    const g0 = calls[0]!.g[0]!;
+    const phi = (a: number) => {
+      const g = new Float64Array(1);
+      const v = f(Float64Array.of(a * -g0), g);
+      return { f: v, dphi: g[0]! * -g0 };
+    };
+    const expected = referenceLineSearch(phi, c1, c2, 30).map((a) => a * -g0);
+    expect(calls.length - 1).toBe(expected.length);
+    calls.slice(1).forEach((c, i) => expect(c.x[0]).toBeCloseTo(expected[i]!, 12));
+  });
+
+  it.each([
+    ['wall(0.5, 20, 2)', 1e-4, 0.9, wall(0.5, 20, 2)],
+    ['wall(2, 20, 2)', 1e-4, 0.1, wall(2, 20, 2)],
+  ] as const)('%s, c₁ = %s, c₂ = %s, maxLineSearch 4: a zoom entered at the third trial gets maxLineSearch − 3 trials, not more', (_, c1, c2, f) => {
+    // Here the bracketing makes its three trials and the zoom one: maxLineSearch evaluations in all.
+    const { calls, fg } = recorded(f);
+    lbfgs(fg, [0], { c1, c2, maxIter: 1, maxLineSearch: 4 });
+    const g0 = calls[0]!.g[0]!;
+    const phi = (a: number) => {
+      const g = new Float64Array(1);
+      const v = f(Float64Array.of(a * -g0), g);
+      return { f: v, dphi: g[0]! * -g0 };
+    };
+    const expected = referenceLineSearch(phi, c1, c2, 4).map((a) => a * -g0);
+    expect(expected).toHaveLength(4);
+    expect(calls.length - 1).toBe(4);
+    calls.slice(1).forEach((c, i) => expect(c.x[0]).toBeCloseTo(expected[i]!, 12));
+  });
+
+  it('accepts a step by the approximate Wolfe test alone: lower than f(0), but not by c₁·α·|φ\'(0)|', () => {
+    // f = e^{−10x} + s·x with s = 0.9999 − e^{−10}: f(0) = 1, f'(0) ≈ −9.00015, so α₀ = 1/|f'(0)| and x₁ = 1.
+    // f(1) = 0.9999 misses sufficient decrease (≤ 1 − 10⁻⁴·9.00015 ≈ 0.9991), but is below f(0) and its
+    // slope 0.9994 is 0.111 of |f'(0)|, inside [−c₂, 1 − 2c₁]: the approximate Wolfe conditions hold, no zoom.
+    const s = 0.9999 - Math.exp(-10);
+    const dip: ObjectiveWithGradient = (x, g) => {
+      const e = Math.exp(-10 * x[0]!);
+      g[0] = -10 * e + s;
+      return e + s * x[0]!;
+    };
+    const { calls, fg } = recorded(dip);
+    const r = lbfgs(fg, [0], { maxIter: 1 });
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.x[0]).toBeCloseTo(1, 14);
+    expect(calls[1]!.f).toBeCloseTo(0.9999, 14);
+    expect(calls[1]!.f).toBeGreaterThan(1 - 1e-4 * 9.00015);
+    expect(r.x[0]).toBe(calls[1]!.x[0]);
+  });
+
+  it('zooms back when f rose between two bracketing trials, although the second still has sufficient decrease', () => {
+    // f = −x + 1.5·S(x − 1), S(u) = 3u² − 2u³ on [0, 1] (0 before, 1 after): a rise of 1.5 between x = 1
+    // and 2, where the slope is −1 at both ends. x₁ = 1 (f = −1), x₂ = 2 (f = −0.5 > f(x₁), though
+    // ≤ −2c₁): zoom on [1, 2]. f is a cubic there, so the cubic step lands on its local minimum,
+    // 1 + u* with 9u*(1 − u*) = 1, u* = (1 − √5/3)/2, where f' = 0.
+    const bump: ObjectiveWithGradient = (x, g) => {
+      const u = Math.min(1, Math.max(0, x[0]! - 1));
+      g[0] = -1 + 9 * u * (1 - u);
+      return -x[0]! + 1.5 * (3 * u * u - 2 * u ** 3);
+    };
+    const { calls, fg } = recorded(bump);
+    const r = lbfgs(fg, [0], { maxIter: 1 });
+    const xStar = 1 + (1 - Math.sqrt(5) / 3) / 2;
+    expect(calls.map((c) => c.x[0])).toEqual([0, 1, 2, expect.closeTo(xStar, 12)]);
+    expect(r.x[0]).toBeCloseTo(xStar, 12);
+  });
+
+  it('on values that all round to 1, zooms at the first trial no lower than the one before, and stops when the bracket is narrower than 10⁻¹⁶', () => {
+    // f = 1 + 10⁻²⁰(x − 50)² is 1 in floating point near 0, while f' = 2·10⁻²⁰(x − 50) is exact: α₀ = 1,
+    // x₁ = |f'(0)| = 10⁻¹⁸ meets sufficient decrease (1 ≤ 1 − 10⁻⁴·10⁻³⁶, which is 1) but is still steep,
+    // so x₂ = 2x₁; f(x₂) = f(x₁): zoom on [x₁, x₂]. No trial there is lower than x₁, so each becomes hi and
+    // the bracket shrinks toward x₁ until its width (in α) is at most 10⁻¹⁶, before the 29 trials left.
+    const flat: ObjectiveWithGradient = (x, g) => {
+      g[0] = 2e-20 * (x[0]! - 50);
+      return 1 + 1e-20 * (x[0]! - 50) ** 2;
+    };
+    const { calls, fg } = recorded(flat);
+    const r = lbfgs(fg, [0], { gtol: 0, maxIter: 1 });
+    const x1 = -calls[0]!.g[0]!;
+    expect(calls.every((c) => c.f === 1)).toBe(true);
+    expect(calls.slice(1, 3).map((c) => c.x[0])).toEqual([x1, 2 * x1]);
+    const zoom = calls.slice(3).map((c) => c.x[0]!);
+    expect(zoom.length).toBeGreaterThan(10);
+    expect(zoom.length).toBeLessThan(29);
+    // Inside the bracket, moving toward x₁ (the last ones equal x₁ once x = α·d rounds).
+    zoom.forEach((x, i) => {
+      expect(x).toBeGreaterThanOrEqual(x1);
+      expect(x).toBeLessThanOrEqual(i === 0 ? 2 * x1 : zoom[i - 1]!);
+    });
+    expect(Array.from(r.x)).toEqual([x1]);
+  });
+
+  it('measures the bracket\'s width against max(1, α_lo): with α_lo = 1/200 the zoom stops at a width of 10⁻¹⁶ in α', () => {
+    // f = 2⁷⁰ + (x − 100)²: every value rounds to 2⁷⁰ (the squares are below half its spacing 2¹⁸), f'(0) = −200,
+    // so α₀ = 1/200, x₁ = 1, x₂ = 2, and the zoom shrinks [1, 2] toward 1 as above. It stops once the width is
+    // at most 10⁻¹⁶·max(1, 1/200) = 10⁻¹⁶ in α (2·10⁻¹⁴ in x); a trial is at least 10 % of the width from
+    // x₁, so none comes closer than 2·10⁻¹⁵ (less rounding in x ≈ 1).
+    const level: ObjectiveWithGradient = (x, g) => {
+      g[0] = 2 * (x[0]! - 100);
+      return 2 ** 70 + (x[0]! - 100) ** 2;
+    };
+    const { calls, fg } = recorded(level);
+    const r = lbfgs(fg, [0], { gtol: 0, maxIter: 1 });
+    expect(calls.every((c) => c.f === 2 ** 70)).toBe(true);
+    expect(calls.slice(1, 3).map((c) => c.x[0])).toEqual([1, 2]);
+    for (const c of calls.slice(3)) expect(c.x[0]! - 1).toBeGreaterThan(1.5e-15);
+    expect(Array.from(r.x)).toEqual([1]);
+  });
+});
+
 /** d = −H g with H built from the pairs (oldest first) as a dense matrix (N&W eq. 7.19), γ from the newest pair. */
 function explicitDirection(S: number[][], Y: number[][], g: number[]): number[] {
   const n = g.length;
@@ -196,6 +388,30 @@ function explicitDirection(S: number[][], Y: number[][], g: number[]): number[] 
   }
   return H.map((row) => -dot(row, g));
 }
+
+describe('a failed line search with pairs in memory', () => {
+  it('clears the memory and restarts from −g at the same point, instead of giving up', () => {
+    // f = −0.2x + e^{3(x − 3)}, maxLineSearch 3. First iteration: three doublings, all still steep; the last
+    // (x₁ ≈ 0.7985) is kept when the budget runs out.
+    // The secant step from the pair (nearly flat so far) lands far inside the wall (x ≈ 43), and the zoom's
+    // two trials all miss sufficient decrease: that search fails after its three evaluations. With a pair in memory, lbfgs drops it and
+    // tries −g from x₁: α₀ = min(1, 1/|g(x₁)|) = 1, so the next trial is x₁ − g(x₁).
+    const { calls, fg } = recorded((x, g) => {
+      const e = Math.exp(3 * (x[0]! - 3));
+      g[0] = -0.2 + 3 * e;
+      return -0.2 * x[0]! + e;
+    });
+    const r = lbfgs(fg, [0], { maxLineSearch: 3, maxIter: 5 });
+    const [x1, f1, g1] = [calls[3]!.x[0]!, calls[3]!.f, calls[3]!.g[0]!];
+    [1, 2, 4].forEach((k, i) => expect(calls[1 + i]!.x[0]).toBeCloseTo(k * -calls[0]!.g[0]!, 14)); // |g(0)| < 1: α₀ = 1
+    expect(calls[4]!.x[0]).toBeGreaterThan(40);
+    for (const c of calls.slice(4, 7)) expect(c.f).toBeGreaterThan(f1);
+    expect(Math.abs(g1)).toBeLessThan(1);
+    expect(calls[7]!.x[0]).toBe(x1 - g1);
+    expect(r.message).not.toBe('line search failed');
+    expect(r.nIter).toBeGreaterThan(1);
+  });
+});
 
 describe('the search direction, against the explicit L-BFGS matrix', () => {
   for (const memory of [2, 3]) {
@@ -256,5 +472,28 @@ describe('lbfgs options', () => {
   it('accepts c1 < c2 inside (0, 1), and maxIter 0', () => {
     expect(lbfgs(fg, [0], { c1: 0.01, c2: 0.99 }).converged).toBe(true);
     expect(lbfgs(fg, [0], { c1: 0.4, c2: 0.5 }).converged).toBe(true);
+  });
+});
+
+describe('maxLineSearch bounds the evaluations of one line search', () => {
+  it('a first iteration evaluates f at most maxLineSearch times after f(x₀), on any wall and budget', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.2, max: 2, noNaN: true }),
+        fc.double({ min: 2, max: 60, noNaN: true }),
+        fc.double({ min: 0.1, max: 3, noNaN: true }),
+        fc.integer({ min: 1, max: 6 }),
+        (s, k, m, maxLineSearch) => {
+          const { calls, fg } = recorded((x, g) => {
+            const e = Math.exp(k * (x[0]! - m));
+            g[0] = -s + k * e;
+            return -s * x[0]! + e;
+          });
+          lbfgs(fg, [0], { maxIter: 1, maxLineSearch });
+          expect(calls.length - 1).toBeLessThanOrEqual(maxLineSearch);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -133,9 +133,9 @@ function wolfeLineSearch(
   for (let i = 0; i < o.maxLineSearch; i++) {
     const t = evaluate(alpha);
     if (approxWolfe(t)) return t;
-    if (!armijo(t) || (i > 0 && t.f >= prev.f)) return zoom(prev, t, o.maxLineSearch - i);
+    if (!armijo(t) || (i > 0 && t.f >= prev.f)) return zoom(prev, t, o.maxLineSearch - i - 1);
     if (curvature(t)) return t;
-    if (t.dphi >= 0) return zoom(t, prev, o.maxLineSearch - i);
+    if (t.dphi >= 0) return zoom(t, prev, o.maxLineSearch - i - 1);
     prev = t;
     alpha *= 2;
   }
