@@ -34,4 +34,15 @@ describe('ffnn gradcheck', () => {
     const names = failed.map((l) => `${l.slice(0, wc).trimEnd()} ${l.slice(wc + 2, wc + 11).trimEnd()}`);
     expect(r.stderr).toBe(`ffnn: ${failed.length} gradient check(s) above tolerance 1e-300: ${names.join(', ')}\n`);
   });
+
+  it('a bad --seed or --tolerance is a usage error naming the flag, before any check runs', async () => {
+    const seed = await runCli('gradcheck', '--seed', '1.5');
+    expect(seed.code).toBe(2);
+    expect(seed.stdout).toBe('');
+    expect(seed.stderr).toBe('ffnn: --seed must be an integer ≥ 0; got "1.5"\n');
+    const tolerance = await runCli('gradcheck', '--tolerance', '0');
+    expect(tolerance.code).toBe(2);
+    expect(tolerance.stdout).toBe('');
+    expect(tolerance.stderr).toBe('ffnn: --tolerance must be a positive number; got "0"\n');
+  });
 });

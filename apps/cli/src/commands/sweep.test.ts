@@ -102,6 +102,39 @@ describe('ffnn sweep report', () => {
     expect(r.stderr).toMatch(new RegExp(`^wrote the heatmap to ${figure}\\.svg`));
   });
 
+  it('the heatmap figure: one cell per grid point with its value, the best cell in the same colour whether lower or higher is better', async () => {
+    /** The figure's cells: "lr l2" → [value, fill colour]. */
+    const cellsOf = (svg: string, metric: string) =>
+      new Map(Array.from(svg.matchAll(new RegExp(`<path aria-label="lr: ([^;]+); l2: ([^;]+); ${metric.replace('.', '\\.')}: ([^"]+)"[^>]*fill="([^"]+)"`, 'g')), (m) => [`${m[1]} ${m[2]}`, [Number(m[3]), m[4]!] as const]));
+    const figures: Record<string, Map<string, readonly [number, string]>> = {};
+    for (const metric of ['test.mse', 'test.accuracy']) {
+      const figure = path(`cells-${metric}`);
+      const r = await runCli('sweep', 'report', results, '--metric', metric, '--x', 'lr', '--y', 'l2', '--figure', figure);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe(`wrote the heatmap to ${figure}.svg and ${figure}.png\n`);
+      // Blank lines around the heatmap's table and before its link.
+      expect(r.stdout).toContain(` |\n\nBest ${metric} per (lr, l2) over the other options:\n\n| l2 \\ lr |`);
+      expect(r.stdout.endsWith(` |\n\n![heatmap](${figure}.svg)\n`)).toBe(true);
+      figures[metric] = cellsOf(readFileSync(`${figure}.svg`, 'utf8'), metric);
+    }
+    const mse = figures['test.mse']!;
+    const acc = figures['test.accuracy']!;
+    // The records: trial k = (lr, l2) of the grid; each cell holds its trial's value (the rung-1 record of trial 3 is not final).
+    expect([...mse.keys()].sort()).toEqual(['0.01 0', '0.01 0.5', '0.1 0', '0.1 0.5']);
+    expect(Object.fromEntries([...mse].map(([k, [v]]) => [k, v]))).toEqual({ '0.01 0': 0.4, '0.01 0.5': 0.1, '0.1 0': 0.3, '0.1 0.5': 0.2 });
+    expect(Object.fromEntries([...acc].map(([k, [v]]) => [k, v]))).toEqual({ '0.01 0': 0.5, '0.01 0.5': 0.9, '0.1 0': 0.7, '0.1 0.5': 0.6 });
+    // (0.01, 0.5) is the best cell for both metrics (mse 0.1, accuracy 0.9), (0.01, 0) the worst (0.4, 0.5).
+    const fill = (cells: Map<string, readonly [number, string]>, key: string) => cells.get(key)![1];
+    expect(fill(mse, '0.01 0.5')).toBe(fill(acc, '0.01 0.5'));
+    expect(fill(mse, '0.01 0')).toBe(fill(acc, '0.01 0'));
+    // The best cell is the dark end of the scale (viridis from 0.3: blue), the worst the light end (yellow).
+    const luminance = (rgb: string) => {
+      const [r, g, b] = rgb.match(/\d+/g)!.map(Number);
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    expect(luminance(fill(mse, '0.01 0.5'))).toBeLessThan(luminance(fill(mse, '0.01 0')) - 100);
+  });
+
   it('fails with exit 1 for a file without finished trials and for --x without --y', async () => {
     const empty = jsonl('none.jsonl', []);
     const e = await runCli('sweep', 'report', empty, '--metric', 'test.mse');
