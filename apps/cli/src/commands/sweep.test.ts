@@ -157,3 +157,21 @@ describe('ffnn sweep run', () => {
     expect(existsSync(path('h.jsonl'))).toBe(false);
   });
 });
+
+describe('ffnn sweep run, with every trial of the shard already in --out (no worker is started)', () => {
+  it('runs shard i of n (trials i, i + n, …), skips the finished ones and sums up on stdout', async () => {
+    const out = jsonl('done.jsonl', [0, 1, 2, 3].map((k) => record(k, { mse: 0.1 })));
+    const shard = await runCli('sweep', 'run', path('spec.json'), '--out', out, '--shard', '1/2', '--workers', '3');
+    expect(shard.code).toBe(0);
+    expect(shard.stderr).toBe('sweep: 2 trials, 2 already finished, 0 to run\n');
+    expect(shard.stdout).toMatch(new RegExp(`^sweep grid: ran 0: 0 finished, 0 diverged, 0 failed; skipped 2 already finished; in \\d+\\.\\ds → ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n$`));
+    const all = await runCli('sweep', 'run', path('spec.json'), '--out', out);
+    expect(all.code).toBe(0);
+    expect(all.stderr).toBe('sweep: 4 trials, 4 already finished, 0 to run\n');
+    expect(all.stdout).toContain('; skipped 4 already finished;');
+    const unnamed = { base: spec.base, grid: spec.grid };
+    writeFileSync(path('unnamed.json'), JSON.stringify(unnamed));
+    const byPath = await runCli('sweep', 'run', path('unnamed.json'), '--out', out, '--shard', '0/4');
+    expect(byPath.stdout).toMatch(new RegExp(`^sweep ${path('unnamed.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ran 0: .*; skipped 1 already finished;`));
+  });
+});
