@@ -1003,12 +1003,13 @@ const LANES = memory.data<f64>([
   /* 32 */ 0.7978845608028654, 0.7978845608028654, // GELU_C
   /* 33 */ 0.044715, 0.044715,
   /* 34 */ 3 * 0.044715, 3 * 0.044715,
+  /* 35 */ -0.3465735912322998, -0.3465735912322998,
 ], 16);
 
 const SIGN = 0, ONE = 1, TWO = 2, HALF = 3, INVLN2 = 4, LN2HI = 5, LN2LO = 6, SHIFTER = 7, P5 = 8, P4 = 9, P3 = 10, P2 = 11, P1 = 12;
 const Q5 = 13, Q4 = 14, Q3 = 15, Q2 = 16, Q1 = 17, THREE = 18, SIX = 19, QUARTER_NEG = 20, TWO_NEG = 21, EXP_LIMIT = 22;
 const TANH_SATURATED = 23, INF = 24, TINY = 25, HALF_LN2_ABOVE = 26, TWENTY = 27, FIFTY_SIX = 28, ONE_NEG = 29, ZERO = 30;
-const TANH_ONE = 31, GELU_C2 = 32, GELU_A = 33, GELU_3A = 34;
+const TANH_ONE = 31, GELU_C2 = 32, GELU_A = 33, GELU_3A = 34, HALF_LN2_ABOVE_NEG = 35;
 
 /** Constant `i` of {@link LANES} in both lanes. */
 @inline
@@ -1030,7 +1031,12 @@ function exponentBias(): v128 {
  * x − k·ln2hi and k·ln2lo are the ports' x ∓ ln2hi and ±ln2lo exactly.
  */
 @inline
-function reduceK(x: v128): v128 {
+function reduceK(x: v128, negative: bool): v128 {
+  if (negative) {
+    // x < 0: trunc(x/ln2 − ½), and high word > 0x3fd62e42 ⇔ x ≤ −fromHigh(0x3fd62e43).
+    const k = f64x2.trunc(f64x2.sub(f64x2.mul(lanes(INVLN2), x), lanes(HALF)));
+    return v128.and(k, f64x2.le(x, lanes(HALF_LN2_ABOVE_NEG)));
+  }
   const half = v128.or(lanes(HALF), v128.and(x, lanes(SIGN)));
   const k = f64x2.trunc(f64x2.add(f64x2.mul(lanes(INVLN2), x), half));
   return v128.and(k, f64x2.ge(f64x2.abs(x), lanes(HALF_LN2_ABOVE)));
@@ -1050,7 +1056,7 @@ function twoToShifted(shifted: v128): v128 {
  */
 @inline
 function exp64x2(x: v128): v128 {
-  const k = reduceK(x);
+  const k = reduceK(x, true);
   const hi = f64x2.sub(x, f64x2.mul(k, lanes(LN2HI)));
   const lo = f64x2.mul(k, lanes(LN2LO));
   const r = f64x2.sub(hi, lo);
@@ -1065,16 +1071,22 @@ function exp64x2(x: v128): v128 {
   return f64x2.mul(y, twoToShifted(f64x2.add(k, lanes(SHIFTER))));
 }
 
+/** expm164x2 for any x of its domain. */
+const EXPM1_ANY = 0;
+/** expm164x2 for x outside 0.35 < x < 1.04 (k ≠ 1): tanh's 2|x| ≥ 2 or −2|x|. */
+const EXPM1_NO_K1 = 1;
+/** expm164x2 for −2 < x < 0 (k ∈ {0, −1, −2, −3}): tanh's −2|x| for |x| < 1. */
+const EXPM1_NEGATIVE = 2;
+
 /**
  * expm164 of both lanes for −38 < x < 709 with |x| ≥ 2^−54 (no early return; k ≤ 1023). The returns
  * for k = 0, −1, 1, k ≤ −2 or > 56, 2 ≤ k < 20 and 20 ≤ k ≤ 56 are all computed and one kept per
  * lane; fromHigh(0x3ff00000 − (0x200000 >> k)) is 1 − 2^−k and fromHigh((0x3ff − k) << 20) is 2^−k,
- * both exact. `kOne` false leaves out the k = 1 return (0.35 < x < 1.04), for callers that never
- * pass such an x (tanh).
+ * both exact. `mode` (a constant) leaves out the returns no lane can take (see EXPM1_NO_K1, EXPM1_NEGATIVE).
  */
 @inline
-function expm164x2(x: v128, kOne: bool): v128 {
-  const k = reduceK(x);
+function expm164x2(x: v128, mode: i32): v128 {
+  const k = reduceK(x, mode == EXPM1_NEGATIVE);
   const hi = f64x2.sub(x, f64x2.mul(k, lanes(LN2HI)));
   const lo = f64x2.mul(k, lanes(LN2LO));
   const r = f64x2.sub(hi, lo);
@@ -1096,11 +1108,12 @@ function expm164x2(x: v128, kOne: bool): v128 {
   const twopk = i64x2.add(shifted, exponentBias()), twomk = i64x2.sub(exponentBias(), shifted);
   const d = f64x2.sub(e, r);
   const wide = f64x2.sub(f64x2.mul(f64x2.sub(one, d), twopk), one); // k ≤ −2 or k > 56
+  if (mode == EXPM1_NEGATIVE) return v128.bitselect(y0, v128.bitselect(ym1, wide, f64x2.eq(k, lanes(ONE_NEG))), f64x2.eq(k, lanes(ZERO)));
   const low = f64x2.mul(f64x2.sub(f64x2.sub(one, twomk), d), twopk); // 2 ≤ k < 20
   const high = f64x2.mul(f64x2.add(f64x2.sub(r, f64x2.add(e, twomk)), one), twopk); // 20 ≤ k ≤ 56
   let y = v128.bitselect(low, high, f64x2.lt(k, lanes(TWENTY)));
   y = v128.bitselect(wide, y, v128.or(f64x2.lt(k, lanes(ONE_NEG)), f64x2.gt(k, lanes(FIFTY_SIX))));
-  if (kOne) {
+  if (mode == EXPM1_ANY) {
     const y1 = v128.bitselect(
       f64x2.mul(lanes(TWO_NEG), f64x2.sub(e, f64x2.add(r, half))),
       f64x2.add(one, f64x2.mul(lanes(TWO), f64x2.sub(r, e))),
@@ -1125,7 +1138,7 @@ function tanh64x2(x: v128): v128 {
   const big = f64x2.ge(ax, lanes(ONE));
   const twoAx = f64x2.mul(two, ax);
   // −2·|x| is exactly −(2·|x|).
-  const t = expm164x2(v128.xor(twoAx, v128.andnot(sign, big)), false);
+  const t = expm164x2(v128.xor(twoAx, v128.andnot(sign, big)), EXPM1_NO_K1);
   // |x| ≥ 1: 1 − 2/(t + 2); else −t/(t + 2).
   const q = f64x2.div(v128.bitselect(two, v128.xor(t, sign), big), f64x2.add(t, two));
   let z = v128.bitselect(f64x2.sub(lanes(ONE), q), q, big);
@@ -1133,11 +1146,74 @@ function tanh64x2(x: v128): v128 {
   return v128.or(z, v128.and(x, sign));
 }
 
-/** Whether both lanes of `x` are in tanh64x2's domain: finite, |x| ≥ 2^−28. */
+/** tanh64x2 for 2^−28 ≤ |x| < 1, the common case: −t/(t + 2), t = expm1(−2|x|), with the sign of x. */
 @inline
-function tanhDomain(x: v128): bool {
+function tanhSmall64x2(x: v128): v128 {
+  const sign = lanes(SIGN);
+  const t = expm164x2(f64x2.mul(lanes(TWO_NEG), v128.andnot(x, sign)), EXPM1_NEGATIVE);
+  const q = f64x2.div(v128.xor(t, sign), f64x2.add(t, lanes(TWO)));
+  return v128.or(q, v128.and(x, sign));
+}
+
+/** No vector form for this pair. */
+const TANH_SCALAR = 0;
+/** Both lanes in tanh64x2's domain: finite, |x| ≥ 2^−28. */
+const TANH_VECTOR = 1;
+/** Both lanes in tanhSmall64x2's domain too: |x| < 1. */
+const TANH_SMALL = 2;
+
+/** Which form computes tanh of this pair. */
+@inline
+function tanhPath(x: v128): i32 {
   const ax = f64x2.abs(x);
-  return i64x2.all_true(v128.and(f64x2.lt(ax, lanes(INF)), f64x2.ge(ax, lanes(TINY))));
+  const notTiny = f64x2.ge(ax, lanes(TINY));
+  if (i64x2.all_true(v128.and(notTiny, f64x2.lt(ax, lanes(ONE))))) return TANH_SMALL;
+  return i64x2.all_true(v128.and(notTiny, f64x2.lt(ax, lanes(INF)))) ? TANH_VECTOR : TANH_SCALAR;
+}
+
+/** tanh of both lanes by the form `path` names (not TANH_SCALAR). */
+@inline
+function tanhByPath(x: v128, path: i32): v128 {
+  return path == TANH_SMALL ? tanhSmall64x2(x) : tanh64x2(x);
+}
+
+/**
+ * e^x (exp64) and e^x − 1 (expm164) over `size` f64 elements, two at a time by the vector forms, a
+ * pair with a lane outside their domain by the scalar ports: exported for the tests, which compare
+ * the vector forms with the JavaScript ports over their whole domain (tanh and sigmoid reach only
+ * part of it, and through a rounding that can hide a wrong branch).
+ */
+export function vectorExpF64(size: i32, px: usize, py: usize): void {
+  let t = 0;
+  for (; t + 2 <= size; t += 2) {
+    const o = <usize>t << 3;
+    const x = v128.load(px + o);
+    if (i64x2.all_true(v128.and(f64x2.gt(x, f64x2.neg(lanes(EXP_LIMIT))), f64x2.le(x, f64x2.neg(lanes(TINY)))))) {
+      v128.store(py + o, exp64x2(x));
+    } else {
+      store<f64>(py + o, exp64(load<f64>(px + o)));
+      store<f64>(py + o + 8, exp64(load<f64>(px + o + 8)));
+    }
+  }
+  if (t < size) store<f64>(py + (<usize>t << 3), exp64(load<f64>(px + (<usize>t << 3))));
+}
+
+export function vectorExpm1F64(size: i32, px: usize, py: usize): void {
+  let t = 0;
+  for (; t + 2 <= size; t += 2) {
+    const o = <usize>t << 3;
+    const x = v128.load(px + o);
+    const inside = v128.and(v128.and(f64x2.gt(x, f64x2.splat(-38)), f64x2.lt(x, f64x2.splat(709))), f64x2.ge(f64x2.abs(x), f64x2.splat(fromHigh(0x3c900000))));
+    if (i64x2.all_true(inside)) {
+      // As tanh picks the form: the one for −2 < x < 0 when both lanes are there.
+      const negative = i64x2.all_true(v128.and(f64x2.gt(x, lanes(TWO_NEG)), f64x2.lt(x, lanes(ZERO))));
+      v128.store(py + o, negative ? expm164x2(x, EXPM1_NEGATIVE) : expm164x2(x, EXPM1_ANY));
+    } else {
+      store<f64>(py + o, expm164(load<f64>(px + o)));
+      store<f64>(py + o + 8, expm164(load<f64>(px + o + 8)));
+    }
+  }
+  if (t < size) store<f64>(py + (<usize>t << 3), expm164(load<f64>(px + (<usize>t << 3))));
 }
 
 /** tanh over `size` elements, two at a time by {@link tanh64x2}; a pair with a lane outside its domain goes through tanh64. */
@@ -1148,8 +1224,9 @@ function tanhT<T>(size: i32, pz: usize, pa: usize): void {
   for (; t + 2 <= size; t += 2) {
     const o = <usize>t * bytes;
     const v = loadPair<T>(pz + o);
-    if (tanhDomain(v)) {
-      storePair<T>(pa + o, tanh64x2(v));
+    const path = tanhPath(v);
+    if (path != TANH_SCALAR) {
+      storePair<T>(pa + o, tanhByPath(v, path));
     } else {
       store<T>(pa + o, <T>tanh64(<f64>load<T>(pz + o)));
       store<T>(pa + o + bytes, <T>tanh64(<f64>load<T>(pz + o + bytes)));
@@ -1228,8 +1305,9 @@ function geluT<T>(size: i32, pz: usize, pa: usize): void {
     const o = <usize>t * bytes;
     const v = loadPair<T>(pz + o);
     const u = geluArgument(v);
-    if (tanhDomain(u)) {
-      storePair<T>(pa + o, f64x2.mul(f64x2.mul(lanes(HALF), v), f64x2.add(lanes(ONE), tanh64x2(u))));
+    const path = tanhPath(u);
+    if (path != TANH_SCALAR) {
+      storePair<T>(pa + o, f64x2.mul(f64x2.mul(lanes(HALF), v), f64x2.add(lanes(ONE), tanhByPath(u, path))));
     } else {
       gelu1<T>(pz + o, pa + o);
       gelu1<T>(pz + o + bytes, pa + o + bytes);
@@ -1255,8 +1333,9 @@ function geluBackwardT<T>(size: i32, pz: usize, pda: usize, pdz: usize): void {
     const o = <usize>t * bytes;
     const v = loadPair<T>(pz + o);
     const u = geluArgument(v);
-    if (tanhDomain(u)) {
-      const th = tanh64x2(u);
+    const path = tanhPath(u);
+    if (path != TANH_SCALAR) {
+      const th = tanhByPath(u, path);
       const half = lanes(HALF), one = lanes(ONE);
       const left = f64x2.mul(half, f64x2.add(one, th));
       const slope = f64x2.mul(f64x2.mul(f64x2.mul(half, v), f64x2.sub(one, f64x2.mul(th, th))), lanes(GELU_C2));
