@@ -744,21 +744,52 @@ function sigmoid1<T>(pz: usize, pa: usize): void {
 function sigmoidT<T>(size: i32, pz: usize, pa: usize): void {
   const bytes = <usize>sizeof<T>();
   let t = 0;
-  for (; t + 2 <= size; t += 2) {
-    const o = <usize>t * bytes;
-    const v = loadPair<T>(pz + o);
-    const a = f64x2.abs(v);
-    if (i64x2.all_true(v128.and(f64x2.lt(a, lanes(EXP_LIMIT)), f64x2.ge(a, lanes(TINY))))) {
+  // Four at a time: two pairs side by side, twice the independent work in flight.
+  for (; t + 4 <= size; t += 4) {
+    const o = <usize>t * bytes, o2 = o + 2 * bytes;
+    const v1 = loadPair<T>(pz + o), v2 = loadPair<T>(pz + o2);
+    const a1 = f64x2.abs(v1), a2 = f64x2.abs(v2);
+    if (i64x2.all_true(v128.and(sigmoidDomain(a1), sigmoidDomain(a2)))) {
       // e^(−|z|): exp64(−z) for z ≥ 0, exp64(z) otherwise.
-      const e = exp64x2(v128.or(a, lanes(SIGN)));
-      const one = lanes(ONE);
-      storePair<T>(pa + o, f64x2.div(v128.bitselect(one, e, f64x2.ge(v, lanes(ZERO))), f64x2.add(one, e)));
+      const e1 = exp64x2(v128.or(a1, lanes(SIGN))), e2 = exp64x2(v128.or(a2, lanes(SIGN)));
+      storePair<T>(pa + o, sigmoidFinish(v1, e1));
+      storePair<T>(pa + o2, sigmoidFinish(v2, e2));
     } else {
-      sigmoid1<T>(pz + o, pa + o);
-      sigmoid1<T>(pz + o + bytes, pa + o + bytes);
+      sigmoidPair<T>(pz + o, pa + o);
+      sigmoidPair<T>(pz + o2, pa + o2);
     }
   }
+  if (t + 2 <= size) {
+    sigmoidPair<T>(pz + <usize>t * bytes, pa + <usize>t * bytes);
+    t += 2;
+  }
   if (t < size) sigmoid1<T>(pz + <usize>t * bytes, pa + <usize>t * bytes);
+}
+
+/** The lanes of |z| where exp64x2 computes e^(−|z|): 2^−28 ≤ |z| < 708. */
+@inline
+function sigmoidDomain(a: v128): v128 {
+  return v128.and(f64x2.lt(a, lanes(EXP_LIMIT)), f64x2.ge(a, lanes(TINY)));
+}
+
+/** (z ≥ 0 ? 1 : e)/(1 + e), e = e^(−|z|). */
+@inline
+function sigmoidFinish(v: v128, e: v128): v128 {
+  const one = lanes(ONE);
+  return f64x2.div(v128.bitselect(one, e, f64x2.ge(v, lanes(ZERO))), f64x2.add(one, e));
+}
+
+/** One pair: by exp64x2 when both lanes are in its domain, else by the scalar form. */
+@inline
+function sigmoidPair<T>(pz: usize, pa: usize): void {
+  const v = loadPair<T>(pz);
+  const a = f64x2.abs(v);
+  if (i64x2.all_true(sigmoidDomain(a))) {
+    storePair<T>(pa, sigmoidFinish(v, exp64x2(v128.or(a, lanes(SIGN)))));
+  } else {
+    sigmoid1<T>(pz, pa);
+    sigmoid1<T>(pz + <usize>sizeof<T>(), pa + <usize>sizeof<T>());
+  }
 }
 
 /** `dz = da·a·(1 − a)` over `size` elements, in f64 and rounded once (two at a time; a pair with a NaN result is redone one by one). */
@@ -1216,23 +1247,9 @@ export function vectorExpm1F64(size: i32, px: usize, py: usize): void {
   if (t < size) store<f64>(py + (<usize>t << 3), expm164(load<f64>(px + (<usize>t << 3))));
 }
 
-/** tanh over `size` elements, two at a time by {@link tanh64x2}; a pair with a lane outside its domain goes through tanh64. */
 @inline
 function tanhT<T>(size: i32, pz: usize, pa: usize): void {
-  const bytes = <usize>sizeof<T>();
-  let t = 0;
-  for (; t + 2 <= size; t += 2) {
-    const o = <usize>t * bytes;
-    const v = loadPair<T>(pz + o);
-    const path = tanhPath(v);
-    if (path != TANH_SCALAR) {
-      storePair<T>(pa + o, tanhByPath(v, path));
-    } else {
-      store<T>(pa + o, <T>tanh64(<f64>load<T>(pz + o)));
-      store<T>(pa + o + bytes, <T>tanh64(<f64>load<T>(pz + o + bytes)));
-    }
-  }
-  if (t < size) store<T>(pa + <usize>t * bytes, <T>tanh64(<f64>load<T>(pz + <usize>t * bytes)));
+  tanhFamily<T>(TANH_OF_Z, size, pz, 0, pa);
 }
 
 @inline
@@ -1296,24 +1313,9 @@ function geluArgument(v: v128): v128 {
   return f64x2.mul(lanes(GELU_C2), f64x2.add(v, cube));
 }
 
-/** GELU over `size` elements, two at a time by {@link tanh64x2}; a pair whose tanh argument is outside its domain goes through the scalar form. */
 @inline
 function geluT<T>(size: i32, pz: usize, pa: usize): void {
-  const bytes = <usize>sizeof<T>();
-  let t = 0;
-  for (; t + 2 <= size; t += 2) {
-    const o = <usize>t * bytes;
-    const v = loadPair<T>(pz + o);
-    const u = geluArgument(v);
-    const path = tanhPath(u);
-    if (path != TANH_SCALAR) {
-      storePair<T>(pa + o, f64x2.mul(f64x2.mul(lanes(HALF), v), f64x2.add(lanes(ONE), tanhByPath(u, path))));
-    } else {
-      gelu1<T>(pz + o, pa + o);
-      gelu1<T>(pz + o + bytes, pa + o + bytes);
-    }
-  }
-  if (t < size) gelu1<T>(pz + <usize>t * bytes, pa + <usize>t * bytes);
+  tanhFamily<T>(GELU_OF_Z, size, pz, 0, pa);
 }
 
 @inline
@@ -1324,32 +1326,98 @@ function geluBackward1<T>(pz: usize, pda: usize, pdz: usize): void {
   store<T>(pdz, <T>(<f64>load<T>(pda) * d));
 }
 
-/** GELU backward over `size` elements, two at a time; a pair whose tanh argument is outside tanh64x2's domain or with a NaN result is redone by the scalar form. */
 @inline
 function geluBackwardT<T>(size: i32, pz: usize, pda: usize, pdz: usize): void {
+  tanhFamily<T>(GELU_GRADIENT, size, pz, pda, pdz);
+}
+
+// The kernels built on tanh (tanh, GELU, GELU's gradient) share one loop: four elements at a time,
+// the two pairs' tanh computed side by side (twice the independent work in flight for the CPU to
+// overlap the long dependency chains of expm1), by tanhSmall64x2 when all four arguments allow it,
+// else by tanh64x2; a pair with a lane outside both forms' domains goes through the scalar form.
+
+const TANH_OF_Z = 0;
+const GELU_OF_Z = 1;
+const GELU_GRADIENT = 2;
+
+/** The tanh argument of the kernel `kind` for z. */
+@inline
+function tanhArgument(kind: i32, v: v128): v128 {
+  return kind == TANH_OF_Z ? v : geluArgument(v);
+}
+
+/** One element by the scalar form (an odd tail, or a pair no vector form takes). */
+@inline
+function tanhFamily1<T>(kind: i32, pz: usize, pda: usize, pout: usize): void {
+  if (kind == TANH_OF_Z) store<T>(pout, <T>tanh64(<f64>load<T>(pz)));
+  else if (kind == GELU_OF_Z) gelu1<T>(pz, pout);
+  else geluBackward1<T>(pz, pda, pout);
+}
+
+/** Writes a pair from z and th = tanh of its argument, in the scalar form's operations and order. */
+@inline
+function tanhFamilyFinish<T>(kind: i32, v: v128, th: v128, pz: usize, pda: usize, pout: usize): void {
+  const half = lanes(HALF), one = lanes(ONE);
+  if (kind == TANH_OF_Z) {
+    storePair<T>(pout, th);
+  } else if (kind == GELU_OF_Z) {
+    storePair<T>(pout, f64x2.mul(f64x2.mul(half, v), f64x2.add(one, th)));
+  } else {
+    const left = f64x2.mul(half, f64x2.add(one, th));
+    const slope = f64x2.mul(f64x2.mul(f64x2.mul(half, v), f64x2.sub(one, f64x2.mul(th, th))), lanes(GELU_C2));
+    const poly = f64x2.add(one, f64x2.mul(f64x2.mul(lanes(GELU_3A), v), v));
+    const r = f64x2.mul(loadPair<T>(pda), f64x2.add(left, f64x2.mul(slope, poly)));
+    if (i64x2.all_true(f64x2.eq(r, r))) {
+      storePair<T>(pout, r);
+    } else {
+      // A NaN: the scalar form's NaN, whatever the vector operations would have made of it.
+      const bytes = <usize>sizeof<T>();
+      geluBackward1<T>(pz, pda, pout);
+      geluBackward1<T>(pz + bytes, pda + bytes, pout + bytes);
+    }
+  }
+}
+
+/** One pair by the form its tanhPath names (not inlined: the uncommon mixes and the tail). */
+function tanhFamilyPair<T>(kind: i32, v: v128, u: v128, path: i32, pz: usize, pda: usize, pout: usize): void {
+  if (path == TANH_SCALAR) {
+    const bytes = <usize>sizeof<T>();
+    tanhFamily1<T>(kind, pz, pda, pout);
+    tanhFamily1<T>(kind, pz + bytes, pda + bytes, pout + bytes);
+  } else {
+    tanhFamilyFinish<T>(kind, v, tanhByPath(u, path), pz, pda, pout);
+  }
+}
+
+@inline
+function tanhFamily<T>(kind: i32, size: i32, pz: usize, pda: usize, pout: usize): void {
   const bytes = <usize>sizeof<T>();
   let t = 0;
-  for (; t + 2 <= size; t += 2) {
-    const o = <usize>t * bytes;
-    const v = loadPair<T>(pz + o);
-    const u = geluArgument(v);
-    const path = tanhPath(u);
-    if (path != TANH_SCALAR) {
-      const th = tanhByPath(u, path);
-      const half = lanes(HALF), one = lanes(ONE);
-      const left = f64x2.mul(half, f64x2.add(one, th));
-      const slope = f64x2.mul(f64x2.mul(f64x2.mul(half, v), f64x2.sub(one, f64x2.mul(th, th))), lanes(GELU_C2));
-      const poly = f64x2.add(one, f64x2.mul(f64x2.mul(lanes(GELU_3A), v), v));
-      const r = f64x2.mul(loadPair<T>(pda + o), f64x2.add(left, f64x2.mul(slope, poly)));
-      if (i64x2.all_true(f64x2.eq(r, r))) {
-        storePair<T>(pdz + o, r);
-        continue;
-      }
+  for (; t + 4 <= size; t += 4) {
+    const o = <usize>t * bytes, o2 = o + 2 * bytes;
+    const v1 = loadPair<T>(pz + o), v2 = loadPair<T>(pz + o2);
+    const u1 = tanhArgument(kind, v1), u2 = tanhArgument(kind, v2);
+    const p1 = tanhPath(u1), p2 = tanhPath(u2);
+    if (p1 == TANH_SMALL && p2 == TANH_SMALL) {
+      const th1 = tanhSmall64x2(u1), th2 = tanhSmall64x2(u2);
+      tanhFamilyFinish<T>(kind, v1, th1, pz + o, pda + o, pout + o);
+      tanhFamilyFinish<T>(kind, v2, th2, pz + o2, pda + o2, pout + o2);
+    } else if (p1 != TANH_SCALAR && p2 != TANH_SCALAR) {
+      const th1 = tanh64x2(u1), th2 = tanh64x2(u2);
+      tanhFamilyFinish<T>(kind, v1, th1, pz + o, pda + o, pout + o);
+      tanhFamilyFinish<T>(kind, v2, th2, pz + o2, pda + o2, pout + o2);
+    } else {
+      tanhFamilyPair<T>(kind, v1, u1, p1, pz + o, pda + o, pout + o);
+      tanhFamilyPair<T>(kind, v2, u2, p2, pz + o2, pda + o2, pout + o2);
     }
-    geluBackward1<T>(pz + o, pda + o, pdz + o);
-    geluBackward1<T>(pz + o + bytes, pda + o + bytes, pdz + o + bytes);
   }
-  if (t < size) geluBackward1<T>(pz + <usize>t * bytes, pda + <usize>t * bytes, pdz + <usize>t * bytes);
+  if (t + 2 <= size) {
+    const o = <usize>t * bytes;
+    const v = loadPair<T>(pz + o), u = tanhArgument(kind, v);
+    tanhFamilyPair<T>(kind, v, u, tanhPath(u), pz + o, pda + o, pout + o);
+    t += 2;
+  }
+  if (t < size) tanhFamily1<T>(kind, pz + <usize>t * bytes, pda + <usize>t * bytes, pout + <usize>t * bytes);
 }
 
 export function geluF32(size: i32, pz: usize, pa: usize): void {
