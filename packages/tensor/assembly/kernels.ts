@@ -721,33 +721,100 @@ function exp64(x: f64): f64 {
   return y * twoTo(k + 1000) * 9.33263618503218878990e-302;
 }
 
-/** `a = 1/(1 + e^(−z))` for z ≥ 0, `e^z/(1 + e^z)` otherwise (no overflow), over `size` elements. */
+/** One element of {@link sigmoidT}: `1/(1 + e^(−z))` for z ≥ 0, `e^z/(1 + e^z)` otherwise (no overflow). */
+@inline
+function sigmoid1<T>(pz: usize, pa: usize): void {
+  const v = <f64>load<T>(pz);
+  let r: f64;
+  if (v >= 0) {
+    r = 1 / (1 + exp64(-v));
+  } else {
+    const e = exp64(v);
+    r = e / (1 + e);
+  }
+  store<T>(pa, <T>r);
+}
+
+/**
+ * {@link sigmoid1} over `size` elements, two at a time: e = e^(−|z|) by {@link exp64x2}, then
+ * (z ≥ 0 ? 1 : e)/(1 + e), the same operations as the scalar form in each lane. A pair with a lane
+ * outside 2^−28 ≤ |z| < 708 (NaN included) goes through the scalar form.
+ */
 @inline
 function sigmoidT<T>(size: i32, pz: usize, pa: usize): void {
   const bytes = <usize>sizeof<T>();
-  for (let t = 0; t < size; t++) {
-    const o = <usize>t * bytes;
-    const v = <f64>load<T>(pz + o);
-    let r: f64;
-    if (v >= 0) {
-      r = 1 / (1 + exp64(-v));
+  let t = 0;
+  // Four at a time: two pairs side by side, twice the independent work in flight.
+  for (; t + 4 <= size; t += 4) {
+    const o = <usize>t * bytes, o2 = o + 2 * bytes;
+    const v1 = loadPair<T>(pz + o), v2 = loadPair<T>(pz + o2);
+    const a1 = f64x2.abs(v1), a2 = f64x2.abs(v2);
+    if (i64x2.all_true(v128.and(sigmoidDomain(a1), sigmoidDomain(a2)))) {
+      // e^(−|z|): exp64(−z) for z ≥ 0, exp64(z) otherwise.
+      const e1 = exp64x2(v128.or(a1, lanes(SIGN))), e2 = exp64x2(v128.or(a2, lanes(SIGN)));
+      storePair<T>(pa + o, sigmoidFinish(v1, e1));
+      storePair<T>(pa + o2, sigmoidFinish(v2, e2));
     } else {
-      const e = exp64(v);
-      r = e / (1 + e);
+      sigmoidPair<T>(pz + o, pa + o);
+      sigmoidPair<T>(pz + o2, pa + o2);
     }
-    store<T>(pa + o, <T>r);
+  }
+  if (t + 2 <= size) {
+    sigmoidPair<T>(pz + <usize>t * bytes, pa + <usize>t * bytes);
+    t += 2;
+  }
+  if (t < size) sigmoid1<T>(pz + <usize>t * bytes, pa + <usize>t * bytes);
+}
+
+/** The lanes of |z| where exp64x2 computes e^(−|z|): 2^−28 ≤ |z| < 708. */
+@inline
+function sigmoidDomain(a: v128): v128 {
+  return v128.and(f64x2.lt(a, lanes(EXP_LIMIT)), f64x2.ge(a, lanes(TINY)));
+}
+
+/** (z ≥ 0 ? 1 : e)/(1 + e), e = e^(−|z|). */
+@inline
+function sigmoidFinish(v: v128, e: v128): v128 {
+  const one = lanes(ONE);
+  return f64x2.div(v128.bitselect(one, e, f64x2.ge(v, lanes(ZERO))), f64x2.add(one, e));
+}
+
+/** One pair: by exp64x2 when both lanes are in its domain, else by the scalar form. */
+@inline
+function sigmoidPair<T>(pz: usize, pa: usize): void {
+  const v = loadPair<T>(pz);
+  const a = f64x2.abs(v);
+  if (i64x2.all_true(sigmoidDomain(a))) {
+    storePair<T>(pa, sigmoidFinish(v, exp64x2(v128.or(a, lanes(SIGN)))));
+  } else {
+    sigmoid1<T>(pz, pa);
+    sigmoid1<T>(pz + <usize>sizeof<T>(), pa + <usize>sizeof<T>());
   }
 }
 
-/** `dz = da·a·(1 − a)` over `size` elements, in f64 and rounded once. */
+/** `dz = da·a·(1 − a)` over `size` elements, in f64 and rounded once (two at a time; a pair with a NaN result is redone one by one). */
 @inline
 function sigmoidBackwardT<T>(size: i32, pa: usize, pda: usize, pdz: usize): void {
   const bytes = <usize>sizeof<T>();
-  for (let t = 0; t < size; t++) {
+  let t = 0;
+  for (; t + 2 <= size; t += 2) {
     const o = <usize>t * bytes;
-    const v = <f64>load<T>(pa + o);
-    store<T>(pdz + o, <T>(<f64>load<T>(pda + o) * v * (1 - v)));
+    const v = loadPair<T>(pa + o);
+    const r = f64x2.mul(f64x2.mul(loadPair<T>(pda + o), v), f64x2.sub(lanes(ONE), v));
+    if (i64x2.all_true(f64x2.eq(r, r))) {
+      storePair<T>(pdz + o, r);
+    } else {
+      sigmoidBackward1<T>(pa + o, pda + o, pdz + o);
+      sigmoidBackward1<T>(pa + o + bytes, pda + o + bytes, pdz + o + bytes);
+    }
   }
+  if (t < size) sigmoidBackward1<T>(pa + <usize>t * bytes, pda + <usize>t * bytes, pdz + <usize>t * bytes);
+}
+
+@inline
+function sigmoidBackward1<T>(pa: usize, pda: usize, pdz: usize): void {
+  const v = <f64>load<T>(pa);
+  store<T>(pdz, <T>(<f64>load<T>(pda) * v * (1 - v)));
 }
 
 /**
@@ -907,24 +974,307 @@ function tanh64(x: f64): f64 {
   return jx >= 0 ? z : -z;
 }
 
+// ---------------------------------------------------------------------------------------------
+// exp64, expm164 and tanh64 on two lanes at once (f64x2). Every branch of the scalar port becomes a
+// lane select: a lane computes every branch's operations on its input and keeps the one the scalar
+// port would have taken, so each lane performs exactly the scalar port's IEEE operations and gets its
+// bits. The special returns the selects do not cover (overflow, NaN, ±∞, results that would be
+// subnormal) are left out of each function's domain; callers send a pair with a lane outside it
+// through the scalar port.
+
+/** Two doubles at `p` (f64), or two floats widened exactly (f32). */
 @inline
-function tanhT<T>(size: i32, pz: usize, pa: usize): void {
-  const bytes = <usize>sizeof<T>();
-  for (let t = 0; t < size; t++) {
-    const o = <usize>t * bytes;
-    store<T>(pa + o, <T>tanh64(<f64>load<T>(pz + o)));
-  }
+function loadPair<T>(p: usize): v128 {
+  if (sizeof<T>() == 8) return v128.load(p);
+  return f64x2.promote_low_f32x4(v128.load64_zero(p));
 }
 
-/** `dz = da·(1 − a²)` over `size` elements, in f64 and rounded once. */
+/** Stores both lanes at `p` (f64), or both rounded once to f32 (as `<f32>` rounds a double). */
+@inline
+function storePair<T>(p: usize, v: v128): void {
+  if (sizeof<T>() == 8) v128.store(p, v);
+  else v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
+}
+
+// The constants of the vector forms, each in both lanes, read from static data: one load apiece,
+// where V8 would build a v128.const from immediates with three instructions at every use.
+const LANES = memory.data<f64>([
+  /*  0 */ -0.0, -0.0, // the sign bit
+  /*  1 */ 1, 1,
+  /*  2 */ 2, 2,
+  /*  3 */ 0.5, 0.5,
+  /*  4 */ 1.44269504088896338700e0, 1.44269504088896338700e0, // 1/ln2
+  /*  5 */ 6.93147180369123816490e-1, 6.93147180369123816490e-1, // ln2hi
+  /*  6 */ 1.90821492927058770002e-10, 1.90821492927058770002e-10, // ln2lo
+  /*  7 */ 6755399441055744.0, 6755399441055744.0, // 1.5·2^52: k + this holds k in its low bits
+  /*  8 */ 4.13813679705723846039e-8, 4.13813679705723846039e-8, // exp's P5 … P1
+  /*  9 */ -1.65339022054652515390e-6, -1.65339022054652515390e-6,
+  /* 10 */ 6.61375632143793436117e-5, 6.61375632143793436117e-5,
+  /* 11 */ -2.77777777770155933842e-3, -2.77777777770155933842e-3,
+  /* 12 */ 1.66666666666666019037e-1, 1.66666666666666019037e-1,
+  /* 13 */ -2.01099218183624371326e-7, -2.01099218183624371326e-7, // expm1's Q5 … Q1
+  /* 14 */ 4.00821782732936239552e-6, 4.00821782732936239552e-6,
+  /* 15 */ -7.93650757867487942473e-5, -7.93650757867487942473e-5,
+  /* 16 */ 1.58730158725481460165e-3, 1.58730158725481460165e-3,
+  /* 17 */ -3.33333333333331316428e-2, -3.33333333333331316428e-2,
+  /* 18 */ 3.0, 3.0,
+  /* 19 */ 6.0, 6.0,
+  /* 20 */ -0.25, -0.25,
+  /* 21 */ -2.0, -2.0,
+  /* 22 */ 708, 708,
+  /* 23 */ 22, 22, // fromHigh(0x40360000)
+  /* 24 */ Infinity, Infinity,
+  /* 25 */ 3.725290298461914e-9, 3.725290298461914e-9, // 2^−28 = fromHigh(0x3e300000)
+  /* 26 */ 0.3465735912322998, 0.3465735912322998, // fromHigh(0x3fd62e43): high word > 0x3fd62e42
+  /* 27 */ 20, 20,
+  /* 28 */ 56, 56,
+  /* 29 */ -1, -1,
+  /* 30 */ 0, 0,
+  /* 31 */ 1 - 1.0e-300, 1 - 1.0e-300,
+  /* 32 */ 0.7978845608028654, 0.7978845608028654, // GELU_C
+  /* 33 */ 0.044715, 0.044715,
+  /* 34 */ 3 * 0.044715, 3 * 0.044715,
+  /* 35 */ -0.3465735912322998, -0.3465735912322998,
+], 16);
+
+const SIGN = 0, ONE = 1, TWO = 2, HALF = 3, INVLN2 = 4, LN2HI = 5, LN2LO = 6, SHIFTER = 7, P5 = 8, P4 = 9, P3 = 10, P2 = 11, P1 = 12;
+const Q5 = 13, Q4 = 14, Q3 = 15, Q2 = 16, Q1 = 17, THREE = 18, SIX = 19, QUARTER_NEG = 20, TWO_NEG = 21, EXP_LIMIT = 22;
+const TANH_SATURATED = 23, INF = 24, TINY = 25, HALF_LN2_ABOVE = 26, TWENTY = 27, FIFTY_SIX = 28, ONE_NEG = 29, ZERO = 30;
+const TANH_ONE = 31, GELU_C2 = 32, GELU_A = 33, GELU_3A = 34, HALF_LN2_ABOVE_NEG = 35;
+
+/** Constant `i` of {@link LANES} in both lanes. */
+@inline
+function lanes(i: i32): v128 {
+  return v128.load(LANES + <usize>i * 16);
+}
+
+/** 0x3ff << 52 in both lanes (the bits of 1.0, as integers). */
+@inline
+function exponentBias(): v128 {
+  return lanes(ONE);
+}
+
+/**
+ * The k of fdlibm's argument reduction (exp and expm1 alike), as an integral f64 per lane: 0 when the
+ * high word of |x| is ≤ 0x3fd62e42, else trunc(x/ln2 ± ½) (the scalar ports' truncating conversion).
+ * Between that bound and 1.5·ln2 (high word < 0x3ff0a2b2) the ports take k = ±1 without the
+ * product, and trunc(x/ln2 ± ½) is ±1 there too (x/ln2 lies in [0.5 + 1.4e−9, 1.5 − 2e−7]); there
+ * x − k·ln2hi and k·ln2lo are the ports' x ∓ ln2hi and ±ln2lo exactly.
+ */
+@inline
+function reduceK(x: v128, negative: bool): v128 {
+  if (negative) {
+    // x < 0: trunc(x/ln2 − ½), and high word > 0x3fd62e42 ⇔ x ≤ −fromHigh(0x3fd62e43).
+    const k = f64x2.trunc(f64x2.sub(f64x2.mul(lanes(INVLN2), x), lanes(HALF)));
+    return v128.and(k, f64x2.le(x, lanes(HALF_LN2_ABOVE_NEG)));
+  }
+  const half = v128.or(lanes(HALF), v128.and(x, lanes(SIGN)));
+  const k = f64x2.trunc(f64x2.add(f64x2.mul(lanes(INVLN2), x), half));
+  return v128.and(k, f64x2.ge(f64x2.abs(x), lanes(HALF_LN2_ABOVE)));
+}
+
+/** 2^k from the bits of k + 1.5·2^52 (k integral, −1022 ≤ k ≤ 1023): (k + 0x3ff) << 52. */
+@inline
+function twoToShifted(shifted: v128): v128 {
+  return i64x2.add(i64x2.shl(shifted, 52), exponentBias());
+}
+
+/**
+ * exp64 of both lanes for −708 < x ≤ −2^−28 (the arguments sigmoid gives it): no special return is
+ * reachable and 2^k is normal. The port's k = 0 return, 1 − ((x·c)/(c − 2) − x), equals the general
+ * one, 1 − ((lo − (x·c)/(2 − c)) − hi), with k = 0, lo = 0, hi = x (c − 2 = −(2 − c) and a/(−b) =
+ * −(a/b) exactly; 0 − q = −q as q ≠ 0): one formula serves every lane.
+ */
+@inline
+function exp64x2(x: v128): v128 {
+  const k = reduceK(x, true);
+  const hi = f64x2.sub(x, f64x2.mul(k, lanes(LN2HI)));
+  const lo = f64x2.mul(k, lanes(LN2LO));
+  const r = f64x2.sub(hi, lo);
+  const t = f64x2.mul(r, r);
+  let p = f64x2.add(lanes(P4), f64x2.mul(t, lanes(P5)));
+  p = f64x2.add(lanes(P3), f64x2.mul(t, p));
+  p = f64x2.add(lanes(P2), f64x2.mul(t, p));
+  p = f64x2.add(lanes(P1), f64x2.mul(t, p));
+  const c = f64x2.sub(r, f64x2.mul(t, p));
+  const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(lanes(TWO), c));
+  const y = f64x2.sub(lanes(ONE), f64x2.sub(f64x2.sub(lo, q), hi));
+  return f64x2.mul(y, twoToShifted(f64x2.add(k, lanes(SHIFTER))));
+}
+
+/** expm164x2 for any x of its domain. */
+const EXPM1_ANY = 0;
+/** expm164x2 for x outside 0.35 < x < 1.04 (k ≠ 1): tanh's 2|x| ≥ 2 or −2|x|. */
+const EXPM1_NO_K1 = 1;
+/** expm164x2 for −2 < x < 0 (k ∈ {0, −1, −2, −3}): tanh's −2|x| for |x| < 1. */
+const EXPM1_NEGATIVE = 2;
+
+/**
+ * expm164 of both lanes for −38 < x < 709 with |x| ≥ 2^−54 (no early return; k ≤ 1023). The returns
+ * for k = 0, −1, 1, k ≤ −2 or > 56, 2 ≤ k < 20 and 20 ≤ k ≤ 56 are all computed and one kept per
+ * lane; fromHigh(0x3ff00000 − (0x200000 >> k)) is 1 − 2^−k and fromHigh((0x3ff − k) << 20) is 2^−k,
+ * both exact. `mode` (a constant) leaves out the returns no lane can take (see EXPM1_NO_K1, EXPM1_NEGATIVE).
+ */
+@inline
+function expm164x2(x: v128, mode: i32): v128 {
+  const k = reduceK(x, mode == EXPM1_NEGATIVE);
+  const hi = f64x2.sub(x, f64x2.mul(k, lanes(LN2HI)));
+  const lo = f64x2.mul(k, lanes(LN2LO));
+  const r = f64x2.sub(hi, lo);
+  const c = f64x2.sub(f64x2.sub(hi, r), lo);
+  const one = lanes(ONE), half = lanes(HALF);
+  const hfx = f64x2.mul(half, r);
+  const hxs = f64x2.mul(r, hfx);
+  let p = f64x2.add(lanes(Q4), f64x2.mul(hxs, lanes(Q5)));
+  p = f64x2.add(lanes(Q3), f64x2.mul(hxs, p));
+  p = f64x2.add(lanes(Q2), f64x2.mul(hxs, p));
+  p = f64x2.add(lanes(Q1), f64x2.mul(hxs, p));
+  const r1 = f64x2.add(one, f64x2.mul(hxs, p));
+  const t = f64x2.sub(lanes(THREE), f64x2.mul(r1, hfx));
+  const e0 = f64x2.mul(hxs, f64x2.div(f64x2.sub(r1, t), f64x2.sub(lanes(SIX), f64x2.mul(r, t))));
+  const y0 = f64x2.sub(r, f64x2.sub(f64x2.mul(r, e0), hxs)); // k = 0
+  const e = f64x2.sub(f64x2.sub(f64x2.mul(r, f64x2.sub(e0, c)), c), hxs);
+  const ym1 = f64x2.sub(f64x2.mul(half, f64x2.sub(r, e)), half); // k = −1
+  const shifted = i64x2.shl(f64x2.add(k, lanes(SHIFTER)), 52);
+  const twopk = i64x2.add(shifted, exponentBias()), twomk = i64x2.sub(exponentBias(), shifted);
+  const d = f64x2.sub(e, r);
+  const wide = f64x2.sub(f64x2.mul(f64x2.sub(one, d), twopk), one); // k ≤ −2 or k > 56
+  if (mode == EXPM1_NEGATIVE) return v128.bitselect(y0, v128.bitselect(ym1, wide, f64x2.eq(k, lanes(ONE_NEG))), f64x2.eq(k, lanes(ZERO)));
+  const low = f64x2.mul(f64x2.sub(f64x2.sub(one, twomk), d), twopk); // 2 ≤ k < 20
+  const high = f64x2.mul(f64x2.add(f64x2.sub(r, f64x2.add(e, twomk)), one), twopk); // 20 ≤ k ≤ 56
+  let y = v128.bitselect(low, high, f64x2.lt(k, lanes(TWENTY)));
+  y = v128.bitselect(wide, y, v128.or(f64x2.lt(k, lanes(ONE_NEG)), f64x2.gt(k, lanes(FIFTY_SIX))));
+  if (mode == EXPM1_ANY) {
+    const y1 = v128.bitselect(
+      f64x2.mul(lanes(TWO_NEG), f64x2.sub(e, f64x2.add(r, half))),
+      f64x2.add(one, f64x2.mul(lanes(TWO), f64x2.sub(r, e))),
+      f64x2.lt(r, lanes(QUARTER_NEG)),
+    );
+    y = v128.bitselect(y1, y, f64x2.eq(k, one));
+  }
+  y = v128.bitselect(ym1, y, f64x2.eq(k, lanes(ONE_NEG)));
+  return v128.bitselect(y0, y, f64x2.eq(k, lanes(ZERO)));
+}
+
+/**
+ * tanh64 of both lanes for finite x with |x| ≥ 2^−28 (±∞, NaN and the tiny return are outside).
+ * expm164x2 gets 2|x| ∈ [2, 44) or −2|x| ∈ (−2, −2^−27] where its result is kept (k ≠ 1 there);
+ * lanes with |x| ≥ 22 take the port's 1 − 1e−300. z ≥ 0, so −z is z with the sign bit of x.
+ */
+@inline
+function tanh64x2(x: v128): v128 {
+  const sign = lanes(SIGN);
+  const ax = v128.andnot(x, sign);
+  const two = lanes(TWO);
+  const big = f64x2.ge(ax, lanes(ONE));
+  const twoAx = f64x2.mul(two, ax);
+  // −2·|x| is exactly −(2·|x|).
+  const t = expm164x2(v128.xor(twoAx, v128.andnot(sign, big)), EXPM1_NO_K1);
+  // |x| ≥ 1: 1 − 2/(t + 2); else −t/(t + 2).
+  const q = f64x2.div(v128.bitselect(two, v128.xor(t, sign), big), f64x2.add(t, two));
+  let z = v128.bitselect(f64x2.sub(lanes(ONE), q), q, big);
+  z = v128.bitselect(lanes(TANH_ONE), z, f64x2.ge(ax, lanes(TANH_SATURATED)));
+  return v128.or(z, v128.and(x, sign));
+}
+
+/** tanh64x2 for 2^−28 ≤ |x| < 1, the common case: −t/(t + 2), t = expm1(−2|x|), with the sign of x. */
+@inline
+function tanhSmall64x2(x: v128): v128 {
+  const sign = lanes(SIGN);
+  const t = expm164x2(f64x2.mul(lanes(TWO_NEG), v128.andnot(x, sign)), EXPM1_NEGATIVE);
+  const q = f64x2.div(v128.xor(t, sign), f64x2.add(t, lanes(TWO)));
+  return v128.or(q, v128.and(x, sign));
+}
+
+/** No vector form for this pair. */
+const TANH_SCALAR = 0;
+/** Both lanes in tanh64x2's domain: finite, |x| ≥ 2^−28. */
+const TANH_VECTOR = 1;
+/** Both lanes in tanhSmall64x2's domain too: |x| < 1. */
+const TANH_SMALL = 2;
+
+/** Which form computes tanh of this pair. */
+@inline
+function tanhPath(x: v128): i32 {
+  const ax = f64x2.abs(x);
+  const notTiny = f64x2.ge(ax, lanes(TINY));
+  if (i64x2.all_true(v128.and(notTiny, f64x2.lt(ax, lanes(ONE))))) return TANH_SMALL;
+  return i64x2.all_true(v128.and(notTiny, f64x2.lt(ax, lanes(INF)))) ? TANH_VECTOR : TANH_SCALAR;
+}
+
+/** tanh of both lanes by the form `path` names (not TANH_SCALAR). */
+@inline
+function tanhByPath(x: v128, path: i32): v128 {
+  return path == TANH_SMALL ? tanhSmall64x2(x) : tanh64x2(x);
+}
+
+/**
+ * e^x (exp64) and e^x − 1 (expm164) over `size` f64 elements, two at a time by the vector forms, a
+ * pair with a lane outside their domain by the scalar ports: exported for the tests, which compare
+ * the vector forms with the JavaScript ports over their whole domain (tanh and sigmoid reach only
+ * part of it, and through a rounding that can hide a wrong branch).
+ */
+export function vectorExpF64(size: i32, px: usize, py: usize): void {
+  let t = 0;
+  for (; t + 2 <= size; t += 2) {
+    const o = <usize>t << 3;
+    const x = v128.load(px + o);
+    if (i64x2.all_true(v128.and(f64x2.gt(x, f64x2.neg(lanes(EXP_LIMIT))), f64x2.le(x, f64x2.neg(lanes(TINY)))))) {
+      v128.store(py + o, exp64x2(x));
+    } else {
+      store<f64>(py + o, exp64(load<f64>(px + o)));
+      store<f64>(py + o + 8, exp64(load<f64>(px + o + 8)));
+    }
+  }
+  if (t < size) store<f64>(py + (<usize>t << 3), exp64(load<f64>(px + (<usize>t << 3))));
+}
+
+export function vectorExpm1F64(size: i32, px: usize, py: usize): void {
+  let t = 0;
+  for (; t + 2 <= size; t += 2) {
+    const o = <usize>t << 3;
+    const x = v128.load(px + o);
+    const inside = v128.and(v128.and(f64x2.gt(x, f64x2.splat(-38)), f64x2.lt(x, f64x2.splat(709))), f64x2.ge(f64x2.abs(x), f64x2.splat(fromHigh(0x3c900000))));
+    if (i64x2.all_true(inside)) {
+      // As tanh picks the form: the one for −2 < x < 0 when both lanes are there.
+      const negative = i64x2.all_true(v128.and(f64x2.gt(x, lanes(TWO_NEG)), f64x2.lt(x, lanes(ZERO))));
+      v128.store(py + o, negative ? expm164x2(x, EXPM1_NEGATIVE) : expm164x2(x, EXPM1_ANY));
+    } else {
+      store<f64>(py + o, expm164(load<f64>(px + o)));
+      store<f64>(py + o + 8, expm164(load<f64>(px + o + 8)));
+    }
+  }
+  if (t < size) store<f64>(py + (<usize>t << 3), expm164(load<f64>(px + (<usize>t << 3))));
+}
+
+@inline
+function tanhT<T>(size: i32, pz: usize, pa: usize): void {
+  tanhFamily<T>(TANH_OF_Z, size, pz, 0, pa);
+}
+
+@inline
+function tanhBackward1<T>(pa: usize, pda: usize, pdz: usize): void {
+  const v = <f64>load<T>(pa);
+  store<T>(pdz, <T>(<f64>load<T>(pda) * (1 - v * v)));
+}
+
+/** `dz = da·(1 − a²)` over `size` elements, in f64 and rounded once (two at a time; a pair with a NaN result is redone one by one). */
 @inline
 function tanhBackwardT<T>(size: i32, pa: usize, pda: usize, pdz: usize): void {
   const bytes = <usize>sizeof<T>();
-  for (let t = 0; t < size; t++) {
+  let t = 0;
+  for (; t + 2 <= size; t += 2) {
     const o = <usize>t * bytes;
-    const v = <f64>load<T>(pa + o);
-    store<T>(pdz + o, <T>(<f64>load<T>(pda + o) * (1 - v * v)));
+    const v = loadPair<T>(pa + o);
+    const r = f64x2.mul(loadPair<T>(pda + o), f64x2.sub(lanes(ONE), f64x2.mul(v, v)));
+    if (i64x2.all_true(f64x2.eq(r, r))) {
+      storePair<T>(pdz + o, r);
+    } else {
+      tanhBackward1<T>(pa + o, pda + o, pdz + o);
+      tanhBackward1<T>(pa + o + bytes, pda + o + bytes, pdz + o + bytes);
+    }
   }
+  if (t < size) tanhBackward1<T>(pa + <usize>t * bytes, pda + <usize>t * bytes, pdz + <usize>t * bytes);
 }
 
 export function tanhF32(size: i32, pz: usize, pa: usize): void {
@@ -951,25 +1301,123 @@ export function tanhBackwardF64(size: i32, pa: usize, pda: usize, pdz: usize): v
 const GELU_C: f64 = 0.7978845608028654; // √(2/π), the double Math.sqrt(2 / Math.PI)
 
 @inline
+function gelu1<T>(pz: usize, pa: usize): void {
+  const v = <f64>load<T>(pz);
+  store<T>(pa, <T>(0.5 * v * (1 + tanh64(GELU_C * (v + 0.044715 * v * v * v)))));
+}
+
+/** c·(z + 0.044715·z·z·z) of both lanes, the products left to right as in the scalar form. */
+@inline
+function geluArgument(v: v128): v128 {
+  const cube = f64x2.mul(f64x2.mul(f64x2.mul(lanes(GELU_A), v), v), v);
+  return f64x2.mul(lanes(GELU_C2), f64x2.add(v, cube));
+}
+
+@inline
 function geluT<T>(size: i32, pz: usize, pa: usize): void {
-  const bytes = <usize>sizeof<T>();
-  for (let t = 0; t < size; t++) {
-    const o = <usize>t * bytes;
-    const v = <f64>load<T>(pz + o);
-    store<T>(pa + o, <T>(0.5 * v * (1 + tanh64(GELU_C * (v + 0.044715 * v * v * v)))));
-  }
+  tanhFamily<T>(GELU_OF_Z, size, pz, 0, pa);
+}
+
+@inline
+function geluBackward1<T>(pz: usize, pda: usize, pdz: usize): void {
+  const v = <f64>load<T>(pz);
+  const th = tanh64(GELU_C * (v + 0.044715 * v * v * v));
+  const d = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * GELU_C * (1 + 3 * 0.044715 * v * v);
+  store<T>(pdz, <T>(<f64>load<T>(pda) * d));
 }
 
 @inline
 function geluBackwardT<T>(size: i32, pz: usize, pda: usize, pdz: usize): void {
-  const bytes = <usize>sizeof<T>();
-  for (let t = 0; t < size; t++) {
-    const o = <usize>t * bytes;
-    const v = <f64>load<T>(pz + o);
-    const th = tanh64(GELU_C * (v + 0.044715 * v * v * v));
-    const d = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * GELU_C * (1 + 3 * 0.044715 * v * v);
-    store<T>(pdz + o, <T>(<f64>load<T>(pda + o) * d));
+  tanhFamily<T>(GELU_GRADIENT, size, pz, pda, pdz);
+}
+
+// The kernels built on tanh (tanh, GELU, GELU's gradient) share one loop: four elements at a time,
+// the two pairs' tanh computed side by side (twice the independent work in flight for the CPU to
+// overlap the long dependency chains of expm1), by tanhSmall64x2 when all four arguments allow it,
+// else by tanh64x2; a pair with a lane outside both forms' domains goes through the scalar form.
+
+const TANH_OF_Z = 0;
+const GELU_OF_Z = 1;
+const GELU_GRADIENT = 2;
+
+/** The tanh argument of the kernel `kind` for z. */
+@inline
+function tanhArgument(kind: i32, v: v128): v128 {
+  return kind == TANH_OF_Z ? v : geluArgument(v);
+}
+
+/** One element by the scalar form (an odd tail, or a pair no vector form takes). */
+@inline
+function tanhFamily1<T>(kind: i32, pz: usize, pda: usize, pout: usize): void {
+  if (kind == TANH_OF_Z) store<T>(pout, <T>tanh64(<f64>load<T>(pz)));
+  else if (kind == GELU_OF_Z) gelu1<T>(pz, pout);
+  else geluBackward1<T>(pz, pda, pout);
+}
+
+/** Writes a pair from z and th = tanh of its argument, in the scalar form's operations and order. */
+@inline
+function tanhFamilyFinish<T>(kind: i32, v: v128, th: v128, pz: usize, pda: usize, pout: usize): void {
+  const half = lanes(HALF), one = lanes(ONE);
+  if (kind == TANH_OF_Z) {
+    storePair<T>(pout, th);
+  } else if (kind == GELU_OF_Z) {
+    storePair<T>(pout, f64x2.mul(f64x2.mul(half, v), f64x2.add(one, th)));
+  } else {
+    const left = f64x2.mul(half, f64x2.add(one, th));
+    const slope = f64x2.mul(f64x2.mul(f64x2.mul(half, v), f64x2.sub(one, f64x2.mul(th, th))), lanes(GELU_C2));
+    const poly = f64x2.add(one, f64x2.mul(f64x2.mul(lanes(GELU_3A), v), v));
+    const r = f64x2.mul(loadPair<T>(pda), f64x2.add(left, f64x2.mul(slope, poly)));
+    if (i64x2.all_true(f64x2.eq(r, r))) {
+      storePair<T>(pout, r);
+    } else {
+      // A NaN: the scalar form's NaN, whatever the vector operations would have made of it.
+      const bytes = <usize>sizeof<T>();
+      geluBackward1<T>(pz, pda, pout);
+      geluBackward1<T>(pz + bytes, pda + bytes, pout + bytes);
+    }
   }
+}
+
+/** One pair by the form its tanhPath names (not inlined: the uncommon mixes and the tail). */
+function tanhFamilyPair<T>(kind: i32, v: v128, u: v128, path: i32, pz: usize, pda: usize, pout: usize): void {
+  if (path == TANH_SCALAR) {
+    const bytes = <usize>sizeof<T>();
+    tanhFamily1<T>(kind, pz, pda, pout);
+    tanhFamily1<T>(kind, pz + bytes, pda + bytes, pout + bytes);
+  } else {
+    tanhFamilyFinish<T>(kind, v, tanhByPath(u, path), pz, pda, pout);
+  }
+}
+
+@inline
+function tanhFamily<T>(kind: i32, size: i32, pz: usize, pda: usize, pout: usize): void {
+  const bytes = <usize>sizeof<T>();
+  let t = 0;
+  for (; t + 4 <= size; t += 4) {
+    const o = <usize>t * bytes, o2 = o + 2 * bytes;
+    const v1 = loadPair<T>(pz + o), v2 = loadPair<T>(pz + o2);
+    const u1 = tanhArgument(kind, v1), u2 = tanhArgument(kind, v2);
+    const p1 = tanhPath(u1), p2 = tanhPath(u2);
+    if (p1 == TANH_SMALL && p2 == TANH_SMALL) {
+      const th1 = tanhSmall64x2(u1), th2 = tanhSmall64x2(u2);
+      tanhFamilyFinish<T>(kind, v1, th1, pz + o, pda + o, pout + o);
+      tanhFamilyFinish<T>(kind, v2, th2, pz + o2, pda + o2, pout + o2);
+    } else if (p1 != TANH_SCALAR && p2 != TANH_SCALAR) {
+      const th1 = tanh64x2(u1), th2 = tanh64x2(u2);
+      tanhFamilyFinish<T>(kind, v1, th1, pz + o, pda + o, pout + o);
+      tanhFamilyFinish<T>(kind, v2, th2, pz + o2, pda + o2, pout + o2);
+    } else {
+      tanhFamilyPair<T>(kind, v1, u1, p1, pz + o, pda + o, pout + o);
+      tanhFamilyPair<T>(kind, v2, u2, p2, pz + o2, pda + o2, pout + o2);
+    }
+  }
+  if (t + 2 <= size) {
+    const o = <usize>t * bytes;
+    const v = loadPair<T>(pz + o), u = tanhArgument(kind, v);
+    tanhFamilyPair<T>(kind, v, u, tanhPath(u), pz + o, pda + o, pout + o);
+    t += 2;
+  }
+  if (t < size) tanhFamily1<T>(kind, pz + <usize>t * bytes, pda + <usize>t * bytes, pout + <usize>t * bytes);
 }
 
 export function geluF32(size: i32, pz: usize, pa: usize): void {
