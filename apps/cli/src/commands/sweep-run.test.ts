@@ -3,17 +3,23 @@
 // sweep itself runs end to end in apps/cli/test/sweep.test.ts.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunOptions } from '../sweep/run.js';
 import { runCli, tempDir } from '../testing.js';
 
-const sweep = vi.hoisted(() => ({ outcome: { ran: 0, diverged: 0, skipped: 0, failures: [] as string[] }, options: [] as unknown[] }));
+const sweep = vi.hoisted(() => ({ outcome: { ran: 0, diverged: 0, skipped: 0, failures: [] as string[] }, options: [] as unknown[], ms: 0 }));
 vi.mock('../sweep/run.js', () => ({
   runSweep: (_spec: unknown, _trials: unknown, options: unknown) => {
     sweep.options.push(options);
+    if (sweep.ms) vi.setSystemTime(Date.now() + sweep.ms);
     return Promise.resolve(sweep.outcome);
   },
 }));
+
+afterEach(() => {
+  sweep.ms = 0;
+  vi.useRealTimers();
+});
 
 const dir = tempDir();
 const specPath = join(dir, 'spec.json');
@@ -39,5 +45,13 @@ describe('ffnn sweep run: the summary and exit code', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^sweep g: ran 4: 1 finished, 1 diverged, 2 failed; /);
     expect(r.stderr).toBe('ffnn: 2 trial(s) failed: trial 1: boom; trial 3: bang\n');
+  });
+
+  it('reports the wall-clock time of the sweep in seconds', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    sweep.outcome = { ran: 1, diverged: 0, skipped: 0, failures: [] };
+    sweep.ms = 2500;
+    const r = await runCli('sweep', 'run', specPath, '--out', join(dir, 'r.jsonl'));
+    expect(r.stdout).toMatch(/; in 2\.5s → /);
   });
 });
