@@ -367,6 +367,13 @@ describe('the line search on functions that are not convex, against N&W 3.5/3.6'
     expect(calls.every((c) => c.f === 2 ** 70)).toBe(true);
     expect(calls.slice(1, 3).map((c) => c.x[0])).toEqual([1, 2]);
     for (const c of calls.slice(3)) expect(c.x[0]! - 1).toBeGreaterThan(1.5e-15);
+    // It went on until then (the last trial within 2·10⁻¹⁴ of x₁), and stopped there, before the
+    // 28 zoom trials maxLineSearch 30 leaves it: a larger budget makes no more trials.
+    expect(calls.at(-1)!.x[0]! - 1).toBeLessThan(2e-14);
+    expect(calls.length - 3).toBeLessThan(28);
+    const { calls: again, fg: fgAgain } = recorded(level);
+    lbfgs(fgAgain, [0], { gtol: 0, maxIter: 1, maxLineSearch: 100 });
+    expect(again.length).toBe(calls.length);
     expect(Array.from(r.x)).toEqual([1]);
   });
 });

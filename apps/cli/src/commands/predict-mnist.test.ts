@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import * as data from '../data.js';
 import { loadModel } from '../model-file.js';
 import { runCli, tempDir } from '../testing.js';
@@ -25,6 +25,7 @@ vi.mock('../data.js', async (importOriginal) => {
 });
 
 const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const path = (name: string) => join(dir, name);
 
 describe('ffnn predict on MNIST', () => {

@@ -1,9 +1,9 @@
 // What `ffnn sweep run` makes of the sweep's outcome, and what it asks of it: runSweep (which forks
 // worker processes of the built entry script) is replaced by one returning outcomes made by hand. The
 // sweep itself runs end to end in apps/cli/test/sweep.test.ts.
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunOptions } from '../sweep/run.js';
 import { runCli, tempDir } from '../testing.js';
 
@@ -22,6 +22,7 @@ afterEach(() => {
 });
 
 const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const specPath = join(dir, 'spec.json');
 writeFileSync(specPath, JSON.stringify({ name: 'g', base: { data: 'runge', epochs: 2 }, grid: { lr: [0.01, 0.1] } }));
 

