@@ -19,11 +19,15 @@ for (const name of names) {
   const report = JSON.parse(readFileSync(new URL(`../reports/mutation/${name.replace(':', '-')}/report.json`, import.meta.url), 'utf8'));
   const count = {};
   const open = [];
+  // A survivor for which no test ran: its tests failed to load or to collect (e.g. code at a test
+  // file's top level that the mutant breaks), so the run could not judge it. Reported apart.
+  const unrun = [];
   for (const [file, { mutants, source }] of Object.entries(report.files)) {
     const lines = source.split('\n');
     for (const m of mutants) {
       count[m.status] = (count[m.status] ?? 0) + 1;
       total[m.status] = (total[m.status] ?? 0) + 1;
+      if (m.status === 'Survived' && m.testsCompleted === 0) unrun.push(`${file}:${m.location.start.line}`);
       if (m.status === 'Survived' || m.status === 'NoCoverage') {
         const { line, column } = m.location.start;
         open.push(`${m.status === 'Survived' ? 'S' : 'N'} ${file}:${line}:${column} ${m.mutatorName}: ${JSON.stringify(m.replacement ?? '')}  | ${lines[line - 1].trim().slice(0, 110)}`);
@@ -31,6 +35,7 @@ for (const name of names) {
     }
   }
   console.log(line(name, count));
+  if (unrun.length) console.log(`  of the survivors, ${unrun.length} ran no test (a test file that fails to load or collect under the mutant, or a static mutant that breaks the module): ${unrun.join(' ')}`);
   if (list) for (const l of open) console.log(l);
 }
 if (names.length > 1) console.log(line('total', total));
