@@ -1,7 +1,7 @@
 import { Rng } from '@ffnn/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ObjectiveWithGradient, lbfgs } from './lbfgs.js';
+import { type ObjectiveWithGradient, lbfgs, searchDirection } from './lbfgs.js';
 
 // L-BFGS step by step: the points it evaluates, computed by hand (1-D line searches) or from the
 // explicit matrix form of the L-BFGS inverse Hessian (Nocedal & Wright, eq. 7.19), not from the
@@ -502,5 +502,35 @@ describe('maxLineSearch bounds the evaluations of one line search', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('searchDirection: the two-loop direction, or −g when that is not a descent direction', () => {
+  const f64 = (...v: number[]) => Float64Array.from(v);
+
+  it('keeps d = −H·g and the pairs when gᵀd < 0', () => {
+    // One pair s = (1, 0), y = (2, 0): ρ = 1/2, γ = 1/2; H = [[1/2, 0], [0, 1/2]] (N&W eq. 7.19).
+    const S = [f64(1, 0)], Y = [f64(2, 0)], rho = [0.5];
+    const d = new Float64Array(2);
+    const slope = searchDirection(f64(4, -6), S, Y, rho, new Float64Array(1), d);
+    expect(Array.from(d)).toEqual([-2, 3]);
+    expect(slope).toBe(-8 - 18);
+    expect(S).toHaveLength(1);
+  });
+
+  it('drops the pairs and returns −g with slope −gᵀg when gᵀd ≥ 0 (here a pair of negative curvature)', () => {
+    // s = (1, 0), y = (−1, 0): ρ = −1 and γ = −1, so H is negative definite and gᵀd = −gᵀHg > 0.
+    const S = [f64(1, 0)], Y = [f64(-1, 0)], rho = [-1];
+    const d = new Float64Array(2);
+    const slope = searchDirection(f64(3, 4), S, Y, rho, new Float64Array(1), d);
+    expect(Array.from(d)).toEqual([-3, -4]);
+    expect(slope).toBe(-25);
+    expect([S.length, Y.length, rho.length]).toEqual([0, 0, 0]);
+  });
+
+  it('treats a slope of exactly 0 as no descent (g = 0 with a pair in memory)', () => {
+    const S = [f64(1, 0)], Y = [f64(2, 0)], rho = [0.5];
+    searchDirection(f64(0, 0), S, Y, rho, new Float64Array(1), new Float64Array(2));
+    expect(S).toHaveLength(0);
   });
 });

@@ -143,6 +143,40 @@ function wolfeLineSearch(
 }
 
 /**
+ * The L-BFGS search direction d = −H·g by the two-loop recursion (N&W Algorithm 7.4) over the pairs
+ * (S, Y, rho = 1/sᵀy), oldest first, with H₀ = γI, γ = sᵀy/yᵀy of the newest pair. Writes d and returns
+ * the slope φ'(0) = gᵀd. When that is not negative (H lost positive definiteness to rounding, or
+ * the products overflowed), it drops the pairs and falls back to d = −g. `alphaBuf` is scratch of at
+ * least S.length entries.
+ */
+export function searchDirection(g: Float64Array, S: Float64Array[], Y: Float64Array[], rho: number[], alphaBuf: Float64Array, d: Float64Array): number {
+  const n = g.length;
+  for (let i = 0; i < n; i++) d[i] = -g[i]!;
+  const k = S.length;
+  for (let j = k - 1; j >= 0; j--) {
+    const a = rho[j]! * dotv(S[j]!, d);
+    alphaBuf[j] = a;
+    const yj = Y[j]!;
+    for (let i = 0; i < n; i++) d[i] = d[i]! - a * yj[i]!;
+  }
+  if (k > 0) {
+    const gamma = dotv(S[k - 1]!, Y[k - 1]!) / dotv(Y[k - 1]!, Y[k - 1]!);
+    for (let i = 0; i < n; i++) d[i] = gamma * d[i]!;
+  }
+  for (let j = 0; j < k; j++) {
+    const beta = rho[j]! * dotv(Y[j]!, d);
+    const sj = S[j]!;
+    const c = alphaBuf[j]! - beta;
+    for (let i = 0; i < n; i++) d[i] = d[i]! + c * sj[i]!;
+  }
+  const dphi0 = dotv(g, d);
+  if (dphi0 < 0) return dphi0;
+  S.length = Y.length = rho.length = 0;
+  for (let i = 0; i < n; i++) d[i] = -g[i]!;
+  return dotv(g, d);
+}
+
+/**
  * Minimizes a smooth function by limited-memory BFGS (Nocedal & Wright, Algorithm 7.4 and 7.5):
  * the two-loop recursion with the initial scaling `γ = sᵀy / yᵀy`, and a strong-Wolfe line search.
  * Pairs with `sᵀy ≤ 1e-10·yᵀy` (no positive curvature) are skipped; a failed line search restarts
@@ -188,32 +222,7 @@ export function lbfgs(fg: ObjectiveWithGradient, x0: ArrayLike<number>, options:
   if (converged) message = 'gradient tolerance reached';
 
   while (!converged && nIter < o.maxIter) {
-    // Two-loop recursion: d = −H·g.
-    for (let i = 0; i < n; i++) d[i] = -g[i]!;
-    const k = S.length;
-    for (let j = k - 1; j >= 0; j--) {
-      const a = rho[j]! * dotv(S[j]!, d);
-      alphaBuf[j] = a;
-      const yj = Y[j]!;
-      for (let i = 0; i < n; i++) d[i] = d[i]! - a * yj[i]!;
-    }
-    if (k > 0) {
-      const gamma = dotv(S[k - 1]!, Y[k - 1]!) / dotv(Y[k - 1]!, Y[k - 1]!);
-      for (let i = 0; i < n; i++) d[i] = gamma * d[i]!;
-    }
-    for (let j = 0; j < k; j++) {
-      const beta = rho[j]! * dotv(Y[j]!, d);
-      const sj = S[j]!;
-      const c = alphaBuf[j]! - beta;
-      for (let i = 0; i < n; i++) d[i] = d[i]! + c * sj[i]!;
-    }
-    let dphi0 = dotv(g, d);
-    if (!(dphi0 < 0)) {
-      // Not a descent direction (lost positive definiteness to rounding): restart from −g.
-      S.length = Y.length = rho.length = 0;
-      for (let i = 0; i < n; i++) d[i] = -g[i]!;
-      dphi0 = dotv(g, d);
-    }
+    const dphi0 = searchDirection(g, S, Y, rho, alphaBuf, d);
     // Without curvature information, scale the first step so it has length 1 at most.
     const alpha0 = S.length === 0 ? Math.min(1, 1 / Math.sqrt(-dphi0)) : 1;
     const t = wolfeLineSearch(fg, x, f, d, dphi0, alpha0, o, counter, xTrial);
