@@ -3,12 +3,13 @@
 // their parent over IPC and run end to end in apps/cli/test).
 import { getBackend, jsBackend, setBackend } from '@ffnn/tensor';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type * as LogisticJob from '../study/logistic-job.js';
 import { runCli } from '../testing.js';
 
 const started = vi.hoisted(() => [] as { loop: string; backend: string }[]);
 vi.mock('../sweep/worker.js', () => ({ workerMain: () => started.push({ loop: 'sweep', backend: getBackend().name }) }));
 vi.mock('../study/logistic-job.js', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../study/logistic-job.js')>()),
+  ...(await importOriginal<typeof LogisticJob>()),
   logisticWorkerMain: () => started.push({ loop: 'logistic', backend: getBackend().name }),
 }));
 

@@ -4,12 +4,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type * as NodeModule from 'node:module';
 import { FfnnError } from '@ffnn/tensor';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 
 const resolve = vi.hoisted(() => ({ to: undefined as string | undefined }));
 vi.mock('node:module', async (importOriginal) => {
-  const original = await importOriginal<typeof import('node:module')>();
+  const original = await importOriginal<typeof NodeModule>();
   return {
     ...original,
     createRequire: () => ({

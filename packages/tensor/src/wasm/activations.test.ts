@@ -39,7 +39,7 @@ function ulps(x: number, steps: number, dtype: DType): number {
     const ordered = b & 0x80000000 ? -(b & 0x7fffffff) : b;
     const moved = ordered + steps;
     word32[0] = moved < 0 ? (0x80000000 | -moved) >>> 0 : moved;
-    return f32[0]!;
+    return f32[0];
   }
   f64[0] = x;
   let ordered = (BigInt(words[1]!) << 32n) | BigInt(words[0]!);
@@ -48,7 +48,7 @@ function ulps(x: number, steps: number, dtype: DType): number {
   if (moved < 0n) moved = (1n << 63n) + -moved;
   words[1] = Number(moved >> 32n);
   words[0] = Number(moved & 0xffffffffn);
-  return f64[0]!;
+  return f64[0];
 }
 
 /** High words at which fdlibm's exp, expm1 and tanh branch (and that bound the vector forms). */
