@@ -189,3 +189,16 @@ describe('loss values', () => {
     expect(() => loss('hinge' as LossName)).toThrow(/loss must be one of mse, cross-entropy, binary-cross-entropy; got "hinge"/);
   });
 });
+
+describe('cross-entropy value: each row shifted by its own maximum', () => {
+  it('logits of 800 neither overflow in their own row nor reach the next row', () => {
+    // Rows [0, 1] (class 1), [800, 0] (class 0), [0, 800] (class 1): the loss of the first row is
+    // log(1 + e) − 1, the others 0 up to e^−800, which is 0 in double. A maximum taken from a neighbouring
+    // row (800 for the first row, 0 for the last) makes e^(z − m) underflow to a sum of 0, or overflow.
+    const z = Matrix.from([[0, 1], [800, 0], [0, 800]]);
+    const y = Matrix.from([[0, 1], [1, 0], [0, 1]]);
+    const value = crossEntropyValue(z, y);
+    expect(Number.isFinite(value)).toBe(true);
+    expect(value).toBeCloseTo((Math.log(1 + Math.E) - 1) / 3, 15);
+  });
+});
