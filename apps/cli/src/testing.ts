@@ -16,15 +16,22 @@ export interface CliRun {
  * writes to stdout and stderr. The kernels are the JavaScript backend unless FFNN_BACKEND says otherwise.
  */
 export async function runCli(...args: string[]): Promise<CliRun> {
+  return runCliWatching(() => undefined, ...args);
+}
+
+/** {@link runCli}, calling `onWrite` with every chunk written to stdout or stderr as it is written. */
+export async function runCliWatching(onWrite: (text: string) => void, ...args: string[]): Promise<CliRun> {
   process.env.FFNN_BACKEND ??= 'js';
   let stdout = '';
   let stderr = '';
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stdout += String(chunk);
+    onWrite(String(chunk));
     return true;
   });
   const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stderr += String(chunk);
+    onWrite(String(chunk));
     return true;
   });
   try {

@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { decodeTrainingState } from '@ffnn/layers';
 import { getBackend, jsBackend, setBackend } from '@ffnn/tensor';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../index.js';
 import { formatNumber } from '../progress.js';
-import { type CliRun, runCli, tempDir } from '../testing.js';
+import { runCli, runCliWatching, tempDir } from '../testing.js';
 import { VERSION } from '../version.js';
 import { type TrainFlags, type TrainResult, reproducingFlags, selectBackend } from './train.js';
 
@@ -20,30 +19,6 @@ afterEach(() => {
   vi.restoreAllMocks();
   setBackend(jsBackend);
 });
-
-/** Like {@link runCli}, and calls `onWrite` with every chunk written to stdout or stderr as it is written. */
-async function runWatching(onWrite: (text: string) => void, ...argv: string[]): Promise<CliRun> {
-  process.env.FFNN_BACKEND ??= 'js';
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    onWrite(String(chunk));
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    onWrite(String(chunk));
-    return true;
-  });
-  try {
-    const code = await main(['node', 'ffnn', ...argv]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 /** The SIGINT listeners of this process before any test ran (none of ffnn's). */
 const outsideListeners = new Set(process.listeners('SIGINT'));
@@ -77,7 +52,7 @@ describe('ffnn train: what a run prints', () => {
   it('--json: the set-up, the network, one progress line per epoch and the metrics on stderr; the result with its wall-clock seconds on stdout', async () => {
     freezeClock();
     // 1.5 s pass during the first epoch's progress line.
-    const r = await runWatching((text) => {
+    const r = await runCliWatching((text) => {
       if (text.startsWith('train epoch 1/2 ')) vi.setSystemTime(Date.now() + 1500);
     }, ...args, '--epochs', '2', '--json');
     expect(r.code).toBe(0);
@@ -161,7 +136,7 @@ describe('ffnn train: Ctrl-C and --resume', () => {
     const ckpt = `${save}.ckpt`;
     let sent = false;
     const r = await asTerminal(() =>
-      runWatching((text) => {
+      runCliWatching((text) => {
         if (!sent && text.includes('train epoch 1/2 batch 1/4 ')) {
           sent = true;
           ctrlC();
@@ -189,7 +164,7 @@ describe('ffnn train: Ctrl-C and --resume', () => {
     const copy = path('copy.ckpt');
     const save = path('resumed.json');
     let sent = false;
-    const r = await runWatching((text) => {
+    const r = await runCliWatching((text) => {
       if (!sent && text.startsWith('train epoch 1/2 ')) {
         sent = true;
         ctrlC();
@@ -222,7 +197,7 @@ describe('ffnn train: Ctrl-C and --resume', () => {
       exits.push(code);
     }) as never);
     let afterFirst: unknown[] | undefined;
-    const r = await runWatching((text) => {
+    const r = await runCliWatching((text) => {
       if (afterFirst === undefined && text.startsWith('train epoch 1/2 ')) {
         ctrlC();
         afterFirst = [...exits];
@@ -247,7 +222,7 @@ describe('ffnn train: Ctrl-C and --resume', () => {
     }
     try {
       let sent = false;
-      const r = await runWatching((text) => {
+      const r = await runCliWatching((text) => {
         if (!sent && text.startsWith('train epoch 1/2 ')) {
           sent = true;
           ctrlC();
