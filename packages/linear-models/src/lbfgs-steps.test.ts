@@ -534,3 +534,23 @@ describe('searchDirection: the two-loop direction, or −g when that is not a de
     expect(S).toHaveLength(0);
   });
 });
+
+describe('the curvature pairs lbfgs keeps', () => {
+  it('drops a pair with sᵀy ≤ 10⁻¹⁰·yᵀy: the next direction is −g, as with no pair', () => {
+    // f = x₁x₂ + 10⁻¹²·x₁²/2 − x₁ from 0: g₀ = (−1, 0), so the first search runs along x₁, where the slope
+    // stays about −1; the bracketing doubles until maxLineSearch 4 runs out (α = 8). Then s = (8, 0) and
+    // y = (8·10⁻¹², 8): sᵀy = 6.4·10⁻¹¹ is below 10⁻¹⁰·yᵀy ≈ 6.4·10⁻⁹, so the pair is not kept and the
+    // second search starts along −g₁ with α₀ = 1/‖g₁‖ (the first-iteration rule, no pair in memory).
+    const { calls, fg } = recorded((x, g) => {
+      g[0] = x[1]! + 1e-12 * x[0]! - 1;
+      g[1] = x[0]!;
+      return x[0]! * x[1]! + 0.5e-12 * x[0]! ** 2 - x[0]!;
+    });
+    lbfgs(fg, [0, 0], { maxLineSearch: 4, maxIter: 2 });
+    expect(calls.slice(1, 5).map((c) => c.x)).toEqual([[1, 0], [2, 0], [4, 0], [8, 0]]);
+    const g1 = calls[4]!.g;
+    const alpha0 = Math.min(1, 1 / Math.sqrt(g1[0]! ** 2 + g1[1]! ** 2));
+    expect(calls[5]!.x[0]).toBe(8 + alpha0 * -g1[0]!);
+    expect(calls[5]!.x[1]).toBe(0 + alpha0 * -g1[1]!);
+  });
+});
