@@ -1,8 +1,9 @@
+import { rmSync } from 'node:fs';
 import { polynomialFeatures, runge, trainTestSplit } from '@ffnn/datasets';
 import { loadMnist } from '@ffnn/datasets/node';
 import { Sequential } from '@ffnn/layers';
 import { InvalidOptionError, Matrix } from '@ffnn/tensor';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   type Dataset,
   MAX_POLY_DEGREE,
@@ -30,6 +31,7 @@ import { CliFailure, UsageError } from './errors.js';
 import { tempDir, writeLines } from './testing.js';
 
 const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const csv = (name: string, lines: string[]) => writeLines(dir, name, lines);
 
 /** A tabular data set of the given columns (by hand, not through loadDataset). */

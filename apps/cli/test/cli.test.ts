@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const bin = new URL('../dist/bin.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `ffnn` as a user would: a child process, no TTY (`env` adds to the environment). */
 function ffnnWith(env: Record<string, string>, ...args: string[]) {

@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 describe('ffnn export', () => {
   it('writes an ONNX file from a saved model that ONNX Runtime runs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ffnn-export-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const bin = new URL('../dist/bin.js', import.meta.url).pathname;
     const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8' });
     expect(run('train', '--n', '200', '--hidden', '8', '--epochs', '3', '--quiet', '--save', 'm.ffnn').status).toBe(0);

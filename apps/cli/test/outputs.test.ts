@@ -5,15 +5,16 @@
  * (plain loops), never by the CLI's own helpers, so a bug shared by the CLI and the study shows here.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trainTestSplit } from '@ffnn/datasets';
 import { Rng } from '@ffnn/tensor';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const bin = new URL('../dist/bin.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'ffnn-outputs-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function ffnn(...args: string[]): string {
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: dir, timeout: 120_000 });

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataFormatError, FfnnError, InvalidOptionError } from '@ffnn/tensor';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseCsv } from './csv.js';
 import { readCsv } from './node/read-csv.js';
 
@@ -189,6 +189,7 @@ describe('parseCsv: columns and text targets', () => {
 describe('readCsv', () => {
   it('reads a file and names it in errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'csv-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const good = join(dir, 'good.csv');
     writeFileSync(good, GOOD);
     expect(Array.from(readCsv(good, { target: 'y' }).y!.data)).toEqual([3, 7, 900]);

@@ -1,15 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { StandardScaler, runge } from '@ffnn/datasets';
 import { Sequential } from '@ffnn/layers';
 import { Matrix } from '@ffnn/tensor';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { ClassValue, Preprocessing } from '../data.js';
 import { type ModelFile, saveModel } from '../model-file.js';
 import { formatNumber } from '../progress.js';
 import { runCli, tempDir, writeLines } from '../testing.js';
 
 const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const path = (name: string) => join(dir, name);
 
 /** A model with no hidden layer and the given weights (W: inputs × outputs), saved to `name`. */

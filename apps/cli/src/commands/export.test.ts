@@ -1,12 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeNetwork, exportOnnx, Sequential } from '@ffnn/layers';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type ModelFile, saveModel } from '../model-file.js';
 import { runCli, tempDir } from '../testing.js';
 import { VERSION } from '../version.js';
 
 const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const net = Sequential.mlp({ inputSize: 2, hidden: [3], outputSize: 1, loss: 'mse', seed: 8 });
 const model: ModelFile = { format: 'ffnn.model', version: 1, task: 'regression', featureNames: ['a', 'b'], targetName: 'y', classes: null, preprocessing: { kind: 'none' }, network: net.toJSON(), training: { epochs: 1 } };
 

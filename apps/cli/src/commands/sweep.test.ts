@@ -1,11 +1,12 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { TrialRecord } from '../sweep/results.js';
 import { expandTrials, validateSpec } from '../sweep/spec.js';
 import { runCli, tempDir } from '../testing.js';
 
 const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const path = (name: string) => join(dir, name);
 
 const spec = { name: 'grid', base: { data: 'runge', epochs: 2 }, grid: { lr: [0.01, 0.1], l2: [0, 0.5] } };

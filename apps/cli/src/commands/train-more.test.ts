@@ -1,5 +1,6 @@
+import { rmSync } from 'node:fs';
 import { runge } from '@ffnn/datasets';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { OptionValue } from '../sweep/spec.js';
 import { runCli, tempDir } from '../testing.js';
 import { trialFlags } from '../train-options.js';
@@ -11,6 +12,7 @@ import { type TrainFlags, type TrainResult, train } from './train.js';
 const prepareData = (f: TrainFlags) => prepareTrial(trialConfigOf(f));
 
 const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const flags = (config: Record<string, OptionValue>): TrainFlags => trialFlags(config);
 const small = { data: 'runge', n: 50, hidden: '4', epochs: 3, batchSize: 16, seed: 5 } as const;
 

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeTrainingState, encodeTrainingState } from '@ffnn/layers';
 import type { Matrix} from '@ffnn/tensor';
@@ -18,6 +18,7 @@ const prepareData = (f: TrainFlags) => prepareTrial(trialConfigOf(f));
 const buildNetwork = (f: TrainFlags, prepared: PreparedData) => buildTrial(trialConfigOf(f), prepared);
 
 const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const path = (name: string) => join(dir, name);
 const flags = (config: Record<string, OptionValue>): TrainFlags => trialFlags(config);
 afterAll(() => setBackend(jsBackend));

