@@ -214,7 +214,7 @@ describe('kernels(): the one fallback to JavaScript', () => {
     withBackend(backend, () => {
       expect(backendInfo()).toEqual({ name: 'minimal', threads: 1, jsFallbacks: [
         'addRowVectorRelu', 'allFinite', 'scaleBytes', 'allocate', 'copy', 'scaledDifference', 'differenceOver', 'axpy', 'signAxpy', 'maskedScale', 'softmaxRows',
-        'sigmoid', 'sigmoidBackward', 'tanh', 'tanhBackward', 'gelu', 'geluBackward', 'leakyRelu', 'leakyReluBackward',
+        'sigmoid', 'sigmoidBackward', 'tanh', 'tanhBackward', 'gelu', 'geluBackward', 'leakyRelu', 'leakyReluBackward', 'gemmCsr',
       ] });
       const z = Matrix.from([[1, -2, 3]]), da = Matrix.from([[4, 5, 6]]), dz = Matrix.zeros(1, 3);
       reluBackward(z, da, dz);

@@ -118,6 +118,16 @@ export interface KernelBackend {
   /** Leaky ReLU backward `dz[t] = z[t] > 0 ? da[t] : α·da[t]`. */
   leakyReluBackward?(size: number, z: FloatArray, da: FloatArray, dz: FloatArray, alpha: number): void;
   /**
+   * `C ← α·S·op(B) + β·C` for an `m×k` matrix S in compressed sparse row form: row i's stored
+   * entries are `values[t]` at columns `colIndex[t]`, t from `rowStart[i]` to `rowStart[i + 1] − 1`,
+   * in column order. The same bits as {@link gemm} on S written out dense, for finite B (a product
+   * skips S's zeros, which add nothing unless B holds ±∞ or NaN). B is `k×n`, or `n×k` when `transB`.
+   */
+  gemmCsr?(
+    transB: boolean, m: number, n: number, k: number, alpha: number,
+    rowStart: Int32Array, colIndex: Int32Array, values: FloatArray, B: FloatArray, beta: number, C: FloatArray,
+  ): void;
+  /**
    * Starts a capture (see `capture` in @ffnn/tensor): until {@link endCapture}, every kernel call
    * appends a record instead of computing, and a call that cannot be recorded throws `CaptureDeclined`.
    */
@@ -386,6 +396,47 @@ function addRest(C: FloatArray, B: FloatArray, ci: number, n: number, coef: Floa
   }
 }
 
+/**
+ * Reference product of a sparse S (see {@link KernelBackend.gemmCsr}): jsBackend.gemm's operations
+ * on S's stored entries. Without `transB`, each row of C takes its nonzero terms α·s in column
+ * order, eight at a time, as gemm takes a dense row's (which skips its zero terms too); with
+ * `transB`, each C[i, j] adds α times the dot product over the stored entries, in column order.
+ */
+export function jsGemmCsr(
+  transB: boolean, m: number, n: number, k: number, alpha: number,
+  rowStart: Int32Array, colIndex: Int32Array, values: FloatArray, B: FloatArray, beta: number, C: FloatArray,
+): void {
+  const size = m * n;
+  if (beta === 0) C.fill(0, 0, size);
+  else if (beta !== 1) for (let t = 0; t < size; t++) C[t] = beta * C[t]!;
+  if (k === 0 || alpha === 0) return;
+  for (let i = 0; i < m; i++) {
+    const ci = i * n, end = rowStart[i + 1]!;
+    if (!transB) {
+      const coef = GROUP_COEF, row = GROUP_ROW;
+      let count = 0;
+      for (let t = rowStart[i]!; t < end; t++) {
+        const a = alpha * values[t]!;
+        if (a === 0) continue;
+        coef[count] = a;
+        row[count] = colIndex[t]! * n;
+        if (++count === 8) {
+          addTerms8(C, B, ci, n, coef, row);
+          count = 0;
+        }
+      }
+      addRest(C, B, ci, n, coef, row, count);
+    } else {
+      for (let j = 0; j < n; j++) {
+        const bj = j * k;
+        let s = 0;
+        for (let t = rowStart[i]!; t < end; t++) s += values[t]! * B[bj + colIndex[t]!]!;
+        C[ci + j] = C[ci + j]! + alpha * s;
+      }
+    }
+  }
+}
+
 /** C[i,:] += α op(A)[i,p] B[p,:] for the one row of C at `ci`: its nonzero terms in p order, eight at a time (see jsBackend.gemm). */
 function rowTerms(A: FloatArray, ai: number, sAp: number, k: number, alpha: number, B: FloatArray, C: FloatArray, ci: number, n: number): void {
   const coef = GROUP_COEF, row = GROUP_ROW;
@@ -565,6 +616,7 @@ export const jsBackend: KernelBackend = {
 const FILLED = [
   'addRowVectorRelu', 'reluBackward', 'allFinite', 'scaleBytes', 'allocate', 'copy', 'scaledDifference', 'differenceOver',
   'axpy', 'signAxpy', 'maskedScale', 'softmaxRows', 'sigmoid', 'sigmoidBackward', 'tanh', 'tanhBackward', 'gelu', 'geluBackward', 'leakyRelu', 'leakyReluBackward',
+  'gemmCsr',
 ] as const;
 type Filled = (typeof FILLED)[number];
 
@@ -577,6 +629,7 @@ function references(): Required<Pick<KernelBackend, Filled>> {
     copy: jsCopy, scaledDifference: jsScaledDifference, differenceOver: jsDifferenceOver, axpy: jsAxpy, signAxpy: jsSignAxpy, maskedScale: jsMaskedScale, softmaxRows: jsSoftmaxRows,
     sigmoid: jsSigmoid, sigmoidBackward: jsSigmoidBackward,
     tanh: jsTanh, tanhBackward: jsTanhBackward, gelu: jsGelu, geluBackward: jsGeluBackward, leakyRelu: jsLeakyRelu, leakyReluBackward: jsLeakyReluBackward,
+    gemmCsr: jsGemmCsr,
   };
 }
 

@@ -55,6 +55,7 @@ export {
   biasReluForward, reluBackward, scaledDifference, differenceOver, softmaxRows, sigmoid, sigmoidBackward, tanh, tanhBackward, gelu, geluBackward, leakyRelu, leakyReluBackward, bytesToFloat,
 } from './fused.js';
 export { capture, hostCompute, CaptureDeclined, type Replay } from './capture.js';
+export { toCsr, gemmCsr, fromCsr, type CsrMatrix } from './csr.js';
 export { sameBits } from './bits.js';
 export {
   createWasmBackend,

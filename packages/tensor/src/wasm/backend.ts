@@ -1,6 +1,6 @@
 import {
   type AdamStepScalars, type BackendInfo, backendInfo, jsAddRowVectorRelu, jsAllFinite, jsBackend, jsCopy, jsReluBackward, jsScaleBytes,
-  jsAxpy, jsDifferenceOver, jsMaskedScale, jsSignAxpy, jsSoftmaxRows, jsSigmoid, jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, jsGelu, jsGeluBackward, type KernelBackend, setBackend,
+  jsAxpy, jsDifferenceOver, jsMaskedScale, jsSignAxpy, jsSoftmaxRows, jsSigmoid, jsSigmoidBackward, jsLeakyRelu, jsLeakyReluBackward, jsTanh, jsTanhBackward, jsGelu, jsGeluBackward, jsGemmCsr, type KernelBackend, setBackend,
 } from '../backend.js';
 import { CaptureDeclined, type Replay } from '../capture.js';
 import { InvalidOptionError, StateError, formatValue } from '../errors.js';
@@ -328,6 +328,53 @@ class WasmBackend implements KernelBackend {
     }
     this.sparseCalls++;
     return true;
+  }
+
+  /**
+   * A product of a sparse S held in CSR form ({@link KernelBackend.gemmCsr}): the sparse kernel of
+   * {@link gemm}'s sparse path, on S's entries as given (no scan, no conversion of a dense A). Not
+   * recorded: a capture that calls it declines.
+   */
+  gemmCsr(
+    transB: boolean, m: number, n: number, k: number, alpha: number,
+    rowStart: Int32Array, colIndex: Int32Array, values: FloatArray, B: FloatArray, beta: number, C: FloatArray,
+  ): void {
+    this.check();
+    if (m === 0 || n === 0) return;
+    if (k === 0 || alpha === 0 || !sameDtype(values, C) || !sameDtype(B, C)) {
+      jsGemmCsr(transB, m, n, k, alpha, rowStart, colIndex, values, B, beta, C);
+      return;
+    }
+    const f32 = C instanceof Float32Array;
+    const size = f32 ? 4 : 8;
+    const nnz = rowStart[m]!;
+    const bytesB = alignUp(k * n * size), bytesC = alignUp(m * n * size);
+    const bytesRow = alignUp((m + 1) * 4), bytesCol = alignUp(nnz * 4), bytesVal = alignUp(nnz * size);
+    const base = this.arena.scratch(bytesB + (transB ? bytesB : 0) + bytesC + bytesRow + bytesCol + bytesVal);
+    let pB = this.place(B, k * n, base, true);
+    const pC = this.place(C, m * n, base + bytesB, beta !== 0);
+    let at = base + bytesB + bytesC;
+    if (transB) {
+      (f32 ? this.x.transposeF32 : this.x.transposeF64)(n, k, pB, at);
+      pB = at;
+      at += bytesB;
+    }
+    const pRow = at, pCol = pRow + bytesRow;
+    const words = new Int32Array(this.arena.u8.buffer);
+    words.set(rowStart.subarray(0, m + 1), pRow >> 2);
+    // The kernel reads each entry's column as the byte offset of its row of B.
+    const ldb = n * size, col = pCol >> 2;
+    for (let t = 0; t < nnz; t++) words[col + t] = colIndex[t]! * ldb;
+    const pVal = this.place(values, nnz, pCol + bytesCol, true);
+    if (this.pool === undefined || nnz * n < MIN_SPLIT_WORK || m < 2 || !this.offer()) {
+      (f32 ? this.x.gemmSparseF32 : this.x.gemmSparseF64)(n, pRow, pCol, pVal, pB, alpha, beta, pC, 0, m);
+    } else {
+      const a = this.pool.ints, f = this.pool.floats;
+      a[0] = n; a[1] = pRow; a[2] = pCol; a[3] = pVal; a[4] = pB; a[5] = pC;
+      f[0] = alpha; f[1] = beta;
+      this.pool.run(f32 ? OP_SPARSE_F32 : OP_SPARSE_F64, m, Math.min(m, 4 * this.threads));
+    }
+    this.copyOut(C, m * n, pC);
   }
 
   addRowVector(m: number, n: number, A: FloatArray, b: FloatArray, out: FloatArray): void {
