@@ -1,4 +1,4 @@
-import { DataFormatError, Matrix, ShapeError, StateError, gemm } from '@ffnn/tensor';
+import { type CsrMatrix, DataFormatError, checkChoice, Matrix, ShapeError, StateError, gemm, gemmCsr, toCsr } from '@ffnn/tensor';
 import { lbfgs } from './lbfgs.js';
 import { checkBoolean, checkColumns, checkDesign, checkPositive, checkPositiveInteger, checkNonNegative } from './validate.js';
 
@@ -17,6 +17,13 @@ export interface LogisticRegressionOptions {
   fitIntercept?: boolean;
   /** L-BFGS memory (correction pairs). Default 10. */
   memory?: number;
+  /**
+   * How the objective's products treat X (the same bits either way, so not part of the fitted
+   * model): 'always' on its CSR forms, made once per fit (faster when X is mostly zeros, such as
+   * MNIST pixels; memory for X's nonzero entries twice), 'never' on X as it is, 'auto' (default)
+   * on the CSR forms when at most {@link SPARSE_DESIGN_FRACTION} of X is nonzero.
+   */
+  sparseDesign?: 'auto' | 'always' | 'never';
 }
 
 /** JSON form of a fitted {@link LogisticRegression}. */
@@ -25,14 +32,61 @@ export interface LogisticRegressionJSON {
   model: 'LogisticRegression';
   /** Version of this layout. */
   version: 1;
-  /** The options the model was fitted with, defaults filled in. */
-  options: Required<LogisticRegressionOptions>;
+  /** The options the model was fitted with, defaults filled in (all but `sparseDesign`, which does not change the fit). */
+  options: Required<Omit<LogisticRegressionOptions, 'sparseDesign'>>;
   /** Sorted class labels. */
   classes: number[];
   /** K rows of p weights (class-major, like scikit-learn's `coef_`). */
   weights: number[][];
   /** K intercepts. */
   intercept: number[];
+}
+
+/** The two products of the objective: logits Z = X·Wᵀ (n × K) and the weight gradient Dᵀ·X (K × p). */
+export interface LogisticProducts {
+  /** Whether they run on X's CSR forms. */
+  readonly sparse: boolean;
+  logits(W: Matrix, Z: Matrix): void;
+  gradient(D: Matrix, gW: Matrix): void;
+}
+
+/** At most this fraction of X nonzero: the products run on X's CSR forms (MNIST pixels: 19 %). */
+export const SPARSE_DESIGN_FRACTION = 0.4;
+
+/**
+ * The objective's products on X. With `form` 'auto', on X's CSR forms (made once: X and Xᵀ) when
+ * at most {@link SPARSE_DESIGN_FRACTION} of X is nonzero, else by `gemm` on X itself. Either way the
+ * same bits: a CSR product is `gemm`'s sum over the same terms in the same order, less terms that
+ * are zero (for finite W and D), and the gradient is Xᵀ·D transposed, whose every sum has the
+ * terms of Dᵀ·X in the same order.
+ */
+export function logisticProducts(X: Matrix, form: 'auto' | 'always' | 'never' = 'auto'): LogisticProducts {
+  let sparse = form === 'always';
+  if (form === 'auto') {
+    let nonzero = 0;
+    for (let t = 0; t < X.size; t++) if (X.data[t] !== 0) nonzero++;
+    sparse = nonzero <= SPARSE_DESIGN_FRACTION * X.size;
+  }
+  if (!sparse) {
+    return {
+      sparse,
+      logits: (W, Z) => void gemm(1, X, W, 0, Z, { transB: true }),
+      gradient: (D, gW) => void gemm(1, D, X, 0, gW, { transA: true }),
+    };
+  }
+  const S: CsrMatrix = toCsr(X);
+  const St: CsrMatrix = toCsr(X, { transpose: true });
+  let gWt: Matrix | undefined;
+  return {
+    sparse,
+    logits: (W, Z) => void gemmCsr(1, S, W, 0, Z, { transB: true }),
+    gradient: (D, gW) => {
+      const K = gW.rows, p = gW.cols;
+      gWt ??= new Matrix(p, K);
+      gemmCsr(1, St, D, 0, gWt);
+      for (let c = 0; c < p; c++) for (let k = 0; k < K; k++) gW.data[k * p + c] = gWt.data[c * K + k]!;
+    },
+  };
 }
 
 /** Validates labels and maps them to class indices 0..K−1 (classes sorted ascending). */
@@ -72,8 +126,9 @@ function encodeLabels(where: string, y: ClassLabels, n: number): { classes: Int3
  * mean-cross-entropy form `(1/n)Σ CE_i + λ‖W‖²` of a softmax network with L2 penalty: `λ = 1/(2Cn)`,
  * i.e. `C = 1/(2nλ)`.
  *
- * The products X·Wᵀ and (P − Y)ᵀ·X go through `gemm` of @ffnn/tensor; X is never copied, so a
- * float32 X (e.g. MNIST pixels) costs no extra memory.
+ * The products X·Wᵀ and (P − Y)ᵀ·X go through `gemm` of @ffnn/tensor on X itself, or, when X is
+ * mostly zeros (e.g. MNIST pixels), through `gemmCsr` on its CSR forms, made once per fit (memory
+ * for X's nonzero entries twice; see `sparseDesign`): the same bits either way.
  *
  * @example
  * ```ts
@@ -93,6 +148,8 @@ export class LogisticRegression {
   fitIntercept: boolean;
   /** L-BFGS memory. */
   memory: number;
+  /** Whether the objective's products run on X's CSR forms (see {@link LogisticRegressionOptions.sparseDesign}). */
+  sparseDesign: 'auto' | 'always' | 'never';
   /** Iterations of the last fit. */
   nIter = 0;
   /** Whether the last fit reached `tol`. */
@@ -110,6 +167,7 @@ export class LogisticRegression {
     this.tol = options.tol ?? 1e-4;
     this.fitIntercept = options.fitIntercept ?? true;
     this.memory = options.memory ?? 10;
+    this.sparseDesign = options.sparseDesign ?? 'auto';
   }
 
   /** Sorted class labels seen at fit. */
@@ -137,16 +195,18 @@ export class LogisticRegression {
     const tol = checkNonNegative('LogisticRegression: tol', this.tol);
     const fitIntercept = checkBoolean('LogisticRegression: fitIntercept', this.fitIntercept);
     const memory = checkPositiveInteger('LogisticRegression: memory', this.memory);
+    const sparseDesign = checkChoice('LogisticRegression: sparseDesign', this.sparseDesign, ['auto', 'always', 'never'] as const);
     checkDesign('LogisticRegression.fit', X);
     const { classes, index } = encodeLabels('LogisticRegression.fit', y, X.rows);
     const K = classes.length;
     if (K < 2) throw new DataFormatError(`LogisticRegression.fit: y has a single class (${classes[0]}); at least 2 are needed`);
     const { rows: n, cols: p } = X;
     const Z = new Matrix(n, K);
+    const products = logisticProducts(X, sparseDesign);
     const objective = (theta: Float64Array, grad: Float64Array): number => {
       const W = new Matrix(K, p, theta.subarray(0, K * p));
       const gW = new Matrix(K, p, grad.subarray(0, K * p));
-      gemm(1, X, W, 0, Z, { transB: true });
+      products.logits(W, Z);
       let loss = 0;
       for (let i = 0; i < n; i++) {
         const r = i * K;
@@ -165,7 +225,7 @@ export class LogisticRegression {
         for (let k = 0; k < K; k++) Z.data[r + k] = C * Math.exp(Z.data[r + k]! - lse);
         Z.data[r + index[i]!] = Z.data[r + index[i]!]! - C;
       }
-      gemm(1, Z, X, 0, gW, { transA: true });
+      products.gradient(Z, gW);
       let penalty = 0;
       for (let t = 0; t < K * p; t++) {
         penalty += theta[t]! * theta[t]!;
