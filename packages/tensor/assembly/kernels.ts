@@ -1294,16 +1294,20 @@ export function tanhBackwardF64(size: i32, pa: usize, pda: usize, pdz: usize): v
 }
 
 // ---------------------------------------------------------------------------------------------
-// GELU, tanh form: `a = ½z(1 + tanh(c(z + 0.044715z³)))`, c = √(2/π), and its derivative
-// `dz = da·[½(1 + th) + ½z(1 − th²)·c·(1 + 3·0.044715·z²)]`, th the same tanh: in f64 with fdlibm's
-// tanh (`tanh64`), the operations in the order of the JavaScript reference, rounded once.
+// GELU, tanh form: `a = ½z(1 + th)`, th = tanh(c(z + 0.044715z³)), c = √(2/π), and its derivative
+// `dz = da·[½(1 + th) + ½z(1 − th²)·c·(1 + 3·0.044715·z²)]`: in f64 with fdlibm's tanh (`tanh64`), the
+// operations in the order of the JavaScript reference, rounded once. The forward can store th (f64,
+// unrounded, at `pth` unless it is 0) and the backward reads it there: the same bits as computing it
+// again, without a second tanh.
 
 const GELU_C: f64 = 0.7978845608028654; // √(2/π), the double Math.sqrt(2 / Math.PI)
 
 @inline
-function gelu1<T>(pz: usize, pa: usize): void {
+function gelu1<T>(pz: usize, pa: usize, pth: usize): void {
   const v = <f64>load<T>(pz);
-  store<T>(pa, <T>(0.5 * v * (1 + tanh64(GELU_C * (v + 0.044715 * v * v * v)))));
+  const th = tanh64(GELU_C * (v + 0.044715 * v * v * v));
+  store<T>(pa, <T>(0.5 * v * (1 + th)));
+  if (pth != 0) store<f64>(pth, th);
 }
 
 /** c·(z + 0.044715·z·z·z) of both lanes, the products left to right as in the scalar form. */
@@ -1314,31 +1318,55 @@ function geluArgument(v: v128): v128 {
 }
 
 @inline
-function geluT<T>(size: i32, pz: usize, pa: usize): void {
-  tanhFamily<T>(GELU_OF_Z, size, pz, 0, pa);
+function geluT<T>(size: i32, pz: usize, pa: usize, pth: usize): void {
+  tanhFamily<T>(GELU_OF_Z, size, pz, pth, pa);
 }
 
 @inline
-function geluBackward1<T>(pz: usize, pda: usize, pdz: usize): void {
-  const v = <f64>load<T>(pz);
-  const th = tanh64(GELU_C * (v + 0.044715 * v * v * v));
+function geluBackward1<T>(pz: usize, pda: usize, pdz: usize, pth: usize): void {
+  const v = <f64>load<T>(pz), th = load<f64>(pth);
   const d = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * GELU_C * (1 + 3 * 0.044715 * v * v);
   store<T>(pdz, <T>(<f64>load<T>(pda) * d));
 }
 
+/** The scalar form's operations on both lanes: da·(½(1 + th) + ((½z)(1 − th·th))·c·((3·0.044715)·z·z + 1)). */
 @inline
-function geluBackwardT<T>(size: i32, pz: usize, pda: usize, pdz: usize): void {
-  tanhFamily<T>(GELU_GRADIENT, size, pz, pda, pdz);
+function geluBackward2<T>(pz: usize, pda: usize, pdz: usize, pth: usize): void {
+  const half = lanes(HALF), one = lanes(ONE);
+  const v = loadPair<T>(pz), th = v128.load(pth);
+  const left = f64x2.mul(half, f64x2.add(one, th));
+  const slope = f64x2.mul(f64x2.mul(f64x2.mul(half, v), f64x2.sub(one, f64x2.mul(th, th))), lanes(GELU_C2));
+  const poly = f64x2.add(one, f64x2.mul(f64x2.mul(lanes(GELU_3A), v), v));
+  const r = f64x2.mul(loadPair<T>(pda), f64x2.add(left, f64x2.mul(slope, poly)));
+  if (i64x2.all_true(f64x2.eq(r, r))) {
+    storePair<T>(pdz, r);
+  } else {
+    // A NaN: the scalar form's NaN, whatever the vector operations would have made of it.
+    const bytes = <usize>sizeof<T>();
+    geluBackward1<T>(pz, pda, pdz, pth);
+    geluBackward1<T>(pz + bytes, pda + bytes, pdz + bytes, pth + 8);
+  }
 }
 
-// The kernels built on tanh (tanh, GELU, GELU's gradient) share one loop: four elements at a time,
-// the two pairs' tanh computed side by side (twice the independent work in flight for the CPU to
-// overlap the long dependency chains of expm1), by tanhSmall64x2 when all four arguments allow it,
-// else by tanh64x2; a pair with a lane outside both forms' domains goes through the scalar form.
+@inline
+function geluBackwardT<T>(size: i32, pz: usize, pda: usize, pdz: usize, pth: usize): void {
+  const bytes = <usize>sizeof<T>();
+  let t = 0;
+  for (; t + 2 <= size; t += 2) {
+    const o = <usize>t * bytes;
+    geluBackward2<T>(pz + o, pda + o, pdz + o, pth + (<usize>t << 3));
+  }
+  if (t < size) geluBackward1<T>(pz + <usize>t * bytes, pda + <usize>t * bytes, pdz + <usize>t * bytes, pth + (<usize>t << 3));
+}
+
+// The kernels built on tanh (tanh, GELU) share one loop: four elements at a time, the two pairs'
+// tanh computed side by side (twice the independent work in flight for the CPU to overlap the long
+// dependency chains of expm1), by tanhSmall64x2 when all four arguments allow it, else by tanh64x2;
+// a pair with a lane outside both forms' domains goes through the scalar form. `pth` is GELU's th
+// (0: not kept; always 0 for tanh), addressed by the element index like f64 (8 bytes apiece).
 
 const TANH_OF_Z = 0;
 const GELU_OF_Z = 1;
-const GELU_GRADIENT = 2;
 
 /** The tanh argument of the kernel `kind` for z. */
 @inline
@@ -1348,92 +1376,79 @@ function tanhArgument(kind: i32, v: v128): v128 {
 
 /** One element by the scalar form (an odd tail, or a pair no vector form takes). */
 @inline
-function tanhFamily1<T>(kind: i32, pz: usize, pda: usize, pout: usize): void {
+function tanhFamily1<T>(kind: i32, pz: usize, pth: usize, pout: usize): void {
   if (kind == TANH_OF_Z) store<T>(pout, <T>tanh64(<f64>load<T>(pz)));
-  else if (kind == GELU_OF_Z) gelu1<T>(pz, pout);
-  else geluBackward1<T>(pz, pda, pout);
+  else gelu1<T>(pz, pout, pth);
 }
 
 /** Writes a pair from z and th = tanh of its argument, in the scalar form's operations and order. */
 @inline
-function tanhFamilyFinish<T>(kind: i32, v: v128, th: v128, pz: usize, pda: usize, pout: usize): void {
-  const half = lanes(HALF), one = lanes(ONE);
+function tanhFamilyFinish<T>(kind: i32, v: v128, th: v128, pth: usize, pout: usize): void {
   if (kind == TANH_OF_Z) {
     storePair<T>(pout, th);
-  } else if (kind == GELU_OF_Z) {
-    storePair<T>(pout, f64x2.mul(f64x2.mul(half, v), f64x2.add(one, th)));
   } else {
-    const left = f64x2.mul(half, f64x2.add(one, th));
-    const slope = f64x2.mul(f64x2.mul(f64x2.mul(half, v), f64x2.sub(one, f64x2.mul(th, th))), lanes(GELU_C2));
-    const poly = f64x2.add(one, f64x2.mul(f64x2.mul(lanes(GELU_3A), v), v));
-    const r = f64x2.mul(loadPair<T>(pda), f64x2.add(left, f64x2.mul(slope, poly)));
-    if (i64x2.all_true(f64x2.eq(r, r))) {
-      storePair<T>(pout, r);
-    } else {
-      // A NaN: the scalar form's NaN, whatever the vector operations would have made of it.
-      const bytes = <usize>sizeof<T>();
-      geluBackward1<T>(pz, pda, pout);
-      geluBackward1<T>(pz + bytes, pda + bytes, pout + bytes);
-    }
+    storePair<T>(pout, f64x2.mul(f64x2.mul(lanes(HALF), v), f64x2.add(lanes(ONE), th)));
+    if (pth != 0) v128.store(pth, th);
   }
 }
 
 /** One pair by the form its tanhPath names (not inlined: the uncommon mixes and the tail). */
-function tanhFamilyPair<T>(kind: i32, v: v128, u: v128, path: i32, pz: usize, pda: usize, pout: usize): void {
+function tanhFamilyPair<T>(kind: i32, v: v128, u: v128, path: i32, pz: usize, pth: usize, pout: usize): void {
   if (path == TANH_SCALAR) {
     const bytes = <usize>sizeof<T>();
-    tanhFamily1<T>(kind, pz, pda, pout);
-    tanhFamily1<T>(kind, pz + bytes, pda + bytes, pout + bytes);
+    tanhFamily1<T>(kind, pz, pth, pout);
+    tanhFamily1<T>(kind, pz + bytes, pth == 0 ? 0 : pth + 8, pout + bytes);
   } else {
-    tanhFamilyFinish<T>(kind, v, tanhByPath(u, path), pz, pda, pout);
+    tanhFamilyFinish<T>(kind, v, tanhByPath(u, path), pth, pout);
   }
 }
 
 @inline
-function tanhFamily<T>(kind: i32, size: i32, pz: usize, pda: usize, pout: usize): void {
+function tanhFamily<T>(kind: i32, size: i32, pz: usize, pth: usize, pout: usize): void {
   const bytes = <usize>sizeof<T>();
   let t = 0;
   for (; t + 4 <= size; t += 4) {
     const o = <usize>t * bytes, o2 = o + 2 * bytes;
+    const h = pth == 0 ? 0 : pth + (<usize>t << 3), h2 = pth == 0 ? 0 : h + 16;
     const v1 = loadPair<T>(pz + o), v2 = loadPair<T>(pz + o2);
     const u1 = tanhArgument(kind, v1), u2 = tanhArgument(kind, v2);
     const p1 = tanhPath(u1), p2 = tanhPath(u2);
     if (p1 == TANH_SMALL && p2 == TANH_SMALL) {
       const th1 = tanhSmall64x2(u1), th2 = tanhSmall64x2(u2);
-      tanhFamilyFinish<T>(kind, v1, th1, pz + o, pda + o, pout + o);
-      tanhFamilyFinish<T>(kind, v2, th2, pz + o2, pda + o2, pout + o2);
+      tanhFamilyFinish<T>(kind, v1, th1, h, pout + o);
+      tanhFamilyFinish<T>(kind, v2, th2, h2, pout + o2);
     } else if (p1 != TANH_SCALAR && p2 != TANH_SCALAR) {
       const th1 = tanh64x2(u1), th2 = tanh64x2(u2);
-      tanhFamilyFinish<T>(kind, v1, th1, pz + o, pda + o, pout + o);
-      tanhFamilyFinish<T>(kind, v2, th2, pz + o2, pda + o2, pout + o2);
+      tanhFamilyFinish<T>(kind, v1, th1, h, pout + o);
+      tanhFamilyFinish<T>(kind, v2, th2, h2, pout + o2);
     } else {
-      tanhFamilyPair<T>(kind, v1, u1, p1, pz + o, pda + o, pout + o);
-      tanhFamilyPair<T>(kind, v2, u2, p2, pz + o2, pda + o2, pout + o2);
+      tanhFamilyPair<T>(kind, v1, u1, p1, pz + o, h, pout + o);
+      tanhFamilyPair<T>(kind, v2, u2, p2, pz + o2, h2, pout + o2);
     }
   }
   if (t + 2 <= size) {
     const o = <usize>t * bytes;
     const v = loadPair<T>(pz + o), u = tanhArgument(kind, v);
-    tanhFamilyPair<T>(kind, v, u, tanhPath(u), pz + o, pda + o, pout + o);
+    tanhFamilyPair<T>(kind, v, u, tanhPath(u), pz + o, pth == 0 ? 0 : pth + (<usize>t << 3), pout + o);
     t += 2;
   }
-  if (t < size) tanhFamily1<T>(kind, pz + <usize>t * bytes, pda + <usize>t * bytes, pout + <usize>t * bytes);
+  if (t < size) tanhFamily1<T>(kind, pz + <usize>t * bytes, pth == 0 ? 0 : pth + (<usize>t << 3), pout + <usize>t * bytes);
 }
 
-export function geluF32(size: i32, pz: usize, pa: usize): void {
-  geluT<f32>(size, pz, pa);
+export function geluF32(size: i32, pz: usize, pa: usize, pth: usize): void {
+  geluT<f32>(size, pz, pa, pth);
 }
 
-export function geluF64(size: i32, pz: usize, pa: usize): void {
-  geluT<f64>(size, pz, pa);
+export function geluF64(size: i32, pz: usize, pa: usize, pth: usize): void {
+  geluT<f64>(size, pz, pa, pth);
 }
 
-export function geluBackwardF32(size: i32, pz: usize, pda: usize, pdz: usize): void {
-  geluBackwardT<f32>(size, pz, pda, pdz);
+export function geluBackwardF32(size: i32, pz: usize, pda: usize, pdz: usize, pth: usize): void {
+  geluBackwardT<f32>(size, pz, pda, pdz, pth);
 }
 
-export function geluBackwardF64(size: i32, pz: usize, pda: usize, pdz: usize): void {
-  geluBackwardT<f64>(size, pz, pda, pdz);
+export function geluBackwardF64(size: i32, pz: usize, pda: usize, pdz: usize, pth: usize): void {
+  geluBackwardT<f64>(size, pz, pda, pdz, pth);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1581,9 +1596,9 @@ function runRecord<T>(op: i32, r: usize): void {
   } else if (op == OP_SIGN_AXPY) {
     signAxpyT<T>(a1, <usize>a2, a3, <usize>a4, load<f64>(r, 48));
   } else if (op == OP_GELU) {
-    geluT<T>(a1, <usize>a2, a3);
+    geluT<T>(a1, <usize>a2, a3, <usize>a4);
   } else if (op == OP_GELU_BACKWARD) {
-    geluBackwardT<T>(a1, <usize>a2, a3, <usize>a4);
+    geluBackwardT<T>(a1, <usize>a2, a3, <usize>a4, <usize>load<u32>(r, 20));
   } else if (op == OP_MASKED_SCALE) {
     maskedScaleT<T>(a1, <usize>a2, a3, <usize>a4, load<f64>(r, 48));
   } else {

@@ -104,15 +104,16 @@ export interface KernelBackend {
   /** tanh backward from its output: `dz[t] = da[t]·(1 − a[t]²)`, in float64 and rounded once. */
   tanhBackward?(size: number, a: FloatArray, da: FloatArray, dz: FloatArray): void;
   /**
-   * GELU, tanh form: `a[t] = ½z(1 + tanh(√(2/π)(z + 0.044715z³)))` over `size` elements, in float64
-   * with fdlibm's `tanh` and rounded once to `a`'s dtype.
+   * GELU, tanh form: `a[t] = ½z(1 + th)`, th = tanh(√(2/π)(z + 0.044715z³)), over `size` elements, in
+   * float64 with fdlibm's `tanh` and rounded once to `a`'s dtype. When `th` is given, each element's th
+   * is stored there too, unrounded (float64 whatever `a`'s dtype), for {@link geluBackward}.
    */
-  gelu?(size: number, z: FloatArray, a: FloatArray): void;
+  gelu?(size: number, z: FloatArray, a: FloatArray, th?: Float64Array): void;
   /**
-   * GELU backward from its input: `dz[t] = da[t]·[½(1 + th) + ½z(1 − th²)·√(2/π)·(1 + 3·0.044715z²)]`,
-   * th = tanh(√(2/π)(z + 0.044715z³)), in float64 and rounded once.
+   * GELU backward from its input and the forward's th (as {@link gelu} stored it):
+   * `dz[t] = da[t]·[½(1 + th) + ½z(1 − th²)·√(2/π)·(1 + 3·0.044715z²)]`, in float64 and rounded once.
    */
-  geluBackward?(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void;
+  geluBackward?(size: number, z: FloatArray, da: FloatArray, dz: FloatArray, th: Float64Array): void;
   /** Leaky ReLU `a[t] = z[t] > 0 ? z[t] : α·z[t]` over `size` elements (the product rounded once to `a`'s dtype). */
   leakyRelu?(size: number, z: FloatArray, a: FloatArray, alpha: number): void;
   /** Leaky ReLU backward `dz[t] = z[t] > 0 ? da[t] : α·da[t]`. */
@@ -275,19 +276,20 @@ export function jsTanhBackward(size: number, a: FloatArray, da: FloatArray, dz: 
 const GELU_C = Math.sqrt(2 / Math.PI);
 
 /** Reference GELU (see {@link KernelBackend.gelu}); `Math.tanh` is fdlibm's on V8 (see {@link jsTanh}). */
-export function jsGelu(size: number, z: FloatArray, a: FloatArray): void {
+export function jsGelu(size: number, z: FloatArray, a: FloatArray, th?: Float64Array): void {
   for (let t = 0; t < size; t++) {
     const v = z[t]!;
-    a[t] = 0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v)));
+    const h = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
+    a[t] = 0.5 * v * (1 + h);
+    if (th) th[t] = h;
   }
 }
 
 /** Reference GELU backward (see {@link KernelBackend.geluBackward}). */
-export function jsGeluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void {
+export function jsGeluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray, th: Float64Array): void {
   for (let t = 0; t < size; t++) {
-    const v = z[t]!;
-    const th = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
-    const d = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * GELU_C * (1 + 3 * 0.044715 * v * v);
+    const v = z[t]!, h = th[t]!;
+    const d = 0.5 * (1 + h) + 0.5 * v * (1 - h * h) * GELU_C * (1 + 3 * 0.044715 * v * v);
     dz[t] = da[t]! * d;
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sameBits } from './bits.js';
 import { ShapeError } from './errors.js';
 import { biasReluForward, bytesToFloat, differenceOver, gelu, geluBackward, leakyRelu, leakyReluBackward, reluBackward, scaledDifference, sigmoid, sigmoidBackward, softmaxRows, tanh, tanhBackward } from './fused.js';
 import { Matrix } from './matrix.js';
@@ -73,6 +74,31 @@ describe('element-wise operations', () => {
     expect(values(out)).toEqual([0.5, 1, 0]);
   });
 
+  it('gelu can keep th (float64, unrounded, for a float32 z too), and the backward from it has the bits of the backward without it', () => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const zz = Matrix.from([[-2, -0.5, 0, 0.5, 3]], dtype), dd = Matrix.from([[1, 2, 3, 4, 5]], dtype);
+      const a = Matrix.zeros(1, 5, dtype), plain = Matrix.zeros(1, 5, dtype), th = Matrix.zeros(1, 5);
+      gelu(zz, a, th);
+      gelu(zz, plain);
+      expect(sameBits(a.data, plain.data)).toBe(true);
+      const c = Math.sqrt(2 / Math.PI);
+      expect(values(th)).toEqual(values(zz).map((v) => Math.tanh(c * (v + 0.044715 * v * v * v))));
+      const fromTh = Matrix.zeros(1, 5, dtype), again = Matrix.zeros(1, 5, dtype);
+      geluBackward(zz, dd, fromTh, th);
+      geluBackward(zz, dd, again);
+      expect(sameBits(fromTh.data, again.data)).toBe(true);
+      // The backward reads th: another th gives another gradient.
+      th.data[1] = 0;
+      geluBackward(zz, dd, fromTh, th);
+      const v = -0.5, d = 0.5 * (1 + 0) + 0.5 * v * (1 - 0 * 0) * c * (1 + 3 * 0.044715 * v * v);
+      expect(fromTh.data[1]).toBe(dtype === 'float32' ? Math.fround(2 * d) : 2 * d);
+      expect(fromTh.data[1]).not.toBe(again.data[1]);
+    }
+    const small = Matrix.zeros(1, 5, 'float32');
+    expect(() => gelu(z, Matrix.zeros(1, 5), small)).toThrow('gelu: th must be float64 (the unrounded tanh), got float32');
+    expect(() => geluBackward(z, da, Matrix.zeros(1, 5), small)).toThrow('geluBackward: th must be float64 (the unrounded tanh), got float32');
+  });
+
   it('leakyRelu is z or α·z, and its backward da or α·da, by the sign of z (z = 0 takes α)', () => {
     const a = Matrix.zeros(1, 5), dz = Matrix.zeros(1, 5);
     leakyRelu(z, a, 0.2);
@@ -128,6 +154,8 @@ describe('element-wise operations', () => {
       [() => gelu(z, small), 'gelu'],
       [() => geluBackward(z, small, z), 'geluBackward da'],
       [() => geluBackward(z, z, small), 'geluBackward dz'],
+      [() => gelu(z, z, small), 'gelu th'],
+      [() => geluBackward(z, z, z, small), 'geluBackward th'],
       [() => leakyRelu(z, small, 0.1), 'leakyRelu'],
       [() => leakyReluBackward(z, small, z, 0.1), 'leakyReluBackward da'],
       [() => leakyReluBackward(z, z, small, 0.1), 'leakyReluBackward dz'],

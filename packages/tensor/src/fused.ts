@@ -1,7 +1,7 @@
 import { kernels } from './backend.js';
 import { hostCompute } from './capture.js';
-import { ShapeError, checkNumber } from './errors.js';
-import { type Matrix, assertSameShape, assertShape } from './matrix.js';
+import { InvalidOptionError, ShapeError, checkNumber } from './errors.js';
+import { Matrix, assertSameShape, assertShape } from './matrix.js';
 
 /**
  * Fused kernels of a training step on {@link Matrix}, on the installed backend's optional kernels
@@ -88,23 +88,40 @@ export function tanhBackward(a: Matrix, da: Matrix, dz: Matrix): void {
 }
 
 /**
- * GELU, tanh form (PyTorch's `approximate='tanh'`): `a = ½z(1 + tanh(√(2/π)(z + 0.044715z³)))`
+ * GELU, tanh form (PyTorch's `approximate='tanh'`): `a = ½z(1 + th)`, th = tanh(√(2/π)(z + 0.044715z³)),
  * element-wise, in float64 with fdlibm's `tanh` (the same bits on every backend on V8), rounded once
- * to `a`'s dtype. `a` may alias `z`.
+ * to `a`'s dtype. `a` may alias `z`. Given `th` (a float64 matrix of z's shape, whatever z's dtype),
+ * each element's th is stored there as computed, for {@link geluBackward} to read instead of computing
+ * it again.
  */
-export function gelu(z: Matrix, a: Matrix): void {
+export function gelu(z: Matrix, a: Matrix, th?: Matrix): void {
   assertSameShape('gelu', z, a);
-  kernels().gelu(z.size, z.data, a.data);
+  kernels().gelu(z.size, z.data, a.data, th === undefined ? undefined : tanhOf('gelu', z, th));
 }
 
 /**
- * GELU backward from its input `z`: `dz = da ⊙ [½(1 + th) + ½z(1 − th²)·√(2/π)·(1 + 3·0.044715z²)]`,
- * th = tanh(√(2/π)(z + 0.044715z³)), in float64 rounded once. `dz` may alias `da`.
+ * GELU backward: `dz = da ⊙ [½(1 + th) + ½z(1 − th²)·√(2/π)·(1 + 3·0.044715z²)]`, in float64 rounded
+ * once, th as `gelu(z, a, th)` stored it. Without `th`, it is first computed here by that same kernel
+ * into temporary buffers (the same bits; a second tanh per element). `dz` may alias `da`.
  */
-export function geluBackward(z: Matrix, da: Matrix, dz: Matrix): void {
+export function geluBackward(z: Matrix, da: Matrix, dz: Matrix, th?: Matrix): void {
   assertSameShape('geluBackward da', z, da);
   assertSameShape('geluBackward dz', z, dz);
-  kernels().geluBackward(z.size, z.data, da.data, dz.data);
+  let saved: Float64Array;
+  if (th === undefined) {
+    saved = new Float64Array(z.size);
+    kernels().gelu(z.size, z.data, Matrix.zeros(z.rows, z.cols, z.dtype).data, saved);
+  } else {
+    saved = tanhOf('geluBackward', z, th);
+  }
+  kernels().geluBackward(z.size, z.data, da.data, dz.data, saved);
+}
+
+/** GELU's `th` argument: a float64 matrix of z's shape. */
+function tanhOf(what: string, z: Matrix, th: Matrix): Float64Array {
+  assertSameShape(`${what} th`, z, th);
+  if (!(th.data instanceof Float64Array)) throw new InvalidOptionError(`${what}: th must be float64 (the unrounded tanh), got ${th.dtype}`);
+  return th.data;
 }
 
 /** Leaky ReLU `a = z > 0 ? z : α·z` element-wise (the product rounded once to `a`'s dtype). `a` may alias `z`. */

@@ -146,6 +146,21 @@ const raw = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(kernelsW
 type Unary = (size: number, z: FloatArray, a: FloatArray) => void;
 type Binary = (size: number, x: FloatArray, da: FloatArray, dz: FloatArray) => void;
 
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+/**
+ * GELU's backward as it was before the forward kept its tanh: th computed again from z. The kernels
+ * that read the stored th must give these bits.
+ */
+function geluBackwardRecomputed(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void {
+  for (let t = 0; t < size; t++) {
+    const v = z[t]!;
+    const th = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
+    const d = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * GELU_C * (1 + 3 * 0.044715 * v * v);
+    dz[t] = da[t]! * d;
+  }
+}
+
 describe('wasm sigmoid, tanh and GELU kernels (two lanes at once)', () => {
   for (const dtype of ['float64', 'float32'] as const) {
     it(`equal the JavaScript reference bit for bit at every fdlibm branch threshold, ±0, subnormals, ±∞, NaN and random values (${dtype})`, () => {
@@ -170,13 +185,21 @@ describe('wasm sigmoid, tanh and GELU kernels (two lanes at once)', () => {
           kernel(size, z, got);
           expect(sameBits(got, expected), `${name} ${dtype} seed ${seed}`).toBe(true);
         }
-        // sigmoidBackward and tanhBackward take the activation; geluBackward takes z.
-        const a = allocate(dtype, size);
+        // GELU keeping its th: the same a, and the th of the reference (float64, unrounded).
+        const a = allocate(dtype, size), aExpected = allocate(dtype, size);
+        const th = new Float64Array(size), thExpected = new Float64Array(size);
+        jsGelu(size, z, aExpected, thExpected);
+        wasm.gelu!(size, z, a, th);
+        expect(sameBits(a, aExpected), `gelu with th ${dtype} seed ${seed}`).toBe(true);
+        expect(sameBits(th, thExpected), `gelu th ${dtype} seed ${seed}`).toBe(true);
+        // sigmoidBackward and tanhBackward take the activation; geluBackward takes z and the forward's th.
         jsTanh(size, z, a);
         const binary: [string, Binary, Binary, FloatArray][] = [
           ['sigmoidBackward', jsSigmoidBackward, wasm.sigmoidBackward!.bind(wasm), a],
           ['tanhBackward', jsTanhBackward, wasm.tanhBackward!.bind(wasm), a],
-          ['geluBackward', jsGeluBackward, wasm.geluBackward!.bind(wasm), z],
+          ['geluBackward', (n, x, y, o) => jsGeluBackward(n, x, y, o, thExpected), (n, x, y, o) => wasm.geluBackward!(n, x, y, o, th), z],
+          // The bits of computing th again from z, as the backward did before reading the stored one.
+          ['geluBackward (th computed again)', geluBackwardRecomputed, (n, x, y, o) => wasm.geluBackward!(n, x, y, o, th), z],
         ];
         for (const [name, js, kernel, x] of binary) {
           const expected = allocate(dtype, size), got = allocate(dtype, size);

@@ -412,8 +412,15 @@ describe('wasm row-vector and fused kernels', () => {
         jsGelu(size, z, expected);
         single.gelu!(size, z, got);
         expect(sameBits(got, expected)).toBe(true);
-        jsGeluBackward(size, z, da, expected);
-        single.geluBackward!(size, z, da, got);
+        // GELU's th (float64 whatever z's dtype), written by the forward and read by the backward,
+        // in the backend's memory or copied in and out.
+        const th = alloc(resident, rng, size, 'float64') as Float64Array, thExpected = new Float64Array(size);
+        jsGelu(size, z, expected, thExpected);
+        two.gelu!(size, z, got, th);
+        expect(sameBits(got, expected)).toBe(true);
+        expect(sameBits(th, thExpected)).toBe(true);
+        jsGeluBackward(size, z, da, expected, thExpected);
+        single.geluBackward!(size, z, da, got, th);
         expect(sameBits(got, expected)).toBe(true);
         jsScaledDifference(size, 2 / size, a, da, expected);
         two.scaledDifference!(size, 2 / size, a, da, got);

@@ -58,10 +58,10 @@ interface Kernels {
   tanhF64: (size: number, pz: number, pa: number) => void;
   tanhBackwardF32: (size: number, pa: number, pda: number, pdz: number) => void;
   tanhBackwardF64: (size: number, pa: number, pda: number, pdz: number) => void;
-  geluF32: (size: number, pz: number, pa: number) => void;
-  geluF64: (size: number, pz: number, pa: number) => void;
-  geluBackwardF32: (size: number, pz: number, pda: number, pdz: number) => void;
-  geluBackwardF64: (size: number, pz: number, pda: number, pdz: number) => void;
+  geluF32: (size: number, pz: number, pa: number, pth: number) => void;
+  geluF64: (size: number, pz: number, pa: number, pth: number) => void;
+  geluBackwardF32: (size: number, pz: number, pda: number, pdz: number, pth: number) => void;
+  geluBackwardF64: (size: number, pz: number, pda: number, pdz: number, pth: number) => void;
   leakyReluF32: (size: number, pz: number, pa: number, alpha: number) => void;
   leakyReluF64: (size: number, pz: number, pa: number, alpha: number) => void;
   leakyReluBackwardF32: (size: number, pz: number, pda: number, pdz: number, alpha: number) => void;
@@ -543,14 +543,42 @@ class WasmBackend implements KernelBackend {
     this.binary(size, a, da, dz, this.x.tanhBackwardF32, this.x.tanhBackwardF64, jsTanhBackward);
   }
 
-  gelu(size: number, z: FloatArray, a: FloatArray): void {
-    if (this.recording()) return this.recorder!.gelu(size, z, a);
-    this.unary(size, z, a, this.x.geluF32, this.x.geluF64, jsGelu);
+  gelu(size: number, z: FloatArray, a: FloatArray, th?: Float64Array): void {
+    if (this.recording()) return this.recorder!.gelu(size, z, a, th);
+    this.check();
+    if (!sameDtype(z, a)) {
+      jsGelu(size, z, a, th);
+      return;
+    }
+    // unary's layout, then th (float64 whatever z's dtype) when it is given and not resident.
+    const f32 = a instanceof Float32Array;
+    const bytes = alignUp(size * (f32 ? 4 : 8));
+    const base = this.arena.scratch(2 * bytes + (th === undefined ? 0 : alignUp(size * 8)));
+    const pz = this.place(z, size, base, true);
+    const pa = a === z ? pz : this.place(a, size, base + bytes, false);
+    const pth = th === undefined ? 0 : this.place(th, size, base + 2 * bytes, false);
+    (f32 ? this.x.geluF32 : this.x.geluF64)(size, pz, pa, pth);
+    this.copyOut(a, size, pa);
+    if (th !== undefined) this.copyOut(th, size, pth);
   }
 
-  geluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void {
-    if (this.recording()) return this.recorder!.geluBackward(size, z, da, dz);
-    this.binary(size, z, da, dz, this.x.geluBackwardF32, this.x.geluBackwardF64, jsGeluBackward);
+  geluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray, th: Float64Array): void {
+    if (this.recording()) return this.recorder!.geluBackward(size, z, da, dz, th);
+    this.check();
+    if (!sameDtype(z, dz) || !sameDtype(da, dz)) {
+      jsGeluBackward(size, z, da, dz, th);
+      return;
+    }
+    // binary's layout, then th (float64 whatever z's dtype) when it is not resident.
+    const f32 = dz instanceof Float32Array;
+    const bytes = alignUp(size * (f32 ? 4 : 8));
+    const base = this.arena.scratch(3 * bytes + alignUp(size * 8));
+    const pz = this.place(z, size, base, true);
+    const pda = this.place(da, size, base + bytes, true);
+    const pdz = dz === z ? pz : dz === da ? pda : this.place(dz, size, base + 2 * bytes, false);
+    const pth = this.place(th, size, base + 3 * bytes, true);
+    (f32 ? this.x.geluBackwardF32 : this.x.geluBackwardF64)(size, pz, pda, pdz, pth);
+    this.copyOut(dz, size, pdz);
   }
 
   leakyRelu(size: number, z: FloatArray, a: FloatArray, alpha: number): void {

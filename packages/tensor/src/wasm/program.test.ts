@@ -15,7 +15,7 @@ import { SPARSE_FRACTION, SPARSE_PER_MILLE } from './sparse.js';
 const backends = { 1: await createWasmBackend({ threads: 1 }), 2: await createWasmBackend({ threads: 2 }), 3: await createWasmBackend({ threads: 3 }) };
 afterAll(() => Object.values(backends).forEach((b) => b.dispose?.()));
 
-type Activation = 'relu' | 'sigmoid' | 'tanh' | 'leaky-relu' | 'linear';
+type Activation = 'relu' | 'sigmoid' | 'tanh' | 'leaky-relu' | 'linear' | 'gelu';
 
 interface Diagnostics {
   replays: number;
@@ -40,6 +40,8 @@ interface Layer {
   da: FloatArray;
   dz: FloatArray;
   dx: FloatArray | null;
+  /** GELU's th, float64 whatever the step's dtype. */
+  th: Float64Array;
 }
 
 interface Step {
@@ -68,7 +70,7 @@ function makeStep(backend: KernelBackend, seed: number, rows: number, widths: nu
       inputSize, units, activation: activations[l]!,
       W: alloc(inputSize * units, true), b: alloc(units, true), dW: alloc(inputSize * units, false), db: alloc(units, false),
       z: alloc(rows * units, false), a: alloc(rows * units, false), da: alloc(rows * units, false), dz: alloc(rows * units, false),
-      dx: l > 0 ? alloc(rows * inputSize, false) : null,
+      dx: l > 0 ? alloc(rows * inputSize, false) : null, th: backend.allocate!('float64', rows * units) as Float64Array,
     };
   });
   return { rows, X: alloc(rows * widths[0]!, true), Y: alloc(rows * widths.at(-1)!, true), layers };
@@ -79,7 +81,7 @@ function freshOutputs(step: Step): Step {
   const like = (a: FloatArray): FloatArray => (a instanceof Float32Array ? new Float32Array(a.length) : new Float64Array(a.length));
   return {
     ...step,
-    layers: step.layers.map((l) => ({ ...l, dW: like(l.dW), db: like(l.db), z: like(l.z), a: like(l.a), da: like(l.da), dz: like(l.dz), dx: l.dx ? like(l.dx) : null })),
+    layers: step.layers.map((l) => ({ ...l, dW: like(l.dW), db: like(l.db), z: like(l.z), a: like(l.a), da: like(l.da), dz: like(l.dz), dx: l.dx ? like(l.dx) : null, th: new Float64Array(l.th.length) })),
   };
 }
 
@@ -95,6 +97,7 @@ function kernels(backend: KernelBackend, step: Step): void {
       if (layer.activation === 'sigmoid') backend.sigmoid!(rows * layer.units, layer.z, layer.a);
       else if (layer.activation === 'leaky-relu') backend.leakyRelu!(rows * layer.units, layer.z, layer.a, 0.01);
       else if (layer.activation === 'tanh') backend.tanh!(rows * layer.units, layer.z, layer.a);
+      else if (layer.activation === 'gelu') backend.gelu!(rows * layer.units, layer.z, layer.a, layer.th);
       else backend.copy!(rows * layer.units, layer.z, layer.a);
     }
   });
@@ -118,6 +121,7 @@ function kernels(backend: KernelBackend, step: Step): void {
     else if (below.activation === 'sigmoid') backend.sigmoidBackward!(rows * layer.inputSize, below.a, layer.dx!, below.dz);
     else if (below.activation === 'leaky-relu') backend.leakyReluBackward!(rows * layer.inputSize, below.z, layer.dx!, below.dz, 0.01);
     else if (below.activation === 'tanh') backend.tanhBackward!(rows * layer.inputSize, below.a, layer.dx!, below.dz);
+    else if (below.activation === 'gelu') backend.geluBackward!(rows * layer.inputSize, below.z, layer.dx!, below.dz, below.th);
     else backend.copy!(rows * layer.inputSize, layer.dx!, below.dz);
   }
   for (const layer of layers) {
@@ -127,7 +131,7 @@ function kernels(backend: KernelBackend, step: Step): void {
 }
 
 function outputs(step: Step): FloatArray[] {
-  return step.layers.flatMap((l) => [l.z, l.a, l.da, l.dz, ...(l.dx ? [l.dx] : []), l.dW, l.db]);
+  return step.layers.flatMap((l) => [l.z, l.a, l.da, l.dz, ...(l.dx ? [l.dx] : []), l.dW, l.db, l.th]);
 }
 
 /** Every output of the step computed by the kernels called one by one (into fresh arrays). */
@@ -148,11 +152,11 @@ function lists(arrays: FloatArray[]): number[][] {
 }
 
 describe('capture and replay (recorded programs)', () => {
-  it('equals the kernels called one by one, bit for bit: random shapes, rows and activations (ReLU, sigmoid, tanh, leaky ReLU, linear), f32 and f64, on 1, 2 and 3 threads', () => {
+  it('equals the kernels called one by one, bit for bit: random shapes, rows and activations (ReLU, sigmoid, tanh, leaky ReLU, linear, GELU with its th in f64), f32 and f64, on 1, 2 and 3 threads', () => {
     const shape = fc.record({
       rows: fc.integer({ min: 1, max: 70 }),
       widths: fc.array(fc.integer({ min: 1, max: 23 }), { minLength: 2, maxLength: 5 }),
-      hidden: fc.array(fc.constantFrom<Activation>('relu', 'sigmoid', 'tanh', 'leaky-relu', 'linear'), { minLength: 4, maxLength: 4 }),
+      hidden: fc.array(fc.constantFrom<Activation>('relu', 'sigmoid', 'tanh', 'leaky-relu', 'linear', 'gelu'), { minLength: 4, maxLength: 4 }),
       dtype: fc.constantFrom<DType>('float32', 'float64'),
       threads: fc.constantFrom<1 | 2 | 3>(1, 2, 3),
       seed: fc.integer({ min: 0, max: 1000 }),

@@ -140,6 +140,13 @@ export class Recorder {
     return [data.byteOffset, data.byteOffset + length * (f32 ? 4 : 8)];
   }
 
+  /** {@link operand} for GELU's th, float64 whatever the capture's dtype. */
+  private tanhOperand(kernel: string, th: Float64Array, length: number): Span {
+    if (!this.arena.isResident(th)) throw new CaptureDeclined(`${kernel} has an operand outside the backend's memory`);
+    if (th.length < length) throw new CaptureDeclined(`${kernel} has an operand shorter than its size`);
+    return [th.byteOffset, th.byteOffset + length * 8];
+  }
+
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, A: FloatArray, B: FloatArray, beta: number, C: FloatArray): void {
     if (m === 0 || n === 0) return;
     if (k === 0 || alpha === 0) throw new CaptureDeclined('gemm with k = 0 or α = 0');
@@ -282,15 +289,23 @@ export class Recorder {
     this.calls.push({ record: [OP_TANH_BACKWARD, [size, pa[0], pda[0], pdz[0]]], reads: [pa, pda], writes: [pdz], work: size });
   }
 
-  gelu(size: number, z: FloatArray, a: FloatArray): void {
+  /** GELU; the record's th address is 0 without `th` (the kernel then stores none). */
+  gelu(size: number, z: FloatArray, a: FloatArray, th?: Float64Array): void {
     const pz = this.operand('gelu', z, size), pa = this.operand('gelu', a, size);
-    this.calls.push({ record: [OP_GELU, [size, pz[0], pa[0]]], reads: [pz], writes: [pa], work: size });
+    const writes = [pa];
+    let pth = 0;
+    if (th !== undefined) {
+      const span = this.tanhOperand('gelu', th, size);
+      writes.push(span);
+      pth = span[0];
+    }
+    this.calls.push({ record: [OP_GELU, [size, pz[0], pa[0], pth]], reads: [pz], writes, work: size });
   }
 
-  geluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray): void {
+  geluBackward(size: number, z: FloatArray, da: FloatArray, dz: FloatArray, th: Float64Array): void {
     const pz = this.operand('geluBackward', z, size), pda = this.operand('geluBackward', da, size);
-    const pdz = this.operand('geluBackward', dz, size);
-    this.calls.push({ record: [OP_GELU_BACKWARD, [size, pz[0], pda[0], pdz[0]]], reads: [pz, pda], writes: [pdz], work: size });
+    const pdz = this.operand('geluBackward', dz, size), pth = this.tanhOperand('geluBackward', th, size);
+    this.calls.push({ record: [OP_GELU_BACKWARD, [size, pz[0], pda[0], pdz[0], pth[0]]], reads: [pz, pda, pth], writes: [pdz], work: size });
   }
 
   leakyRelu(size: number, z: FloatArray, a: FloatArray, alpha: number): void {
