@@ -116,6 +116,37 @@ describe('activation values', () => {
     expect(g[3]).toBeCloseTo(0.8411919906082768, 14);
     expect(g[4]).toBe(800);
   });
+  it('gelu keeps its tanh in `saved` (float64, for float32 too), and its backward from it has the bits of the backward that computes it again', () => {
+    expect(activation('gelu').saves).toBe(true);
+    for (const name of ACTIVATIONS) if (name !== 'gelu') expect(activation(name).saves).toBeUndefined();
+    const gelu = activation('gelu');
+    for (const dtype of ['float64', 'float32'] as const) {
+      const rng = new Rng(5);
+      const z = new Matrix(7, 9, dtype), da = new Matrix(7, 9, dtype);
+      for (let t = 0; t < z.size; t++) {
+        z.data[t] = 3 * rng.normal();
+        da.data[t] = rng.normal();
+      }
+      const a = new Matrix(7, 9, dtype), plain = new Matrix(7, 9, dtype), saved = Matrix.zeros(7, 9);
+      gelu.forward(z, a, saved);
+      gelu.forward(z, plain);
+      expect(Array.from(a.data)).toEqual(Array.from(plain.data));
+      const c = Math.sqrt(2 / Math.PI);
+      expect(Array.from(saved.data)).toEqual(Array.from(z.data, (v) => Math.tanh(c * (v + 0.044715 * v * v * v))));
+      const fromSaved = new Matrix(7, 9, dtype), again = new Matrix(7, 9, dtype);
+      gelu.backward(z, a, da, fromSaved, saved);
+      gelu.backward(z, a, da, again);
+      expect(Array.from(fromSaved.data)).toEqual(Array.from(again.data));
+      // The backward reads `saved`: a changed th changes the gradient.
+      saved.data[0] = -saved.data[0]!;
+      gelu.backward(z, a, da, fromSaved, saved);
+      expect(fromSaved.data[0]).not.toBe(again.data[0]);
+    }
+    // Activations that keep nothing ignore `saved`.
+    const zz = Matrix.from([[-1, 2]]), aa = Matrix.zeros(1, 2), untouched = Matrix.full(1, 2, 7);
+    activation('tanh').forward(zz, aa, untouched);
+    expect(Array.from(untouched.data)).toEqual([7, 7]);
+  });
   it('relu derivative at the kink is 0 (as PyTorch)', () => {
     const zz = Matrix.from([[0]]);
     const dz = Matrix.zeros(1, 1);

@@ -13,16 +13,27 @@ export const ACTIVATIONS: readonly ActivationName[] = ['sigmoid', 'relu', 'leaky
  * An activation as a forward/backward pair over caller-owned buffers of the same shape.
  * `forward` computes `a = φ(z)`; `backward` computes `dz = ∂L/∂z` from `da = ∂L/∂a`, and may
  * read both `z` and `a` (sigmoid and tanh use `a`, ReLU uses `z`: the choice the report left open).
+ * An activation that `saves` (GELU) can also keep what its derivative needs besides `z` and `a` in a
+ * caller's `saved` buffer, passed to both.
  */
 export interface Activation {
   /** Which activation this is. */
   readonly name: ActivationName;
   /** Leaky-ReLU slope for z ≤ 0 (only for `leaky-relu`). */
   readonly alpha?: number;
-  /** a = φ(z), element-wise (softmax: row-wise), written into `a`. */
-  forward(z: Matrix, a: Matrix): void;
-  /** dz = ∂L/∂z from da = ∂L/∂a, written into `dz` (softmax: the full Jacobian-vector product of each row). */
-  backward(z: Matrix, a: Matrix, da: Matrix, dz: Matrix): void;
+  /**
+   * Whether `forward` keeps a value per element for `backward` in a `saved` matrix (float64, z's
+   * shape) when the caller passes one: GELU's tanh, which the backward then reads instead of
+   * computing it again. Without `saved` the backward computes it itself, with the same bits.
+   */
+  readonly saves?: boolean;
+  /** a = φ(z), element-wise (softmax: row-wise), written into `a` (and, if it `saves`, into `saved`). */
+  forward(z: Matrix, a: Matrix, saved?: Matrix): void;
+  /**
+   * dz = ∂L/∂z from da = ∂L/∂a, written into `dz` (softmax: the full Jacobian-vector product of each
+   * row); `saved` as the forward of the same `z` filled it.
+   */
+  backward(z: Matrix, a: Matrix, da: Matrix, dz: Matrix, saved?: Matrix): void;
 }
 
 /**
@@ -101,35 +112,39 @@ export function softmaxBackward(_z: Matrix, a: Matrix, da: Matrix, dz: Matrix): 
 }
 
 /**
- * a = ½ z (1 + tanh(√(2/π)(z + 0.044715 z³)))  (the tanh form of GELU, PyTorch `approximate='tanh'`);
- * the backend's kernel from @ffnn/tensor (the backends give the same bits on V8).
+ * a = ½ z (1 + th), th = tanh(√(2/π)(z + 0.044715 z³))  (the tanh form of GELU, PyTorch
+ * `approximate='tanh'`), th kept in `th` (float64, z's shape) when given; the backend's kernel from
+ * @ffnn/tensor (the backends give the same bits on V8).
  */
-export function geluForward(z: Matrix, a: Matrix): void {
-  gelu(z, a);
+export function geluForward(z: Matrix, a: Matrix, th?: Matrix): void {
+  gelu(z, a, th);
 }
 /**
- * dz = da ⊙ [½(1 + th) + ½ z (1 − th²) √(2/π)(1 + 3·0.044715 z²)], th = tanh(√(2/π)(z + 0.044715 z³));
- * the backend's kernel from @ffnn/tensor.
+ * dz = da ⊙ [½(1 + th) + ½ z (1 − th²) √(2/π)(1 + 3·0.044715 z²)], th as {@link geluForward} kept it
+ * (without `th`, computed again from z: the same bits); the backend's kernel from @ffnn/tensor.
  */
-export function geluBackward(z: Matrix, _a: Matrix, da: Matrix, dz: Matrix): void {
-  geluMask(z, da, dz);
+export function geluBackward(z: Matrix, _a: Matrix, da: Matrix, dz: Matrix, th?: Matrix): void {
+  geluMask(z, da, dz, th);
 }
 
+/** An activation of a forward and a backward; `saves` when they take a `saved` buffer (the last argument). */
 function pair(
   name: ActivationName,
-  forward: (z: Matrix, a: Matrix) => void,
-  backward: (z: Matrix, a: Matrix, da: Matrix, dz: Matrix) => void,
+  forward: (z: Matrix, a: Matrix, saved?: Matrix) => void,
+  backward: (z: Matrix, a: Matrix, da: Matrix, dz: Matrix, saved?: Matrix) => void,
+  saves = false,
 ): Activation {
   return {
     name,
-    forward(z, a) {
+    ...(saves ? { saves } : {}),
+    forward(z, a, saved) {
       assertSameShape(`${name} forward`, z, a);
-      forward(z, a);
+      forward(z, a, saves ? saved : undefined);
     },
-    backward(z, a, da, dz) {
+    backward(z, a, da, dz, saved) {
       assertSameShape(`${name} backward`, z, da);
       assertSameShape(`${name} backward`, z, dz);
-      backward(z, a, da, dz);
+      backward(z, a, da, dz, saves ? saved : undefined);
     },
   };
 }
@@ -153,7 +168,7 @@ const BUILT_IN: Record<Exclude<ActivationName, 'leaky-relu'>, Activation> = {
   tanh: pair('tanh', tanhForward, tanhBackward),
   linear: pair('linear', linearForward, linearBackward),
   softmax: pair('softmax', softmaxForward, softmaxBackward),
-  gelu: pair('gelu', geluForward, geluBackward),
+  gelu: pair('gelu', geluForward, geluBackward, true),
 };
 
 /** Looks up an activation by name (`alpha` only for `leaky-relu`); unknown names list the valid ones. */

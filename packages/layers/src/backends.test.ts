@@ -1,8 +1,9 @@
 import { Adam } from '@ffnn/optim';
 import { type DType, type KernelBackend, Matrix, Rng, allocateMatrix, createWasmBackend, jsBackend, withBackend } from '@ffnn/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
-import { activation, reluForward } from './activations.js';
-import { denseActivationForward, denseForward } from './dense.js';
+import { activation, geluBackward, geluForward, reluForward } from './activations.js';
+import { denseActivationForward, denseBackward, denseForward } from './dense.js';
+import { loss } from './losses.js';
 import { Sequential } from './network.js';
 
 // Training on the WebAssembly SIMD backend: thread-count independence, agreement with the
@@ -231,6 +232,61 @@ describe('fused kernels used by the layers', () => {
             return Array.from(W.data);
           });
         expect(run(backend)).toEqual(run(jsBackend));
+      });
+    }
+  }
+});
+
+/**
+ * The gradients of a GELU network with an MSE loss by the layers' functions one by one, every GELU
+ * backward computing th again from z (no kept tanh): what the network's kept th must reproduce.
+ */
+function geluGradientsComputedAgain(net: Sequential, X: Matrix, Y: Matrix): number[][] {
+  const dtype = X.dtype;
+  const inputs: Matrix[] = [], zs: Matrix[] = [], as: Matrix[] = [];
+  let x = X;
+  for (const layer of net.layers) {
+    const z = new Matrix(x.rows, layer.units, dtype), a = new Matrix(x.rows, layer.units, dtype);
+    denseForward(x, layer.W, layer.b, z);
+    geluForward(z, a);
+    inputs.push(x);
+    zs.push(z);
+    as.push(a);
+    x = a;
+  }
+  let da = new Matrix(x.rows, x.cols, dtype);
+  loss('mse').gradient(x, Y, da);
+  const grads: number[][] = [];
+  for (let l = net.layers.length - 1; l >= 0; l--) {
+    const layer = net.layers[l]!;
+    const dz = new Matrix(X.rows, layer.units, dtype);
+    geluBackward(zs[l]!, as[l]!, da, dz);
+    const dW = new Matrix(layer.inputSize, layer.units, dtype), db = new Matrix(1, layer.units, dtype);
+    const dx = l > 0 ? new Matrix(X.rows, layer.inputSize, dtype) : null;
+    denseBackward(inputs[l]!, layer.W, dz, dx, dW, db);
+    grads.unshift(Array.from(dW.data), Array.from(db.data));
+    if (dx) da = dx;
+  }
+  return grads;
+}
+
+describe('GELU layers keep their tanh for the backward', () => {
+  for (const [name, backend] of [['JavaScript', jsBackend], ['wasm, replayed', two], ['wasm, kernels one by one', layerByLayer(two)]] as const) {
+    for (const dtype of ['float32', 'float64'] as const) {
+      it(`computeGradients gives the bits of the backward that computes th again, batch sizes interleaved (${name}, ${dtype})`, () => {
+        withBackend(backend, () => {
+          const net = Sequential.mlp({ inputSize: 3, hidden: [20, 20], activation: 'gelu', outputActivation: 'gelu', outputSize: 1, loss: 'mse', dtype, seed: 4 });
+          // Each batch size has its own buffers (th among them); the same batch twice, another between.
+          const batches = [regression(backend, 48, 3, dtype), regression(backend, 17, 3, dtype)];
+          const rng = new Rng(2);
+          for (const { X } of batches) for (let t = 0; t < X.size; t++) X.data[t] = 2 * rng.normal();
+          const before = replays(two);
+          for (const { X, Y } of [batches[0]!, batches[1]!, batches[0]!]) {
+            net.computeGradients(X, Y);
+            expect(net.gradients().map((g) => Array.from(g.data))).toEqual(geluGradientsComputedAgain(net, X, Y));
+          }
+          expect(replays(two) - before).toBe(backend === two ? 3 : 0);
+        });
       });
     }
   }

@@ -12,13 +12,13 @@ export function denseForward(x: Matrix, W: Matrix, b: Matrix, z: Matrix): void {
  * (`biasReluForward`, a WebAssembly SIMD kernel when that backend is installed) with the same bits
  * as {@link denseForward} followed by the activation's forward.
  */
-export function denseActivationForward(x: Matrix, W: Matrix, b: Matrix, act: Activation, z: Matrix, a: Matrix): void {
+export function denseActivationForward(x: Matrix, W: Matrix, b: Matrix, act: Activation, z: Matrix, a: Matrix, saved?: Matrix): void {
   matmul(x, W, z);
   if (act.name === 'relu') {
     biasReluForward(z, b, z, a);
   } else {
     addRowVector(z, b, z);
-    act.forward(z, a);
+    act.forward(z, a, saved);
   }
 }
 
@@ -44,6 +44,8 @@ export interface DenseBuffers {
   dz: Matrix;
   /** ∂L/∂x, which is also the next-lower layer's ∂L/∂(output) */
   dx: Matrix;
+  /** what the activation's forward keeps for its backward (GELU: its tanh, float64), when it `saves` */
+  saved: Matrix | null;
   /** dropout mask (training only) */
   mask: Matrix | null;
   /** a ⊙ mask, the layer's output when dropout is on */
@@ -52,15 +54,17 @@ export interface DenseBuffers {
 
 /**
  * Allocates the buffers a layer needs for batches of `rows` rows, in memory the installed backend
- * uses without copying (see `allocateMatrix`); they stay valid under any later backend.
+ * uses without copying (see `allocateMatrix`); they stay valid under any later backend. `saves`:
+ * whether the activation keeps values for its backward (see `Activation.saves`), always float64.
  */
-export function allocateBuffers(rows: number, inputSize: number, units: number, dtype: DType, dropout: boolean): DenseBuffers {
+export function allocateBuffers(rows: number, inputSize: number, units: number, dtype: DType, dropout: boolean, saves: boolean): DenseBuffers {
   return {
     z: allocateMatrix(rows, units, dtype),
     a: allocateMatrix(rows, units, dtype),
     da: allocateMatrix(rows, units, dtype),
     dz: allocateMatrix(rows, units, dtype),
     dx: allocateMatrix(rows, inputSize, dtype),
+    saved: saves ? allocateMatrix(rows, units, 'float64') : null,
     mask: dropout ? allocateMatrix(rows, units, dtype) : null,
     dropped: dropout ? allocateMatrix(rows, units, dtype) : null,
   };

@@ -145,9 +145,10 @@ export function checkOutputPairing(output: Activation, lossName: LossName, allow
 /**
  * δ = ∂L/∂z of the output layer. Softmax + cross-entropy and sigmoid + binary cross-entropy are
  * fused: δ = (a − y)/m and δ = (a − y)/(m·k), exact and free of the 1/a of the unfused chain.
- * Otherwise δ = φ'(z) applied to ∂L/∂a, with `da` as scratch.
+ * Otherwise δ = φ'(z) applied to ∂L/∂a, with `da` as scratch (and `saved` as the output's forward
+ * filled it, when it `saves`).
  */
-export function outputDelta(output: Activation, lossFn: Loss, z: Matrix, a: Matrix, y: Matrix, da: Matrix, dz: Matrix): void {
+export function outputDelta(output: Activation, lossFn: Loss, z: Matrix, a: Matrix, y: Matrix, da: Matrix, dz: Matrix, saved?: Matrix): void {
   assertSameShape(`${lossFn.name} targets`, a, y);
   if (lossFn.name === 'cross-entropy' && output.name === 'softmax') {
     differenceOver(a.rows, a, y, dz);
@@ -158,5 +159,5 @@ export function outputDelta(output: Activation, lossFn: Loss, z: Matrix, a: Matr
     return;
   }
   lossFn.gradient(a, y, da);
-  output.backward(z, a, da, dz);
+  output.backward(z, a, da, dz, saved);
 }

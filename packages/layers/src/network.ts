@@ -274,7 +274,7 @@ export class Sequential {
   private buffersFor(layer: LayerState, rows: number): DenseBuffers {
     let b = layer.buffers.get(rows);
     if (!b) {
-      b = allocateBuffers(rows, layer.inputSize, layer.units, this.dtype, layer.dropout > 0);
+      b = allocateBuffers(rows, layer.inputSize, layer.units, this.dtype, layer.dropout > 0, layer.activation.saves === true);
       layer.buffers.set(rows, b);
     }
     return b;
@@ -306,7 +306,7 @@ export class Sequential {
       const layer = this.state[l]!;
       checkDenseInput(l + 1, layer.inputSize, layer.units, x);
       const buf = this.buffersFor(layer, x.rows);
-      denseActivationForward(x, layer.W, layer.b, layer.activation, buf.z, buf.a);
+      denseActivationForward(x, layer.W, layer.b, layer.activation, buf.z, buf.a, buf.saved ?? undefined);
       if (training && layer.dropout > 0) {
         applyDropout(buf.a, layer.dropout, buf.mask!, buf.dropped!);
         x = buf.dropped!;
@@ -399,7 +399,7 @@ export class Sequential {
     const L = this.state.length;
     const out = this.state[L - 1]!;
     const outBuf = this.buffersFor(out, X.rows);
-    outputDelta(out.activation, this.loss, outBuf.z, outBuf.a, Y, outBuf.da, outBuf.dz);
+    outputDelta(out.activation, this.loss, outBuf.z, outBuf.a, Y, outBuf.da, outBuf.dz, outBuf.saved ?? undefined);
     for (let l = L - 1; l >= 0; l--) {
       const layer = this.state[l]!;
       const buf = this.buffersFor(layer, X.rows);
@@ -413,7 +413,7 @@ export class Sequential {
           dropoutBackward(buf.dx, bb.mask!, bb.da, below.dropout);
           da = bb.da;
         }
-        below.activation.backward(bb.z, bb.a, da, bb.dz);
+        below.activation.backward(bb.z, bb.a, da, bb.dz, bb.saved ?? undefined);
       }
     }
     for (const layer of this.state) {
