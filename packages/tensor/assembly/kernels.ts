@@ -1319,7 +1319,8 @@ function geluArgument(v: v128): v128 {
 
 @inline
 function geluT<T>(size: i32, pz: usize, pa: usize, pth: usize): void {
-  tanhFamily<T>(GELU_OF_Z, size, pz, pth, pa);
+  if (pth == 0) tanhFamily<T>(GELU_OF_Z, size, pz, 0, pa);
+  else tanhFamily<T>(GELU_KEEPING_TH, size, pz, pth, pa);
 }
 
 @inline
@@ -1362,11 +1363,13 @@ function geluBackwardT<T>(size: i32, pz: usize, pda: usize, pdz: usize, pth: usi
 // The kernels built on tanh (tanh, GELU) share one loop: four elements at a time, the two pairs'
 // tanh computed side by side (twice the independent work in flight for the CPU to overlap the long
 // dependency chains of expm1), by tanhSmall64x2 when all four arguments allow it, else by tanh64x2;
-// a pair with a lane outside both forms' domains goes through the scalar form. `pth` is GELU's th
-// (0: not kept; always 0 for tanh), addressed by the element index like f64 (8 bytes apiece).
+// a pair with a lane outside both forms' domains goes through the scalar form. `pth` is GELU's th,
+// addressed by the element index like f64 (8 bytes apiece), written by GELU_KEEPING_TH only (a kind
+// of its own so that the loop without th tests nothing per element).
 
 const TANH_OF_Z = 0;
 const GELU_OF_Z = 1;
+const GELU_KEEPING_TH = 2;
 
 /** The tanh argument of the kernel `kind` for z. */
 @inline
@@ -1378,7 +1381,7 @@ function tanhArgument(kind: i32, v: v128): v128 {
 @inline
 function tanhFamily1<T>(kind: i32, pz: usize, pth: usize, pout: usize): void {
   if (kind == TANH_OF_Z) store<T>(pout, <T>tanh64(<f64>load<T>(pz)));
-  else gelu1<T>(pz, pout, pth);
+  else gelu1<T>(pz, pout, kind == GELU_KEEPING_TH ? pth : 0);
 }
 
 /** Writes a pair from z and th = tanh of its argument, in the scalar form's operations and order. */
@@ -1388,7 +1391,7 @@ function tanhFamilyFinish<T>(kind: i32, v: v128, th: v128, pth: usize, pout: usi
     storePair<T>(pout, th);
   } else {
     storePair<T>(pout, f64x2.mul(f64x2.mul(lanes(HALF), v), f64x2.add(lanes(ONE), th)));
-    if (pth != 0) v128.store(pth, th);
+    if (kind == GELU_KEEPING_TH) v128.store(pth, th);
   }
 }
 
@@ -1397,7 +1400,7 @@ function tanhFamilyPair<T>(kind: i32, v: v128, u: v128, path: i32, pz: usize, pt
   if (path == TANH_SCALAR) {
     const bytes = <usize>sizeof<T>();
     tanhFamily1<T>(kind, pz, pth, pout);
-    tanhFamily1<T>(kind, pz + bytes, pth == 0 ? 0 : pth + 8, pout + bytes);
+    tanhFamily1<T>(kind, pz + bytes, pth + 8, pout + bytes);
   } else {
     tanhFamilyFinish<T>(kind, v, tanhByPath(u, path), pth, pout);
   }
@@ -1409,7 +1412,7 @@ function tanhFamily<T>(kind: i32, size: i32, pz: usize, pth: usize, pout: usize)
   let t = 0;
   for (; t + 4 <= size; t += 4) {
     const o = <usize>t * bytes, o2 = o + 2 * bytes;
-    const h = pth == 0 ? 0 : pth + (<usize>t << 3), h2 = pth == 0 ? 0 : h + 16;
+    const h = pth + (<usize>t << 3), h2 = h + 16;
     const v1 = loadPair<T>(pz + o), v2 = loadPair<T>(pz + o2);
     const u1 = tanhArgument(kind, v1), u2 = tanhArgument(kind, v2);
     const p1 = tanhPath(u1), p2 = tanhPath(u2);
@@ -1429,10 +1432,10 @@ function tanhFamily<T>(kind: i32, size: i32, pz: usize, pth: usize, pout: usize)
   if (t + 2 <= size) {
     const o = <usize>t * bytes;
     const v = loadPair<T>(pz + o), u = tanhArgument(kind, v);
-    tanhFamilyPair<T>(kind, v, u, tanhPath(u), pz + o, pth == 0 ? 0 : pth + (<usize>t << 3), pout + o);
+    tanhFamilyPair<T>(kind, v, u, tanhPath(u), pz + o, pth + (<usize>t << 3), pout + o);
     t += 2;
   }
-  if (t < size) tanhFamily1<T>(kind, pz + <usize>t * bytes, pth == 0 ? 0 : pth + (<usize>t << 3), pout + <usize>t * bytes);
+  if (t < size) tanhFamily1<T>(kind, pz + <usize>t * bytes, pth + (<usize>t << 3), pout + <usize>t * bytes);
 }
 
 export function geluF32(size: i32, pz: usize, pa: usize, pth: usize): void {
