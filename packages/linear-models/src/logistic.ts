@@ -21,7 +21,7 @@ export interface LogisticRegressionOptions {
    * How the objective's products treat X (the same bits either way, so not part of the fitted
    * model): 'always' on its CSR forms, made once per fit (faster when X is mostly zeros, such as
    * MNIST pixels; memory for X's nonzero entries twice), 'never' on X as it is, 'auto' (default)
-   * on the CSR forms when at most {@link SPARSE_DESIGN_FRACTION} of X is nonzero.
+   * on the CSR forms when at most 40 % of X is nonzero.
    */
   sparseDesign?: 'auto' | 'always' | 'never';
 }

@@ -9,12 +9,17 @@ import { type DType, type FloatArray, Matrix, assertShape } from './matrix.js';
  * once, and multiplied by {@link gemmCsr} as often as needed.
  */
 export interface CsrMatrix {
+  /** Rows of the matrix. */
   readonly rows: number;
+  /** Columns of the matrix. */
   readonly cols: number;
+  /** Float type of `values` (the dense matrix's). */
   readonly dtype: DType;
   /** `rows + 1` offsets into `colIndex` and `values`; `rowStart[rows]` is the number of entries. */
   readonly rowStart: Int32Array;
+  /** Column of each stored entry, row by row, ascending within a row. */
   readonly colIndex: Int32Array;
+  /** The stored entries, in the order of `colIndex`. */
   readonly values: FloatArray;
 }
 
