@@ -154,8 +154,33 @@ describe('gemmCsr', () => {
     expect(() => gemmCsr(1, S, Matrix.zeros(3, 4), 0, Matrix.zeros(3, 4))).toThrow(/gemmCsr output/);
     const B = Matrix.zeros(3, 3);
     expect(() => gemmCsr(1, toCsr(Matrix.fromArray(3, 3, [1, 0, 0, 0, 1, 0, 0, 0, 1])), B, 0, B)).toThrow('gemmCsr: output must not alias an input');
+    expect(() => gemmCsr(1, S, Matrix.zeros(4, 2), 0, Matrix.zeros(2, 4), { transB: true })).toThrow('gemmCsr: inner dimensions differ: 2×3 (sparse) · 4×2ᵀ');
     const broken = { ...S, rowStart: Int32Array.from([0, 2]) };
     expect(() => gemmCsr(1, broken, Matrix.zeros(3, 1), 0, Matrix.zeros(2, 1))).toThrow(/do not fit its rows/);
+    // Three stored entries: arrays shorter than rowStart's last offset are refused, not read past their end.
+    expect(() => gemmCsr(1, { ...S, colIndex: S.colIndex.subarray(0, 2) }, Matrix.zeros(3, 1), 0, Matrix.zeros(2, 1))).toThrow(/do not fit its rows/);
+    expect(() => gemmCsr(1, { ...S, values: S.values.subarray(0, 2) }, Matrix.zeros(3, 1), 0, Matrix.zeros(2, 1))).toThrow(/do not fit its rows/);
+  });
+
+  it('skips the terms gemm skips: α = 0, and products α·s that underflow to zero (a −0 in C stays −0)', () => {
+    // gemm leaves C alone for a zero coefficient; adding a +0 term would turn C's −0 into +0.
+    const A = Matrix.fromArray(2, 3, [1e-200, 0, 2, 0, 1e-200, 0]);
+    for (const backend of [jsBackend, single]) {
+      for (const transB of [false, true]) {
+        const B = transB ? Matrix.fromArray(2, 3, [1, 2, 3, 4, 5, 6]) : Matrix.fromArray(3, 2, [1, 2, 3, 4, 5, 6]);
+        for (const alpha of [0, 1e-200]) {
+          const viaCsr = Matrix.fromArray(2, 2, [-0, -0, -0, -0]);
+          const viaDense = viaCsr.clone();
+          withBackend(backend, () => {
+            gemmCsr(alpha, toCsr(A), B, 1, viaCsr, { transB });
+            gemm(alpha, A, B, 1, viaDense, { transB });
+          });
+          expect(sameBits(viaCsr.data, viaDense.data), `${backend === jsBackend ? 'js' : 'wasm'} transB=${transB} α=${alpha}`).toBe(true);
+          // (The wasm gemm adds a dense row's zero terms, so there a +0 term makes C's −0 a +0, as it does for gemm.)
+          if (backend === jsBackend && !transB) expect(Object.is(viaCsr.data[3], -0)).toBe(true);
+        }
+      }
+    }
   });
 
   it('is not recorded: a capture that calls it declines and computes nothing', () => {
