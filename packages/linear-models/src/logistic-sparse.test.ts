@@ -34,6 +34,25 @@ describe('logisticProducts', () => {
     expect(logisticProducts(new Matrix(n, p), 'never').sparse).toBe(false);
   });
 
+  it('the sparse form multiplies through the backend\'s gemmCsr only, the dense form through its gemm only', () => {
+    const rng = new Rng(3);
+    const X = pixels(rng, 12, 9, 0.8), W = normal(rng, 3, 9), D = normal(rng, 12, 3);
+    for (const form of ['always', 'never'] as const) {
+      const calls = { gemm: 0, gemmCsr: 0 };
+      const counting = {
+        ...jsBackend,
+        gemm: (...args: Parameters<typeof jsBackend.gemm>) => (calls.gemm++, jsBackend.gemm(...args)),
+        gemmCsr: (...args: Parameters<NonNullable<typeof jsBackend.gemmCsr>>) => (calls.gemmCsr++, jsBackend.gemmCsr!(...args)),
+      };
+      withBackend(counting, () => {
+        const products = logisticProducts(X, form);
+        products.logits(W, new Matrix(12, 3));
+        products.gradient(D, new Matrix(3, 9));
+      });
+      expect(calls, form).toEqual(form === 'always' ? { gemm: 0, gemmCsr: 2 } : { gemm: 2, gemmCsr: 0 });
+    }
+  });
+
   it('logits and gradient have the same bits on the CSR forms as by gemm, on the JavaScript and the wasm backend', () => {
     fc.assert(
       fc.property(
