@@ -318,16 +318,27 @@ class WasmBackend implements KernelBackend {
     }
     const pRow = scratch + layout.row, pCol = scratch + layout.col, pVal = scratch + layout.val;
     (f32 ? this.x.csrF32 : this.x.csrF64)(m, k, pOpA, n * (f32 ? 4 : 8), pRow, pCol, pVal);
-    if (this.pool === undefined || m * n * k * SPARSE_FRACTION < MIN_SPLIT_WORK || m < 2 || !this.offer()) {
-      (f32 ? this.x.gemmSparseF32 : this.x.gemmSparseF64)(n, pRow, pCol, pVal, pB, alpha, beta, pC, 0, m);
-    } else {
-      const a = this.pool.ints, f = this.pool.floats;
-      a[0] = n; a[1] = pRow; a[2] = pCol; a[3] = pVal; a[4] = pB; a[5] = pC;
-      f[0] = alpha; f[1] = beta;
-      this.pool.run(f32 ? OP_SPARSE_F32 : OP_SPARSE_F64, m, Math.min(m, 4 * this.threads));
-    }
+    this.runSparse(f32, m, n, pRow, pCol, pVal, pB, alpha, beta, pC, m * n * k * SPARSE_FRACTION);
     this.sparseCalls++;
     return true;
+  }
+
+  /**
+   * The sparse kernel on a CSR matrix in the arena (row starts, columns as byte offsets of B's rows,
+   * values): C ← α·S·B + β·C, its m rows split over the threads when `work` (multiply-adds) pays for it.
+   */
+  private runSparse(
+    f32: boolean, m: number, n: number, pRow: number, pCol: number, pVal: number, pB: number, alpha: number, beta: number, pC: number,
+    work: number,
+  ): void {
+    if (this.pool === undefined || work < MIN_SPLIT_WORK || m < 2 || !this.offer()) {
+      (f32 ? this.x.gemmSparseF32 : this.x.gemmSparseF64)(n, pRow, pCol, pVal, pB, alpha, beta, pC, 0, m);
+      return;
+    }
+    const a = this.pool.ints, f = this.pool.floats;
+    a[0] = n; a[1] = pRow; a[2] = pCol; a[3] = pVal; a[4] = pB; a[5] = pC;
+    f[0] = alpha; f[1] = beta;
+    this.pool.run(f32 ? OP_SPARSE_F32 : OP_SPARSE_F64, m, Math.min(m, 4 * this.threads));
   }
 
   /**
@@ -366,14 +377,7 @@ class WasmBackend implements KernelBackend {
     const ldb = n * size, col = pCol >> 2;
     for (let t = 0; t < nnz; t++) words[col + t] = colIndex[t]! * ldb;
     const pVal = this.place(values, nnz, pCol + bytesCol, true);
-    if (this.pool === undefined || nnz * n < MIN_SPLIT_WORK || m < 2 || !this.offer()) {
-      (f32 ? this.x.gemmSparseF32 : this.x.gemmSparseF64)(n, pRow, pCol, pVal, pB, alpha, beta, pC, 0, m);
-    } else {
-      const a = this.pool.ints, f = this.pool.floats;
-      a[0] = n; a[1] = pRow; a[2] = pCol; a[3] = pVal; a[4] = pB; a[5] = pC;
-      f[0] = alpha; f[1] = beta;
-      this.pool.run(f32 ? OP_SPARSE_F32 : OP_SPARSE_F64, m, Math.min(m, 4 * this.threads));
-    }
+    this.runSparse(f32, m, n, pRow, pCol, pVal, pB, alpha, beta, pC, nnz * n);
     this.copyOut(C, m * n, pC);
   }
 
