@@ -75,6 +75,33 @@ function gemmCase(rng: Rng, dtype: DType, m: number, n: number, k: number, trans
   return { transA, transB, m, n, k, alpha, beta, A: random(rng, m * k, dtype), B: random(rng, k * n, dtype), C };
 }
 
+/**
+ * The largest entry of |actual − expected| / bound, where bound is the forward-error bound of two
+ * different summation orders in `dtype`: each result is within (k + 2)·u·S of the exact value, with
+ * S = |α|·Σ_p |op(A)_ip·op(B)_pj| + |β·C_ij| and u the unit roundoff (the JavaScript backend sums
+ * float32 products in float64, the wasm kernel in float32). ≤ 1 passes; a result cancelling to a
+ * tiny value is judged against its terms, not against itself.
+ */
+function gemmErrorRatio(c: GemmCase, actual: FloatArray, expected: FloatArray, dtype: DType): number {
+  const u = dtype === 'float32' ? 2 ** -24 : 2 ** -53;
+  let worst = 0;
+  for (let i = 0; i < c.m; i++) {
+    for (let j = 0; j < c.n; j++) {
+      let S = c.beta === 0 ? 0 : Math.abs(c.beta * c.C[i * c.n + j]!);
+      for (let p = 0; p < c.k; p++) {
+        const a = c.transA ? c.A[p * c.m + i]! : c.A[i * c.k + p]!;
+        const b = c.transB ? c.B[j * c.k + p]! : c.B[p * c.n + j]!;
+        S += Math.abs(c.alpha * a * b);
+      }
+      const diff = Math.abs(actual[i * c.n + j]! - expected[i * c.n + j]!);
+      if (Number.isNaN(diff)) return Infinity;
+      const bound = 2 * (c.k + 2) * u * S;
+      worst = Math.max(worst, diff === 0 ? 0 : diff / bound);
+    }
+  }
+  return worst;
+}
+
 function runGemm(backend: typeof jsBackend, c: GemmCase): FloatArray {
   const C = c.C.slice();
   backend.gemm(c.transA, c.transB, c.m, c.n, c.k, c.alpha, c.A, c.B, c.beta, C);
@@ -83,7 +110,7 @@ function runGemm(backend: typeof jsBackend, c: GemmCase): FloatArray {
 
 describe('wasm gemm', () => {
   for (const dtype of ['float64', 'float32'] as const) {
-    it(`equals jsBackend (${dtype}) for random shapes, every transpose case, α and β`, () => {
+    it(`equals jsBackend (${dtype}) within the error bound of its summation order, for random shapes, every transpose case, α and β`, () => {
       fc.assert(
         fc.property(
           fc.integer({ min: 1, max: 41 }),
@@ -98,7 +125,7 @@ describe('wasm gemm', () => {
             const c = gemmCase(new Rng(seed), dtype, m, n, k, transA, transB, alpha, beta);
             const expected = runGemm(jsBackend, c);
             const actual = runGemm(single, c);
-            expect(relativeError(actual, expected)).toBeLessThanOrEqual(TOL[dtype]);
+            expect(gemmErrorRatio(c, actual, expected, dtype)).toBeLessThanOrEqual(1);
           },
         ),
         { numRuns: 400 },
