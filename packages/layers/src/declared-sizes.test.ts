@@ -196,12 +196,18 @@ function measureOnce(load: () => unknown): Cost {
 
 /**
  * The least of three loads of the same file: V8 compiles (and later optimizes) the loader's code on
- * the heap at moments of its choosing, which is no cost of the file.
+ * the heap at moments of its choosing, which is no cost of the file. When the least is above `limit`,
+ * up to four more loads are measured: once, on Node 24 on a busy machine, all three of a 38→4
+ * network's file measured 383,176 bytes against a limit of 288,880, and the same file (the property's
+ * seed is fixed) measured in bounds when the suite ran again. An allocation the file causes is in
+ * every load, so more loads cannot hide it.
  */
-function measure(load: () => unknown): Cost {
+function measure(load: () => unknown, limit = Infinity): Cost {
   const runs = [measureOnce(load), measureOnce(load), measureOnce(load)];
+  const least = () => runs.reduce((a, b) => (b.allocated < a.allocated ? b : a));
+  while (least().allocated > limit && runs.length < 7) runs.push(measureOnce(load));
   expect(new Set(runs.map((r) => r.outcome)).size).toBe(1);
-  return runs.reduce((a, b) => (b.allocated < a.allocated ? b : a));
+  return least();
 }
 
 // Loading a model builds the parsed file, the network's weights and their gradient buffers: about a
@@ -212,6 +218,8 @@ const MAX_RATIO = 24;
 const FIXED_BYTES = 256 * 1024;
 /** Files from this size on report their ratio apart: below it the few fixed KB dominate. */
 const SIZEABLE = 4096;
+/** The most a load of a file of `bytes` bytes may allocate. */
+const limitFor = (bytes: number): number => MAX_RATIO * bytes + FIXED_BYTES;
 
 describe('mutated model files', () => {
   const stats = { cases: 0, loaded: 0, refused: 0, worst: 0, worstBytes: 0, worstSizeable: 0, worstSizeableBytes: 0 };
@@ -222,7 +230,7 @@ describe('mutated model files', () => {
     const ratio = cost.allocated / Math.max(bytes, 1);
     if (ratio > stats.worst) [stats.worst, stats.worstBytes] = [ratio, bytes];
     if (bytes >= SIZEABLE && ratio > stats.worstSizeable) [stats.worstSizeable, stats.worstSizeableBytes] = [ratio, bytes];
-    expect(cost.allocated).toBeLessThanOrEqual(MAX_RATIO * bytes + FIXED_BYTES);
+    expect(cost.allocated).toBeLessThanOrEqual(limitFor(bytes));
   };
   afterAll(() => {
     console.log(
@@ -259,7 +267,7 @@ describe('mutated model files', () => {
         const json = Sequential.mlp({ ...spec, loss: 'mse', seed: 1 }).toJSON();
         for (const m of mutations) mutateJson(json, m);
         const text = JSON.stringify(json);
-        record(text.length, measure(() => withBackend(backend, () => Sequential.fromJSON(parseJsonSafely(text)))));
+        record(text.length, measure(() => withBackend(backend, () => Sequential.fromJSON(parseJsonSafely(text))), limitFor(text.length)));
       }),
       { numRuns: 150, seed: 20 },
     );
@@ -273,7 +281,7 @@ describe('mutated model files', () => {
       fc.property(network, fc.array(binaryMutation, { minLength: 1, maxLength: 3 }), (spec, mutations) => {
         let bytes = encodeNetwork(Sequential.mlp({ ...spec, loss: 'mse', seed: 1 }));
         for (const m of mutations) bytes = mutateBinary(bytes, m);
-        record(bytes.length, measure(() => withBackend(backend, () => decodeNetwork(bytes, 'mutated.safetensors'))));
+        record(bytes.length, measure(() => withBackend(backend, () => decodeNetwork(bytes, 'mutated.safetensors')), limitFor(bytes.length)));
       }),
       { numRuns: 150, seed: 20 },
     );
