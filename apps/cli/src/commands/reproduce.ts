@@ -13,7 +13,7 @@ export function registerReproduce(program: Command): void {
     .command('reproduce')
     .description('rerun the study (parts a–g, described on the docs page "the study"): CSV tables, SVG/PNG figures, report.md and manifest.json')
     .argument('[parts...]', `parts to run, any of ${PARTS.join(' ')} (default: all)`)
-    .option('--profile <name>', `quick (every part in ≤ 5 minutes on 2 cores), full (the report's settings, about an hour on 2 cores) or test (seconds)`, 'quick')
+    .option('--profile <name>', `quick (every part in ≤ 5 minutes on 2 cores), full (the report's settings, about 45 minutes on 2 cores) or test (seconds)`, 'quick')
     .option('--out <dir>', 'output directory', 'results')
     .option('--seed <n>', 'seed of data, splits, initial weights and shuffling', nonNegInt('--seed'), 1993)
     .option('--no-png', 'write SVG figures only')
@@ -23,7 +23,7 @@ export function registerReproduce(program: Command): void {
 Examples:
   $ ffnn reproduce                              # all parts, quick profile, into results/
   $ ffnn reproduce b d --out /tmp/runge         # only the Runge regression and activation study
-  $ ffnn reproduce --profile full --out full    # the report's settings (about an hour on 2 cores)
+  $ ffnn reproduce --profile full --out full    # the report's settings (about 45 minutes on 2 cores)
 
 Progress goes to stderr; the report lands in <out>/report.md.`,
     )
