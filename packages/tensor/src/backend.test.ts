@@ -87,7 +87,14 @@ describe('jsBackend.gemm', () => {
           expect(Array.from(C)).toEqual(Array.from(expected));
         },
       ),
-      { numRuns: 300 },
+      {
+        numRuns: 300,
+        // Rows whose last group is exactly four terms (4 and 12 nonzero), whatever the cases drawn.
+        examples: [
+          [3, 5, 4, false, 0, false, [1, 0], 1],
+          [2, 7, 12, true, 0, true, [-1.5, 0.75], 2],
+        ],
+      },
     );
   });
 
