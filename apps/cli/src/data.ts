@@ -49,8 +49,6 @@ export interface DataOptions {
   n?: number;
   noise?: number;
   seed: number;
-  /** Use only this many rows (seeded, stratified for labels) for quick runs. */
-  subset?: number;
   /** CSV: read only these feature columns (a saved model's); other columns are ignored. */
   columns?: string[];
   /** CSV: features only, no target column needed (predictions for new data). */
