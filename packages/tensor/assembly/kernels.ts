@@ -1039,12 +1039,20 @@ const LANES = memory.data<f64>([
   /* 33 */ 0.044715, 0.044715,
   /* 34 */ 3 * 0.044715, 3 * 0.044715,
   /* 35 */ -0.3465735912322998, -0.3465735912322998,
+  /* 36 */ 128, 128, // TANH_STEPS: the f32 tanh table's points per unit
+  /* 37 */ 0.0078125, 0.0078125, // 1/128
+  /* 38 */ 10, 10, // the f32 tanh table's last point
+  /* 39 */ -0.3333333333333333, -0.3333333333333333, // tanh(d) = d + d³(−1/3 + d²·2/15) + O(d⁷)
+  /* 40 */ 0.13333333333333333, 0.13333333333333333,
+  /* 41 */ 1 - 9.094947017729282e-13, 1 - 9.094947017729282e-13, // 1 ∓ δ, δ = 2^−40
+  /* 42 */ 1 + 9.094947017729282e-13, 1 + 9.094947017729282e-13,
 ], 16);
 
 const SIGN = 0, ONE = 1, TWO = 2, HALF = 3, INVLN2 = 4, LN2HI = 5, LN2LO = 6, SHIFTER = 7, P5 = 8, P4 = 9, P3 = 10, P2 = 11, P1 = 12;
 const Q5 = 13, Q4 = 14, Q3 = 15, Q2 = 16, Q1 = 17, THREE = 18, SIX = 19, QUARTER_NEG = 20, TWO_NEG = 21, EXP_LIMIT = 22;
 const TANH_SATURATED = 23, INF = 24, TINY = 25, HALF_LN2_ABOVE = 26, TWENTY = 27, FIFTY_SIX = 28, ONE_NEG = 29, ZERO = 30;
 const TANH_ONE = 31, GELU_C2 = 32, GELU_A = 33, GELU_3A = 34, HALF_LN2_ABOVE_NEG = 35;
+const TANH_STEPS_N = 36, TANH_STEP = 37, TANH_LAST_X = 38, TANH_D3 = 39, TANH_D5 = 40, TANH_BELOW = 41, TANH_ABOVE = 42;
 
 /** Constant `i` of {@link LANES} in both lanes. */
 @inline
@@ -1251,9 +1259,11 @@ export function vectorExpm1F64(size: i32, px: usize, py: usize): void {
   if (t < size) store<f64>(py + (<usize>t << 3), expm164(load<f64>(px + (<usize>t << 3))));
 }
 
+/** tanh over `size` elements: f32 by tanhF32Rounded (an approximation and a rounding test), f64 by the fdlibm forms. */
 @inline
 function tanhT<T>(size: i32, pz: usize, pa: usize): void {
-  tanhFamily<T>(TANH_OF_Z, size, pz, 0, pa);
+  if (sizeof<T>() == 4) tanhF32Rounded(size, pz, pa);
+  else tanhFamily<T>(TANH_OF_Z, size, pz, 0, pa);
 }
 
 @inline
@@ -1279,6 +1289,144 @@ function tanhBackwardT<T>(size: i32, pa: usize, pda: usize, pdz: usize): void {
     }
   }
   if (t < size) tanhBackward1<T>(pa + <usize>t * bytes, pda + <usize>t * bytes, pdz + <usize>t * bytes);
+}
+
+// ---------------------------------------------------------------------------------------------
+// float32 tanh without fdlibm on the common path. The result must be R(x) = <f32>tanh64(<f64>x), the
+// f32 rounding of fdlibm's tanh F(x) (the bits of Math.fround(Math.tanh(x))). A cheap f64
+// approximation y of tanh(x) decides R(x) whenever the rounding is certain (Ziv's rounding test):
+//
+//   lo = y·(1 − δ), hi = y·(1 + δ), δ = 2^−40; if <f32>lo == <f32>hi, that f32 is R(x).
+//
+// Why: y has a relative error below 2^−48 (next paragraph) and F(x) is within an ulp of tanh(x)
+// (2^−52 relative), so |F − y| < 2^−47·|y| and F lies in [lo, hi] with room to spare (the products
+// round by 2^−53 relative only). Rounding to f32 is monotone: <f32>lo ≤ R(x) ≤ <f32>hi (by
+// magnitude; the sign comes with y, and fdlibm's tanh is odd too, −0 included), so equal ends give
+// R(x). When they differ (the interval holds an f32 rounding boundary) or y is NaN, the pair is
+// computed by the exact scalar port. scripts/check-tanh-f32.mjs runs this kernel on all 2^32 float32
+// inputs against Math.fround(Math.tanh(x)): no difference; 6124 finite inputs take the fallback (all
+// with 2^−12 < |x| < 9.02, about one in 4·10^4 there), besides the NaNs; y's largest relative error is
+// 2^−50.15, and <f32>y alone happens to be R(x) on every input (the nearest F comes to an f32
+// rounding boundary is 2^−50.3 relative): the test and the fallback make the result right by
+// argument, where y alone is right only by that enumeration.
+//
+// The approximation: with N = 128, i = round(|x|·N), x0 = i/N and d = |x| − x0 (exact in f64 for an
+// f32 |x|, |d| ≤ 1/256), tanh(|x|) = (t0 + td)/(1 + t0·td), t0 = tanh(x0) from a table (tanh64,
+// within an ulp), td = tanh(d) = d − d³/3 + 2d⁵/15 (the next term, 17d⁷/315, is below 2^−52·|d|).
+// t0 and td have the same sign unless d < 0 < x0, where t0 + td ≥ tanh(1/128) − tanh(1/256) is
+// still about t0/2: a few roundings of 2^−53 each, amplified at most 3×. |x| is clamped to 10
+// (i ≤ 1280): tanh(10) = 1 − 4.1·10^−9 rounds to 1 like every tanh(x) above it (1 − 2^−25 is the
+// f32 boundary below 1, tanh(x) > 1 − 2^−25 from x ≈ 9.01 on). ±∞ give ±1 as fdlibm's do; NaN takes
+// the last table point for its index but keeps NaN in d, so y is NaN, <f32>lo == <f32>hi is false,
+// and the scalar port returns its NaN. Four pairs side by side as in tanhFamily (the division's
+// latency overlaps).
+
+/** The table's points per unit of x: x0 = i/N. */
+const TANH_N: i32 = 128;
+/** The table's last index: x0 = 10. */
+const TANH_TABLE_LAST: i32 = 1280;
+/** tanh64(i/N) for i = 0 … TANH_TABLE_LAST, filled when the module starts (every instance writes the same bits). */
+const TANH_TABLE = memory.data(8 * (TANH_TABLE_LAST + 1), 16);
+for (let i = 0; i <= TANH_TABLE_LAST; i++) store<f64>(TANH_TABLE + (<usize>i << 3), tanh64(<f64>i / <f64>TANH_N));
+
+/**
+ * tanh of both lanes (f32 values widened) within 2^−48 relative, with the sign of x; NaN for NaN.
+ * pmin(a, b) is `b < a ? b : a`: the index takes pmin(10, |x|), where NaN becomes 10 (an index in
+ * the table), d takes pmin(|x|, 10), where NaN stays.
+ */
+@inline
+function tanhApprox64x2(x: v128): v128 {
+  const ax = f64x2.abs(x), last = lanes(TANH_LAST_X), shifter = lanes(SHIFTER);
+  // i + 1.5·2^52: i in the low bits, round-to-nearest picks it.
+  const k = f64x2.add(f64x2.mul(f64x2.pmin(last, ax), lanes(TANH_STEPS_N)), shifter);
+  const d = f64x2.sub(f64x2.pmin(ax, last), f64x2.mul(f64x2.sub(k, shifter), lanes(TANH_STEP)));
+  const i0 = <usize>i32x4.extract_lane(k, 0), i1 = <usize>i32x4.extract_lane(k, 2);
+  const t0 = v128.load64_lane(TANH_TABLE + (i1 << 3), v128.load64_zero(TANH_TABLE + (i0 << 3)), 1);
+  const d2 = f64x2.mul(d, d);
+  const td = f64x2.add(d, f64x2.mul(f64x2.mul(d, d2), f64x2.add(lanes(TANH_D3), f64x2.mul(d2, lanes(TANH_D5)))));
+  const y = f64x2.div(f64x2.add(t0, td), f64x2.add(lanes(ONE), f64x2.mul(t0, td)));
+  return v128.or(y, v128.and(x, lanes(SIGN)));
+}
+
+/** y·(1 − δ) rounded to f32 (lanes 0 and 1; 2 and 3 are 0). */
+@inline
+function tanhBelow(y: v128): v128 {
+  return f32x4.demote_f64x2_zero(f64x2.mul(y, lanes(TANH_BELOW)));
+}
+
+/** y·(1 + δ) rounded to f32 (lanes 0 and 1; 2 and 3 are 0). */
+@inline
+function tanhAbove(y: v128): v128 {
+  return f32x4.demote_f64x2_zero(f64x2.mul(y, lanes(TANH_ABOVE)));
+}
+
+/**
+ * Stores the pair's rounding `lo` when it is certain (`lo == hi` in both lanes) and returns 0, else
+ * stores the scalar port's two results and returns 1.
+ */
+function tanhF32Pair(lo: v128, hi: v128, pz: usize, pa: usize): i32 {
+  if (i32x4.all_true(f32x4.eq(lo, hi))) {
+    v128.store64_lane(pa, lo, 0);
+    return 0;
+  }
+  tanhFamily1<f32>(TANH_OF_Z, pz, 0, pa);
+  tanhFamily1<f32>(TANH_OF_Z, pz + 4, 0, pa + 4);
+  return 1;
+}
+
+/**
+ * f32 tanh over `size` elements: the bits of <f32>tanh64(<f64>z), eight at a time by the rounding test
+ * above. Returns how many pairs took the fallback (an odd last element always takes the scalar port
+ * and is not counted).
+ */
+function tanhF32Rounded(size: i32, pz: usize, pa: usize): i32 {
+  let t = 0, fallbacks = 0;
+  for (; t + 8 <= size; t += 8) {
+    const o = <usize>t << 2;
+    const y1 = tanhApprox64x2(loadPair<f32>(pz + o)), y2 = tanhApprox64x2(loadPair<f32>(pz + o + 8));
+    const y3 = tanhApprox64x2(loadPair<f32>(pz + o + 16)), y4 = tanhApprox64x2(loadPair<f32>(pz + o + 24));
+    const lo1 = tanhBelow(y1), lo2 = tanhBelow(y2), lo3 = tanhBelow(y3), lo4 = tanhBelow(y4);
+    const hi1 = tanhAbove(y1), hi2 = tanhAbove(y2), hi3 = tanhAbove(y3), hi4 = tanhAbove(y4);
+    const same = v128.and(v128.and(f32x4.eq(lo1, hi1), f32x4.eq(lo2, hi2)), v128.and(f32x4.eq(lo3, hi3), f32x4.eq(lo4, hi4)));
+    if (i32x4.all_true(same)) {
+      v128.store64_lane(pa + o, lo1, 0);
+      v128.store64_lane(pa + o + 8, lo2, 0);
+      v128.store64_lane(pa + o + 16, lo3, 0);
+      v128.store64_lane(pa + o + 24, lo4, 0);
+    } else {
+      fallbacks += tanhF32Pair(lo1, hi1, pz + o, pa + o);
+      fallbacks += tanhF32Pair(lo2, hi2, pz + o + 8, pa + o + 8);
+      fallbacks += tanhF32Pair(lo3, hi3, pz + o + 16, pa + o + 16);
+      fallbacks += tanhF32Pair(lo4, hi4, pz + o + 24, pa + o + 24);
+    }
+  }
+  for (; t + 2 <= size; t += 2) {
+    const o = <usize>t << 2;
+    const y = tanhApprox64x2(loadPair<f32>(pz + o));
+    fallbacks += tanhF32Pair(tanhBelow(y), tanhAbove(y), pz + o, pa + o);
+  }
+  if (t < size) tanhFamily1<f32>(TANH_OF_Z, pz + (<usize>t << 2), 0, pa + (<usize>t << 2));
+  return fallbacks;
+}
+
+/**
+ * tanhF32, returning how many pairs took the exact fallback: exported for scripts/check-tanh-f32.mjs
+ * and the tests (the fallback's results are the fast path's wherever both are right, so only this
+ * count shows that it ran).
+ */
+export function tanhF32Fallbacks(size: i32, pz: usize, pa: usize): i32 {
+  return tanhF32Rounded(size, pz, pa);
+}
+
+/**
+ * tanhApprox64x2 of `size` f32 values at `pz`, as f64 at `py` (an odd last one paired with 0): exported
+ * for scripts/check-tanh-f32.mjs and the tests, which measure its error and find the inputs that need
+ * the fallback.
+ */
+export function tanhApproxF32(size: i32, pz: usize, py: usize): void {
+  let t = 0;
+  for (; t + 2 <= size; t += 2) v128.store(py + (<usize>t << 3), tanhApprox64x2(loadPair<f32>(pz + (<usize>t << 2))));
+  if (t < size) store<f64>(py + (<usize>t << 3), f64x2.extract_lane(tanhApprox64x2(f64x2.promote_low_f32x4(v128.load32_zero(pz + (<usize>t << 2)))), 0));
 }
 
 export function tanhF32(size: i32, pz: usize, pa: usize): void {
