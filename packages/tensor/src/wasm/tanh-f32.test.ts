@@ -8,9 +8,11 @@ import { kernelsWasm } from './kernels.wasm.js';
 // here: two million consecutive bit patterns around the points where the method changes, a million
 // random ones, and the inputs the exhaustive check found nearest an f32 rounding boundary (its --hard
 // list), each at every position of the kernel's loops (eight at a time, a pair, the odd last one).
-// The exhaustive check also found that <f32>y alone is right on every input, so a broken fallback
-// or a δ below y's error would not change a single result: the kernel's count of fallbacks
-// (tanhF32Fallbacks, tanhF32's code) shows that the hard inputs take it, and y's error is bounded.
+// Without the fallback (or with the rounding test always passing) the kernel would store
+// <f32>(y·(1 − δ)), wrong on the hard inputs here (checked by deleting it). But <f32>y alone is right
+// on every input (the exhaustive check found), so a δ below y's real error (2^−52, tried) would
+// change no result: the kernel's count of fallbacks (tanhF32Fallbacks, tanhF32's code) must equal
+// the pairs the rounding test, replayed here on y with δ = 2^−40, cannot decide; and y's error is bounded.
 
 const memory = new WebAssembly.Memory({ initial: 560 });
 const raw = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(kernelsWasm, 'base64')), { env: { memory } }).exports as unknown as {
