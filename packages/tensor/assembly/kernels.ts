@@ -746,7 +746,8 @@ function sigmoidT<T>(size: i32, pz: usize, pa: usize): void {
   let t = 0;
   // Eight at a time: four pairs side by side. Each pair's exp and division form a long chain of
   // dependent operations, and four independent chains keep the CPU's units busy where two left them
-  // idle part of the time (measured for f32: 4.6 ns an element with two pairs, 3.1 with four).
+  // idle part of the time (measured for f32 on a quiet machine: 3.45 ns an element with two pairs,
+  // 3.0–3.2 with four).
   for (; t + 8 <= size; t += 8) {
     const o1 = <usize>t * bytes, o2 = o1 + 2 * bytes, o3 = o1 + 4 * bytes, o4 = o1 + 6 * bytes;
     const v1 = loadPair<T>(pz + o1), v2 = loadPair<T>(pz + o2), v3 = loadPair<T>(pz + o3), v4 = loadPair<T>(pz + o4);
@@ -1512,11 +1513,13 @@ function geluBackwardT<T>(size: i32, pz: usize, pda: usize, pdz: usize, pth: usi
   if (t < size) geluBackward1<T>(pz + <usize>t * bytes, pda + <usize>t * bytes, pdz + <usize>t * bytes, pth + (<usize>t << 3));
 }
 
-// The kernels built on tanh (tanh, GELU) share one loop: eight elements at a time, the four pairs'
-// tanh computed side by side (four independent dependency chains of expm1 for the CPU to overlap;
-// measured for f32 tanh: 11.2 ns an element with two pairs side by side, 7.3 with four, 8.5 with
-// eight, which run out of registers), by tanhSmall64x2 when all eight arguments allow it, else by
-// tanh64x2; a pair with a lane outside both forms' domains goes through the scalar form. `pth` is GELU's th,
+// The kernels built on fdlibm's tanh (f64 tanh, GELU) share one loop: eight elements at a time, the
+// four pairs' tanh computed side by side (four independent dependency chains of expm1 for the CPU to
+// overlap; measured for f32 GELU on a quiet machine: 11.4 ns an element with two pairs side by side,
+// 7.9 with four; with eight pairs, which run out of registers, f32 tanh took 8.5 ns against 7.3 with
+// four), by tanhSmall64x2 when all eight arguments allow it, else by tanh64x2; a pair with a lane
+// outside both forms' domains goes through the scalar form. (f32 tanh has a loop of its own,
+// tanhF32Rounded, and comes here only for its fallback's scalar form.) `pth` is GELU's th,
 // addressed by the element index like f64 (8 bytes apiece), written by GELU_KEEPING_TH only (a kind
 // of its own so that the loop without th tests nothing per element).
 
