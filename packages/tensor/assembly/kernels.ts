@@ -735,13 +735,21 @@ function sigmoid1<T>(pz: usize, pa: usize): void {
   store<T>(pa, <T>r);
 }
 
+/** sigmoid over `size` elements: f32 by sigmoidF32Rounded (an approximation and a rounding test), f64 by {@link sigmoidFdlibmT}. */
+@inline
+function sigmoidT<T>(size: i32, pz: usize, pa: usize): void {
+  if (sizeof<T>() == 4) sigmoidF32Rounded(size, pz, pa);
+  else sigmoidFdlibmT<T>(size, pz, pa);
+}
+
 /**
  * {@link sigmoid1} over `size` elements, two at a time: e = e^(−|z|) by {@link exp64x2}, then
  * (z ≥ 0 ? 1 : e)/(1 + e), the same operations as the scalar form in each lane. A pair with a lane
- * outside 2^−28 ≤ |z| < 708 (NaN included) goes through the scalar form.
+ * outside 2^−28 ≤ |z| < 708 (NaN included) goes through the scalar form. (f32 sigmoid has a loop of
+ * its own, sigmoidF32Rounded, and comes here never: its fallback is the scalar form.)
  */
 @inline
-function sigmoidT<T>(size: i32, pz: usize, pa: usize): void {
+function sigmoidFdlibmT<T>(size: i32, pz: usize, pa: usize): void {
   const bytes = <usize>sizeof<T>();
   let t = 0;
   // Eight at a time: four pairs side by side. Each pair's exp and division form a long chain of
@@ -820,6 +828,141 @@ function sigmoidBackwardT<T>(size: i32, pa: usize, pda: usize, pdz: usize): void
 function sigmoidBackward1<T>(pa: usize, pda: usize, pdz: usize): void {
   const v = <f64>load<T>(pa);
   store<T>(pdz, <T>(<f64>load<T>(pda) * v * (1 - v)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// float32 sigmoid without fdlibm on the common path. The result must be R(z) = <f32>F(z), F the f64
+// value sigmoid1 computes (z ≥ 0: 1/(1 + exp64(−z)); else e = exp64(z), e/(1 + e); the bits of
+// Math.fround of jsSigmoid's value). A cheap f64 approximation y of σ(z) decides R(z) whenever the
+// rounding is certain (Ziv's rounding test, as for f32 tanh):
+//
+//   lo = y·(1 − δ), hi = y·(1 + δ), δ = 2^−40; if <f32>lo == <f32>hi, that f32 is R(z).
+//
+// Why: y has a relative error below 2^−48 (next paragraph) and F is within 2^−50.5 of σ(z) (exp64
+// within an ulp, 2^−52 relative, carried into σ with a factor ≤ 1; 1 + e and the division round by
+// 2^−53 each; σ(z) ≥ e^−110 is far above f64's subnormals), so |F − y| < 2^−47·y and F lies in
+// [lo, hi] with room to spare (the products round by 2^−53 relative only). Rounding to f32 is
+// monotone, subnormal f32 results (σ < 2^−126, z < −87.3) and the underflow to +0 (σ < 2^−150,
+// z < −103.97) included: <f32>lo ≤ R(z) ≤ <f32>hi, so equal ends give R(z). When they differ (the
+// interval holds an f32 rounding boundary) or y is NaN, the pair is computed by the exact scalar
+// form sigmoid1. scripts/check-sigmoid-f32.mjs runs this kernel on all 2^32 float32 inputs against
+// Math.fround of jsSigmoid's formula: no difference; 13430 finite inputs take the fallback (11466
+// pairs; all with 2^−23 ≤ z ≤ 17.33 or −90.13 ≤ z ≤ −2^−24, densest near |z| = 10^−5, where σ ≈ ½ + z/4 and
+// an f32 z with few significant bits puts F on or next to a boundary), besides the NaNs; y's largest
+// relative error is 2^−48.95. Unlike tanh's, <f32>y alone is wrong on 24 inputs: F is exactly an f32
+// midpoint on 145 inputs (it rounds to even there) and within 2^−53 of one on others, closer than y's
+// error, so the test and the fallback are what make those right.
+//
+// The approximation: y = 1/(1 + E), E = e^x, x = −z clamped to [−110, 110] (exact), for either sign
+// of z (for z < 0 this is σ = 1/(1 + e^|z|), the reference's e/(1 + e) in another form: y is only the
+// approximation). E = 2^(k/N)·e^r with N = 128, k = round(x·N/ln2) (by the 1.5·2^52 shifter: k +
+// SHIFTER holds k in its low bits; |k| ≤ 20313), r = x − k·ln2hi/N − k·ln2lo/N: ln2hi has 32
+// significant bits, so k·ln2hi/N is exact, and so is x − k·ln2hi/N (k = 0, or |x| > 2^−9 and both
+// are multiples of 2^−39 less than 2^−8 apart); |r| ≤ ln2/256 < 2^−8.5. 2^(k/N) = 2^(j/N)·2^q with
+// k = 128q + j, 0 ≤ j < 128: SIGMOID_EXP_TABLE holds the bits of 2^(j/N) (exp64(j·ln2/N), within
+// 2^−51.4) less j << 45, and adding (k + SHIFTER) << 45 (= k << 45 modulo 2^64: the shifter's bits
+// leave) puts q into the exponent (|q| ≤ 159: normal). e^r is 1 + r + r²/2 + r³/6 + r⁴/24 (the rest
+// is below r⁵/119 < 2^−49.5; evaluated as (1 + r) + r²·((½ + r/6) + r²/24)), E is within about
+// 2^−48.5, and y within 2^−48 (E's error reaches y with a factor E/(1 + E) ≤ 1).
+// Beyond the clamp (|z| ≥ 110, ±∞ included) y is σ(±110): for z ≥ 110, y = 1 and both ends round to
+// 1 = R(z) (F = 1 there); for z ≤ −110, y ≈ 2^−158.7 and both ends round to +0 = R(z) (F < 2^−158).
+// ±0 give E = 1 and y = ½ (as jsSigmoid, where −0 ≥ 0). NaN stays NaN through the clamp (pmax(x, −110)
+// is `x < −110 ? −110 : x`, pmin(x, 110) is `110 < x ? 110 : x`), its table index is some j < 128,
+// y is NaN and the pair goes through sigmoid1, which returns the bits the scalar form always did.
+// Four pairs side by side, as in sigmoidFdlibmT (the divisions' latency overlaps).
+
+/** 2^(j/128) for j = 0 … 127 (exp64(j·ln2/128)), as bits less j << 45 (see above); filled when the module starts. */
+const SIGMOID_EXP_TABLE = memory.data(8 * 128, 16);
+for (let j = 0; j < 128; j++) {
+  const bits = reinterpret<u64>(exp64(<f64>j * (0.6931471805599453 / 128)));
+  store<u64>(SIGMOID_EXP_TABLE + (<usize>j << 3), bits - (<u64>j << 45));
+}
+
+/** σ(z) = 1/(1 + e^(−z)) of both lanes (f32 values widened) within 2^−48 relative; NaN for NaN. */
+@inline
+function sigmoidApprox64x2(v: v128): v128 {
+  const x = f64x2.pmin(f64x2.pmax(v128.xor(v, lanes(SIGN)), lanes(SIGMOID_LIMIT_NEG)), lanes(SIGMOID_LIMIT));
+  const shifter = lanes(SHIFTER);
+  const k = f64x2.add(f64x2.mul(x, lanes(SIGMOID_INV_STEP)), shifter);
+  const kd = f64x2.sub(k, shifter);
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(kd, lanes(SIGMOID_STEP_HI))), f64x2.mul(kd, lanes(SIGMOID_STEP_LO)));
+  const j0 = <usize>(i32x4.extract_lane(k, 0) & 127), j1 = <usize>(i32x4.extract_lane(k, 2) & 127);
+  const t = v128.load64_lane(SIGMOID_EXP_TABLE + (j1 << 3), v128.load64_zero(SIGMOID_EXP_TABLE + (j0 << 3)), 1);
+  const scale = i64x2.add(t, i64x2.shl(k, 45));
+  const r2 = f64x2.mul(r, r);
+  const q = f64x2.add(f64x2.add(lanes(HALF), f64x2.mul(r, lanes(SIGMOID_C3))), f64x2.mul(r2, lanes(SIGMOID_C4)));
+  const p = f64x2.add(f64x2.add(lanes(ONE), r), f64x2.mul(r2, q));
+  const one = lanes(ONE);
+  return f64x2.div(one, f64x2.add(one, f64x2.mul(scale, p)));
+}
+
+/**
+ * Stores the pair's rounding `lo` when it is certain (`lo == hi` in both lanes) and returns 0, else
+ * stores sigmoid1's two results and returns 1.
+ */
+function sigmoidF32Pair(lo: v128, hi: v128, pz: usize, pa: usize): i32 {
+  if (i32x4.all_true(f32x4.eq(lo, hi))) {
+    v128.store64_lane(pa, lo, 0);
+    return 0;
+  }
+  sigmoid1<f32>(pz, pa);
+  sigmoid1<f32>(pz + 4, pa + 4);
+  return 1;
+}
+
+/**
+ * f32 sigmoid over `size` elements: the bits of sigmoid1<f32>, eight at a time by the rounding test
+ * above. Returns how many pairs took the fallback (an odd last element always takes sigmoid1 and is
+ * not counted).
+ */
+function sigmoidF32Rounded(size: i32, pz: usize, pa: usize): i32 {
+  let t = 0, fallbacks = 0;
+  for (; t + 8 <= size; t += 8) {
+    const o = <usize>t << 2;
+    const y1 = sigmoidApprox64x2(loadPair<f32>(pz + o)), y2 = sigmoidApprox64x2(loadPair<f32>(pz + o + 8));
+    const y3 = sigmoidApprox64x2(loadPair<f32>(pz + o + 16)), y4 = sigmoidApprox64x2(loadPair<f32>(pz + o + 24));
+    const lo1 = tanhBelow(y1), lo2 = tanhBelow(y2), lo3 = tanhBelow(y3), lo4 = tanhBelow(y4);
+    const hi1 = tanhAbove(y1), hi2 = tanhAbove(y2), hi3 = tanhAbove(y3), hi4 = tanhAbove(y4);
+    const same = v128.and(v128.and(f32x4.eq(lo1, hi1), f32x4.eq(lo2, hi2)), v128.and(f32x4.eq(lo3, hi3), f32x4.eq(lo4, hi4)));
+    if (i32x4.all_true(same)) {
+      v128.store64_lane(pa + o, lo1, 0);
+      v128.store64_lane(pa + o + 8, lo2, 0);
+      v128.store64_lane(pa + o + 16, lo3, 0);
+      v128.store64_lane(pa + o + 24, lo4, 0);
+    } else {
+      fallbacks += sigmoidF32Pair(lo1, hi1, pz + o, pa + o);
+      fallbacks += sigmoidF32Pair(lo2, hi2, pz + o + 8, pa + o + 8);
+      fallbacks += sigmoidF32Pair(lo3, hi3, pz + o + 16, pa + o + 16);
+      fallbacks += sigmoidF32Pair(lo4, hi4, pz + o + 24, pa + o + 24);
+    }
+  }
+  for (; t + 2 <= size; t += 2) {
+    const o = <usize>t << 2;
+    const y = sigmoidApprox64x2(loadPair<f32>(pz + o));
+    fallbacks += sigmoidF32Pair(tanhBelow(y), tanhAbove(y), pz + o, pa + o);
+  }
+  if (t < size) sigmoid1<f32>(pz + (<usize>t << 2), pa + (<usize>t << 2));
+  return fallbacks;
+}
+
+/**
+ * sigmoidF32, returning how many pairs took the exact fallback: exported for
+ * scripts/check-sigmoid-f32.mjs and the tests (the fallback's results are the fast path's wherever
+ * both are right, so only this count shows that it ran).
+ */
+export function sigmoidF32Fallbacks(size: i32, pz: usize, pa: usize): i32 {
+  return sigmoidF32Rounded(size, pz, pa);
+}
+
+/**
+ * sigmoidApprox64x2 of `size` f32 values at `pz`, as f64 at `py` (an odd last one paired with 0):
+ * exported for scripts/check-sigmoid-f32.mjs and the tests, which measure its error and find the
+ * inputs that need the fallback.
+ */
+export function sigmoidApproxF32(size: i32, pz: usize, py: usize): void {
+  let t = 0;
+  for (; t + 2 <= size; t += 2) v128.store(py + (<usize>t << 3), sigmoidApprox64x2(loadPair<f32>(pz + (<usize>t << 2))));
+  if (t < size) store<f64>(py + (<usize>t << 3), f64x2.extract_lane(sigmoidApprox64x2(f64x2.promote_low_f32x4(v128.load32_zero(pz + (<usize>t << 2)))), 0));
 }
 
 /**
@@ -1047,6 +1190,13 @@ const LANES = memory.data<f64>([
   /* 40 */ 0.13333333333333333, 0.13333333333333333,
   /* 41 */ 1 - 9.094947017729282e-13, 1 - 9.094947017729282e-13, // 1 ∓ δ, δ = 2^−40
   /* 42 */ 1 + 9.094947017729282e-13, 1 + 9.094947017729282e-13,
+  /* 43 */ 110, 110, // the f32 sigmoid's clamp of −z to [−110, 110]
+  /* 44 */ 128 / 0.6931471805599453, 128 / 0.6931471805599453, // N/ln2, N = 128
+  /* 45 */ 6.93147180369123816490e-1 / 128, 6.93147180369123816490e-1 / 128, // ln2hi/N (32 bits: n·this is exact)
+  /* 46 */ 1.90821492927058770002e-10 / 128, 1.90821492927058770002e-10 / 128, // ln2lo/N
+  /* 47 */ 0.16666666666666666, 0.16666666666666666, // e^r = 1 + r + r²/2 + r³/6 + r⁴/24 + O(r⁵)
+  /* 48 */ 0.041666666666666664, 0.041666666666666664,
+  /* 49 */ -110, -110,
 ], 16);
 
 const SIGN = 0, ONE = 1, TWO = 2, HALF = 3, INVLN2 = 4, LN2HI = 5, LN2LO = 6, SHIFTER = 7, P5 = 8, P4 = 9, P3 = 10, P2 = 11, P1 = 12;
@@ -1054,6 +1204,7 @@ const Q5 = 13, Q4 = 14, Q3 = 15, Q2 = 16, Q1 = 17, THREE = 18, SIX = 19, QUARTER
 const TANH_SATURATED = 23, INF = 24, TINY = 25, HALF_LN2_ABOVE = 26, TWENTY = 27, FIFTY_SIX = 28, ONE_NEG = 29, ZERO = 30;
 const TANH_ONE = 31, GELU_C2 = 32, GELU_A = 33, GELU_3A = 34, HALF_LN2_ABOVE_NEG = 35;
 const TANH_STEPS_N = 36, TANH_STEP = 37, TANH_LAST_X = 38, TANH_D3 = 39, TANH_D5 = 40, TANH_BELOW = 41, TANH_ABOVE = 42;
+const SIGMOID_LIMIT = 43, SIGMOID_INV_STEP = 44, SIGMOID_STEP_HI = 45, SIGMOID_STEP_LO = 46, SIGMOID_C3 = 47, SIGMOID_C4 = 48, SIGMOID_LIMIT_NEG = 49;
 
 /** Constant `i` of {@link LANES} in both lanes. */
 @inline
