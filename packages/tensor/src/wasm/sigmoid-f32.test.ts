@@ -12,7 +12,10 @@ import { kernelsWasm } from './kernels.wasm.js';
 // (the reference's f64 value lies exactly on a rounding boundary there, or within 2^−53 of one): the
 // first 24 of HARD. The kernel's count of fallbacks (sigmoidF32Fallbacks, sigmoidF32's code) must
 // equal the pairs the rounding test, replayed here on y with δ = 2^−40, cannot decide; and y's error
-// is bounded.
+// is bounded. Deliberately broken kernels (tried): without the fallback, or with the rounding test
+// always true, every test here fails on results (98,979 of the consecutive patterns wrong, e.g.
+// 0xb37ffe01 → 0x3effffff instead of 0x3f000000); with δ = 2^−52 no result here changes and every
+// test fails on the fallback count only (49,154 vs 49,779; 0 vs 17; 1 vs 2).
 
 const memory = new WebAssembly.Memory({ initial: 560 });
 const raw = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(kernelsWasm, 'base64')), { env: { memory } }).exports as unknown as {
