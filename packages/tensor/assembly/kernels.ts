@@ -897,75 +897,6 @@ function sigmoidApprox64x2(v: v128): v128 {
 }
 
 /**
- * Stores the pair's rounding `lo` when it is certain (`lo == hi` in both lanes) and returns 0, else
- * stores sigmoid1's two results and returns 1.
- */
-function sigmoidF32Pair(lo: v128, hi: v128, pz: usize, pa: usize): i32 {
-  if (i32x4.all_true(f32x4.eq(lo, hi))) {
-    v128.store64_lane(pa, lo, 0);
-    return 0;
-  }
-  sigmoid1<f32>(pz, pa);
-  sigmoid1<f32>(pz + 4, pa + 4);
-  return 1;
-}
-
-/**
- * f32 sigmoid over `size` elements: the bits of sigmoid1<f32>, eight at a time by the rounding test
- * above. Returns how many pairs took the fallback (an odd last element always takes sigmoid1 and is
- * not counted).
- */
-function sigmoidF32Rounded(size: i32, pz: usize, pa: usize): i32 {
-  let t = 0, fallbacks = 0;
-  for (; t + 8 <= size; t += 8) {
-    const o = <usize>t << 2;
-    const y1 = sigmoidApprox64x2(loadPair<f32>(pz + o)), y2 = sigmoidApprox64x2(loadPair<f32>(pz + o + 8));
-    const y3 = sigmoidApprox64x2(loadPair<f32>(pz + o + 16)), y4 = sigmoidApprox64x2(loadPair<f32>(pz + o + 24));
-    const lo1 = tanhBelow(y1), lo2 = tanhBelow(y2), lo3 = tanhBelow(y3), lo4 = tanhBelow(y4);
-    const hi1 = tanhAbove(y1), hi2 = tanhAbove(y2), hi3 = tanhAbove(y3), hi4 = tanhAbove(y4);
-    const same = v128.and(v128.and(f32x4.eq(lo1, hi1), f32x4.eq(lo2, hi2)), v128.and(f32x4.eq(lo3, hi3), f32x4.eq(lo4, hi4)));
-    if (i32x4.all_true(same)) {
-      v128.store64_lane(pa + o, lo1, 0);
-      v128.store64_lane(pa + o + 8, lo2, 0);
-      v128.store64_lane(pa + o + 16, lo3, 0);
-      v128.store64_lane(pa + o + 24, lo4, 0);
-    } else {
-      fallbacks += sigmoidF32Pair(lo1, hi1, pz + o, pa + o);
-      fallbacks += sigmoidF32Pair(lo2, hi2, pz + o + 8, pa + o + 8);
-      fallbacks += sigmoidF32Pair(lo3, hi3, pz + o + 16, pa + o + 16);
-      fallbacks += sigmoidF32Pair(lo4, hi4, pz + o + 24, pa + o + 24);
-    }
-  }
-  for (; t + 2 <= size; t += 2) {
-    const o = <usize>t << 2;
-    const y = sigmoidApprox64x2(loadPair<f32>(pz + o));
-    fallbacks += sigmoidF32Pair(tanhBelow(y), tanhAbove(y), pz + o, pa + o);
-  }
-  if (t < size) sigmoid1<f32>(pz + (<usize>t << 2), pa + (<usize>t << 2));
-  return fallbacks;
-}
-
-/**
- * sigmoidF32, returning how many pairs took the exact fallback: exported for
- * scripts/check-sigmoid-f32.mjs and the tests (the fallback's results are the fast path's wherever
- * both are right, so only this count shows that it ran).
- */
-export function sigmoidF32Fallbacks(size: i32, pz: usize, pa: usize): i32 {
-  return sigmoidF32Rounded(size, pz, pa);
-}
-
-/**
- * sigmoidApprox64x2 of `size` f32 values at `pz`, as f64 at `py` (an odd last one paired with 0):
- * exported for scripts/check-sigmoid-f32.mjs and the tests, which measure its error and find the
- * inputs that need the fallback.
- */
-export function sigmoidApproxF32(size: i32, pz: usize, py: usize): void {
-  let t = 0;
-  for (; t + 2 <= size; t += 2) v128.store(py + (<usize>t << 3), sigmoidApprox64x2(loadPair<f32>(pz + (<usize>t << 2))));
-  if (t < size) store<f64>(py + (<usize>t << 3), f64x2.extract_lane(sigmoidApprox64x2(f64x2.promote_low_f32x4(v128.load32_zero(pz + (<usize>t << 2)))), 0));
-}
-
-/**
  * Row-wise softmax of a rows × cols matrix, as the JavaScript backend computes it: m = the row's
  * maximum; e_j = e^(z_j − m) in f64, stored (rounded to T) while the f64 values are summed into s;
  * then a_j = (stored e_j)/s, rounded once.
@@ -1203,7 +1134,7 @@ const SIGN = 0, ONE = 1, TWO = 2, HALF = 3, INVLN2 = 4, LN2HI = 5, LN2LO = 6, SH
 const Q5 = 13, Q4 = 14, Q3 = 15, Q2 = 16, Q1 = 17, THREE = 18, SIX = 19, QUARTER_NEG = 20, TWO_NEG = 21, EXP_LIMIT = 22;
 const TANH_SATURATED = 23, INF = 24, TINY = 25, HALF_LN2_ABOVE = 26, TWENTY = 27, FIFTY_SIX = 28, ONE_NEG = 29, ZERO = 30;
 const TANH_ONE = 31, GELU_C2 = 32, GELU_A = 33, GELU_3A = 34, HALF_LN2_ABOVE_NEG = 35;
-const TANH_STEPS_N = 36, TANH_STEP = 37, TANH_LAST_X = 38, TANH_D3 = 39, TANH_D5 = 40, TANH_BELOW = 41, TANH_ABOVE = 42;
+const TANH_STEPS_N = 36, TANH_STEP = 37, TANH_LAST_X = 38, TANH_D3 = 39, TANH_D5 = 40, ROUND_BELOW = 41, ROUND_ABOVE = 42;
 const SIGMOID_LIMIT = 43, SIGMOID_INV_STEP = 44, SIGMOID_STEP_HI = 45, SIGMOID_STEP_LO = 46, SIGMOID_C3 = 47, SIGMOID_C4 = 48, SIGMOID_LIMIT_NEG = 49;
 
 /** Constant `i` of {@link LANES} in both lanes. */
@@ -1500,45 +1431,69 @@ function tanhApprox64x2(x: v128): v128 {
   return v128.or(y, v128.and(x, lanes(SIGN)));
 }
 
+// ---------------------------------------------------------------------------------------------
+// float32 results by a rounding test (Ziv's), shared by the f32 tanh and sigmoid kernels: `kind`
+// names the function, whose f64 approximation y (tanhApprox64x2, sigmoidApprox64x2) decides the f32
+// result when <f32>(y·(1 − δ)) == <f32>(y·(1 + δ)), and whose exact scalar form (fdlibm's) computes
+// a pair where it does not. Each approximation's comment gives the argument that the interval holds
+// the exact form's value.
+
+const ROUNDED_TANH = 0;
+const ROUNDED_SIGMOID = 1;
+
+/** The f64 approximation of `kind` on both lanes. */
+@inline
+function roundedApprox(kind: i32, v: v128): v128 {
+  return kind == ROUNDED_TANH ? tanhApprox64x2(v) : sigmoidApprox64x2(v);
+}
+
+/** One element by the exact scalar form of `kind`: its bits are the result. */
+@inline
+function roundedExact1(kind: i32, pz: usize, pa: usize): void {
+  if (kind == ROUNDED_TANH) tanhFamily1<f32>(TANH_OF_Z, pz, 0, pa);
+  else sigmoid1<f32>(pz, pa);
+}
+
 /** y·(1 − δ) rounded to f32 (lanes 0 and 1; 2 and 3 are 0). */
 @inline
-function tanhBelow(y: v128): v128 {
-  return f32x4.demote_f64x2_zero(f64x2.mul(y, lanes(TANH_BELOW)));
+function roundBelow(y: v128): v128 {
+  return f32x4.demote_f64x2_zero(f64x2.mul(y, lanes(ROUND_BELOW)));
 }
 
 /** y·(1 + δ) rounded to f32 (lanes 0 and 1; 2 and 3 are 0). */
 @inline
-function tanhAbove(y: v128): v128 {
-  return f32x4.demote_f64x2_zero(f64x2.mul(y, lanes(TANH_ABOVE)));
+function roundAbove(y: v128): v128 {
+  return f32x4.demote_f64x2_zero(f64x2.mul(y, lanes(ROUND_ABOVE)));
 }
 
 /**
  * Stores the pair's rounding `lo` when it is certain (`lo == hi` in both lanes) and returns 0, else
- * stores the scalar port's two results and returns 1.
+ * stores the exact scalar form's two results and returns 1.
  */
-function tanhF32Pair(lo: v128, hi: v128, pz: usize, pa: usize): i32 {
+function roundedPair(kind: i32, lo: v128, hi: v128, pz: usize, pa: usize): i32 {
   if (i32x4.all_true(f32x4.eq(lo, hi))) {
     v128.store64_lane(pa, lo, 0);
     return 0;
   }
-  tanhFamily1<f32>(TANH_OF_Z, pz, 0, pa);
-  tanhFamily1<f32>(TANH_OF_Z, pz + 4, 0, pa + 4);
+  roundedExact1(kind, pz, pa);
+  roundedExact1(kind, pz + 4, pa + 4);
   return 1;
 }
 
 /**
- * f32 tanh over `size` elements: the bits of <f32>tanh64(<f64>z), eight at a time by the rounding test
- * above. Returns how many pairs took the fallback (an odd last element always takes the scalar port
- * and is not counted).
+ * `kind` over `size` f32 elements by the rounding test, eight at a time (four pairs side by side: the
+ * divisions' latency overlaps). Returns how many pairs took the exact form (an odd last element
+ * always takes it and is not counted).
  */
-function tanhF32Rounded(size: i32, pz: usize, pa: usize): i32 {
+@inline
+function roundedF32(kind: i32, size: i32, pz: usize, pa: usize): i32 {
   let t = 0, fallbacks = 0;
   for (; t + 8 <= size; t += 8) {
     const o = <usize>t << 2;
-    const y1 = tanhApprox64x2(loadPair<f32>(pz + o)), y2 = tanhApprox64x2(loadPair<f32>(pz + o + 8));
-    const y3 = tanhApprox64x2(loadPair<f32>(pz + o + 16)), y4 = tanhApprox64x2(loadPair<f32>(pz + o + 24));
-    const lo1 = tanhBelow(y1), lo2 = tanhBelow(y2), lo3 = tanhBelow(y3), lo4 = tanhBelow(y4);
-    const hi1 = tanhAbove(y1), hi2 = tanhAbove(y2), hi3 = tanhAbove(y3), hi4 = tanhAbove(y4);
+    const y1 = roundedApprox(kind, loadPair<f32>(pz + o)), y2 = roundedApprox(kind, loadPair<f32>(pz + o + 8));
+    const y3 = roundedApprox(kind, loadPair<f32>(pz + o + 16)), y4 = roundedApprox(kind, loadPair<f32>(pz + o + 24));
+    const lo1 = roundBelow(y1), lo2 = roundBelow(y2), lo3 = roundBelow(y3), lo4 = roundBelow(y4);
+    const hi1 = roundAbove(y1), hi2 = roundAbove(y2), hi3 = roundAbove(y3), hi4 = roundAbove(y4);
     const same = v128.and(v128.and(f32x4.eq(lo1, hi1), f32x4.eq(lo2, hi2)), v128.and(f32x4.eq(lo3, hi3), f32x4.eq(lo4, hi4)));
     if (i32x4.all_true(same)) {
       v128.store64_lane(pa + o, lo1, 0);
@@ -1546,39 +1501,62 @@ function tanhF32Rounded(size: i32, pz: usize, pa: usize): i32 {
       v128.store64_lane(pa + o + 16, lo3, 0);
       v128.store64_lane(pa + o + 24, lo4, 0);
     } else {
-      fallbacks += tanhF32Pair(lo1, hi1, pz + o, pa + o);
-      fallbacks += tanhF32Pair(lo2, hi2, pz + o + 8, pa + o + 8);
-      fallbacks += tanhF32Pair(lo3, hi3, pz + o + 16, pa + o + 16);
-      fallbacks += tanhF32Pair(lo4, hi4, pz + o + 24, pa + o + 24);
+      fallbacks += roundedPair(kind, lo1, hi1, pz + o, pa + o);
+      fallbacks += roundedPair(kind, lo2, hi2, pz + o + 8, pa + o + 8);
+      fallbacks += roundedPair(kind, lo3, hi3, pz + o + 16, pa + o + 16);
+      fallbacks += roundedPair(kind, lo4, hi4, pz + o + 24, pa + o + 24);
     }
   }
   for (; t + 2 <= size; t += 2) {
     const o = <usize>t << 2;
-    const y = tanhApprox64x2(loadPair<f32>(pz + o));
-    fallbacks += tanhF32Pair(tanhBelow(y), tanhAbove(y), pz + o, pa + o);
+    const y = roundedApprox(kind, loadPair<f32>(pz + o));
+    fallbacks += roundedPair(kind, roundBelow(y), roundAbove(y), pz + o, pa + o);
   }
-  if (t < size) tanhFamily1<f32>(TANH_OF_Z, pz + (<usize>t << 2), 0, pa + (<usize>t << 2));
+  if (t < size) roundedExact1(kind, pz + (<usize>t << 2), pa + (<usize>t << 2));
   return fallbacks;
 }
 
+/** The approximation of `kind` on `size` f32 values at `pz`, as f64 at `py` (an odd last one paired with 0). */
+@inline
+function roundedApproxF32(kind: i32, size: i32, pz: usize, py: usize): void {
+  let t = 0;
+  for (; t + 2 <= size; t += 2) v128.store(py + (<usize>t << 3), roundedApprox(kind, loadPair<f32>(pz + (<usize>t << 2))));
+  if (t < size) store<f64>(py + (<usize>t << 3), f64x2.extract_lane(roundedApprox(kind, f64x2.promote_low_f32x4(v128.load32_zero(pz + (<usize>t << 2)))), 0));
+}
+
+/** f32 tanh: the bits of <f32>tanh64(<f64>z), by the rounding test. */
+function tanhF32Rounded(size: i32, pz: usize, pa: usize): i32 {
+  return roundedF32(ROUNDED_TANH, size, pz, pa);
+}
+
+/** f32 sigmoid: the bits of sigmoid1<f32>, by the rounding test. */
+function sigmoidF32Rounded(size: i32, pz: usize, pa: usize): i32 {
+  return roundedF32(ROUNDED_SIGMOID, size, pz, pa);
+}
+
 /**
- * tanhF32, returning how many pairs took the exact fallback: exported for scripts/check-tanh-f32.mjs
- * and the tests (the fallback's results are the fast path's wherever both are right, so only this
- * count shows that it ran).
+ * tanhF32 and sigmoidF32, returning how many pairs took the exact fallback: exported for
+ * scripts/check-tanh-f32.mjs, scripts/check-sigmoid-f32.mjs and the tests (the fallback's results
+ * are the fast path's wherever both are right, so only this count shows that it ran).
  */
 export function tanhF32Fallbacks(size: i32, pz: usize, pa: usize): i32 {
   return tanhF32Rounded(size, pz, pa);
 }
 
+export function sigmoidF32Fallbacks(size: i32, pz: usize, pa: usize): i32 {
+  return sigmoidF32Rounded(size, pz, pa);
+}
+
 /**
- * tanhApprox64x2 of `size` f32 values at `pz`, as f64 at `py` (an odd last one paired with 0): exported
- * for scripts/check-tanh-f32.mjs and the tests, which measure its error and find the inputs that need
- * the fallback.
+ * The approximations y as f64 (an odd last one paired with 0): exported for the check scripts and
+ * the tests, which measure their error and find the inputs that need the fallback.
  */
 export function tanhApproxF32(size: i32, pz: usize, py: usize): void {
-  let t = 0;
-  for (; t + 2 <= size; t += 2) v128.store(py + (<usize>t << 3), tanhApprox64x2(loadPair<f32>(pz + (<usize>t << 2))));
-  if (t < size) store<f64>(py + (<usize>t << 3), f64x2.extract_lane(tanhApprox64x2(f64x2.promote_low_f32x4(v128.load32_zero(pz + (<usize>t << 2)))), 0));
+  roundedApproxF32(ROUNDED_TANH, size, pz, py);
+}
+
+export function sigmoidApproxF32(size: i32, pz: usize, py: usize): void {
+  roundedApproxF32(ROUNDED_SIGMOID, size, pz, py);
 }
 
 export function tanhF32(size: i32, pz: usize, pa: usize): void {
