@@ -845,7 +845,7 @@ function sigmoidBackward1<T>(pa: usize, pda: usize, pdz: usize): void {
 // monotone, subnormal f32 results (σ < 2^−126, z < −87.3) and the underflow to +0 (σ < 2^−150,
 // z < −103.97) included: <f32>lo ≤ R(z) ≤ <f32>hi, so equal ends give R(z). When they differ (the
 // interval holds an f32 rounding boundary) or y is NaN, the pair is computed by the exact scalar
-// form sigmoid1. scripts/check-sigmoid-f32.mjs runs this kernel on all 2^32 float32 inputs against
+// form sigmoid1. scripts/check-rounded-f32.mjs sigmoid runs this kernel on all 2^32 float32 inputs against
 // Math.fround of jsSigmoid's formula: no difference; 13430 finite inputs take the fallback (11466
 // pairs; all with 2^−23 ≤ z ≤ 17.33 or −90.13 ≤ z ≤ −2^−24, densest near |z| = 10^−5, where σ ≈ ½ + z/4 and
 // an f32 z with few significant bits puts F on or next to a boundary), besides the NaNs; y's largest
@@ -1386,7 +1386,7 @@ function tanhBackwardT<T>(size: i32, pa: usize, pda: usize, pdz: usize): void {
 // round by 2^−53 relative only). Rounding to f32 is monotone: <f32>lo ≤ R(x) ≤ <f32>hi (by
 // magnitude; the sign comes with y, and fdlibm's tanh is odd too, −0 included), so equal ends give
 // R(x). When they differ (the interval holds an f32 rounding boundary) or y is NaN, the pair is
-// computed by the exact scalar port. scripts/check-tanh-f32.mjs runs this kernel on all 2^32 float32
+// computed by the exact scalar port. scripts/check-rounded-f32.mjs tanh runs this kernel on all 2^32 float32
 // inputs against Math.fround(Math.tanh(x)): no difference; 6124 finite inputs take the fallback (all
 // with 2^−12 < |x| < 9.02, about one in 4·10^4 there), besides the NaNs; y's largest relative error is
 // 2^−50.15, and <f32>y alone happens to be R(x) on every input (the nearest F comes to an f32
@@ -1536,7 +1536,7 @@ function sigmoidF32Rounded(size: i32, pz: usize, pa: usize): i32 {
 
 /**
  * tanhF32 and sigmoidF32, returning how many pairs took the exact fallback: exported for
- * scripts/check-tanh-f32.mjs, scripts/check-sigmoid-f32.mjs and the tests (the fallback's results
+ * scripts/check-rounded-f32.mjs and the tests (the fallback's results
  * are the fast path's wherever both are right, so only this count shows that it ran).
  */
 export function tanhF32Fallbacks(size: i32, pz: usize, pa: usize): i32 {
